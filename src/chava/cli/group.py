@@ -1,0 +1,62 @@
+"""The click group, its global options and the CLI error boundary (one line, then exit code)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import click
+
+from chava.config import Settings
+from chava.errors import PublisherError
+
+
+class PublisherGroup(click.Group):
+    """Report PublisherErrors as one line on stderr, exiting with their exit_code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PublisherError as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(error.exit_code)
+
+
+@click.group(cls=PublisherGroup)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Publication root (holds ontology/, data/, shapes/). Default: CHAVA_ROOT or '.'.",
+)
+@click.option("-v", "--verbose", count=True, help="Log more (-v: info, -vv: debug).")
+@click.version_option(package_name="chava")
+@click.pass_context
+def cli(ctx: click.Context, root: Path | None, verbose: int) -> None:
+    """Publish the ChaVa learning-city knowledge graph as linked data."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = SettingsHolder(root)
+
+
+class SettingsHolder:
+    """Reads Settings on first use, so `--help` works even with a broken settings file."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self._settings: Settings | None = None
+
+    def get(self) -> Settings:
+        """Return the settings, reading them once."""
+        if self._settings is None:
+            self._settings = Settings.load(root=self.root)
+        return self._settings
+
+
+def settings_from(ctx: click.Context) -> Settings:
+    """Return the Settings of the running command."""
+    holder = ctx.find_object(SettingsHolder)
+    if holder is None:  # a command invoked outside the group (tests may do this)
+        return Settings.load()
+    return holder.get()

@@ -1,0 +1,159 @@
+"""Settings: one frozen value read once from a TOML file and `CHAVA_*` variables, passed down.
+
+Precedence, lowest first: the defaults below, the TOML file (`chava.toml` in the publication
+root, or the file named by `CHAVA_CONFIG`), then `CHAVA_<FIELD>` environment variables.
+Nothing else in the code reads `os.environ`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from chava import namespaces
+from chava.errors import ConfigError
+
+ENV_PREFIX = "CHAVA_"
+
+
+def _setting(default: Any, help: str) -> Any:  # noqa: A002 - mirrors argparse/click wording
+    """Declare a setting with its default and the one line the README documents it with."""
+    if isinstance(default, list | dict):
+        raise TypeError("settings are immutable: use a tuple")
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of a chava deployment; each field is documented in README.md."""
+
+    root: Path = _setting(
+        Path(), "Publication root holding ontology/, data/ and shapes/ (default: current folder)."
+    )
+    build_dir: Path = _setting(
+        Path("build"), "Where `chava build` writes builds; relative paths are under root."
+    )
+    data_base_iri: str = _setting(
+        namespaces.DATA_BASE, "Canonical base of the data IRIs (things, graphs, dataset)."
+    )
+    vocabulary_base_iri: str = _setting(
+        namespaces.VOCABULARY_BASE, "Canonical base of the vocabulary (ontology and shapes)."
+    )
+    languages: tuple[str, ...] = _setting(
+        ("fr", "en"), "Languages of labels and pages, preferred first; the first is the default."
+    )
+    host: str = _setting("127.0.0.1", "Interface `chava serve` listens on.")
+    port: int = _setting(8080, "Port `chava serve` listens on.")
+    web_workers: int = _setting(2, "WSGI worker processes for pages, resources and the API.")
+
+    @property
+    def build_path(self) -> Path:
+        """The build folder, resolved against root."""
+        return self.build_dir if self.build_dir.is_absolute() else self.root / self.build_dir
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        root: Path | None = None,
+        environ: Mapping[str, str] | None = None,
+        overrides: Mapping[str, Any] | None = None,
+    ) -> Settings:
+        """Read defaults, then the TOML file, then `CHAVA_*` variables, then *overrides*."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        if root is not None:
+            values["root"] = root
+        elif "CHAVA_ROOT" in environ:
+            values["root"] = environ["CHAVA_ROOT"]
+        config_root = Path(values.get("root", Path()))
+        config_path = Path(environ["CHAVA_CONFIG"]) if "CHAVA_CONFIG" in environ else None
+        if config_path is None and (config_root / "chava.toml").is_file():
+            config_path = config_root / "chava.toml"
+        if config_path is not None:
+            values.update(_read_toml(config_path))
+            if root is not None:
+                values["root"] = root
+        for setting in dataclasses.fields(cls):
+            name = ENV_PREFIX + setting.name.upper()
+            if name in environ and name != "CHAVA_ROOT":
+                values[setting.name] = environ[name]
+        values.update(overrides or {})
+        return cls.from_mapping(values, origin="settings")
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any], *, origin: str) -> Settings:
+        """Build Settings from raw values (strings from the environment, TOML values)."""
+        known = {setting.name: setting for setting in dataclasses.fields(cls)}
+        converted: dict[str, Any] = {}
+        hints = typing.get_type_hints(cls)
+        for name, raw in values.items():
+            if name not in known:
+                raise ConfigError(f"{origin}: unknown setting {name!r}")
+            converted[name] = _convert(raw, hints[name], f"{origin}: {name}")
+        return cls(**converted)
+
+
+def setting_help() -> dict[str, str]:
+    """Map each setting name to its one-line documentation."""
+    return {setting.name: setting.metadata["help"] for setting in dataclasses.fields(Settings)}
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as stream:
+            document = tomllib.load(stream)
+    except FileNotFoundError as error:
+        raise ConfigError(f"{path}: settings file not found") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: {error}") from error
+    section = document.get("chava", document)
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [chava] must be a table")
+    return dict(section)
+
+
+def _convert(raw: Any, hint: Any, where: str) -> Any:
+    """Coerce a TOML value or an environment string to the type the field declares."""
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        options = [option for option in typing.get_args(hint) if option is not type(None)]
+        if raw is None or raw == "":
+            return None
+        return _convert(raw, options[0], where)
+    if origin is tuple:
+        (item_type, _ellipsis) = typing.get_args(hint)
+        items = raw.split(",") if isinstance(raw, str) else raw
+        if not isinstance(items, list | tuple):
+            raise ConfigError(f"{where}: expected a list, got {raw!r}")
+        return tuple(
+            _convert(item.strip() if isinstance(item, str) else item, item_type, where)
+            for item in items
+            if not (isinstance(item, str) and not item.strip())
+        )
+    try:
+        if hint is bool:
+            if isinstance(raw, bool):
+                return raw
+            lowered = str(raw).strip().lower()
+            if lowered in ("1", "true", "yes", "on"):
+                return True
+            if lowered in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+        if hint is int and isinstance(raw, bool | float):
+            raise ValueError(raw)
+        if hint in (int, float, str):
+            return hint(raw)
+        if hint is Path:
+            return Path(raw)
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"{where}: {raw!r} is not a valid {hint.__name__}") from error
+    raise ConfigError(f"{where}: unsupported setting type {hint!r}")

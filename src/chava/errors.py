@@ -1,0 +1,171 @@
+"""The one error tree: every failure the publisher reports, with its HTTP status and exit code.
+
+Core code raises these; they are translated at exactly two edges: `chava.web.app` (HTTP) and
+`chava.cli` (one line on stderr and the exit code). Subsystems add their own subclasses here,
+next to their family, never a parallel hierarchy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+
+class PublisherError(Exception):
+    """Base class: carries the HTTP status and CLI exit code to report it with."""
+
+    http_status: ClassVar[int] = 500
+    exit_code: ClassVar[int] = 2
+
+
+# --- configuration and input files (CLI: exit 2) -------------------------------------------
+
+
+class ConfigError(PublisherError):
+    """A setting is missing, malformed or inconsistent."""
+
+
+class LoadError(PublisherError):
+    """An RDF source (file, folder, URL) could not be read or parsed.
+
+    Rendered as `path:line:col: reason` when the position is known, so editors can jump to it.
+    """
+
+    def __init__(
+        self, path: Path | str, reason: str, *, line: int | None = None, column: int | None = None
+    ) -> None:
+        self.path = path
+        self.reason = reason
+        self.line = line
+        self.column = column
+        location = str(path)
+        if line is not None:
+            location += f":{line}"
+            if column is not None:
+                location += f":{column}"
+        super().__init__(f"{location}: {reason}")
+
+
+class UnsupportedFormatError(LoadError):
+    """A file's extension names no RDF syntax we read."""
+
+
+class RemoteImportError(LoadError):
+    """A source asks for `owl:imports` of a remote document: refused, nothing is fetched."""
+
+
+class ShaclEngineError(PublisherError):
+    """The SHACL engine could not run (bad shapes graph, engine failure): not a data problem."""
+
+
+class ValidationFailedError(PublisherError):
+    """The data does not conform to the shapes, where conformance is required (e.g. build)."""
+
+    http_status = 422
+    exit_code = 1
+
+
+class BuildError(PublisherError):
+    """A build could not be written or swapped in."""
+
+
+class StoreError(PublisherError):
+    """The built store is missing, unreadable or unreachable."""
+
+    http_status = 503
+
+
+# --- HTTP requests (4xx) -------------------------------------------------------------------
+
+
+class BadRequestError(PublisherError):
+    """The request is malformed: bad parameter, bad header, bad path."""
+
+    http_status = 400
+
+
+class ResourceNotFoundError(PublisherError):
+    """No resource, page or file at that IRI or path."""
+
+    http_status = 404
+
+
+class GoneError(PublisherError):
+    """The IRI was published once and is withdrawn (owl:deprecated, no successor)."""
+
+    http_status = 410
+
+
+class NotAcceptableError(PublisherError):
+    """None of the representations the client accepts is offered."""
+
+    http_status = 406
+
+    def __init__(self, message: str, offered: Sequence[str] = ()) -> None:
+        self.offered = tuple(offered)
+        if self.offered:
+            message = f"{message}; offered: {', '.join(self.offered)}"
+        super().__init__(message)
+
+
+class UnsupportedMediaTypeError(PublisherError):
+    """The request body has a content type this route does not take."""
+
+    http_status = 415
+
+
+class MethodNotAllowedError(PublisherError):
+    """The HTTP method is not allowed on this route."""
+
+    http_status = 405
+
+    def __init__(self, message: str, allowed: Sequence[str] = ()) -> None:
+        self.allowed = tuple(allowed)
+        super().__init__(message)
+
+
+class PayloadTooLargeError(PublisherError):
+    """A request (query text, body, URI) exceeds a configured size limit."""
+
+    http_status = 413
+
+
+class TooManyRequestsError(PublisherError):
+    """A client has too many requests under way; retry after `retry_after` seconds."""
+
+    http_status = 429
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+# --- SPARQL --------------------------------------------------------------------------------
+
+
+class QueryError(PublisherError):
+    """A SPARQL request is malformed or refused (syntax error, update, SERVICE, too deep)."""
+
+    http_status = 400
+
+
+class QueryTimeoutError(PublisherError):
+    """A query ran past its time limit and was stopped."""
+
+    http_status = 503
+
+
+class QueryEngineError(PublisherError):
+    """The query worker died or failed for a reason that is not the query's fault."""
+
+    http_status = 500
+
+
+# --- network sources (harvest, remote store) -------------------------------------------------
+
+
+class RemoteSourceError(PublisherError):
+    """A remote source (SPARQL endpoint, dump URL, graph store) failed or misbehaved."""
+
+    http_status = 502

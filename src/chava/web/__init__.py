@@ -1,0 +1,1 @@
+"""The web edge: the Flask application and its blueprints (the only package importing Flask)."""

@@ -1,0 +1,68 @@
+"""The application factory: the only place that assembles Flask, and the HTTP error boundary."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from chava.config import Settings
+from chava.errors import PublisherError
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the WSGI application; nothing happens at import time."""
+    settings = settings or Settings.load()
+    app = Flask(__name__)
+    app.extensions["chava.settings"] = settings
+    app.register_error_handler(PublisherError, _report_error)
+    app.register_error_handler(HTTPException, _report_http_exception)
+    app.register_error_handler(Exception, _report_unexpected)
+    return app
+
+
+def _wants_html() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html" and request.accept_mimetypes["text/html"] > 0
+
+
+def _error_response(status: int, kind: str, message: str) -> Response:
+    if _wants_html():
+        body = render_template("error.html", status=status, kind=kind, message=message)
+        response = Response(body, status=status, mimetype="text/html")
+    else:
+        response = jsonify(error=kind, status=status, message=message)
+        response.status_code = status
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.vary.add("Accept")
+    return response
+
+
+def _report_error(error: PublisherError) -> Response:
+    response = _error_response(error.http_status, type(error).__name__, str(error))
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    allowed = getattr(error, "allowed", None)
+    if allowed:
+        response.headers["Allow"] = ", ".join(allowed)
+    return response
+
+
+def _report_http_exception(error: HTTPException) -> Response:
+    status = error.code or 500
+    response = _error_response(status, error.name, error.description or error.name)
+    if status == 405 and error.response is None:
+        allowed = getattr(error, "valid_methods", None)
+        if allowed:
+            response.headers["Allow"] = ", ".join(allowed)
+    return response
+
+
+def _report_unexpected(error: Exception) -> Response:
+    # Details go to the log, never to the client (Trifid's rule).
+    logger.exception("unexpected error on %s %s", request.method, request.path)
+    return _error_response(500, "InternalServerError", "internal error; see the server log")
