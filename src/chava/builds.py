@@ -1,10 +1,10 @@
 """The on-disk layout of a build, shared by the builder, the server and the query workers.
 
-    <build_path>/current          -> symlink to builds/<build_id>, swapped atomically
-    <build_path>/builds/<build_id>/
-        store/                    the pyoxigraph store (opened read-only when serving)
-        dumps/                    chava.nq.gz, chava.trig, chava.ttl, chava.jsonld
-        manifest.json             build id, creation time, counts, dumps (see write_manifest)
+<build_path>/current          -> symlink to builds/<build_id>, swapped atomically
+<build_path>/builds/<build_id>/
+    store/                    the pyoxigraph store (opened read-only when serving)
+    dumps/                    chava.nq.gz, chava.trig, chava.ttl, chava.jsonld
+    manifest.json             build id, creation time, counts, dumps (see write_manifest)
 """
 
 from __future__ import annotations

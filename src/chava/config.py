@@ -23,7 +23,7 @@ from chava.errors import ConfigError
 ENV_PREFIX = "CHAVA_"
 
 
-def _setting(default: Any, help: str) -> Any:  # noqa: A002 - mirrors argparse/click wording
+def _setting(default: Any, help: str) -> Any:
     """Declare a setting with its default and the one line the README documents it with."""
     if isinstance(default, list | dict):
         raise TypeError("settings are immutable: use a tuple")

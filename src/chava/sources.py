@@ -62,9 +62,8 @@ class Publication:
 
     def graphs(self) -> list[str]:
         """Return the IRIs of the named graphs, sorted."""
-        return sorted(
-            {quad.graph_name.value for quad in self.quads if isinstance(quad.graph_name, ox.NamedNode)}
-        )
+        names = {quad.graph_name for quad in self.quads}
+        return sorted(name.value for name in names if isinstance(name, ox.NamedNode))
 
 
 def rdf_format_of(path: Path) -> ox.RdfFormat:
@@ -124,9 +123,7 @@ def parse_file(path: Path, *, default_graph: str | None = None) -> list[ox.Quad]
     return quads
 
 
-def load_files(
-    paths: Sequence[Path], *, default_graph: str | None = None
-) -> Publication:
+def load_files(paths: Sequence[Path], *, default_graph: str | None = None) -> Publication:
     """Read files and folders as one dataset (used for `--data` and partner datasets)."""
     return _assemble((path, default_graph) for path in collect_files(paths))
 
@@ -171,14 +168,17 @@ def _reason(error: SyntaxError) -> str:
 def _refuse_remote_imports(path: Path, quads: Sequence[ox.Quad]) -> None:
     for quad in quads:
         target = quad.object
-        if quad.predicate == OWL_IMPORTS and isinstance(target, ox.NamedNode):
-            if target.value.startswith(("http://", "https://", "ftp://")):
-                raise RemoteImportError(
-                    path,
-                    f"owl:imports <{target.value}> refused: chava never fetches remote "
-                    "documents; ship the vocabulary as a local file instead",
-                    line=_line_of(path, target.value),
-                )
+        if (
+            quad.predicate == OWL_IMPORTS
+            and isinstance(target, ox.NamedNode)
+            and target.value.startswith(("http://", "https://", "ftp://"))
+        ):
+            raise RemoteImportError(
+                path,
+                f"owl:imports <{target.value}> refused: chava never fetches remote "
+                "documents; ship the vocabulary as a local file instead",
+                line=_line_of(path, target.value),
+            )
 
 
 def _line_of(path: Path, needle: str) -> int | None:
