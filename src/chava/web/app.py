@@ -7,17 +7,23 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from chava.builds import Build, current_build
 from chava.config import Settings
 from chava.errors import PublisherError
+from chava.store import PublishedStore
+from chava.web import state
 
 logger = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None) -> Flask:
-    """Build the WSGI application; nothing happens at import time."""
+def create_app(settings: Settings | None = None, *, build: Build | None = None) -> Flask:
+    """Build the WSGI application over *build* (default: the current build of *settings*)."""
     settings = settings or Settings.load()
+    build = build or current_build(settings)
     app = Flask(__name__)
-    app.extensions["chava.settings"] = settings
+    app.extensions[state.SETTINGS_KEY] = settings
+    app.extensions[state.STORE_KEY] = PublishedStore(build)
+    # Each feature blueprint module exposes init_app(app); add yours here, one line each.
     app.register_error_handler(PublisherError, _report_error)
     app.register_error_handler(HTTPException, _report_http_exception)
     app.register_error_handler(Exception, _report_unexpected)
