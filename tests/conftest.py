@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,14 +23,14 @@ def project_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def bundled_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, Build]]:
+def bundled_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Build]:
     """The bundled publication built once per session into a temporary build folder.
 
     Read-only: tests must not write into it. Tests that build need their own tmp_path.
     """
     build_root = tmp_path_factory.mktemp("build")
     settings = Settings.load(root=PROJECT_ROOT, environ={}, overrides={"build_dir": build_root})
-    yield settings, _build_directly(settings)
+    return settings, _build_directly(settings)
 
 
 def _build_directly(settings: Settings) -> Build:
