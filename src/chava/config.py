@@ -52,6 +52,27 @@ class Settings:
     host: str = _setting("127.0.0.1", "Interface `chava serve` listens on.")
     port: int = _setting(8080, "Port `chava serve` listens on.")
     web_workers: int = _setting(2, "WSGI worker processes for pages, resources and the API.")
+    # --- publish: dereferencing, builds, serving ---
+    iri_paths: tuple[str, ...] = _setting(
+        ("/id/={data}id/", "/graph/={data}graph/", "/learning-city/={vocabulary}"),
+        "Local URL path prefixes and the canonical IRI namespaces they answer for, as "
+        "`/path/=IRI`; `{data}` and `{vocabulary}` stand for the two base IRIs.",
+    )
+    web_threads: int = _setting(8, "Threads per WSGI worker (gunicorn gthread, keep-alive on).")
+    incoming_limit: int = _setting(
+        100, "Incoming links shown per page of a resource; more pages via `Link: rel=next`."
+    )
+    max_path_length: int = _setting(
+        1024, "Longest request path (characters) a resource route accepts; longer: 414."
+    )
+    representation_cache_bytes: int = _setting(
+        64 * 1024 * 1024, "Bytes of rendered representations cached per worker (0: no cache)."
+    )
+    data_default_graph: str | None = _setting(
+        None,
+        "Graph IRI for triples outside any named graph in `--data` files "
+        "(unset: they stay in the default graph).",
+    )
 
     @property
     def build_path(self) -> Path:

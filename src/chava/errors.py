@@ -131,6 +131,12 @@ class PayloadTooLargeError(PublisherError):
     http_status = 413
 
 
+class URITooLongError(PublisherError):
+    """The request path is longer than the configured limit."""
+
+    http_status = 414
+
+
 class TooManyRequestsError(PublisherError):
     """A client has too many requests under way; retry after `retry_after` seconds."""
 
