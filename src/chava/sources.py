@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar, cast
 
 import pyoxigraph as ox
 
@@ -44,6 +44,8 @@ IMPORTS_GRAPH: Final = namespaces.GRAPH + "imports"
 validation (`sh:class` through `rdfs:subClassOf`). Never fetched: shipped as files."""
 
 OWL_IMPORTS: Final = ox.NamedNode(namespaces.OWL + "imports")
+
+_Term = TypeVar("_Term")
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,13 @@ def parse_file(path: Path, *, default_graph: str | None = None) -> list[ox.Quad]
     try:
         quads = list(ox.parse(path=path, format=rdf_format))
     except SyntaxError as error:
+        if "LoadDocumentCallback" in str(error.msg):  # pyoxigraph has no loader: never fetches
+            raise RemoteImportError(
+                path,
+                "remote JSON-LD @context refused: chava never fetches remote documents; "
+                "put the context inline",
+                line=_line_of(path, "@context"),
+            ) from error
         raise LoadError(path, _reason(error), line=error.lineno, column=error.offset) from error
     except (OSError, ValueError) as error:
         raise LoadError(path, str(error)) from error
@@ -148,13 +157,40 @@ def _assemble(sources: Iterable[tuple[Path, str | None]]) -> Publication:
     quads: list[ox.Quad] = []
     files: list[Path] = []
     origins: dict[ox.NamedNode | ox.BlankNode | ox.Triple, Path] = {}
+    blank_labels: set[str] = set()
     for path, graph in sources:
-        parsed = parse_file(path, default_graph=graph)
+        parsed = _separate_blank_nodes(parse_file(path, default_graph=graph), blank_labels)
         files.append(path)
         quads.extend(parsed)
         for quad in parsed:
             origins.setdefault(quad.subject, path)
     return Publication(tuple(quads), tuple(files), origins)
+
+
+def _separate_blank_nodes(quads: list[ox.Quad], seen: set[str]) -> list[ox.Quad]:
+    """Blank node labels are scoped to their file: rename those an earlier file used."""
+    labels = {
+        term.value
+        for quad in quads
+        for term in (quad.subject, quad.object, quad.graph_name)
+        if isinstance(term, ox.BlankNode)
+    }
+    clashes = labels & seen
+    seen |= labels
+    if not clashes:
+        return quads
+    fresh = {label: ox.BlankNode() for label in clashes}
+    seen |= {node.value for node in fresh.values()}
+
+    def rename(term: _Term) -> _Term:
+        if isinstance(term, ox.BlankNode):
+            return cast(_Term, fresh.get(term.value, term))
+        return term
+
+    return [
+        ox.Quad(rename(quad.subject), quad.predicate, rename(quad.object), rename(quad.graph_name))
+        for quad in quads
+    ]
 
 
 def _reason(error: SyntaxError) -> str:

@@ -3,5 +3,8 @@
 from __future__ import annotations
 
 from chava.cli.group import cli
+from chava.cli.validate import validate_command
+
+cli.add_command(validate_command)
 
 __all__ = ["cli"]

@@ -1,0 +1,276 @@
+"""SHACL validation of a publication with pyshacl, entirely offline, as a typed report."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import pyoxigraph as ox
+import pyshacl
+from pyshacl.errors import ReportableRuntimeError
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from chava import namespaces
+from chava.errors import ShaclEngineError
+from chava.sources import IMPORTS_GRAPH, Publication
+from chava.validation_terms import render_path, render_term
+
+logger = logging.getLogger(__name__)
+
+SH: Final = namespaces.SH
+SEVERITIES: Final = ("Violation", "Warning", "Info")
+ONTOLOGY_GRAPHS: Final = frozenset({namespaces.ONTOLOGY_GRAPH, IMPORTS_GRAPH})
+XSD_STRING: Final = namespaces.XSD + "string"
+
+# Any of these in the shapes graph makes it a SHACL shapes graph.
+SHAPE_TYPES: Final = (URIRef(SH + "NodeShape"), URIRef(SH + "PropertyShape"))
+SHAPE_PREDICATES: Final = tuple(
+    URIRef(SH + name)
+    for name in (
+        "targetClass",
+        "targetNode",
+        "targetSubjectsOf",
+        "targetObjectsOf",
+        "property",
+        "path",
+    )
+)
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One sh:ValidationResult, flattened into strings a person or a test can read."""
+
+    severity: str
+    """"Violation", "Warning" or "Info"."""
+    focus_node: str
+    """The focus node's IRI, or `_:id` for a blank node."""
+    path: str | None
+    """The result path: an IRI, or a SPARQL-like rendering of a complex path."""
+    value: str | None
+    """The offending value in N-Triples-like syntax."""
+    message: str
+    """Every sh:resultMessage, preferred language first, joined with " / "."""
+    source_shape: str
+    constraint: str
+    """The full IRI of the constraint component, e.g. sh:MinCountConstraintComponent."""
+    source_file: Path | None
+    """The data file that first states something about the focus node, when known."""
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Conformance, the flattened results (violations first) and the sh:ValidationReport graph.
+
+    `conforms` is True when no result has severity Violation: warnings and infos are reported
+    but do not break conformance.
+    """
+
+    conforms: bool
+    results: tuple[ValidationResult, ...]
+    graph: Graph
+
+    def count(self, severity: str) -> int:
+        """Return how many results have *severity*."""
+        return sum(1 for result in self.results if result.severity == severity)
+
+
+def validate_publication(
+    publication: Publication,
+    *,
+    shapes: Publication | None = None,
+    languages: Sequence[str] = ("fr", "en"),
+) -> ValidationReport:
+    """Validate a publication's data graphs against shapes, with RDFS inference, offline.
+
+    The data is every graph but the ontology, shapes and imports graphs. The shapes are the
+    shapes graph of *shapes* when given (plus its default graph: plain files), else of the
+    publication. The ontology and imports graphs of both, and the plain files of *shapes*,
+    are mixed into the data for RDFS reasoning (pyshacl copies only their RDFS/OWL axioms).
+    Raises ShaclEngineError when there is no shape at all or pyshacl fails.
+    """
+    data_quads, shapes_quads, ontology_quads = _split(publication, shapes)
+    with _quiet_literal_casts():
+        data_graph = to_rdflib_graph(data_quads)
+        shapes_graph = to_rdflib_graph(shapes_quads)
+        ontology_graph = to_rdflib_graph(ontology_quads)
+    _require_shapes(shapes_graph, _shapes_files(shapes_quads, publication, shapes))
+    try:
+        _conforms, report_graph, report_text = pyshacl.validate(
+            data_graph,
+            shacl_graph=shapes_graph,
+            ont_graph=ontology_graph,
+            inference="rdfs",
+            inplace=True,  # data_graph is our own throw-away copy
+            allow_warnings=True,
+            allow_infos=True,
+            do_owl_imports=False,  # never fetch anything
+        )
+    except ReportableRuntimeError as error:  # bad shapes: ShapeLoadError, ConstraintLoadError
+        raise ShaclEngineError(f"SHACL engine failed: {_one_line(error.message)}") from error
+    # On some failures pyshacl returns the exception in place of the report graph.
+    if not isinstance(report_graph, Graph):
+        raise ShaclEngineError(f"SHACL engine failed: {_one_line(str(report_text))}")
+    for prefix, namespace in namespaces.PREFIXES.items():
+        report_graph.bind(prefix, namespace, replace=True)
+    results = tuple(sorted(_results(report_graph, publication, languages), key=_order))
+    conforms = not any(result.severity == "Violation" for result in results)
+    logger.info("validated %d data triples: %d results", len(data_graph), len(results))
+    return ValidationReport(conforms, results, report_graph)
+
+
+def to_rdflib_graph(quads: Iterable[ox.Quad]) -> Graph:
+    """Copy quads (graph names dropped) into a new rdflib Graph."""
+    graph = Graph()
+    for quad in quads:
+        graph.add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
+    return graph
+
+
+def _split(
+    publication: Publication, shapes: Publication | None
+) -> tuple[list[ox.Quad], list[ox.Quad], list[ox.Quad]]:
+    """Sort quads into data, shapes and ontology."""
+    data: list[ox.Quad] = []
+    shape_quads: list[ox.Quad] = []
+    ontology: list[ox.Quad] = []
+    for quad in publication.quads:
+        graph_name = _graph_name(quad)
+        if graph_name in ONTOLOGY_GRAPHS:
+            ontology.append(quad)
+        elif graph_name == namespaces.SHAPES_GRAPH:
+            if shapes is None:
+                shape_quads.append(quad)
+        else:
+            data.append(quad)
+    for quad in shapes.quads if shapes is not None else ():
+        graph_name = _graph_name(quad)
+        if graph_name in ONTOLOGY_GRAPHS:
+            ontology.append(quad)
+        elif graph_name == namespaces.SHAPES_GRAPH:
+            shape_quads.append(quad)
+        elif graph_name is None:  # plain files may carry the class hierarchy the shapes need
+            shape_quads.append(quad)
+            ontology.append(quad)
+        # Other named graphs are the data of the shapes' own publication: not ours to check.
+    return data, shape_quads, ontology
+
+
+def _graph_name(quad: ox.Quad) -> str | None:
+    name = quad.graph_name
+    return name.value if isinstance(name, ox.NamedNode) else None
+
+
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        # rdflib parsers give plain literals no datatype; do the same so equality holds.
+        return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
+    raise ShaclEngineError(f"RDF 1.2 triple terms are not supported by SHACL validation: {term}")
+
+
+class _DropLiteralCastNoise(logging.Filter):
+    """rdflib logs a traceback for each ill-typed literal; sh:datatype reports it properly."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to convert Literal")
+
+
+@contextmanager
+def _quiet_literal_casts() -> Iterator[None]:
+    rdflib_terms = logging.getLogger("rdflib.term")
+    noise = _DropLiteralCastNoise()
+    rdflib_terms.addFilter(noise)
+    try:
+        yield
+    finally:
+        rdflib_terms.removeFilter(noise)
+
+
+def _shapes_files(
+    quads: Sequence[ox.Quad], publication: Publication, shapes: Publication | None
+) -> list[str]:
+    """Name the files the shapes come from, for errors."""
+    if shapes is not None:
+        return [str(path) for path in shapes.files]
+    origins = publication.origins
+    return sorted({str(origins[quad.subject]) for quad in quads if quad.subject in origins})
+
+
+def _require_shapes(graph: Graph, files: Sequence[str]) -> None:
+    """Refuse a shapes graph with no shape in it: validating against nothing proves nothing."""
+    if any((None, RDF.type, shape_type) in graph for shape_type in SHAPE_TYPES):
+        return
+    if any((None, predicate, None) in graph for predicate in SHAPE_PREDICATES):
+        return
+    if not files:
+        raise ShaclEngineError("no SHACL shapes to validate against: the shapes graph is empty")
+    raise ShaclEngineError(
+        f"{', '.join(files)}: not SHACL: no sh:NodeShape, sh:PropertyShape, "
+        "sh:property or target in it"
+    )
+
+
+def _results(
+    report: Graph, publication: Publication, languages: Sequence[str]
+) -> Iterator[ValidationResult]:
+    for result in report.objects(None, URIRef(SH + "result")):
+        focus = report.value(result, URIRef(SH + "focusNode"))
+        severity = report.value(result, URIRef(SH + "resultSeverity"))
+        path = report.value(result, URIRef(SH + "resultPath"))
+        value = report.value(result, URIRef(SH + "value"))
+        yield ValidationResult(
+            severity=str(severity).removeprefix(SH) if severity is not None else "Violation",
+            focus_node=render_term(focus, bare_iri=True) if focus is not None else "",
+            path=render_path(report, path) if path is not None else None,
+            value=render_term(value) if value is not None else None,
+            message=_message(report, result, languages),
+            source_shape=render_term(report.value(result, URIRef(SH + "sourceShape")), True),
+            constraint=str(report.value(result, URIRef(SH + "sourceConstraintComponent")) or ""),
+            source_file=_origin(publication, focus),
+        )
+
+
+def _message(report: Graph, result: Node, languages: Sequence[str]) -> str:
+    messages = list(report.objects(result, URIRef(SH + "resultMessage")))
+
+    def preference(message: Node) -> tuple[int, str, str]:
+        language = message.language if isinstance(message, Literal) else None
+        rank = languages.index(language) if language in languages else len(languages)
+        return (rank, language or "", str(message))
+
+    return " / ".join(_one_line(str(message)) for message in sorted(messages, key=preference))
+
+
+def _origin(publication: Publication, focus: Node | None) -> Path | None:
+    if isinstance(focus, URIRef):
+        return publication.origins.get(ox.NamedNode(str(focus)))
+    if isinstance(focus, BNode):
+        return publication.origins.get(ox.BlankNode(str(focus)))
+    return None
+
+
+def _order(result: ValidationResult) -> tuple[int, str, str, str, str]:
+    rank = SEVERITIES.index(result.severity) if result.severity in SEVERITIES else len(SEVERITIES)
+    return (
+        rank,
+        str(result.source_file or ""),
+        result.focus_node,
+        result.path or "",
+        result.value or "",
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
