@@ -73,6 +73,34 @@ class Settings:
         "Graph IRI for triples outside any named graph in `--data` files "
         "(unset: they stay in the default graph).",
     )
+    # --- sparql: the public endpoint ---
+    sparql_default_graphs: tuple[str, ...] = _setting(
+        (), "Graph IRIs forming the default graph of public queries (empty: union of all)."
+    )
+    sparql_timeout: float = _setting(
+        10.0, "Seconds a public query may run; then its worker is killed and the answer is 503."
+    )
+    sparql_max_query_bytes: int = _setting(
+        64 * 1024, "Longest query text in bytes (longer: 413, or 414 in a GET URL)."
+    )
+    sparql_max_depth: int = _setting(
+        100, "Deepest nesting of (), {} and [] in a query (deeper: 400, checked before parsing)."
+    )
+    sparql_max_results: int = _setting(
+        10_000, "Rows (SELECT) or triples (CONSTRUCT/DESCRIBE) per response; more: cut, flagged."
+    )
+    sparql_client_concurrency: int = _setting(
+        4, "Queries one client (IP address) may have running at once, across all web workers."
+    )
+    sparql_workers: int = _setting(
+        2, "Query worker processes per web worker (each runs one query at a time)."
+    )
+    sparql_service_allowlist: tuple[str, ...] = _setting(
+        (), "Endpoint IRIs a query may call with SERVICE (empty: SERVICE is refused)."
+    )
+    sparql_cache_bytes: int = _setting(
+        32 * 1024 * 1024, "Bytes of query results cached per web worker (0: no cache)."
+    )
 
     @property
     def build_path(self) -> Path:
