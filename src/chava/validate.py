@@ -101,16 +101,17 @@ def validate_publication(
         ontology_graph = to_rdflib_graph(ontology_quads)
     _require_shapes(shapes_graph, _shapes_files(shapes_quads, publication, shapes))
     try:
-        _conforms, report_graph, report_text = pyshacl.validate(
-            data_graph,
-            shacl_graph=shapes_graph,
-            ont_graph=ontology_graph,
-            inference="rdfs",
-            inplace=True,  # data_graph is our own throw-away copy
-            allow_warnings=True,
-            allow_infos=True,
-            do_owl_imports=False,  # never fetch anything
-        )
+        with _silent_pyshacl():
+            _conforms, report_graph, report_text = pyshacl.validate(
+                data_graph,
+                shacl_graph=shapes_graph,
+                ont_graph=ontology_graph,
+                inference="rdfs",
+                inplace=True,  # data_graph is our own throw-away copy
+                allow_warnings=True,
+                allow_infos=True,
+                do_owl_imports=False,  # never fetch anything
+            )
     except ReportableRuntimeError as error:  # bad shapes: ShapeLoadError, ConstraintLoadError
         raise ShaclEngineError(f"SHACL engine failed: {_one_line(error.message)}") from error
     # On some failures pyshacl returns the exception in place of the report graph.
@@ -206,6 +207,18 @@ def _shapes_files(
         return [str(path) for path in shapes.files]
     origins = publication.origins
     return sorted({str(origins[quad.subject]) for quad in quads if quad.subject in origins})
+
+
+@contextmanager
+def _silent_pyshacl() -> Iterator[None]:
+    """pyshacl.validate() logs its failures to stderr itself; we raise them as one line."""
+    pyshacl_logger = logging.getLogger("pyshacl-validate")
+    was_disabled = pyshacl_logger.disabled
+    pyshacl_logger.disabled = True
+    try:
+        yield
+    finally:
+        pyshacl_logger.disabled = was_disabled
 
 
 def _require_shapes(graph: Graph, files: Sequence[str]) -> None:
