@@ -1,0 +1,1 @@
+"""JSON-LD as a contract: the published context, compaction, frames, profiles and listings."""
