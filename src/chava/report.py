@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Final
 
 from chava import namespaces
+from chava.namespaces import compact_iri
 from chava.validate import SEVERITIES, ValidationReport, ValidationResult
 
 REPORT_FORMATS: Final = ("text", "turtle", "json-ld")
@@ -64,14 +65,13 @@ def render_json_ld(report: ValidationReport) -> str:
 
 
 def _text_line(result: ValidationResult, base: Path) -> str:
-    """severity, focus node, path, value: message (file)."""
+    """Severity, focus node, path and value when there are some, message, (file)."""
     focus = result.focus_node
-    fields = [
-        f"{result.severity:<9}",
-        focus if focus.startswith("_:") else namespaces.compact_iri(focus),
-        _compact_path(result.path) if result.path else "-",
-        _compact_value(result.value) if result.value is not None else "-",
-    ]
+    fields = [f"{result.severity:<9}", focus if focus.startswith("_:") else compact_iri(focus)]
+    if result.path:
+        fields.append(_compact_path(result.path))
+    if result.value is not None:
+        fields.append(_compact_value(result.value))
     line = " ".join(fields) + f": {result.message}"
     if result.source_file is not None:
         line += f" ({_relative(result.source_file, base)})"
@@ -80,21 +80,21 @@ def _text_line(result: ValidationResult, base: Path) -> str:
 
 def _compact_path(path: str) -> str:
     if "<" not in path:
-        return namespaces.compact_iri(path)
-    return _BRACKETED_IRI.sub(lambda match: namespaces.compact_iri(match.group(1)), path)
+        return compact_iri(path)
+    return _BRACKETED_IRI.sub(lambda match: compact_iri(match.group(1)), path)
 
 
 def _compact_value(value: str) -> str:
     """Compact an IRI or a literal's datatype; shorten a long literal."""
     if value.startswith("<"):
-        return namespaces.compact_iri(value[1:-1])
+        return compact_iri(value[1:-1])
     if value.startswith("_:"):
         return value
     suffix = ""
     if value.endswith(">") and '"^^<' in value:
         value, datatype = value.rsplit('"^^<', 1)
         value += '"'
-        suffix = "^^" + namespaces.compact_iri(datatype[:-1])
+        suffix = "^^" + compact_iri(datatype[:-1])
     elif not value.endswith('"'):  # a language tag
         value, language = value.rsplit('"@', 1)
         value += '"'
