@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from chava.cli.generate import generate_command
 from chava.cli.group import cli
 from chava.cli.validate import validate_command
 
 cli.add_command(validate_command)
+cli.add_command(generate_command)
 
 __all__ = ["cli"]

@@ -1,0 +1,109 @@
+"""The resources every synthetic city links to: the network and the shared concept schemes."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from chava.generate import vocabulary as v
+from chava.generate import words
+from chava.generate.nquads import GraphWriter, literal, typed
+
+NETWORK_SLUG: Final = "global-network-of-learning-cities"
+AVAILABILITIES: Final[tuple[tuple[str, words.Words], ...]] = (
+    ("permanent", ("pérenne", "permanent", "permanent", "dauerhaft", "permanente")),
+    ("temporary", ("temporaire", "temporary", "tijdelijk", "befristet", "temporal")),
+)
+SOURCE_SLUG: Final = "synthetic-generator"
+
+
+def add_labels(
+    writer: GraphWriter,
+    subject: str,
+    predicate: str,
+    labels: words.Words,
+    *,
+    languages: tuple[str, ...],
+) -> None:
+    """Add one label per language in *languages*."""
+    for language in languages:
+        writer.add(subject, predicate, literal(words.pick(labels, language), language))
+
+
+def write_shared(writer: GraphWriter) -> None:
+    """Write the network, the theme, tool-kind and availability schemes and the source."""
+    source = writer.thing("source", SOURCE_SLUG)
+    writer.add(source, v.A, v.PROV_ENTITY)
+    writer.add(source, v.A, v.SOURCE_DOCUMENT)
+    writer.add(source, v.TITLE, literal("Générateur de données synthétiques de chava", "fr"))
+    writer.add(source, v.TITLE, literal("chava synthetic data generator", "en"))
+    writer.add(source, v.URL, literal("https://learning-cities.example.org/generator"))
+
+    network = writer.thing("organization", NETWORK_SLUG)
+    for kind in (v.NETWORK, v.COLLABORATION, v.ORGANIZATION):
+        writer.add(network, v.A, kind)
+    names: words.Words = (
+        "Réseau mondial des villes apprenantes (copie synthétique)",
+        "Global Network of Learning Cities (synthetic copy)",
+        "Wereldwijd netwerk van lerende steden (synthetische kopie)",
+        "Globales Netzwerk lernender Städte (synthetische Kopie)",
+        "Red mundial de ciudades del aprendizaje (copia sintética)",
+    )
+    add_labels(writer, network, v.LABEL, names, languages=words.LANGUAGES)
+    writer.add(network, v.SOURCE, source)
+
+    _write_scheme(
+        writer,
+        "theme",
+        v.THEME,
+        ("Thématiques", "Themes", "Thema's", "Themen", "Temas"),
+        tuple(zip(words.TOPIC_SLUGS, words.TOPICS, strict=True)),
+    )
+    _write_scheme(
+        writer,
+        "tool-kind",
+        v.TOOL_KIND,
+        (
+            "Types d'outils",
+            "Tool kinds",
+            "Soorten hulpmiddelen",
+            "Werkzeugarten",
+            "Tipos de herramienta",
+        ),
+        words.TOOL_FORMS,
+    )
+    _write_scheme(
+        writer,
+        "availability",
+        v.CONCEPT,
+        ("Disponibilité", "Availability", "Beschikbaarheid", "Verfügbarkeit", "Disponibilidad"),
+        AVAILABILITIES,
+    )
+    # Themes reach the shared UNESCO Key Features and SDGs: the cross-city join keys.
+    for number, slug in enumerate(words.TOPIC_SLUGS):
+        concept = writer.thing("concept", f"theme/{slug}")
+        writer.add(concept, v.ADDRESSES_KEY_FEATURE, v.KEY_FEATURES[number % len(v.KEY_FEATURES)])
+        writer.add(concept, v.CONTRIBUTES_TO_SDG, v.SDGS[number % len(v.SDGS)])
+
+
+def _write_scheme(
+    writer: GraphWriter,
+    name: str,
+    concept_class: str,
+    titles: words.Words,
+    concepts: tuple[tuple[str, words.Words], ...],
+) -> None:
+    scheme = writer.thing("conceptscheme", name)
+    writer.add(scheme, v.A, v.CONCEPT_SCHEME)
+    add_labels(writer, scheme, v.PREF_LABEL, titles, languages=words.LANGUAGES)
+    writer.add(scheme, v.SOURCE, writer.thing("source", SOURCE_SLUG))
+    for number, (slug, labels) in enumerate(concepts, start=1):
+        concept = writer.thing("concept", f"{name}/{slug}")
+        writer.add(concept, v.A, v.CONCEPT)
+        if concept_class != v.CONCEPT:
+            writer.add(concept, v.A, concept_class)
+        add_labels(writer, concept, v.PREF_LABEL, labels, languages=words.LANGUAGES)
+        writer.add(concept, v.NOTATION, typed(str(number), "string"))
+        writer.add(concept, v.IN_SCHEME, scheme)
+        writer.add(concept, v.TOP_CONCEPT_OF, scheme)
+        writer.add(scheme, v.HAS_TOP_CONCEPT, concept)
+        writer.add(concept, v.SOURCE, writer.thing("source", SOURCE_SLUG))
