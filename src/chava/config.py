@@ -118,35 +118,54 @@ class Settings:
         """Read defaults, then the TOML file, then `CHAVA_*` variables, then *overrides*."""
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}
+        sources: dict[str, str] = {}  # where each value came from, for error messages
         if root is not None:
             values["root"] = root
         elif "CHAVA_ROOT" in environ:
             values["root"] = environ["CHAVA_ROOT"]
+            sources["root"] = "CHAVA_ROOT"
         config_root = Path(values.get("root", Path()))
         config_path = Path(environ["CHAVA_CONFIG"]) if "CHAVA_CONFIG" in environ else None
         if config_path is None and (config_root / "chava.toml").is_file():
             config_path = config_root / "chava.toml"
         if config_path is not None:
-            values.update(_read_toml(config_path))
+            from_file = _read_toml(config_path)
+            values.update(from_file)
+            sources.update(dict.fromkeys(from_file, str(config_path)))
             if root is not None:
                 values["root"] = root
+                sources.pop("root", None)
         for setting in dataclasses.fields(cls):
             name = ENV_PREFIX + setting.name.upper()
             if name in environ and name != "CHAVA_ROOT":
                 values[setting.name] = environ[name]
+                sources[setting.name] = name
         values.update(overrides or {})
-        return cls.from_mapping(values, origin="settings")
+        for name in overrides or {}:
+            sources.pop(name, None)
+        return cls.from_mapping(values, origin="settings", sources=sources)
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, Any], *, origin: str) -> Settings:
-        """Build Settings from raw values (strings from the environment, TOML values)."""
+    def from_mapping(
+        cls,
+        values: Mapping[str, Any],
+        *,
+        origin: str,
+        sources: Mapping[str, str] | None = None,
+    ) -> Settings:
+        """Build Settings from raw values (strings from the environment, TOML values).
+
+        Errors name the setting and where its value came from: *sources* maps a setting to
+        its file or variable; *origin* stands for the rest.
+        """
         known = {setting.name: setting for setting in dataclasses.fields(cls)}
         converted: dict[str, Any] = {}
         hints = typing.get_type_hints(cls)
         for name, raw in values.items():
+            source = (sources or {}).get(name, origin)
             if name not in known:
-                raise ConfigError(f"{origin}: unknown setting {name!r}")
-            converted[name] = _convert(raw, hints[name], f"{origin}: {name}")
+                raise ConfigError(f"{source}: unknown setting {name!r}")
+            converted[name] = _convert(raw, hints[name], f"{source}: {name}")
         return cls(**converted)
 
 
