@@ -156,6 +156,12 @@ class QueryError(PublisherError):
     http_status = 400
 
 
+class UpdateRefusedError(QueryError):
+    """A SPARQL Update operation was sent: the endpoint is read-only."""
+
+    http_status = 403
+
+
 class QueryTimeoutError(PublisherError):
     """A query ran past its time limit and was stopped."""
 

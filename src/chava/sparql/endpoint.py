@@ -1,0 +1,120 @@
+"""The endpoint's core: from a protocol request to a result, through screening, cache and pool.
+
+One QueryService per web application (so per web worker process): it owns the worker pool, the
+result cache and the cross-process per-client slots. The order of the checks is the order of
+their cost: size, lexical screening and negotiation first, then the cache, then a slot and a
+worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Final
+
+from chava.builds import Build
+from chava.config import Settings
+from chava.formats import RDF_FORMATS, SPARQL_JSON, SPARQL_XML, TABLE_FORMATS, Format
+from chava.namespaces import PREFIXES
+from chava.negotiate import negotiate
+from chava.sparql.cache import ResultCache
+from chava.sparql.clients import ClientSlots, slots_directory
+from chava.sparql.pool import QueryOutcome, QueryPool
+from chava.sparql.protocol import QueryRequest
+from chava.sparql.screen import ScreenedQuery, check_size, screen_query
+
+BOOLEAN_FORMATS: Final = (SPARQL_JSON, SPARQL_XML)
+"""ASK results: CSV and TSV carry no boolean."""
+
+
+def result_formats(form: str) -> tuple[Format, ...]:
+    """The formats a query form's results are offered in, preferred first."""
+    if form == "SELECT":
+        return TABLE_FORMATS
+    if form == "ASK":
+        return BOOLEAN_FORMATS
+    return RDF_FORMATS
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A screened query with its chosen format, its worker job and its cache identity."""
+
+    screened: ScreenedQuery
+    format: Format
+    job: dict[str, Any]
+    etag: str
+    """Derived from the build and the request: equal ETags mean equal answers."""
+    cacheable: bool
+
+
+class QueryService:
+    """Screens, caches and runs public queries for one build."""
+
+    def __init__(self, settings: Settings, build: Build) -> None:
+        self.settings = settings
+        self.build = build
+        self.pool = QueryPool(
+            build.store_path, size=settings.sparql_workers, timeout=settings.sparql_timeout
+        )
+        self.slots = ClientSlots(
+            slots_directory(str(settings.build_path.resolve())), settings.sparql_client_concurrency
+        )
+        self.cache: ResultCache[QueryOutcome] = ResultCache(settings.sparql_cache_bytes)
+
+    def prepare(
+        self, request: QueryRequest, *, accept: str | None, requested_format: str | None
+    ) -> PreparedQuery:
+        """Check and screen the request's query and pick its format; raise the 4xx to report."""
+        assert request.query is not None
+        settings = self.settings
+        check_size(request.query, limit=settings.sparql_max_query_bytes, in_url=request.in_url)
+        screened = screen_query(
+            request.query,
+            max_depth=settings.sparql_max_depth,
+            service_allowlist=settings.sparql_service_allowlist,
+        )
+        chosen = negotiate(result_formats(screened.form), accept, requested_format)
+        job: dict[str, Any] = {
+            "query": screened.text,
+            "media_type": chosen.media_type,
+            "limit": settings.sparql_max_results,
+            "prefixes": PREFIXES,
+        }
+        if request.names_dataset:
+            # The protocol's dataset wins over FROM / FROM NAMED (SPARQL 1.1 Protocol 2.1.4).
+            job["default_graphs"] = list(request.default_graph_uris)
+            job["named_graphs"] = list(request.named_graph_uris)
+        elif not screened.has_dataset_clause:
+            if settings.sparql_default_graphs:
+                job["default_graphs"] = list(settings.sparql_default_graphs)
+            else:
+                job["union"] = True
+        identity = "\x00".join(
+            (
+                self.build.build_id,
+                screened.text,
+                " ".join(request.default_graph_uris),
+                " ".join(request.named_graph_uris),
+                chosen.media_type,
+                str(settings.sparql_max_results),
+            )
+        )
+        etag = hashlib.sha256(identity.encode()).hexdigest()[:32]
+        return PreparedQuery(screened, chosen, job, etag, screened.deterministic)
+
+    def run(self, prepared: PreparedQuery, *, client: str) -> QueryOutcome:
+        """Answer from the cache, or run on a worker under the client's concurrency limit."""
+        if prepared.cacheable:
+            cached = self.cache.get(prepared.etag)
+            if cached is not None:
+                return cached
+        with self.slots.hold(client):
+            outcome = self.pool.execute(prepared.job)
+        if prepared.cacheable:
+            self.cache.put(prepared.etag, outcome, len(outcome.body))
+        return outcome
+
+    def close(self) -> None:
+        """Stop the query workers."""
+        self.pool.close()

@@ -1,0 +1,207 @@
+"""Supervised, killable query workers: one pool per web worker process.
+
+pyoxigraph cannot be interrupted from Python, so each untrusted query runs in a worker process
+(`chava.sparql.worker`) with a deadline. A worker past its deadline is SIGKILLed and replaced in
+the background; only its own query fails (QueryTimeoutError, 503). A worker that dies on a query
+is replaced the same way. Workers read the built store read-only, so any number can share it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from chava.errors import QueryEngineError, QueryError, QueryTimeoutError
+from chava.sparql import worker as protocol
+
+logger = logging.getLogger(__name__)
+
+START_TIMEOUT = 60.0
+"""Seconds a new worker may take to open the store before it is given up on."""
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    """A finished query: the serialized result and whether it was cut at the row cap."""
+
+    body: bytes
+    truncated: bool
+
+
+class _WorkerDiedError(Exception):
+    """The worker process ended (crash, kill) while answering."""
+
+
+class _DeadlineError(Exception):
+    """The worker did not answer before the deadline."""
+
+
+class QueryWorker:
+    """One worker process and the pipes to it."""
+
+    def __init__(self, store_path: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "chava.sparql.worker", str(store_path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            close_fds=True,
+        )
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self._stdin = self.process.stdin
+        self._stdout_fd = self.process.stdout.fileno()
+        try:
+            ready = self._read_exactly(1, time.monotonic() + START_TIMEOUT)
+        except (_DeadlineError, _WorkerDiedError):
+            self.kill()
+            raise
+        if ready != protocol.READY:
+            self.kill()
+            raise _WorkerDiedError("worker did not start")
+
+    @property
+    def pid(self) -> int:
+        """The worker's process id."""
+        return self.process.pid
+
+    def run(self, job: dict[str, Any], deadline: float) -> tuple[dict[str, Any], bytes]:
+        """Send *job* and wait for the reply until *deadline* (time.monotonic)."""
+        try:
+            protocol.write_frame(self._stdin, job)
+        except (BrokenPipeError, OSError) as error:
+            raise _WorkerDiedError(str(error)) from error
+        lengths = self._read_exactly(protocol.LENGTHS_SIZE, deadline)
+        header_length, body_length = protocol.unpack_lengths(lengths)
+        header = json.loads(self._read_exactly(header_length, deadline))
+        return header, self._read_exactly(body_length, deadline)
+
+    def kill(self) -> None:
+        """SIGKILL the worker and reap it."""
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        self._stdin.close()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+    def _read_exactly(self, size: int, deadline: float) -> bytes:
+        chunks: list[bytes] = []
+        remaining = size
+        while remaining > 0:
+            timeout = deadline - time.monotonic()
+            if timeout <= 0:
+                raise _DeadlineError
+            readable, _writable, _errors = select.select([self._stdout_fd], [], [], timeout)
+            if not readable:
+                raise _DeadlineError
+            chunk = os.read(self._stdout_fd, min(remaining, 1 << 20))
+            if not chunk:
+                raise _WorkerDiedError("worker closed its output")
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+
+
+class QueryPool:
+    """A fixed number of query workers over one store; started on first use, in this process."""
+
+    def __init__(self, store_path: Path, *, size: int, timeout: float) -> None:
+        if size < 1:
+            raise ValueError("a pool needs at least one worker")
+        self.store_path = store_path
+        self.size = size
+        self.timeout = timeout
+        self._idle: queue.Queue[QueryWorker] = queue.Queue()
+        self._all: set[QueryWorker] = set()
+        self._lock = threading.Lock()
+        self._owner_pid: int | None = None
+        self._closed = False
+
+    def execute(self, job: dict[str, Any]) -> QueryOutcome:
+        """Run *job* on a free worker within the time limit, or raise the error to report."""
+        deadline = time.monotonic() + self.timeout
+        self._start()
+        try:
+            worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise QueryTimeoutError(
+                f"no query worker became free within {self.timeout:g} s; try again later"
+            ) from None
+        try:
+            header, body = worker.run(job, deadline)
+        except _DeadlineError:
+            self._retire(worker)
+            raise QueryTimeoutError(
+                f"the query ran longer than the {self.timeout:g} s limit and was stopped"
+            ) from None
+        except _WorkerDiedError:
+            self._retire(worker)
+            raise QueryEngineError("the query worker died while running this query") from None
+        self._idle.put(worker)
+        if not header.get("ok"):
+            message = str(header.get("message", "query failed"))
+            if header.get("kind") == "syntax":
+                raise QueryError(f"syntax error: {message}")
+            raise QueryError(f"the query failed: {message}")
+        return QueryOutcome(body, bool(header.get("truncated")))
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the live workers (for tests and the log)."""
+        with self._lock:
+            return sorted(worker.pid for worker in self._all)
+
+    def close(self) -> None:
+        """Kill every worker; the pool refuses work afterwards."""
+        with self._lock:
+            self._closed = True
+            workers, self._all = list(self._all), set()
+        for worker in workers:
+            worker.kill()
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._closed:
+                raise QueryEngineError("the query pool is closed")
+            if self._owner_pid == os.getpid():
+                return
+            # First use in this process (or after a fork: the parent's workers are not ours).
+            self._owner_pid = os.getpid()
+            self._idle = queue.Queue()
+            self._all = set()
+        for _index in range(self.size):
+            self._spawn_later()
+
+    def _retire(self, worker: QueryWorker) -> None:
+        logger.warning("killing query worker %d", worker.pid)
+        worker.kill()
+        with self._lock:
+            self._all.discard(worker)
+        self._spawn_later()
+
+    def _spawn_later(self) -> None:
+        threading.Thread(target=self._spawn, name="chava-query-spawn", daemon=True).start()
+
+    def _spawn(self) -> None:
+        try:
+            worker = QueryWorker(self.store_path)
+        except (OSError, _WorkerDiedError, _DeadlineError):
+            logger.exception("could not start a query worker on %s", self.store_path)
+            return
+        with self._lock:
+            if self._closed:
+                worker.kill()
+                return
+            self._all.add(worker)
+        logger.info("query worker %d ready", worker.pid)
+        self._idle.put(worker)

@@ -1,0 +1,101 @@
+"""A query worker process: opens the built store read-only and runs one query at a time.
+
+Started by `chava.sparql.pool` as `python -m chava.sparql.worker STORE_PATH`; it speaks frames
+on stdin/stdout (see `write_frame`). It may be SIGKILLed at any moment, which is the point: the
+supervisor kills it when a query overruns its deadline. It exits when its stdin closes.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import sys
+from typing import IO, Any, Final
+
+import pyoxigraph as ox
+
+from chava.sparql import results
+
+_LENGTHS: Final = struct.Struct(">II")
+READY: Final = b"R"
+
+
+def write_frame(stream: IO[bytes], header: dict[str, Any], body: bytes = b"") -> None:
+    """Write one frame: two big-endian lengths, a JSON header, then the body bytes."""
+    encoded = json.dumps(header).encode()
+    stream.write(_LENGTHS.pack(len(encoded), len(body)) + encoded + body)
+    stream.flush()
+
+
+def read_frame(stream: IO[bytes]) -> tuple[dict[str, Any], bytes] | None:
+    """Read one frame written by write_frame; None at end of stream."""
+    lengths = stream.read(_LENGTHS.size)
+    if len(lengths) < _LENGTHS.size:
+        return None
+    header_length, body_length = _LENGTHS.unpack(lengths)
+    header = json.loads(stream.read(header_length))
+    return header, stream.read(body_length)
+
+
+def unpack_lengths(data: bytes) -> tuple[int, int]:
+    """Decode the two lengths at the start of a frame."""
+    header_length, body_length = _LENGTHS.unpack(data)
+    return int(header_length), int(body_length)
+
+
+LENGTHS_SIZE: Final = _LENGTHS.size
+
+
+def run_job(store: ox.Store, job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """Run one query job; return the reply header and the serialized result."""
+    options: dict[str, Any] = {}
+    if job.get("default_graphs") is not None:
+        options["default_graph"] = [ox.NamedNode(iri) for iri in job["default_graphs"]]
+    elif job.get("union"):
+        options["use_default_graph_as_union"] = True
+    if job.get("named_graphs") is not None:
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in job["named_graphs"]]
+    try:
+        answer = store.query(job["query"], **options)
+    except SyntaxError as error:
+        return {"ok": False, "kind": "syntax", "message": str(error)}, b""
+    except (ValueError, OSError, RuntimeError) as error:
+        return {"ok": False, "kind": "evaluation", "message": str(error)}, b""
+    media_type = job["media_type"]
+    limit = int(job["limit"])
+    table_format = ox.QueryResultsFormat.from_media_type(media_type)
+    rdf_format = ox.RdfFormat.from_media_type(media_type)
+    try:
+        if isinstance(answer, ox.QueryBoolean) and table_format is not None:
+            body = results.write_boolean(answer, table_format)
+            return {"ok": True, "truncated": False}, body
+        if isinstance(answer, ox.QuerySolutions) and table_format is not None:
+            body, truncated = results.write_solutions(answer, table_format, limit=limit)
+            return {"ok": True, "truncated": truncated}, body
+        if isinstance(answer, ox.QueryTriples) and rdf_format is not None:
+            prefixes = job.get("prefixes", {})
+            body, truncated = results.write_triples(
+                answer, rdf_format, limit=limit, prefixes=prefixes
+            )
+            return {"ok": True, "truncated": truncated}, body
+    except (ValueError, OSError, RuntimeError, SyntaxError) as error:
+        # Errors raised while results stream out (a failing function, a bad IRI built by IRI())
+        return {"ok": False, "kind": "evaluation", "message": str(error)}, b""
+    message = f"{media_type} cannot carry the results of this query"
+    return {"ok": False, "kind": "format", "message": message}, b""
+
+
+def main(argv: list[str]) -> int:
+    """Serve jobs from stdin until it closes."""
+    store = ox.Store.read_only(argv[1])
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    stdout.write(READY)
+    stdout.flush()
+    while (frame := read_frame(stdin)) is not None:
+        header, body = run_job(store, frame[0])
+        write_frame(stdout, header, body)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
