@@ -68,6 +68,9 @@ class Settings:
     representation_cache_bytes: int = _setting(
         64 * 1024 * 1024, "Bytes of rendered representations cached per worker (0: no cache)."
     )
+    cache_max_age: int = _setting(
+        300, "Seconds clients and proxies may reuse a resource or dump without revalidating."
+    )
     data_default_graph: str | None = _setting(
         None,
         "Graph IRI for triples outside any named graph in `--data` files "

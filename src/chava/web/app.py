@@ -11,7 +11,7 @@ from chava.builds import Build, current_build
 from chava.config import Settings
 from chava.errors import PublisherError
 from chava.store import PublishedStore
-from chava.web import state
+from chava.web import cors, dumps, resources, state
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +24,9 @@ def create_app(settings: Settings | None = None, *, build: Build | None = None) 
     app.extensions[state.SETTINGS_KEY] = settings
     app.extensions[state.STORE_KEY] = PublishedStore(build)
     # Each feature blueprint module exposes init_app(app); add yours here, one line each.
+    resources.init_app(app)
+    dumps.init_app(app)
+    cors.init_app(app)
     app.register_error_handler(PublisherError, _report_error)
     app.register_error_handler(HTTPException, _report_http_exception)
     app.register_error_handler(Exception, _report_unexpected)

@@ -1,0 +1,95 @@
+"""`chava serve`: build if the sources changed, then serve with gunicorn (or Flask's dev server)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+from typing import Any
+
+import click
+
+from chava.build import build_dataset, build_publication, data_settings, up_to_date_build
+from chava.builds import Build
+from chava.cli.group import settings_from
+from chava.config import Settings
+from chava.errors import ShaclEngineError
+
+logger = logging.getLogger(__name__)
+
+
+@click.command("serve")
+@click.option("--host", default=None, help="Interface to listen on (default: setting `host`).")
+@click.option("--port", type=int, default=None, help="Port (default: setting `port`).")
+@click.option(
+    "--data",
+    "data_paths",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Serve these RDF files or folders (named graphs kept) instead of the publication.",
+)
+@click.option("--workers", type=int, default=None, help="Worker processes (setting web_workers).")
+@click.option("--threads", type=int, default=None, help="Threads per worker (web_threads).")
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation when (re)building.")
+@click.option("--dev", is_flag=True, help="Use Flask's development server (reloader off).")
+@click.pass_context
+def serve_command(
+    ctx: click.Context,
+    host: str | None,
+    port: int | None,
+    data_paths: tuple[Path, ...],
+    workers: int | None,
+    threads: int | None,
+    no_validate: bool,
+    dev: bool,
+) -> None:
+    """Serve the current build, building it first if the sources changed.
+
+    Serving never refuses data: violations are logged as warnings (`chava build` is the gate).
+    `--data` datasets are served as they are, unvalidated (check them with `chava validate`).
+    """
+    settings = settings_from(ctx)
+    overrides: dict[str, Any] = {
+        name: value
+        for name, value in (
+            ("host", host),
+            ("port", port),
+            ("web_workers", workers),
+            ("web_threads", threads),
+        )
+        if value is not None
+    }
+    settings = dataclasses.replace(settings, **overrides)
+    paths = list(data_paths) or None
+    build = ensure_build(settings, paths, validate=not no_validate and paths is None)
+    if paths is not None:
+        settings = data_settings(settings, paths)
+    logger.warning(
+        "serving build %s on http://%s:%d/", build.build_id, settings.host, settings.port
+    )
+    # Imported here: gunicorn and Flask load only when serving, not for `chava build`.
+    from chava.web.server import run_development_server, run_gunicorn
+
+    if dev:
+        run_development_server(settings, build)
+    else:
+        run_gunicorn(settings, build)
+
+
+def ensure_build(settings: Settings, paths: list[Path] | None, *, validate: bool) -> Build:
+    """Return the current build if its sources are unchanged, else build leniently."""
+    existing = up_to_date_build(settings, paths)
+    if existing is not None:
+        logger.info("sources unchanged: serving build %s", existing.build_id)
+        return existing
+    try:
+        return _build(settings, paths, validate=validate)
+    except ShaclEngineError as error:
+        logger.warning("validation could not run (%s): publishing unvalidated", error)
+        return _build(settings, paths, validate=False)
+
+
+def _build(settings: Settings, paths: list[Path] | None, *, validate: bool) -> Build:
+    if paths is not None:
+        return build_dataset(settings, paths, validate=validate, allow_invalid=True)
+    return build_publication(settings, validate=validate, allow_invalid=True)

@@ -1,0 +1,247 @@
+"""The dataset's self-description (VoID + DCAT), computed from a built store at build time.
+
+What can be counted is counted here (triples, class and property partitions, linksets, dumps);
+what must be said by people (license, publisher, title) comes from the data itself when it
+states it about the dataset IRI. Nothing about real organisations is invented here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
+
+from chava import namespaces
+from chava.config import Settings
+from chava.dumps import Dump
+
+SPDX: Final = "http://spdx.org/rdf/terms#"
+IANA_MEDIA_TYPES: Final = "https://www.iana.org/assignments/media-types/"
+
+Subject = ox.NamedNode | ox.BlankNode
+Value = ox.NamedNode | ox.BlankNode | ox.Literal
+Say = Callable[[Subject, str, Value], None]
+
+RDF_TYPE: Final = ox.NamedNode(namespaces.RDF + "type")
+DCTERMS_TITLE: Final = ox.NamedNode(namespaces.DCTERMS + "title")
+DCTERMS_DESCRIPTION: Final = ox.NamedNode(namespaces.DCTERMS + "description")
+
+
+def dataset_iri(settings: Settings) -> str:
+    """The IRI of the published dataset."""
+    return settings.data_base_iri + "id/dataset/chava"
+
+
+def metadata_graph_iri(settings: Settings) -> str:
+    """The named graph holding the self-description."""
+    return settings.data_base_iri + "graph/metadata"
+
+
+def well_known_targets(settings: Settings) -> tuple[str, ...]:
+    """Namespaces that are ours: links into them are not linksets."""
+    return (settings.data_base_iri, settings.vocabulary_base_iri)
+
+
+@dataclass(frozen=True)
+class BuildFacts:
+    """What the build knows about itself when describing the dataset."""
+
+    build_id: str
+    created: datetime
+    dumps: tuple[Dump, ...]
+    bundled: bool
+    """True for the bundled publication, False for a `--data` dataset."""
+
+
+def describe_dataset(store: ox.Store, settings: Settings, facts: BuildFacts) -> list[ox.Quad]:
+    """Return the metadata graph's quads for the dataset held in *store*."""
+    graph = ox.NamedNode(metadata_graph_iri(settings))
+    dataset = ox.NamedNode(dataset_iri(settings))
+    statements = _Statements()
+    say = statements.say
+    for kind in (namespaces.VOID + "Dataset", namespaces.DCAT + "Dataset"):
+        say(dataset, namespaces.RDF + "type", ox.NamedNode(kind))
+    if not _states(store, dataset, DCTERMS_TITLE):
+        for text, language in _default_titles(facts.bundled):
+            say(dataset, namespaces.DCTERMS + "title", ox.Literal(text, language=language))
+    if not _states(store, dataset, DCTERMS_DESCRIPTION):
+        for text, language in _default_descriptions(facts.bundled):
+            say(dataset, namespaces.DCTERMS + "description", ox.Literal(text, language=language))
+    stamp = ox.Literal(
+        facts.created.isoformat(), datatype=ox.NamedNode(namespaces.XSD + "dateTime")
+    )
+    if not _states(store, dataset, ox.NamedNode(namespaces.DCTERMS + "created")):
+        say(dataset, namespaces.DCTERMS + "created", stamp)
+    say(dataset, namespaces.DCTERMS + "modified", stamp)
+    say(dataset, namespaces.DCAT + "version", ox.Literal(facts.build_id))
+    say(dataset, namespaces.VOID + "uriSpace", ox.Literal(settings.data_base_iri + "id/"))
+    say(
+        dataset, namespaces.VOID + "sparqlEndpoint", ox.NamedNode(settings.data_base_iri + "sparql")
+    )
+    say(dataset, namespaces.VOID + "triples", _integer(_count(store, _DISTINCT_TRIPLES)))
+    say(dataset, namespaces.VOID + "entities", _integer(_count(store, _DISTINCT_SUBJECTS)))
+    if facts.bundled:
+        say(dataset, namespaces.VOID + "vocabulary", ox.NamedNode(namespaces.LC))
+        say(dataset, namespaces.DCTERMS + "conformsTo", ox.NamedNode(namespaces.SHAPES_IRI))
+
+    for cls, entities in _rows(store, _CLASS_PARTITIONS):
+        partition = ox.BlankNode()
+        say(dataset, namespaces.VOID + "classPartition", partition)
+        say(partition, namespaces.VOID + "class", cls)
+        say(partition, namespaces.VOID + "entities", entities)
+    for predicate, count in _rows(store, _PROPERTY_PARTITIONS):
+        partition = ox.BlankNode()
+        say(dataset, namespaces.VOID + "propertyPartition", partition)
+        say(partition, namespaces.VOID + "property", predicate)
+        say(partition, namespaces.VOID + "triples", count)
+    _describe_linksets(store, settings, dataset, say)
+    for dump in facts.dumps:
+        _describe_dump(settings, dataset, dump, stamp, say)
+    return [ox.Quad(s, ox.NamedNode(p), o, graph) for s, p, o in statements.triples]
+
+
+class _Statements:
+    """The triples being written, in order."""
+
+    def __init__(self) -> None:
+        self.triples: list[tuple[Subject, str, Value]] = []
+
+    def say(self, subject: Subject, predicate: str, value: Value) -> None:
+        self.triples.append((subject, predicate, value))
+
+
+def _describe_dump(
+    settings: Settings, dataset: ox.NamedNode, dump: Dump, stamp: ox.Literal, say: Say
+) -> None:
+    url = ox.NamedNode(settings.data_base_iri + "dumps/" + dump.kind.name)
+    distribution = ox.NamedNode(f"{dataset.value}/distribution/{dump.kind.format.extension}")
+    checksum = ox.BlankNode()
+    say(dataset, namespaces.DCAT + "distribution", distribution)
+    say(dataset, namespaces.VOID + "dataDump", url)
+    say(distribution, namespaces.RDF + "type", ox.NamedNode(namespaces.DCAT + "Distribution"))
+    say(distribution, namespaces.DCTERMS + "title", ox.Literal(dump.kind.title, language="en"))
+    say(distribution, namespaces.DCAT + "downloadURL", url)
+    say(distribution, namespaces.DCAT + "accessURL", url)
+    media_type = ox.NamedNode(IANA_MEDIA_TYPES + dump.kind.format.media_type)
+    say(distribution, namespaces.DCAT + "mediaType", media_type)
+    if dump.kind.gzipped:
+        gzip_type = ox.NamedNode(IANA_MEDIA_TYPES + "application/gzip")
+        say(distribution, namespaces.DCAT + "compressFormat", gzip_type)
+    size = ox.Literal(
+        str(dump.byte_size), datatype=ox.NamedNode(namespaces.XSD + "nonNegativeInteger")
+    )
+    say(distribution, namespaces.DCAT + "byteSize", size)
+    say(distribution, namespaces.DCTERMS + "modified", stamp)
+    say(distribution, SPDX + "checksum", checksum)
+    say(checksum, namespaces.RDF + "type", ox.NamedNode(SPDX + "Checksum"))
+    say(checksum, SPDX + "algorithm", ox.NamedNode(SPDX + "checksumAlgorithm_sha256"))
+    value = ox.Literal(dump.sha256, datatype=ox.NamedNode(namespaces.XSD + "hexBinary"))
+    say(checksum, SPDX + "checksumValue", value)
+
+
+def _describe_linksets(
+    store: ox.Store, settings: Settings, dataset: ox.NamedNode, say: Say
+) -> None:
+    """One void:Linkset per (predicate, external namespace) of the links graph."""
+    links_graph = ox.NamedNode(settings.data_base_iri + "graph/links")
+    ours = well_known_targets(settings)
+    counts: Counter[tuple[str, str]] = Counter()
+    for quad in store.quads_for_pattern(None, None, None, links_graph):
+        target = quad.object
+        if isinstance(target, ox.NamedNode) and not target.value.startswith(ours):
+            counts[(quad.predicate.value, _space_of(target.value))] += 1
+    for (predicate, space), count in sorted(counts.items()):
+        slug = urlsplit(space).hostname or "external"
+        local = predicate.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        linkset = ox.NamedNode(f"{dataset.value}/linkset/{slug}/{local}")
+        target = ox.NamedNode(f"{dataset.value}/target/{slug}")
+        say(dataset, namespaces.VOID + "subset", linkset)
+        say(linkset, namespaces.RDF + "type", ox.NamedNode(namespaces.VOID + "Linkset"))
+        say(linkset, namespaces.VOID + "subjectsTarget", dataset)
+        say(linkset, namespaces.VOID + "objectsTarget", target)
+        say(linkset, namespaces.VOID + "linkPredicate", ox.NamedNode(predicate))
+        say(linkset, namespaces.VOID + "triples", _integer(count))
+        say(target, namespaces.RDF + "type", ox.NamedNode(namespaces.VOID + "Dataset"))
+        say(target, namespaces.VOID + "uriSpace", ox.Literal(space))
+        say(target, namespaces.DCTERMS + "title", ox.Literal(slug))
+
+
+def _space_of(iri: str) -> str:
+    """The namespace an external IRI belongs to: up to its last `/` or `#`."""
+    cut = max(iri.rfind("/"), iri.rfind("#"))
+    head = iri[: cut + 1]
+    return head if head.count("/") >= 3 else iri
+
+
+def _states(store: ox.Store, subject: ox.NamedNode, predicate: ox.NamedNode) -> bool:
+    return next(iter(store.quads_for_pattern(subject, predicate, None, None)), None) is not None
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(namespaces.XSD + "integer"))
+
+
+def _count(store: ox.Store, query: str) -> int:
+    solutions = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions)
+    for solution in solutions:
+        value = solution["n"]
+        return int(value.value) if value is not None else 0
+    return 0
+
+
+def _rows(store: ox.Store, query: str) -> list[tuple[ox.NamedNode, ox.Literal]]:
+    solutions = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions)
+    rows = []
+    for solution in solutions:
+        key, count = solution["key"], solution["n"]
+        if isinstance(key, ox.NamedNode) and count is not None:
+            rows.append((key, _integer(int(count.value))))
+    return sorted(rows, key=lambda row: row[0].value)
+
+
+def _default_titles(bundled: bool) -> tuple[tuple[str, str], ...]:
+    if bundled:
+        return (
+            ("ChaVa — Charleroi, ville apprenante : graphe de connaissances", "fr"),
+            ("ChaVa — Charleroi, learning city: knowledge graph", "en"),
+        )
+    return (("Jeu de données publié avec chava", "fr"), ("Dataset published with chava", "en"))
+
+
+def _default_descriptions(bundled: bool) -> tuple[tuple[str, str], ...]:
+    if bundled:
+        return (
+            (
+                "Les acteurs, thématiques, instances de gouvernance et outils de ChaVa "
+                "(Charleroi, ville apprenante, membre du Réseau mondial des villes apprenantes "
+                "de l'UNESCO), décrits en RDF d'après les documents sources.",
+                "fr",
+            ),
+            (
+                "The actors, themes, governance bodies and tools of ChaVa (Charleroi, learning "
+                "city, member of the UNESCO Global Network of Learning Cities), described in RDF "
+                "from the source documents.",
+                "en",
+            ),
+        )
+    return (
+        ("Un jeu de données RDF publié tel quel par chava (option --data).", "fr"),
+        ("An RDF dataset published as is by chava (the --data option).", "en"),
+    )
+
+
+_DISTINCT_TRIPLES: Final = (
+    "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+)
+_DISTINCT_SUBJECTS: Final = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"
+_CLASS_PARTITIONS: Final = (
+    "SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?key } GROUP BY ?key"
+)
+_PROPERTY_PARTITIONS: Final = "SELECT ?key (COUNT(*) AS ?n) WHERE { ?s ?key ?o } GROUP BY ?key"

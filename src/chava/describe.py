@@ -1,0 +1,185 @@
+"""Describe one resource from the published store: its statements, incoming links and context.
+
+A handful of pattern lookups per resource (no SPARQL text): the statements about the IRI and
+the closure of its blank nodes, one page of incoming links, and the labels and types of every
+resource it touches. The route, the pages and the renderers all work from the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Final
+
+import pyoxigraph as ox
+
+from chava import namespaces
+from chava.errors import GoneError, ResourceNotFoundError
+from chava.store import PublishedStore
+
+LABEL_PREDICATES: Final = tuple(
+    ox.NamedNode(iri)
+    for iri in (
+        namespaces.SKOS + "prefLabel",
+        namespaces.RDFS + "label",
+        namespaces.SCHEMA + "name",
+        namespaces.FOAF + "name",
+        namespaces.DCTERMS + "title",
+    )
+)
+"""Where a label comes from, preferred first (per language, the first predicate wins)."""
+RDF_TYPE: Final = ox.NamedNode(namespaces.RDF + "type")
+OWL_DEPRECATED: Final = ox.NamedNode(namespaces.OWL + "deprecated")
+IS_REPLACED_BY: Final = ox.NamedNode(namespaces.DCTERMS + "isReplacedBy")
+DEFAULT_INCOMING_LIMIT: Final = 100
+MAX_BLANK_NODES: Final = 10_000
+"""Guard against pathological blank-node closures."""
+
+
+@dataclass(frozen=True)
+class ResourceDescription:
+    """What the publication says about one IRI (see DESCRIBE_CONTRACT.md)."""
+
+    iri: str
+    statements: tuple[ox.Quad, ...]
+    """Quads with the resource as subject, plus the closure of its blank nodes."""
+    incoming: tuple[ox.Quad, ...]
+    """One page of quads whose object is the resource."""
+    incoming_total: int
+    incoming_page: int
+    incoming_next_page: int | None
+    labels: Mapping[str, Mapping[str, str]]
+    """IRI -> {language tag ('' if none): label}, for the resource and everything it touches."""
+    types: Mapping[str, tuple[str, ...]]
+    """IRI -> rdf:type IRIs, for the resource and every linked resource."""
+    context: tuple[ox.Quad, ...] = field(default=())
+    """Label and type quads of the linked resources: part of the RDF representations."""
+
+    def triples(self) -> list[ox.Triple]:
+        """The statements without graphs, each triple once."""
+        return list(dict.fromkeys(quad.triple for quad in self.statements))
+
+    def quads(self) -> list[ox.Quad]:
+        """Everything an RDF representation shows (statements, incoming page, context), once."""
+        return list(dict.fromkeys((*self.statements, *self.incoming, *self.context)))
+
+    def successor(self) -> str | None:
+        """The dcterms:isReplacedBy IRI of a withdrawn resource, if any."""
+        for quad in self.statements:
+            if quad.predicate == IS_REPLACED_BY and isinstance(quad.object, ox.NamedNode):
+                return quad.object.value
+        return None
+
+
+def describe_resource(
+    store: PublishedStore,
+    iri: str,
+    *,
+    incoming_page: int = 1,
+    incoming_limit: int = DEFAULT_INCOMING_LIMIT,
+) -> ResourceDescription:
+    """Describe *iri*; raise ResourceNotFoundError if nothing mentions it, GoneError if it is
+    owl:deprecated without a dcterms:isReplacedBy successor."""
+    node = ox.NamedNode(iri)
+    statements = _closure(store, node)
+    start = (max(incoming_page, 1) - 1) * incoming_limit
+    incoming_iterator = store.quads(None, None, node, None)
+    incoming = tuple(islice(incoming_iterator, start, start + incoming_limit))
+    incoming_total = start + len(incoming) + sum(1 for _ in incoming_iterator)
+    if not statements and incoming_total == 0:
+        raise ResourceNotFoundError(f"nothing is published about <{iri}>")
+    if _deprecated(statements, node) and not any(q.predicate == IS_REPLACED_BY for q in statements):
+        raise GoneError(f"<{iri}> is withdrawn (owl:deprecated) and has no successor")
+    linked = _linked_iris(node, statements, incoming)
+    labels, types, context = _context(store, [node, *linked], linked)
+    for predicate in {quad.predicate for quad in (*statements, *incoming)}:
+        labels.setdefault(predicate.value, _labels_of(store, predicate)[0])
+    for class_iri in {value for values in types.values() for value in values}:
+        labels.setdefault(class_iri, _labels_of(store, ox.NamedNode(class_iri))[0])
+    more = start + len(incoming) < incoming_total
+    return ResourceDescription(
+        iri=iri,
+        statements=statements,
+        incoming=incoming,
+        incoming_total=incoming_total,
+        incoming_page=max(incoming_page, 1),
+        incoming_next_page=max(incoming_page, 1) + 1 if more else None,
+        labels={key: value for key, value in labels.items() if value},
+        types=types,
+        context=context,
+    )
+
+
+def _closure(store: PublishedStore, node: ox.NamedNode) -> tuple[ox.Quad, ...]:
+    """The quads about *node* and, recursively, about the blank nodes they reach."""
+    quads = list(store.quads(node, None, None, None))
+    seen: set[ox.BlankNode] = set()
+    pending = [quad.object for quad in quads if isinstance(quad.object, ox.BlankNode)]
+    while pending and len(seen) < MAX_BLANK_NODES:
+        blank = pending.pop()
+        if not isinstance(blank, ox.BlankNode) or blank in seen:
+            continue
+        seen.add(blank)
+        for quad in store.quads(blank, None, None, None):
+            quads.append(quad)
+            if isinstance(quad.object, ox.BlankNode):
+                pending.append(quad.object)
+    return tuple(quads)
+
+
+def _deprecated(statements: Iterable[ox.Quad], node: ox.NamedNode) -> bool:
+    return any(
+        quad.subject == node
+        and quad.predicate == OWL_DEPRECATED
+        and isinstance(quad.object, ox.Literal)
+        and quad.object.value in ("true", "1")
+        for quad in statements
+    )
+
+
+def _linked_iris(
+    node: ox.NamedNode, statements: Iterable[ox.Quad], incoming: Iterable[ox.Quad]
+) -> list[ox.NamedNode]:
+    """IRIs the resource links to (objects, not types) and links from (incoming subjects)."""
+    linked: dict[ox.NamedNode, None] = {}
+    for quad in statements:
+        if isinstance(quad.object, ox.NamedNode) and quad.predicate != RDF_TYPE:
+            linked[quad.object] = None
+    for quad in incoming:
+        if isinstance(quad.subject, ox.NamedNode):
+            linked[quad.subject] = None
+    linked.pop(node, None)
+    return list(linked)
+
+
+def _context(
+    store: PublishedStore, nodes: list[ox.NamedNode], linked: list[ox.NamedNode]
+) -> tuple[dict[str, dict[str, str]], dict[str, tuple[str, ...]], tuple[ox.Quad, ...]]:
+    labels: dict[str, dict[str, str]] = {}
+    types: dict[str, tuple[str, ...]] = {}
+    context: list[ox.Quad] = []
+    linked_set = set(linked)
+    for node in nodes:
+        node_labels, label_quads = _labels_of(store, node)
+        type_quads = list(store.quads(node, RDF_TYPE, None, None))
+        labels[node.value] = node_labels
+        types[node.value] = tuple(
+            dict.fromkeys(q.object.value for q in type_quads if isinstance(q.object, ox.NamedNode))
+        )
+        if node in linked_set:
+            context.extend(label_quads)
+            context.extend(type_quads)
+    return labels, types, tuple(context)
+
+
+def _labels_of(store: PublishedStore, node: ox.NamedNode) -> tuple[dict[str, str], list[ox.Quad]]:
+    """The preferred label per language of *node*, and every label quad found."""
+    labels: dict[str, str] = {}
+    found: list[ox.Quad] = []
+    for predicate in LABEL_PREDICATES:
+        for quad in store.quads(node, predicate, None, None):
+            if isinstance(quad.object, ox.Literal):
+                found.append(quad)
+                labels.setdefault(quad.object.language or "", quad.object.value)
+    return labels, found

@@ -1,0 +1,191 @@
+"""Dereferencing: every IRI of our namespaces answers at its local path, in every format.
+
+Thin adapters: resolve the path to an IRI (suffix URLs `/id/x.ttl` included), negotiate,
+answer conditional requests before rendering anything, then render through the per-worker
+representation cache (a build never changes, so its representations never do).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from flask import Blueprint, Flask, Response, request
+from werkzeug.http import is_resource_modified
+
+from chava import formats
+from chava.config import Settings
+from chava.dataset_description import dataset_iri
+from chava.errors import BadRequestError, ResourceNotFoundError, URITooLongError
+from chava.formats import Format
+from chava.iri_mapping import canonical_iri, local_path, path_mappings
+from chava.negotiate import negotiate
+from chava.representation_cache import RepresentationCache
+from chava.store import PublishedStore
+from chava.web import state
+from chava.web.representations import Representation, render_representation
+
+CACHE_KEY = "chava.representations"
+MAX_PAGE = 1_000_000
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a request asks for: the IRI, its local path, and the format named by a suffix."""
+
+    iri: str
+    path: str
+    suffix_format: Format | None
+
+
+def init_app(app: Flask) -> None:
+    """Register one route per mapped path prefix, `/.well-known/void`, and the cache."""
+    settings = app.extensions[state.SETTINGS_KEY]
+    assert isinstance(settings, Settings)
+    blueprint = Blueprint("resources", __name__)
+    for number, mapping in enumerate(path_mappings(settings)):
+        blueprint.add_url_rule(
+            mapping.path_prefix + "<path:rest>", f"resource_{number}", serve_resource
+        )
+    blueprint.add_url_rule("/.well-known/void", "well_known_void", serve_void)
+    app.register_blueprint(blueprint)
+    app.extensions[CACHE_KEY] = RepresentationCache[Representation](
+        settings.representation_cache_bytes
+    )
+
+
+def serve_resource(rest: str) -> Response:
+    """GET/HEAD a resource at its local path."""
+    settings = state.settings()
+    if len(request.path) > settings.max_path_length:
+        raise URITooLongError(f"the path is longer than {settings.max_path_length} characters")
+    target = _resolve(settings, state.published_store(), request.path)
+    return _respond(settings, target)
+
+
+def serve_void() -> Response:
+    """The dataset's VoID/DCAT description, at the well-known location."""
+    settings = state.settings()
+    iri = dataset_iri(settings)
+    return _respond(settings, Target(iri, local_path(settings, iri) or request.path, None))
+
+
+def _respond(settings: Settings, target: Target) -> Response:
+    store = state.published_store()
+    requested = (
+        target.suffix_format.extension if target.suffix_format else request.args.get("format")
+    )
+    fmt = negotiate(formats.RESOURCE_FORMATS, request.headers.get("Accept"), requested)
+    lang = _language(settings) if fmt == formats.HTML else ""
+    page = _page(request.args.get("page"))
+    build = store.build
+    etag = _etag(build.build_id, target.iri, fmt, lang, page, request.host_url)
+    headers = _headers(settings, target, fmt, lang, etag, negotiated=requested is None)
+    if not is_resource_modified(request.environ, etag=etag, last_modified=build.created):
+        response = Response(status=304, headers=headers)
+        response.last_modified = build.created
+        return response
+    cache = _cache()
+    key = (build.build_id, target.iri, fmt.extension, lang, page, request.host_url)
+    representation = cache.get(key)
+    if representation is None:
+        representation = render_representation(
+            settings, store, target.iri, target.path, fmt, lang=lang, page=page
+        )
+        cache.put(key, representation, len(representation.body) + 256)
+    response = Response(representation.body, status=representation.status, headers=headers)
+    if representation.status == 200:
+        response.content_type = fmt.content_type
+        response.last_modified = build.created
+    else:
+        del response.headers["ETag"]
+    for name, value in representation.headers:
+        if name == "Link":
+            response.headers["Link"] = ", ".join(
+                part for part in (response.headers.get("Link"), value) if part
+            )
+        else:
+            response.headers[name] = value
+    return response
+
+
+def _resolve(settings: Settings, store: PublishedStore, path: str) -> Target:
+    """Map the path to an IRI; a known format suffix names the format if the bare IRI exists."""
+    stem, dot, extension = path.rpartition(".")
+    if dot and "/" not in extension:
+        try:
+            suffix_format = formats.format_for_extension(extension)
+        except KeyError:
+            suffix_format = None
+        if suffix_format is not None:
+            iri = canonical_iri(settings, stem)
+            if iri is not None and _mentioned(store, iri):
+                return Target(iri, stem, suffix_format)
+    iri = canonical_iri(settings, path)
+    if iri is None:
+        raise ResourceNotFoundError(f"no namespace is mapped to {path[:200]!r}")
+    return Target(iri, path, None)
+
+
+def _mentioned(store: PublishedStore, iri: str) -> bool:
+    node = ox.NamedNode(iri)
+    return any(True for _ in store.quads(node, None, None, None)) or any(
+        True for _ in store.quads(None, None, node, None)
+    )
+
+
+def _headers(
+    settings: Settings, target: Target, fmt: Format, lang: str, etag: str, *, negotiated: bool
+) -> dict[str, str]:
+    alternates = [
+        f'<{_url(target.path, other)}>; rel="alternate"; type="{other.media_type}"'
+        for other in formats.RESOURCE_FORMATS
+        if other != fmt
+    ]
+    headers = {
+        "ETag": f'"{etag}"',
+        "Cache-Control": f"public, max-age={settings.cache_max_age}",
+        "Access-Control-Allow-Origin": "*",
+        "Link": ", ".join(alternates),
+        "Vary": "Accept, Accept-Language" if fmt == formats.HTML or negotiated else "Accept",
+    }
+    if negotiated:
+        headers["Content-Location"] = _url(target.path, fmt)
+    if lang:
+        headers["Content-Language"] = lang
+    return headers
+
+
+def _url(path: str, fmt: Format) -> str:
+    """The suffix URL of *path* in *fmt* (the fragment of a hash path is dropped)."""
+    return f"{path.split('#', 1)[0]}.{fmt.extension}"
+
+
+def _language(settings: Settings) -> str:
+    from chava.web.pages import choose_language  # the pages module imports this package's peers
+
+    return choose_language(
+        request.headers.get("Accept-Language"), request.args.get("lang"), settings.languages
+    )
+
+
+def _page(raw: str | None) -> int:
+    if raw is None or raw == "":
+        return 1
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise BadRequestError(f"?page= must be a whole number from 1 to {MAX_PAGE}")
+    return int(raw)
+
+
+def _etag(build_id: str, iri: str, fmt: Format, lang: str, page: int, base_url: str) -> str:
+    key = "\0".join((build_id, iri, fmt.extension, lang, str(page), base_url))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _cache() -> RepresentationCache[Representation]:
+    from flask import current_app
+
+    cache = current_app.extensions[CACHE_KEY]
+    assert isinstance(cache, RepresentationCache)
+    return cache
