@@ -164,7 +164,7 @@ def compact_jsonld(
 
     One top-level node gives a single node object; several give `@graph`, the *root* IRI first.
     """
-    compactor = _compactor(context or load_context())
+    compactor = compactor_for(context or load_context())
     subjects: dict[Subject, Properties] = {}
     for triple in triples:
         subject, predicate, value = triple.subject, triple.predicate, triple.object
@@ -223,7 +223,7 @@ class _NodeWriter:
 _COMPACTORS: dict[str, Compactor] = {}
 
 
-def _compactor(context: Context) -> Compactor:
+def compactor_for(context: Context) -> Compactor:
     compactor = _COMPACTORS.get(context.version)
     if compactor is None or compactor.context is not context:
         compactor = _COMPACTORS[context.version] = Compactor(context)
