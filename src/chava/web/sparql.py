@@ -1,0 +1,133 @@
+"""The /sparql endpoint (SPARQL 1.1 Protocol), its query editor and the example query pages."""
+
+from __future__ import annotations
+
+import weakref
+from typing import Final
+
+from flask import Blueprint, Flask, Response, request
+
+from chava.errors import PayloadTooLargeError, QueryError
+from chava.formats import HTML, JSON_LD, N_TRIPLES, RDF_XML, TURTLE
+from chava.negotiate import negotiate
+from chava.sparql.endpoint import PreparedQuery, QueryService
+from chava.sparql.protocol import FORM, QueryRequest, read_request
+from chava.sparql.service_description import describe_service, graph_sizes, serialize_description
+from chava.web import sparql_pages, state
+from chava.web.rendering import cached
+from chava.web.sparql_state import SERVICE_KEY, query_service
+
+TRUNCATED_HEADER: Final = "X-Chava-Results-Truncated"
+LIMIT_HEADER: Final = "X-Chava-Results-Limit"
+DESCRIPTION_FORMATS: Final = (TURTLE, HTML, JSON_LD, N_TRIPLES, RDF_XML)
+CORS_HEADERS: Final = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": f"ETag, Retry-After, {TRUNCATED_HEADER}, {LIMIT_HEADER}",
+}
+
+blueprint = Blueprint("sparql", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Register /sparql and the example pages; the query workers start on the first query."""
+    with app.app_context():
+        service = QueryService(state.settings(), state.published_store().build)
+    app.extensions[SERVICE_KEY] = service
+    weakref.finalize(app, service.close)  # kill the workers with the app (or at exit)
+    app.register_blueprint(blueprint)
+    app.register_blueprint(sparql_pages.blueprint)
+
+
+@blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+@blueprint.route("/sparql/", methods=["GET", "POST", "OPTIONS"])
+def endpoint() -> Response:
+    """Answer a SPARQL query, or describe the service (machines) / open the editor (browsers)."""
+    if request.method == "OPTIONS":
+        return _with_cors(_preflight())
+    query_request = _read_protocol_request()
+    if query_request.query is None:
+        if request.method == "POST":
+            raise QueryError("no query: send it as `query` (form) or as the request body")
+        return _with_cors(_describe_or_edit())
+    service = query_service()
+    prepared = service.prepare(
+        query_request,
+        accept=request.headers.get("Accept"),
+        requested_format=request.args.get("format"),
+    )
+    if request.method == "GET" and prepared.etag in request.if_none_match:
+        return _with_cors(_not_modified(prepared))
+    outcome = service.run(prepared, client=request.remote_addr or "unknown")
+    response = Response(outcome.body, content_type=prepared.format.content_type)
+    response.vary.add("Accept")
+    if request.method == "GET":
+        _cacheable(response, prepared)
+    if outcome.truncated:
+        response.headers[TRUNCATED_HEADER] = "true"
+        response.headers[LIMIT_HEADER] = str(service.settings.sparql_max_results)
+    return _with_cors(response)
+
+
+def _read_protocol_request() -> QueryRequest:
+    settings = state.settings()
+    too_long = settings.sparql_max_query_bytes * 3 + 4096  # url-encoding triples a byte at most
+    if request.method == "POST" and (request.content_length or 0) > too_long:
+        raise PayloadTooLargeError(
+            f"the request body is {request.content_length} bytes; queries are limited to "
+            f"{settings.sparql_max_query_bytes} bytes"
+        )
+    is_form = request.method == "POST" and request.mimetype == FORM
+    return read_request(
+        request.method,
+        content_type=request.headers.get("Content-Type"),
+        args=request.args.to_dict(flat=False),
+        form=request.form.to_dict(flat=False) if is_form else None,
+        body=b"" if is_form or request.method != "POST" else request.get_data(),
+    )
+
+
+def _describe_or_edit() -> Response:
+    chosen = negotiate(
+        DESCRIPTION_FORMATS, request.headers.get("Accept"), request.args.get("format")
+    )
+    if chosen is HTML:
+        response = Response(sparql_pages.editor_page(), content_type=HTML.content_type)
+    else:
+        endpoint_iri = request.host_url.rstrip("/") + "/sparql"
+        store = state.published_store()
+        sizes = cached(store, "sparql.graph-sizes", lambda: graph_sizes(store))
+        triples = describe_service(endpoint_iri, state.settings(), sizes)
+        response = Response(
+            serialize_description(triples, chosen), content_type=chosen.content_type
+        )
+    response.vary.add("Accept")
+    return response
+
+
+def _cacheable(response: Response, prepared: PreparedQuery) -> None:
+    if prepared.cacheable:
+        response.set_etag(prepared.etag)
+        response.headers["Cache-Control"] = "public, no-cache"  # revalidate: 304 via the ETag
+    else:
+        response.headers["Cache-Control"] = "no-store"
+
+
+def _not_modified(prepared: PreparedQuery) -> Response:
+    response = Response(status=304)
+    _cacheable(response, prepared)
+    response.vary.add("Accept")
+    return response
+
+
+def _preflight() -> Response:
+    response = Response(status=204)
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    response.headers["Allow"] = "GET, POST, OPTIONS"
+    return response
+
+
+def _with_cors(response: Response) -> Response:
+    response.headers.update(CORS_HEADERS)
+    return response
