@@ -6,15 +6,14 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from pyld import jsonld
 
 from chava.builds import Build
 from chava.config import Settings
 from chava.jsonld.compact import compact_jsonld
-from chava.jsonld.context import load_context, local_document_loader
+from chava.jsonld.context import load_context
 from chava.store import PublishedStore
+from tests.jsonld_support import CONTEXT_URL, canonical, expand_to_triples
 
-CONTEXT_URL = "http://127.0.0.1:8080/context/v1.jsonld"
 PREFIXES = """
 @prefix schema: <http://schema.org/> . @prefix org: <http://www.w3.org/ns/org#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
@@ -22,23 +21,6 @@ PREFIXES = """
 @prefix lc: <https://w3id.org/learning-city/def/core#> . @prefix ex: <http://example.org/> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 """
-
-
-def expand_to_dataset(document: dict[str, Any]) -> ox.Dataset:
-    """Expand a document with pyld (our contexts served locally) into a pyoxigraph dataset."""
-    nquads = jsonld.to_rdf(
-        document, {"format": "application/n-quads", "documentLoader": local_document_loader()}
-    )
-    return ox.Dataset(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
-
-
-def canonical(triples: Any) -> set[str]:
-    """Canonical N-Quads lines of triples (blank nodes relabelled), for isomorphism checks."""
-    dataset = ox.Dataset(
-        ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples
-    )
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return {str(quad) for quad in dataset}
 
 
 def parse(turtle: str) -> list[ox.Triple]:
@@ -84,7 +66,7 @@ def test_compaction_picks_terms_and_round_trips(turtle: str, expected: dict[str,
     document = compact_jsonld(triples, context_url=CONTEXT_URL)
     body = {key: value for key, value in document.items() if key not in ("@context", "id")}
     assert body == expected
-    assert canonical(expand_to_dataset(document)) == canonical(triples)
+    assert canonical(expand_to_triples(document)) == canonical(triples)
 
 
 def test_shared_blank_nodes_and_cycles_keep_identifiers() -> None:
@@ -95,7 +77,7 @@ def test_shared_blank_nodes_and_cycles_keep_identifiers() -> None:
     )
     document = compact_jsonld(triples, context_url=CONTEXT_URL, root="http://example.org/b")
     assert document["@graph"][0]["id"] == "http://example.org/b"
-    assert canonical(expand_to_dataset(document)) == canonical(triples)
+    assert canonical(expand_to_triples(document)) == canonical(triples)
 
 
 def test_every_resource_of_the_bundled_graph_round_trips(
@@ -112,7 +94,7 @@ def test_every_resource_of_the_bundled_graph_round_trips(
         document = compact_jsonld(
             triples, context_url=CONTEXT_URL, root=subject.value, context=context
         )
-        assert canonical(expand_to_dataset(document)) == canonical(triples), subject.value
+        assert canonical(expand_to_triples(document)) == canonical(triples), subject.value
 
 
 def _description(store: PublishedStore, subject: ox.NamedNode) -> list[ox.Triple]:
