@@ -155,6 +155,12 @@ def test_shapes_option_replaces_the_project_shapes(project: Path) -> None:
             "sh:property or target in it",
         ),
         ({}, ["--shapes", "nowhere/"], "nowhere: no such file or folder"),
+        (
+            {"partner/notes.json": "{}"},
+            ["partner"],
+            "partner: no RDF file in this folder "
+            "(known types: .jsonld, .nq, .nt, .owl, .rdf, .trig, .ttl)",
+        ),
     ],
 )
 def test_could_not_validate_exits_2_with_one_line(

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 
 from chava import namespaces
 from chava.errors import ShaclEngineError
@@ -133,6 +133,8 @@ def test_warnings_and_infos_do_not_break_conformance(publication_root: Path) -> 
     ]
     assert report.results[0].value == '"X"@de'
     assert (report.count("Violation"), report.count("Warning"), report.count("Info")) == (0, 1, 1)
+    # The report graph says the same: warnings allowed.
+    assert (None, URIRef(namespaces.SH + "conforms"), Literal(True)) in report.graph
 
 
 def test_results_list_violations_first(publication_root: Path) -> None:

@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from chava.cli.group import settings_from
+from chava.errors import LoadError
 from chava.report import REPORT_FORMATS, render_report
-from chava.sources import load_files, load_publication
+from chava.sources import RDF_SUFFIXES, Publication, load_files, load_publication
 from chava.validate import validate_publication
 
 
@@ -40,9 +41,9 @@ def validate_command(
     or against --shapes. Exit 0: conforms; 1: does not conform; 2: could not validate.
     """
     settings = settings_from(ctx)
-    shapes = load_files(list(shapes_paths)) if shapes_paths else None
+    shapes = _load_paths(shapes_paths) if shapes_paths else None
     if paths:
-        publication = load_files(list(paths))
+        publication = _load_paths(paths)
         if shapes is None:
             shapes = load_publication(settings.root)
     else:
@@ -50,3 +51,13 @@ def validate_command(
     report = validate_publication(publication, shapes=shapes, languages=settings.languages)
     click.echo(render_report(report, output_format), nl=False)
     ctx.exit(0 if report.conforms else 1)
+
+
+def _load_paths(paths: tuple[Path, ...]) -> Publication:
+    """Load files and folders; a folder holding no RDF file is a mistake, not empty data."""
+    publication = load_files(list(paths))
+    for path in paths:
+        if path.is_dir() and not any(path in file.parents for file in publication.files):
+            known = ", ".join(sorted(RDF_SUFFIXES))
+            raise LoadError(path, f"no RDF file in this folder (known types: {known})")
+    return publication
