@@ -104,6 +104,10 @@ class Settings:
     sparql_cache_bytes: int = _setting(
         32 * 1024 * 1024, "Bytes of query results cached per web worker (0: no cache)."
     )
+    # --- pages: HTML for people ---
+    class_page_size: int = _setting(
+        100, "Instances listed per page of a class page (`/classes/...?page=N`)."
+    )
 
     @property
     def build_path(self) -> Path:

@@ -1,0 +1,116 @@
+"""What the published data holds, class by class: counts per class and pages of instances."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import pyoxigraph as ox
+
+from chava import namespaces
+from chava.errors import BadRequestError
+from chava.sources import IMPORTS_GRAPH
+from chava.store import PublishedStore
+
+VOCABULARY_GRAPHS: Final = (namespaces.ONTOLOGY_GRAPH, namespaces.SHAPES_GRAPH, IMPORTS_GRAPH)
+"""Graphs describing the vocabulary, not the data: their `rdf:type`s are not counted."""
+
+_NOT_VOCABULARY: Final = "FILTER(?g NOT IN ({}))".format(
+    ", ".join(f"<{graph}>" for graph in VOCABULARY_GRAPHS)
+)
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    """A class and how many distinct resources (named or blank) have it as type."""
+
+    iri: str
+    count: int
+
+
+@dataclass(frozen=True)
+class InstancePage:
+    """One page of the named instances of a class, sorted by IRI."""
+
+    class_iri: str
+    instances: tuple[str, ...]
+    named_total: int
+    """Instances with an IRI (blank-node instances are counted in `anonymous`, not listed)."""
+    anonymous: int
+    page: int
+    page_size: int
+
+    @property
+    def last_page(self) -> int:
+        """The number of the last page (1 when there is nothing to list)."""
+        return max(1, -(-self.named_total // self.page_size))
+
+
+def class_counts(store: PublishedStore) -> tuple[ClassCount, ...]:
+    """Count the instances of every class used in the data, most used first."""
+    solutions = store.query(
+        "SELECT ?class (COUNT(DISTINCT ?s) AS ?count) "
+        f"WHERE {{ GRAPH ?g {{ ?s a ?class }} {_NOT_VOCABULARY} FILTER(isIRI(?class)) }} "
+        "GROUP BY ?class ORDER BY DESC(?count) ?class"
+    )
+    assert isinstance(solutions, ox.QuerySolutions)
+    return tuple(
+        ClassCount(_iri(solution["class"]), _integer(solution["count"])) for solution in solutions
+    )
+
+
+def instance_page(
+    store: PublishedStore, class_iri: str, *, page: int, page_size: int
+) -> InstancePage:
+    """Return page *page* (1-based) of the named instances of *class_iri*, sorted by IRI.
+
+    Raises BadRequestError for a page below 1 or past the last one.
+    """
+    if page < 1:
+        raise BadRequestError(f"page must be 1 or more, not {page}")
+    target = _iri_term(class_iri)
+    counts = store.query(
+        "SELECT (COUNT(DISTINCT ?s) AS ?all) (COUNT(DISTINCT ?named) AS ?iris) WHERE { "
+        f"GRAPH ?g {{ ?s a {target} }} {_NOT_VOCABULARY} "
+        "BIND(IF(isIRI(?s), ?s, ?none) AS ?named) }"
+    )
+    assert isinstance(counts, ox.QuerySolutions)
+    row = next(iter(counts))
+    every, named = _integer(row["all"]), _integer(row["iris"])
+    result = InstancePage(class_iri, (), named, every - named, page, page_size)
+    if page > result.last_page:
+        raise BadRequestError(f"page {page} is past the last page ({result.last_page})")
+    solutions = store.query(
+        f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a {target} }} {_NOT_VOCABULARY} "
+        f"FILTER(isIRI(?s)) }} ORDER BY ?s LIMIT {page_size} OFFSET {(page - 1) * page_size}"
+    )
+    assert isinstance(solutions, ox.QuerySolutions)
+    instances = tuple(_iri(solution["s"]) for solution in solutions)
+    return InstancePage(class_iri, instances, named, every - named, page, page_size)
+
+
+def is_known(store: PublishedStore, iri: str) -> bool:
+    """Whether *iri* is a valid IRI appearing as a subject or object anywhere in the store."""
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return any(True for _ in store.quads(node)) or any(True for _ in store.quads(None, None, node))
+
+
+def _iri_term(iri: str) -> str:
+    """*iri* written for SPARQL; pyoxigraph rejects the characters that could break out of <>."""
+    try:
+        return str(ox.NamedNode(iri))
+    except ValueError as error:
+        raise BadRequestError(f"not a valid IRI: {iri[:200]!r}: {error}") from error
+
+
+def _iri(term: object) -> str:
+    assert isinstance(term, ox.NamedNode)
+    return term.value
+
+
+def _integer(term: object) -> int:
+    assert isinstance(term, ox.Literal)
+    return int(term.value)

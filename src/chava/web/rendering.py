@@ -1,0 +1,37 @@
+"""Shared by every page: rendering in a language, links for it, and a per-build cache."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from flask import current_app, has_request_context, render_template, request
+
+from chava.store import PublishedStore
+from chava.web import state
+from chava.web.linking import Linker
+from chava.web.texts import texts_for
+
+CACHE_KEY = "chava.pages.cache"
+T = TypeVar("T")
+
+
+def render_page(template: str, lang: str, **context: Any) -> str:
+    """Render a page template in *lang*, with the page texts of that language as `t`."""
+    return render_template(template, lang=lang, t=texts_for(lang), **context)
+
+
+def page_linker(labels: Mapping[str, Mapping[str, str]], lang: str) -> Linker:
+    """A Linker for a page in *lang*; local links keep `?lang=` when the reader chose it."""
+    keep = has_request_context() and bool(request.args.get("lang", "").strip())
+    return Linker(state.settings(), labels, lang, keep_language=keep)
+
+
+def cached(store: PublishedStore, key: str, compute: Callable[[], T]) -> T:
+    """Compute *key* once per build of the running app (the published graph never changes)."""
+    cache: dict[tuple[str, str, str], Any] = current_app.extensions.setdefault(CACHE_KEY, {})
+    full_key = (str(store.build.path), store.build.build_id, key)
+    if full_key not in cache:
+        cache[full_key] = compute()
+    value: T = cache[full_key]
+    return value
