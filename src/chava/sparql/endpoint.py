@@ -63,9 +63,17 @@ class QueryService:
         self.cache: ResultCache[QueryOutcome] = ResultCache(settings.sparql_cache_bytes)
 
     def prepare(
-        self, request: QueryRequest, *, accept: str | None, requested_format: str | None
+        self,
+        request: QueryRequest,
+        *,
+        accept: str | None,
+        requested_format: str | None,
+        base_iri: str | None = None,
     ) -> PreparedQuery:
-        """Check and screen the request's query and pick its format; raise the 4xx to report."""
+        """Check and screen the request's query and pick its format; raise the 4xx to report.
+
+        Relative IRIs in the query resolve against *base_iri* (the endpoint's own URL).
+        """
         assert request.query is not None
         settings = self.settings
         check_size(request.query, limit=settings.sparql_max_query_bytes, in_url=request.in_url)
@@ -80,6 +88,7 @@ class QueryService:
             "media_type": chosen.media_type,
             "limit": settings.sparql_max_results,
             "prefixes": PREFIXES,
+            "base_iri": base_iri,
         }
         if request.names_dataset:
             # The protocol's dataset wins over FROM / FROM NAMED (SPARQL 1.1 Protocol 2.1.4).
@@ -98,6 +107,7 @@ class QueryService:
                 " ".join(request.named_graph_uris),
                 chosen.media_type,
                 str(settings.sparql_max_results),
+                base_iri or "",
             )
         )
         etag = hashlib.sha256(identity.encode()).hexdigest()[:32]

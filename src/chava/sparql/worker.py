@@ -48,7 +48,7 @@ LENGTHS_SIZE: Final = _LENGTHS.size
 
 def run_job(store: ox.Store, job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     """Run one query job; return the reply header and the serialized result."""
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {"base_iri": job.get("base_iri")}
     if job.get("default_graphs") is not None:
         options["default_graph"] = [ox.NamedNode(iri) for iri in job["default_graphs"]]
     elif job.get("union"):

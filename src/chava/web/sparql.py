@@ -54,6 +54,7 @@ def endpoint() -> Response:
         query_request,
         accept=request.headers.get("Accept"),
         requested_format=request.args.get("format"),
+        base_iri=endpoint_iri(),
     )
     if request.method == "GET" and prepared.etag in request.if_none_match:
         return _with_cors(_not_modified(prepared))
@@ -66,6 +67,11 @@ def endpoint() -> Response:
         response.headers[TRUNCATED_HEADER] = "true"
         response.headers[LIMIT_HEADER] = str(service.settings.sparql_max_results)
     return _with_cors(response)
+
+
+def endpoint_iri() -> str:
+    """The endpoint's URL as this request reached it (the base IRI of queries)."""
+    return request.host_url.rstrip("/") + "/sparql"
 
 
 def _read_protocol_request() -> QueryRequest:
@@ -93,10 +99,9 @@ def _describe_or_edit() -> Response:
     if chosen is HTML:
         response = Response(sparql_pages.editor_page(), content_type=HTML.content_type)
     else:
-        endpoint_iri = request.host_url.rstrip("/") + "/sparql"
         store = state.published_store()
         sizes = cached(store, "sparql.graph-sizes", lambda: graph_sizes(store))
-        triples = describe_service(endpoint_iri, state.settings(), sizes)
+        triples = describe_service(endpoint_iri(), state.settings(), sizes)
         response = Response(
             serialize_description(triples, chosen), content_type=chosen.content_type
         )

@@ -133,7 +133,10 @@ def run_example(example: ExampleQuery, language: str) -> ResultTable:
     service = query_service()
     media = N_TRIPLES if example.form in ("CONSTRUCT", "DESCRIBE") else SPARQL_JSON
     prepared = service.prepare(
-        QueryRequest(example.text), accept=media.media_type, requested_format=None
+        QueryRequest(example.text),
+        accept=media.media_type,
+        requested_format=None,
+        base_iri=request.host_url.rstrip("/") + "/sparql",
     )
     outcome = service.run(prepared, client=request.remote_addr or "unknown")
     linker = page_linker({}, language)
