@@ -55,6 +55,11 @@ ASK_MULTIPLE = (
     f"ASK FROM <{DATA}data3.rdf> {{ GRAPH ?g1 {{ <{DATA}data1.rdf> a ?type }} "
     f"GRAPH ?g2 {{ <{DATA}data2.rdf> a ?type }} }}"
 )
+WITH_UPDATE = (
+    "PREFIX foaf: <http://xmlns.com/foaf/0.1/> WITH <http://example/addresses> "
+    "DELETE { ?person foaf:givenName 'Bill' } INSERT { ?person foaf:givenName 'William' } "
+    "WHERE { ?person foaf:givenName 'Bill' }"
+)
 DG0 = dataset(("default-graph-uri", "data0.rdf"))
 DG12 = dataset(("default-graph-uri", "data1.rdf"), ("default-graph-uri", "data2.rdf"))
 NG12 = dataset(("named-graph-uri", "data1.rdf"), ("named-graph-uri", "data2.rdf"))
@@ -76,7 +81,7 @@ CASES = [
         2,
         "boolean",
         True,
-    ),  # noqa: E501
+    ),
     (
         "query_dataset_default_graphs_post",
         "POST",
@@ -86,7 +91,7 @@ CASES = [
         2,
         "boolean",
         True,
-    ),  # noqa: E501
+    ),
     (
         "query_dataset_named_graphs_post",
         "POST",
@@ -96,7 +101,7 @@ CASES = [
         2,
         "boolean",
         True,
-    ),  # noqa: E501
+    ),
     (
         "query_dataset_named_graphs_get",
         "GET",
@@ -106,7 +111,7 @@ CASES = [
         2,
         "boolean",
         True,
-    ),  # noqa: E501
+    ),
     ("query_dataset_full", "POST", f"/sparql/?{FULL}", DIRECT, ASK_FULL, 2, "boolean", True),
     (
         "query_multiple_dataset",
@@ -117,7 +122,7 @@ CASES = [
         2,
         "boolean",
         True,
-    ),  # noqa: E501
+    ),
     ("query_get", "GET", f"/sparql/?query=ASK%20%7B%7D&{DG0}", None, "", 2, "boolean", True),
     (
         "query_content_type_select",
@@ -128,7 +133,7 @@ CASES = [
         2,
         "tabular",
         None,
-    ),  # noqa: E501
+    ),
     ("query_content_type_ask", "POST", f"/sparql/?{DG0}", DIRECT, "ASK {}", 2, "boolean", None),
     (
         "query_content_type_describe",
@@ -139,7 +144,7 @@ CASES = [
         2,
         "RDF",
         None,
-    ),  # noqa: E501
+    ),
     (
         "query_content_type_construct",
         "POST",
@@ -149,7 +154,7 @@ CASES = [
         2,
         "RDF",
         None,
-    ),  # noqa: E501
+    ),
     ("query_post_direct", "POST", "/sparql/", DIRECT, "ASK {}", 2, "boolean", True),
     ("bad_query_method", "PUT", f"/sparql/?query=ASK%20%7B%7D&{DG0}", FORM, "", 4, None, None),
     (
@@ -161,7 +166,7 @@ CASES = [
         4,
         None,
         None,
-    ),  # noqa: E501
+    ),
     ("bad_query_wrong_media_type", "POST", "/sparql/", "text/plain", "ASK {}", 4, None, None),
     ("bad_query_missing_form_type", "POST", "/sparql/", None, "query=ASK%20%7B%7D", 4, None, None),
     ("bad_query_missing_direct_type", "POST", "/sparql/", None, "ASK {}", 4, None, None),
@@ -174,7 +179,7 @@ CASES = [
         4,
         None,
         None,
-    ),  # noqa: E501
+    ),
     ("bad_query_syntax", "GET", "/sparql/?query=ASK%20%7B", None, "", 4, None, None),
     ("bad_update_get", "GET", "/sparql/?update=CLEAR%20ALL", None, "", 4, None, None),
     (
@@ -186,7 +191,7 @@ CASES = [
         4,
         None,
         None,
-    ),  # noqa: E501
+    ),
     ("bad_update_wrong_media_type", "POST", "/sparql/", "text/plain", "CLEAR NAMED", 4, None, None),
     (
         "bad_update_missing_form_type",
@@ -197,7 +202,7 @@ CASES = [
         4,
         None,
         None,
-    ),  # noqa: E501
+    ),
     (
         "bad_update_non_utf8",
         "POST",
@@ -207,18 +212,18 @@ CASES = [
         4,
         None,
         None,
-    ),  # noqa: E501
+    ),
     ("bad_update_syntax", "POST", "/sparql/", FORM, "update=CLEAR%20XYZ", 4, None, None),
     (
         "bad_update_dataset_conflict",
         "POST",
         "/sparql/?using-named-graph-uri=http%3A%2F%2Fexample%2Fpeople",
         UPDATE,
-        "WITH <http://example/addresses> DELETE { ?person <http://xmlns.com/foaf/0.1/givenName> 'Bill' } WHERE { ?person <http://xmlns.com/foaf/0.1/givenName> 'Bill' }",
+        WITH_UPDATE,
         4,
         None,
         None,
-    ),  # noqa: E501
+    ),
     # update_* tests expect updates to succeed: on a read-only endpoint they must be refused.
     ("update_post_form (refused)", "POST", "/sparql/", FORM, "update=CLEAR+ALL", 4, None, None),
     ("update_post_direct (refused)", "POST", "/sparql/", UPDATE, "CLEAR ALL", 4, None, None),
@@ -231,7 +236,7 @@ CASES = [
         4,
         None,
         None,
-    ),  # noqa: E501
+    ),
     ("update via query= (refused)", "GET", "/sparql/?query=CLEAR%20ALL", None, "", 4, None, None),
 ]
 
