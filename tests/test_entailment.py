@@ -11,8 +11,9 @@ from rdflib import Graph, URIRef
 
 from chava import namespaces
 from chava.entailment import Statement, entailed_statements
+from chava.rdflib_bridge import to_rdflib_graph
 from chava.sources import load_publication
-from chava.validate import to_rdflib_graph, validate_publication
+from chava.validate import validate_publication
 
 EX = "http://example.org/"
 PREFIXES = f"""\

@@ -10,12 +10,12 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from chava import namespaces
+from chava.rdflib_bridge import to_rdflib_graph
 from chava.report import REPORT_FORMATS, render_report, render_text, summary
 from chava.sources import load_publication
 from chava.validate import (
     ValidationReport,
     ValidationResult,
-    to_rdflib_graph,
     validate_publication,
 )
 

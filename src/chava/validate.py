@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +16,9 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from chava import namespaces
-from chava.entailment import Statement, entailed_statements
+from chava.entailment import entailed_statements
 from chava.errors import ShaclEngineError
+from chava.rdflib_bridge import statement_of, to_rdflib_graph
 from chava.sources import IMPORTS_GRAPH, Publication
 from chava.validation_terms import render_path, render_term
 
@@ -26,7 +27,6 @@ logger = logging.getLogger(__name__)
 SH: Final = namespaces.SH
 SEVERITIES: Final = ("Violation", "Warning", "Info")
 ONTOLOGY_GRAPHS: Final = frozenset({namespaces.ONTOLOGY_GRAPH, IMPORTS_GRAPH})
-XSD_STRING: Final = namespaces.XSD + "string"
 
 # Any of these in the shapes graph makes it a SHACL shapes graph.
 SHAPE_TYPES: Final = (URIRef(SH + "NodeShape"), URIRef(SH + "PropertyShape"))
@@ -96,13 +96,12 @@ def validate_publication(
     Raises ShaclEngineError when there is no shape at all or pyshacl fails.
     """
     data_quads, shapes_quads, ontology_quads = _split(publication, shapes)
-    data = [_statement(quad) for quad in data_quads]
-    ontology = [_statement(quad) for quad in ontology_quads]
+    data = [statement_of(quad) for quad in data_quads]
+    ontology = [statement_of(quad) for quad in ontology_quads]
     data.extend(entailed_statements(data, ontology))
-    with _quiet_literal_casts():
-        data_graph = to_rdflib_graph(data)
-        shapes_graph = to_rdflib_graph(map(_statement, shapes_quads))
-        ontology_graph = to_rdflib_graph(ontology)
+    data_graph = to_rdflib_graph(data)
+    shapes_graph = to_rdflib_graph(shapes_quads)
+    ontology_graph = to_rdflib_graph(ontology)
     _require_shapes(shapes_graph, _shapes_files(shapes_quads, publication, shapes))
     try:
         with _silent_pyshacl():
@@ -127,21 +126,6 @@ def validate_publication(
     conforms = not any(result.severity == "Violation" for result in results)
     logger.info("validated %d data triples: %d results", len(data_graph), len(results))
     return ValidationReport(conforms, results, report_graph)
-
-
-def to_rdflib_graph(statements: Iterable[Statement | ox.Quad]) -> Graph:
-    """Copy statements or quads (graph names dropped) into a new rdflib Graph."""
-    graph = Graph()
-    for statement in statements:
-        subject, predicate, value = (
-            _statement(statement) if isinstance(statement, ox.Quad) else statement
-        )
-        graph.add((_term(subject), _term(predicate), _term(value)))
-    return graph
-
-
-def _statement(quad: ox.Quad) -> Statement:
-    return (quad.subject, quad.predicate, quad.object)
 
 
 def _split(
@@ -176,38 +160,6 @@ def _split(
 def _graph_name(quad: ox.Quad) -> str | None:
     name = quad.graph_name
     return name.value if isinstance(name, ox.NamedNode) else None
-
-
-def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        # rdflib parsers give plain literals no datatype; do the same so equality holds.
-        return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
-    raise ShaclEngineError(f"RDF 1.2 triple terms are not supported by SHACL validation: {term}")
-
-
-class _DropLiteralCastNoise(logging.Filter):
-    """rdflib logs a traceback for each ill-typed literal; sh:datatype reports it properly."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Failed to convert Literal")
-
-
-@contextmanager
-def _quiet_literal_casts() -> Iterator[None]:
-    rdflib_terms = logging.getLogger("rdflib.term")
-    noise = _DropLiteralCastNoise()
-    rdflib_terms.addFilter(noise)
-    try:
-        yield
-    finally:
-        rdflib_terms.removeFilter(noise)
 
 
 def _shapes_files(
