@@ -31,7 +31,7 @@ class CityGenerator:
         self.source = writer.thing("source", f"{self.slug}-profile")
         self.place = writer.thing("place", self.slug)
         self.government = writer.thing("organization", f"ville-de-{self.slug}")
-        self.initiative = writer.thing("organization", f"{self.slug}-ville-apprenante")
+        self.initiative = writer.thing("initiative", f"{self.slug}-ville-apprenante")
         self.themes = self.random.sample(range(len(words.TOPICS)), 6)
         self.actors: list[str] = []
 
@@ -120,7 +120,7 @@ class CityGenerator:
                 "en": f"Municipal government of {self.name} (a synthetic city).",
             },
         )
-        self.out.add(subject, v.LOCATION, self.place)
+        self.out.add(subject, v.AREA_SERVED, self.place)
         self.out.add(subject, v.HOMEPAGE, iri(f"https://www.{self.slug}.example.org/"))
         self.out.add(subject, v.MEMBER_OF, self.out.thing("organization", NETWORK_SLUG))
         self.contact(subject, "info")
@@ -183,6 +183,7 @@ class CityGenerator:
                 f"{', '.join(topic[1] for topic in topics)}.",
             },
         )
+        self.out.add(subject, v.AREA_SERVED, self.place)
         self.out.add(subject, v.HAS_MEMBER, self.government)
         self.out.add(subject, v.COORDINATED_BY, self.government)
         for number in self.themes:
@@ -213,7 +214,7 @@ class CityGenerator:
             "conseil-d-orientation": self.initiative,
         }
         for slug, labels in words.BODIES:
-            subject = self.out.thing("organization", f"{self.slug}-{slug}")
+            subject = self.out.thing("body", f"{self.slug}-{slug}")
             bodies[slug] = subject
             parent = parents.get(slug, bodies.get("comite-de-gouvernance", self.initiative))
             names = {
@@ -225,17 +226,24 @@ class CityGenerator:
         steering = bodies["comite-de-pilotage"]
         for number in range(self.random.randint(*WORKING_GROUPS_PER_CITY)):
             topic = self.themes[number]
-            group = self.out.thing("organization", f"{self.slug}-gt{number + 1}")
+            group = self.out.thing("wg", f"{self.slug}-gt{number + 1}")
             topic_words = words.TOPICS[topic]
             names = {
                 language: f"GT{number + 1} {words.pick(topic_words, language)} - {self.name}"
                 for language in words.LANGUAGES
             }
-            self._body(group, steering, (v.WORKING_GROUP, v.ORGANIZATIONAL_UNIT), names)
+            self._body(
+                group, steering, (v.WORKING_GROUP, v.GOVERNANCE_BODY, v.ORGANIZATIONAL_UNIT), names
+            )
             self.out.add(group, v.PURPOSE, self.theme(topic))
             if number < 2:  # a task force one level deeper, for sub-organisation paths
-                task_force = self.out.thing("organization", f"{self.slug}-gt{number + 1}-cellule")
+                task_force = self.out.thing("wg", f"{self.slug}-gt{number + 1}-cellule")
                 names = {
                     language: f"{name} / cellule {number + 1}" for language, name in names.items()
                 }
-                self._body(task_force, group, (v.WORKING_GROUP, v.ORGANIZATIONAL_UNIT), names)
+                self._body(
+                    task_force,
+                    group,
+                    (v.WORKING_GROUP, v.GOVERNANCE_BODY, v.ORGANIZATIONAL_UNIT),
+                    names,
+                )

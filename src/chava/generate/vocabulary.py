@@ -15,18 +15,18 @@ from chava.generate.nquads import iri
 # the three wider benefits, six building blocks and three fundamental conditions.
 KEY_FEATURE_BASE: Final = ns.VOCABULARY_BASE + "id/concept/key-feature/"
 KEY_FEATURE_SLUGS: Final = (
-    "individual-empowerment-social-cohesion",
-    "economic-development-cultural-prosperity",
-    "sustainable-development",
-    "inclusive-learning-education-system",
-    "revitalised-learning-families-communities",
-    "effective-learning-workplace",
-    "extended-use-learning-technologies",
-    "enhanced-quality-learning",
-    "vibrant-culture-learning",
-    "political-will-commitment",
-    "governance-participation-stakeholders",
-    "mobilisation-utilisation-resources",
+    "autonomisation-individuelle-et-cohesion-sociale",
+    "developpement-economique-et-prosperite-culturelle",
+    "developpement-durable",
+    "apprentissage-inclusif-dans-le-systeme-educatif",
+    "redynamisation-de-l-apprentissage-familles-et-communautes",
+    "apprentissage-efficace-pour-l-emploi-et-sur-le-lieu-de-travail",
+    "usage-extensif-des-technologies-modernes-d-apprentissage",
+    "qualite-et-excellence-de-l-apprentissage",
+    "culture-de-l-apprentissage-tout-au-long-de-la-vie",
+    "volonte-et-engagement-politiques",
+    "gouvernance-et-participation-de-toutes-les-parties-prenantes",
+    "mobilisation-et-utilisation-des-ressources",
 )
 KEY_FEATURES: Final = tuple(iri(KEY_FEATURE_BASE + slug) for slug in KEY_FEATURE_SLUGS)
 SDGS: Final = tuple(iri(f"{ns.SDG}{goal}") for goal in (4, 11, 5, 10, 8, 13))
@@ -112,6 +112,7 @@ CONTACT_TYPE: Final = _schema("contactType")
 CONTACT_POINT_OF: Final = _schema("contactPoint")
 AVAILABLE_LANGUAGE: Final = _schema("availableLanguage")
 LOCATION: Final = _schema("location")
+AREA_SERVED: Final = _schema("areaServed")
 ADDRESS_COUNTRY: Final = _schema("addressCountry")
 LATITUDE: Final = _schema("latitude")
 LONGITUDE: Final = _schema("longitude")

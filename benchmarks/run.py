@@ -1,0 +1,229 @@
+"""Run the side-by-side benchmark: chava, the Oxigraph server and rdflib-endpoint, same data.
+
+    python benchmarks/run.py --size 10k          (make bench SIZE=10k)
+
+Generates (or reuses) the synthetic dataset under benchmarks/data/, prepares each system's
+store, starts every system on 127.0.0.1, runs the workloads with systems interleaved, stops
+every process it started (also on errors and Ctrl-C), then prints one table per workload and
+writes JSON and Markdown under benchmarks/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shlex
+import signal
+import socket
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import extras, loadgen
+from benchmarks.client import Client
+from benchmarks.dataset import ensure_dataset
+from benchmarks.measure import Options, Running, latency_table, query_table, throughput_table
+from benchmarks.processes import ProcessRegistry
+from benchmarks.report import Table, machine, write_results
+from benchmarks.systems import SYSTEMS, System
+from benchmarks.workloads import (
+    DESCRIBE_MEDIA,
+    load_queries,
+    resource_iris,
+    sample_iris,
+    shuffled,
+)
+
+logger = logging.getLogger("benchmarks.run")
+BENCHMARKS = Path(__file__).resolve().parent
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--size", default="10k", help="10k, 100k or 1m statements (default 10k)")
+    size.add_argument("--cities", type=int, help="generate this many cities instead of --size")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--systems", default="chava,oxigraph,rdflib-endpoint")
+    parser.add_argument("--repeats", type=int, default=5, help="latency repeats per item")
+    parser.add_argument("--sample", type=int, default=24, help="IRIs in the description sample")
+    parser.add_argument("--varied", type=int, default=5000, help="distinct IRIs in varied loads")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run")
+    parser.add_argument("--throughput-repeats", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--max-requests", type=int, default=200_000, help="cap per wrk run")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
+    parser.add_argument("--item-budget", type=float, default=20.0, help="seconds per item")
+    parser.add_argument("--validation-timeout", type=float, default=300.0)
+    parser.add_argument("--skip", default="", help="comma list: throughput,validation,framing")
+    parser.add_argument("--data-dir", type=Path, default=BENCHMARKS / "data")
+    parser.add_argument("--output-dir", type=Path, default=BENCHMARKS / "results")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    return parser.parse_args(argv)
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start(system: System, registry: ProcessRegistry, options: Options) -> tuple[Running, float]:
+    """Start *system* and wait until it answers HTTP; return it and its startup seconds."""
+    port = free_port()
+    process = system.start(registry, port)
+    running = Running(system, port, Client(port, timeout=options.timeout), {})
+    request = system.ready_request()
+    deadline = time.monotonic() + system.startup_timeout
+    while time.monotonic() < deadline:
+        if not process.alive():
+            raise RuntimeError(f"{system.name} exited: {process.log_tail()}")
+        sample = running.client.get(request, timeout=5.0)
+        if sample.error is None and sample.status:
+            return running, time.perf_counter() - process.started
+        time.sleep(0.05)
+    raise RuntimeError(f"{system.name} not ready after {system.startup_timeout:.0f} s")
+
+
+def probe(running: Running, iri: str) -> None:
+    """Mark the endpoints a system does not have yet (chava while it is being built)."""
+    checks = {
+        "describe": running.system.describe(iri, "turtle"),
+        "sparql": running.system.query("ASK { ?s ?p ?o }", "json"),
+    }
+    for capability, request in checks.items():
+        if request is None:
+            continue
+        sample = running.client.get(request)
+        if sample.status in (404, 405, 501):
+            running.missing[capability] = f"n/a (endpoint missing: HTTP {sample.status})"
+        elif not sample.ok:
+            running.missing[capability] = f"n/a (HTTP {sample.status} {sample.error or ''})".strip()
+
+
+def benchmark(
+    arguments: argparse.Namespace, registry: ProcessRegistry
+) -> tuple[dict[str, Any], list[Table]]:
+    """Run every workload; the caller stops the processes."""
+    options = Options(
+        repeats=arguments.repeats,
+        throughput_repeats=arguments.throughput_repeats,
+        duration=arguments.duration,
+        connections=arguments.connections,
+        max_requests=arguments.max_requests,
+        timeout=arguments.timeout,
+        item_budget=arguments.item_budget,
+    )
+    skip = {name.strip() for name in arguments.skip.split(",") if name.strip()}
+    dataset = ensure_dataset(
+        arguments.data_dir, size=arguments.size, cities=arguments.cities, seed=arguments.seed
+    )
+    iris = resource_iris(dataset)
+    sample = sample_iris(iris, count=arguments.sample, seed=arguments.seed)
+    systems_table = Table(
+        "Systems: load/build, startup, peak memory",
+        "plain",
+        [],
+        plain_columns=["system", "load/build s", "startup s", "peak RSS MB", "notes"],
+    )
+    running: dict[str, Running] = {}
+    processes: dict[str, Any] = {}
+    facts: dict[str, dict[str, Any]] = {}
+    for name in [name.strip() for name in arguments.systems.split(",") if name.strip()]:
+        system = SYSTEMS[name](dataset)
+        try:
+            preparation = system.prepare()
+            state, startup = start(system, registry, options)
+        except (RuntimeError, OSError) as error:
+            logger.warning("%s unavailable: %s", name, error)
+            facts[name] = {"error": str(error)}
+            continue
+        probe(state, sample[0])
+        running[name] = state
+        processes[name] = registry.processes[-1]
+        facts[name] = {"prepare": preparation, "startup": startup}
+        logger.info("%s ready on port %d in %.1f s", name, state.port, startup)
+    tables: list[Table] = []
+    describe = latency_table(
+        "Resource description (latency)",
+        running,
+        {media: sample for media in DESCRIBE_MEDIA},
+        lambda system, media, iri: system.describe(iri, media),
+        capability="describe",
+        options=options,
+    )
+    tables.append(describe)
+    tables.append(query_table(running, load_queries(dataset), options))
+    if "throughput" in skip:
+        pass
+    elif not loadgen.wrk_available():
+        tables.append(extras.unavailable_table("Throughput", "n/a (wrk not installed)"))
+    else:
+        varied = shuffled(iris, limit=arguments.varied, seed=arguments.seed)
+        tables.append(
+            throughput_table(running, one_iri=sample[0], varied_iris=varied, options=options)
+        )
+    for name in running:
+        running[name].client.close()
+    systems_table.plain_rows = extras.system_rows(facts, processes)
+    tables.append(systems_table)
+    if "validation" not in skip:
+        tables.append(extras.validation_table(dataset, timeout=arguments.validation_timeout))
+    if "framing" not in skip:
+        tables.append(extras.framing_table(dataset))
+    meta = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": shlex.join(["python", "benchmarks/run.py", *sys.argv[1:]]),
+        "size": dataset.size,
+        "cities": dataset.cities,
+        "statements": dataset.statements,
+        "seed": dataset.seed,
+        "dataset": str(dataset.path),
+        "machine": machine(),
+        "options": {**vars(options), "sample": len(sample), "varied": arguments.varied},
+    }
+    return meta, tables
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; always stop every started process."""
+    arguments = parse_arguments(argv)
+    logging.basicConfig(
+        level=logging.INFO if arguments.verbose else logging.WARNING,
+        format="%(asctime)s %(name)s: %(message)s",
+    )
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    registry = ProcessRegistry(arguments.output_dir / f"logs-{stamp}")
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        meta, tables = benchmark(arguments, registry)
+    finally:
+        registry.stop_all()
+        signal.signal(signal.SIGTERM, previous)
+    leftovers = registry.leftovers()
+    meta["leftover_processes"] = leftovers
+    json_path, markdown_path = write_results(
+        arguments.output_dir, f"bench-{meta['size']}-{stamp}", meta, tables
+    )
+    sys.stdout.write(markdown_path.read_text(encoding="utf-8"))
+    sys.stdout.write(f"\nresults: {json_path} and {markdown_path}\n")
+    if leftovers:
+        sys.stderr.write(f"processes left behind: {leftovers}\n")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,258 @@
+"""The systems compared: chava, the Oxigraph server and rdflib-endpoint, on the same N-Quads.
+
+Each system knows how to prepare its store from the dataset (timed), how to start on a port
+of 127.0.0.1, and how to turn a benchmark request (describe an IRI, run a query) into an
+HTTP path and headers. Requests a system cannot answer return None ("n/a").
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, Final
+
+from benchmarks.processes import ProcessRegistry, ServerProcess
+
+logger = logging.getLogger(__name__)
+
+REPOSITORY: Final = Path(__file__).resolve().parent.parent
+BIN: Final = Path(sys.executable).parent
+DESCRIBE_QUERY: Final = REPOSITORY / "benchmarks" / "queries" / "describe" / "describe.rq"
+
+MEDIA_TYPES: Final = {
+    "turtle": "text/turtle",
+    "jsonld": "application/ld+json",
+    "html": "text/html",
+    "json": "application/sparql-results+json",
+}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The generated data every system serves."""
+
+    path: Path
+    size: str
+    cities: int
+    seed: int
+    base_iri: str
+    statements: int
+    work_dir: Path
+    """Where systems keep their stores for this dataset (under benchmarks/data/)."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """One HTTP GET: the path (with query string) and the headers."""
+
+    path: str
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Preparation:
+    """How long the system took to load or build the dataset (None: loads at startup)."""
+
+    seconds: float | None
+    cached: bool
+    note: str = ""
+
+
+class System:
+    """A server the harness starts and measures."""
+
+    name: ClassVar[str]
+    startup_timeout: float = 120.0
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+
+    def prepare(self) -> Preparation:
+        """Load or build the dataset before starting; cached between runs."""
+        return Preparation(None, cached=False, note="loads at startup")
+
+    def command(self, port: int) -> list[str]:
+        """The command line that serves on 127.0.0.1:*port*."""
+        raise NotImplementedError
+
+    def environment(self) -> dict[str, str]:
+        """Extra environment variables for the server."""
+        return {}
+
+    def start(self, registry: ProcessRegistry, port: int) -> ServerProcess:
+        """Start the server process group."""
+        return registry.spawn(self.name, self.command(port), env=self.environment())
+
+    def ready_request(self) -> Request:
+        """A cheap request that answers 200 once the server is ready."""
+        request = self.query("ASK { }", "json")
+        assert request is not None
+        return request
+
+    def describe(self, iri: str, media: str) -> Request | None:
+        """The request describing *iri* in *media* (turtle, jsonld, html), or None."""
+        if media == "html":
+            return None
+        query = DESCRIBE_QUERY.read_text(encoding="utf-8").replace("%IRI%", iri)
+        return self.query(query, media)
+
+    def query(self, sparql: str, media: str) -> Request | None:
+        """The GET request running *sparql*, results in *media*, or None if not offered."""
+        raise NotImplementedError
+
+    def _sparql_get(self, endpoint: str, sparql: str, media: str) -> Request:
+        path = endpoint + "?" + urllib.parse.urlencode({"query": sparql})
+        return Request(path, {"Accept": MEDIA_TYPES[media]})
+
+
+class OxigraphServer(System):
+    """`oxigraph serve-read-only` over a store loaded with `oxigraph load`."""
+
+    name = "oxigraph"
+
+    @property
+    def location(self) -> Path:
+        """The Oxigraph store folder."""
+        return self.dataset.work_dir / "oxigraph"
+
+    def prepare(self) -> Preparation:
+        """Load the N-Quads with `oxigraph load` (skipped when a finished store exists)."""
+        marker = self.location / ".loaded"
+        if marker.exists():
+            return Preparation(float(marker.read_text()), cached=True)
+        shutil.rmtree(self.location, ignore_errors=True)
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                str(BIN / "oxigraph"),
+                *("load", "--location", str(self.location)),
+                *("--file", str(self.dataset.path)),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        seconds = time.perf_counter() - started
+        marker.write_text(f"{seconds:.3f}")
+        return Preparation(seconds, cached=False)
+
+    def command(self, port: int) -> list[str]:
+        """Read-only server; the default graph is the union of the named graphs, as in chava."""
+        return [
+            str(BIN / "oxigraph"),
+            "serve-read-only",
+            "--location",
+            str(self.location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ]
+
+    def query(self, sparql: str, media: str) -> Request | None:
+        """GET /query."""
+        return self._sparql_get("/query", sparql, media)
+
+
+class RdflibEndpoint(System):
+    """rdflib-endpoint's ASGI app under uvicorn, over an in-memory rdflib Dataset."""
+
+    name = "rdflib-endpoint"
+    startup_timeout = 900.0
+
+    def command(self, port: int) -> list[str]:
+        """`benchmarks/rdflib_server.py`: parse the file, then serve /sparql."""
+        return [
+            sys.executable,
+            str(REPOSITORY / "benchmarks" / "rdflib_server.py"),
+            "--data",
+            str(self.dataset.path),
+            "--port",
+            str(port),
+        ]
+
+    def query(self, sparql: str, media: str) -> Request | None:
+        """GET /sparql."""
+        return self._sparql_get("/sparql", sparql, media)
+
+
+class ChavaServer(System):
+    """`chava serve --data FILE`: gunicorn, the built pyoxigraph store, /id/ and /sparql."""
+
+    name = "chava"
+    startup_timeout = 300.0
+
+    @property
+    def build_dir(self) -> Path:
+        """The chava build folder for this dataset."""
+        return self.dataset.work_dir / "chava-build"
+
+    def environment(self) -> dict[str, str]:
+        """Map local /id/ paths onto the generator's base IRI; keep builds with the data."""
+        return {
+            "CHAVA_DATA_BASE_IRI": self.dataset.base_iri,
+            "CHAVA_BUILD_DIR": str(self.build_dir),
+            "CHAVA_ROOT": str(REPOSITORY),
+        }
+
+    def prepare(self) -> Preparation:
+        """Run `chava build --data FILE` (cached when a build of this dataset exists)."""
+        marker = self.build_dir / ".built"
+        if marker.exists():
+            return Preparation(float(marker.read_text()), cached=True)
+        shutil.rmtree(self.build_dir, ignore_errors=True)
+        self.build_dir.mkdir(parents=True)
+        started = time.perf_counter()
+        completed = subprocess.run(
+            [str(BIN / "chava"), "build", "--data", str(self.dataset.path)],
+            env=_with(self.environment()),
+            cwd=REPOSITORY,
+            capture_output=True,
+            text=True,
+        )
+        seconds = time.perf_counter() - started
+        if completed.returncode != 0:
+            message = (completed.stderr or completed.stdout).strip().splitlines()[-3:]
+            raise RuntimeError(
+                f"chava build failed ({completed.returncode}): {' | '.join(message)}"
+            )
+        marker.write_text(f"{seconds:.3f}")
+        return Preparation(seconds, cached=False)
+
+    def command(self, port: int) -> list[str]:
+        """Serve the build with the production server."""
+        return [
+            str(BIN / "chava"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data",
+            str(self.dataset.path),
+        ]
+
+    def describe(self, iri: str, media: str) -> Request | None:
+        """GET /id/... with the media type in Accept (HTML included)."""
+        if not iri.startswith(self.dataset.base_iri):
+            return None
+        path = "/" + iri[len(self.dataset.base_iri) :]
+        return Request(path, {"Accept": MEDIA_TYPES[media]})
+
+    def query(self, sparql: str, media: str) -> Request | None:
+        """GET /sparql."""
+        return self._sparql_get("/sparql", sparql, media)
+
+
+def _with(extra: dict[str, str]) -> dict[str, str]:
+    return {**os.environ, **extra}
+
+
+SYSTEMS: Final[dict[str, type[System]]] = {
+    system.name: system for system in (ChavaServer, OxigraphServer, RdflibEndpoint)
+}
