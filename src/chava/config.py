@@ -108,6 +108,9 @@ class Settings:
     class_page_size: int = _setting(
         100, "Instances listed per page of a class page (`/classes/...?page=N`)."
     )
+    # --- JSON-LD API ---
+    api_page_size: int = _setting(20, "Items per page of `/api/...` listings without `?limit=`.")
+    api_max_limit: int = _setting(500, "Largest `?limit=` of `/api/...` listings (more: 400).")
 
     @property
     def build_path(self) -> Path:

@@ -24,6 +24,7 @@ from chava.negotiate import negotiate
 from chava.representation_cache import RepresentationCache
 from chava.store import PublishedStore
 from chava.web import state
+from chava.web.profiles import profile_response
 from chava.web.representations import Representation, render_representation
 
 CACHE_KEY = "chava.representations"
@@ -77,6 +78,9 @@ def _respond(settings: Settings, target: Target) -> Response:
         target.suffix_format.extension if target.suffix_format else request.args.get("format")
     )
     fmt = negotiate(formats.RESOURCE_FORMATS, request.headers.get("Accept"), requested)
+    framed = profile_response(target.iri, fmt, requested=requested)
+    if framed is not None:
+        return framed
     lang = _language(settings) if fmt == formats.HTML else ""
     page = _page(request.args.get("page"))
     build = store.build

@@ -1,0 +1,63 @@
+"""The API collections (a frame and the classes it lists each) and the predicates of filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from chava import namespaces as ns
+
+
+@dataclass(frozen=True)
+class Collection:
+    """One `/api/<name>` listing: the frame its items are written with (and select by type)."""
+
+    name: str
+    frame: str
+    description: str
+
+
+COLLECTIONS: Final[dict[str, Collection]] = {
+    collection.name: collection
+    for collection in (
+        Collection("actors", "actor", "organisations, networks and other actors"),
+        Collection("bodies", "body", "governance bodies and working groups"),
+        Collection("themes", "theme", "the themes of the learning city"),
+        Collection("tools", "tool", "pedagogical and cultural tools"),
+        Collection("initiatives", "initiative", "learning-city initiatives and their governance"),
+        Collection("schemes", "scheme", "concept schemes"),
+        Collection("concepts", "concept", "concepts of every scheme"),
+    )
+}
+
+FILTERS: Final[dict[str, tuple[str, ...]]] = {
+    "type": (ns.RDF + "type",),
+    "theme": (ns.DCTERMS + "subject", ns.ORG + "purpose", ns.SCHEMA + "about"),
+    "kind": (ns.LC + "toolKind", ns.DCTERMS + "type"),
+    "availability": (ns.LC + "availability",),
+    "publisher": (ns.SCHEMA + "publisher", ns.DCTERMS + "publisher"),
+    "scheme": (ns.SKOS + "inScheme",),
+}
+"""Each filter parameter and the predicates linking an item to the filter's value (any of)."""
+
+LABELS: Final = (
+    ns.SKOS + "prefLabel",
+    ns.RDFS + "label",
+    ns.SCHEMA + "name",
+    ns.FOAF + "name",
+    ns.DCTERMS + "title",
+)
+"""Predicates naming an item, preferred first: the sort key and the exact/prefix matches."""
+
+ALTERNATIVE_LABELS: Final = (
+    ns.SKOS + "altLabel",
+    ns.SCHEMA + "alternateName",
+    ns.SKOS + "notation",
+)
+DESCRIPTIONS: Final = (
+    ns.SCHEMA + "description",
+    ns.RDFS + "comment",
+    ns.SKOS + "definition",
+    ns.DCTERMS + "description",
+    ns.SKOS + "scopeNote",
+)

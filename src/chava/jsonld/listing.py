@@ -1,0 +1,194 @@
+"""Listing and search indexes over one build: filters, French-collation order, ranked search.
+
+Built once per build and web worker (a handful of predicate scans, not one per item); queries
+then run in memory. Order is stable: the label's collation key in the chosen language, then
+the IRI. Text matching ignores case and accents ("memoire" finds "Mémoire").
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from chava.jsonld.collections import ALTERNATIVE_LABELS, COLLECTIONS, DESCRIPTIONS, FILTERS, LABELS
+from chava.jsonld.frame import load_frames
+
+logger = logging.getLogger(__name__)
+
+EXACT, PREFIX, WORD, INSIDE, DESCRIPTION = range(5)
+"""Search ranks, best first."""
+
+
+def fold(text: str) -> str:
+    """Return the matching and sorting key of *text*: accents stripped, case folded, and
+    punctuation turned into spaces (French collation's first level)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    letters = (
+        character if character.isalnum() else " "
+        for character in decomposed
+        if not unicodedata.combining(character)
+    )
+    return " ".join("".join(letters).casefold().split())
+
+
+@dataclass
+class Item:
+    """What the index keeps about one listed resource."""
+
+    iri: str
+    labels: dict[str, str] = field(default_factory=dict)
+    """One label per language tag ('' untagged), from the most preferred label predicate."""
+    names: set[str] = field(default_factory=set)
+    """Folded labels and alternative labels, every language."""
+    descriptions: list[str] = field(default_factory=list)
+    """Folded descriptions, every language."""
+    links: dict[str, set[str]] = field(default_factory=dict)
+    """Filter name -> IRIs the item links to through that filter's predicates."""
+
+    def label(self, language: str, languages: Sequence[str]) -> str:
+        """The label in *language*, else in the other languages, else any, else the IRI."""
+        for tag in (language, *languages, ""):
+            if tag in self.labels:
+                return self.labels[tag]
+        return next(iter(sorted(self.labels.values())), self.iri)
+
+
+@dataclass
+class ListingIndex:
+    """Items per collection, with their sort keys per language computed lazily."""
+
+    items: dict[str, Item]
+    members: dict[str, list[str]]
+    """Collection name -> IRIs of its items."""
+    languages: tuple[str, ...]
+    collection_of: dict[str, str] = field(default_factory=dict)
+    """IRI -> the first collection listing it (its frame writes the item in search results)."""
+    _orders: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    def ordered(self, collection: str | None, language: str) -> list[str]:
+        """IRIs of a collection (None: every collection) in label order for *language*."""
+        key = (collection or "", language)
+        order = self._orders.get(key)
+        if order is None:
+            if collection is None:
+                iris = list(dict.fromkeys(i for m in self.members.values() for i in m))
+            else:
+                iris = self.members[collection]
+            order = sorted(iris, key=lambda iri: self.sort_key(iri, language))
+            self._orders[key] = order
+        return order
+
+    def sort_key(self, iri: str, language: str) -> tuple[str, str, str]:
+        """French collation: folded label, then the exact label, then the IRI (stable)."""
+        label = self.items[iri].label(language, self.languages)
+        return (fold(label), label, iri)
+
+    def select(
+        self,
+        collection: str | None,
+        language: str,
+        filters: Mapping[str, Sequence[str]],
+        query: str | None = None,
+    ) -> list[str]:
+        """IRIs matching every filter (any of its values), ordered; ranked first if *query*."""
+        order = self.ordered(collection, language)
+        if filters:
+            order = [
+                iri
+                for iri in order
+                if all(
+                    self.items[iri].links.get(name, set()).intersection(values)
+                    for name, values in filters.items()
+                )
+            ]
+        if query is None:
+            return order
+        needle = fold(query)
+        ranked = [(rank, iri) for iri in order if (rank := self.rank(iri, needle)) is not None]
+        ranked.sort(key=lambda pair: pair[0])  # stable: label order within a rank
+        return [iri for _rank, iri in ranked]
+
+    def rank(self, iri: str, needle: str) -> int | None:
+        """How well *needle* (folded) matches the item; None when it does not."""
+        if not needle:
+            return None
+        item = self.items[iri]
+        best: int | None = None
+        for name in item.names:
+            if name == needle:
+                return EXACT
+            if name.startswith(needle):
+                rank = PREFIX
+            elif f" {needle}" in f" {name}":
+                rank = WORD
+            elif needle in name:
+                rank = INSIDE
+            else:
+                continue
+            best = rank if best is None else min(best, rank)
+        if best is None and any(needle in text for text in item.descriptions):
+            return DESCRIPTION
+        return best
+
+
+def build_index(store: ox.Store, languages: Sequence[str]) -> ListingIndex:
+    """Scan the store once per predicate and collection class into a ListingIndex."""
+    started = time.perf_counter()
+    frames = load_frames()
+    members: dict[str, list[str]] = {}
+    items: dict[str, Item] = {}
+    collection_of: dict[str, str] = {}
+    rdf_type = ox.NamedNode(FILTERS["type"][0])
+    for name, collection in COLLECTIONS.items():
+        found: dict[str, None] = {}
+        for type_iri in frames[collection.frame].types:
+            for quad in store.quads_for_pattern(None, rdf_type, ox.NamedNode(type_iri), None):
+                if isinstance(quad.subject, ox.NamedNode):
+                    found[quad.subject.value] = None
+        members[name] = list(found)
+        for iri in found:
+            if iri not in items:
+                items[iri] = Item(iri)
+                collection_of[iri] = name
+    _scan_labels(store, items)
+    for predicate in (*LABELS, *ALTERNATIVE_LABELS):
+        for subject, value in _literals(store, predicate, items):
+            items[subject].names.add(fold(value.value))
+    for predicate in DESCRIPTIONS:
+        for subject, value in _literals(store, predicate, items):
+            items[subject].descriptions.append(fold(value.value))
+    for filter_name, predicates in FILTERS.items():
+        for predicate in predicates:
+            for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
+                source, target = quad.subject, quad.object
+                if isinstance(source, ox.NamedNode) and isinstance(target, ox.NamedNode):
+                    item = items.get(source.value)
+                    if item is not None:
+                        item.links.setdefault(filter_name, set()).add(target.value)
+    logger.info("listing index: %d items in %.2f s", len(items), time.perf_counter() - started)
+    return ListingIndex(items, members, tuple(languages), collection_of)
+
+
+def _scan_labels(store: ox.Store, items: dict[str, Item]) -> None:
+    """Keep, per item and language, the label of the most preferred predicate."""
+    for predicate in reversed(LABELS):
+        for subject, value in _literals(store, predicate, items):
+            items[subject].labels[value.language or ""] = value.value
+
+
+def _literals(
+    store: ox.Store, predicate: str, items: Mapping[str, Item]
+) -> Iterable[tuple[str, ox.Literal]]:
+    for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
+        node, literal = quad.subject, quad.object
+        if (
+            isinstance(node, ox.NamedNode)
+            and isinstance(literal, ox.Literal)
+            and node.value in items
+        ):
+            yield node.value, literal

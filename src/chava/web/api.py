@@ -1,0 +1,139 @@
+"""The JSON-LD API: `/api/<collection>` listings and `/api/search`, framed Hydra pages.
+
+Also mounts the rest of the JSON-LD contract (context, frames, schemas) and the portal.
+The listing index is built once per build in each web worker, on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping
+from urllib.parse import urlencode
+
+from flask import Blueprint, Flask, Response, current_app, request
+
+from chava.jsonld.collections import COLLECTIONS, FILTERS
+from chava.jsonld.context import context_path, load_context
+from chava.jsonld.frame import Framer
+from chava.jsonld.listing import ListingIndex, build_index
+from chava.jsonld.paging import build_page, parse_page_request
+from chava.jsonld.profiles import frame_path, schema_path
+from chava.web import jsonld_documents, portal, state
+from chava.web.jsonld_http import json_response, require_json
+
+INDEX_KEY = "chava.listing_index"
+_LOCK = threading.Lock()
+
+blueprint = Blueprint("api", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Register the API, the JSON-LD documents and the portal."""
+    app.register_blueprint(blueprint)
+    jsonld_documents.init_app(app)
+    portal.init_app(app)
+
+
+def listing_index() -> ListingIndex:
+    """The listing index of the served build (built on first use, once per worker)."""
+    store = state.published_store()
+    key = f"{INDEX_KEY}:{store.build.build_id}"
+    index = current_app.extensions.get(key)
+    if index is None:
+        with _LOCK:
+            index = current_app.extensions.get(key)
+            if index is None:
+                index = build_index(store.oxigraph, state.settings().languages)
+                current_app.extensions[key] = index
+    assert isinstance(index, ListingIndex)
+    return index
+
+
+@blueprint.get("/api")
+@blueprint.get("/api/")
+def api_index() -> Response:
+    """What the API offers: each collection with its profile, filters and search."""
+    require_json()
+    root = request.host_url.rstrip("/")
+    document = {
+        "collections": [
+            {
+                "name": name,
+                "url": f"{root}/api/{name}",
+                "description": collection.description,
+                "profile": root + frame_path(collection.frame),
+                "schema": root + schema_path(collection.frame),
+            }
+            for name, collection in COLLECTIONS.items()
+        ],
+        "search": f"{root}/api/search?q=",
+        "filters": sorted(FILTERS),
+        "parameters": ["limit", "offset", "cursor", "lang", "q"],
+        "context": root + context_path("v1"),
+    }
+    body = json.dumps(document, indent=2).encode("utf-8")
+    return json_response(
+        body,
+        etag_key=body.decode(),
+        max_age=state.settings().cache_max_age,
+        content_type="application/json; charset=utf-8",
+    )
+
+
+@blueprint.get("/api/search")
+def search() -> Response:
+    """Resources of every collection whose labels or descriptions match `?q=`, ranked."""
+    return _page(None, search=True)
+
+
+@blueprint.get("/api/<collection>")
+def collection_page(collection: str) -> Response:
+    """One page of a collection, filtered, in label order (or ranked with `?q=`)."""
+    return _page(collection, search=False)
+
+
+def _page(collection: str | None, *, search: bool) -> Response:
+    require_json()
+    settings = state.settings()
+    store = state.published_store()
+    build_id = store.build.build_id
+    args = {name: request.args.getlist(name) for name in request.args}
+    context = load_context()
+    page_request = parse_page_request(
+        collection,
+        args,
+        context=context,
+        languages=settings.languages,
+        default_limit=settings.api_page_size,
+        max_limit=settings.api_max_limit,
+        build_id=build_id,
+        search=search,
+    )
+    etag_key = "\0".join((build_id, request.host_url, request.full_path))
+    root = request.host_url.rstrip("/")
+
+    def page_url(position: Mapping[str, str]) -> str:
+        kept = [(k, v) for k, vs in args.items() if k not in ("cursor", "offset") for v in vs]
+        query = urlencode([*kept, *position.items()])
+        return f"{root}{request.path}" + (f"?{query}" if query else "")
+
+    document, links = build_page(
+        listing_index(),
+        Framer(store.oxigraph),
+        page_request,
+        build_id=build_id,
+        context_url=root + context_path("v1"),
+        page_url=page_url,
+    )
+    link_header = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
+    if collection is not None:
+        profile = root + frame_path(COLLECTIONS[collection].frame)
+        link_header += f', <{profile}>; rel="profile"'
+    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json_response(
+        body,
+        etag_key=etag_key,
+        max_age=settings.cache_max_age,
+        headers={"Link": link_header},
+    )

@@ -1,0 +1,31 @@
+"""The reference portal: static HTML, CSS and JavaScript reading only the public JSON-LD API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, redirect, send_from_directory
+
+PORTAL_FOLDER = Path(__file__).parent / "static" / "portal"
+
+blueprint = Blueprint("portal", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Serve the portal under /portal/."""
+    app.register_blueprint(blueprint)
+
+
+@blueprint.get("/portal")
+def portal_redirect() -> Response:
+    """`/portal` -> `/portal/` so relative links resolve."""
+    return redirect("/portal/", code=301)  # type: ignore[return-value]
+
+
+@blueprint.get("/portal/")
+@blueprint.get("/portal/<path:name>")
+def portal_file(name: str = "index.html") -> Response:
+    """A portal file (send_from_directory refuses paths leaving the folder: 404)."""
+    response = send_from_directory(PORTAL_FOLDER, name, max_age=300)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

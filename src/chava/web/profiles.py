@@ -1,0 +1,67 @@
+"""Profile negotiation on resources: the framed JSON-LD a client asks for by frame URL or name."""
+
+from __future__ import annotations
+
+from flask import Response, request
+
+from chava import formats
+from chava.errors import BadRequestError
+from chava.formats import Format
+from chava.jsonld.context import context_path
+from chava.jsonld.paging import LANGUAGE_TAG
+from chava.jsonld.profiles import (
+    frame_path,
+    profile_from_accept,
+    render_profile,
+    resolve_profile,
+    schema_path,
+)
+from chava.web import state
+from chava.web.jsonld_http import json_response
+
+
+def profile_response(iri: str, fmt: Format, *, requested: str | None) -> Response | None:
+    """Return the framed document when `?profile=` or a JSON-LD Accept profile asks for one.
+
+    None means no profile was asked for: the resource is served as usual. `?profile=` is an
+    explicit choice of JSON-LD (it beats Accept) but conflicts with another `?format=`/suffix.
+    """
+    query_profile = request.args.get("profile")
+    if query_profile is not None:
+        if requested is not None and fmt != formats.JSON_LD:
+            raise BadRequestError(f"?profile= applies to JSON-LD, not to {fmt}")
+        profile, from_query = query_profile, True
+    elif fmt == formats.JSON_LD:
+        accepted = profile_from_accept(request.headers.get("Accept"))
+        if accepted is None:
+            return None
+        profile, from_query = accepted, False
+    else:
+        return None
+    lang = request.args.get("lang")
+    if lang is not None and not LANGUAGE_TAG.fullmatch(lang):
+        raise BadRequestError(f"?lang= must be a language tag such as fr or en, not {lang!r}")
+    frame = resolve_profile(profile, from_query=from_query)
+    settings = state.settings()
+    store = state.published_store()
+    root = request.host_url.rstrip("/")
+    body = render_profile(
+        store,
+        iri,
+        profile=frame.name,
+        lang=lang,
+        context_url=root + context_path("v1"),
+        languages=settings.languages,
+        from_query=from_query,
+    )
+    profile_url = root + frame_path(frame.name)
+    return json_response(
+        body,
+        etag_key="\0".join((store.build.build_id, iri, frame.name, lang or "", root)),
+        max_age=settings.cache_max_age,
+        content_type=f'application/ld+json; charset=utf-8; profile="{profile_url}"',
+        headers={
+            "Link": f'<{profile_url}>; rel="profile", <{root + schema_path(frame.name)}>; '
+            'rel="describedby"',
+        },
+    )
