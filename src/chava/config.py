@@ -93,10 +93,12 @@ class Settings:
         10_000, "Rows (SELECT) or triples (CONSTRUCT/DESCRIBE) per response; more: cut, flagged."
     )
     sparql_client_concurrency: int = _setting(
-        4, "Queries one client (IP address) may have running at once, across all web workers."
+        2, "Queries one client (IP address) may have running at once, across all web workers."
     )
     sparql_workers: int = _setting(
-        2, "Query worker processes per web worker (each runs one query at a time)."
+        3,
+        "Query worker processes per web worker, each running one query at a time; keep it above "
+        "sparql_client_concurrency so one client never holds every worker.",
     )
     sparql_service_allowlist: tuple[str, ...] = _setting(
         (), "Endpoint IRIs a query may call with SERVICE (empty: SERVICE is refused)."

@@ -1,0 +1,79 @@
+"""The worker pool: answers, a crash or an overrun replaces only the worker concerned."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from chava.builds import Build
+from chava.config import Settings
+from chava.errors import QueryEngineError, QueryError, QueryTimeoutError
+from chava.sparql.pool import QueryPool
+from tests.sparql_support import is_running
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture
+def pool(bundled_build: tuple[Settings, Build]) -> Iterator[QueryPool]:
+    _settings, build = bundled_build
+    pool = QueryPool(build.store_path, size=2, timeout=1.0)
+    yield pool
+    pool.close()
+
+
+def job(query: str, media_type: str = "application/sparql-results+json") -> dict[str, Any]:
+    return {"query": query, "media_type": media_type, "limit": 100, "union": True}
+
+
+def wait_for(pool: QueryPool, count: int) -> list[int]:
+    deadline = time.monotonic() + 30
+    while len(pool.worker_pids()) < count:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    return pool.worker_pids()
+
+
+def test_workers_answer_queries(pool: QueryPool) -> None:
+    outcome = pool.execute(job(COUNT))
+    assert b'"n"' in outcome.body
+    assert not outcome.truncated
+    assert pool.execute(job("ASK { ?s ?p ?o }")).body == b'{"head":{},"boolean":true}'
+
+
+def test_syntax_errors_come_back_with_their_position(pool: QueryPool) -> None:
+    with pytest.raises(QueryError, match=r"error at 1:\d+"):
+        pool.execute(job("SELECT * WHERE { ?s ?p"))
+
+
+def test_a_crashed_worker_is_replaced_without_affecting_the_other(pool: QueryPool) -> None:
+    """A query the screen would refuse, sent straight to a worker, overflows its stack."""
+    pool.execute(job(COUNT))
+    before = set(wait_for(pool, 2))
+    deep = "SELECT * WHERE " + "{" * 10_000 + " ?s ?p ?o " + "}" * 10_000
+    with ThreadPoolExecutor(max_workers=2) as running:
+        slow = running.submit(pool.execute, job(SLOW))  # busy on the other worker meanwhile
+        time.sleep(0.1)
+        with pytest.raises(QueryEngineError, match="died"):
+            pool.execute(job(deep))
+        with pytest.raises(QueryTimeoutError):
+            slow.result()
+    after = set(wait_for(pool, 2))
+    assert not any(is_running(pid) for pid in before - after)
+    assert len(before - after) == 2  # the crashed one and the overrun one
+    assert b'"n"' in pool.execute(job(COUNT)).body
+
+
+def test_a_closed_pool_kills_its_workers(bundled_build: tuple[Settings, Build]) -> None:
+    pool = QueryPool(bundled_build[1].store_path, size=1, timeout=5)
+    pool.execute(job(COUNT))
+    pids = wait_for(pool, 1)
+    pool.close()
+    assert not any(is_running(pid) for pid in pids)
+    with pytest.raises(QueryEngineError):
+        pool.execute(job(COUNT))

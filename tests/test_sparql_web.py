@@ -1,0 +1,221 @@
+"""The /sparql route over the bundled build: negotiation, caching, CORS, limits, the editor."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Iterator
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+import pytest
+from flask.testing import FlaskClient
+
+from chava.builds import Build
+from chava.config import Settings
+from chava.sparql.results import TRUNCATION_LINK
+from chava.web.app import create_app
+from chava.web.sparql_state import SERVICE_KEY
+
+SELECT = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 3"
+CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
+FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.fixture(scope="module")
+def client(bundled_build: tuple[Settings, Build]) -> Iterator[FlaskClient]:
+    settings, build = bundled_build
+    small = dataclasses.replace(settings, sparql_max_results=5, sparql_max_query_bytes=2048)
+    app = create_app(small, build=build)
+    yield app.test_client()
+    app.extensions[SERVICE_KEY].close()
+
+
+def url(query: str, **parameters: str) -> str:
+    return "/sparql?" + urlencode({"query": query, **parameters})
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "format_name", "expected"),
+    [
+        (SELECT, None, None, "application/sparql-results+json"),
+        (SELECT, "*/*", None, "application/sparql-results+json"),
+        (SELECT, FIREFOX, None, "application/sparql-results+xml"),  # application/xml;q=0.9
+        (SELECT, "application/sparql-results+xml", None, "application/sparql-results+xml"),
+        (SELECT, "text/csv;q=0.5, text/tab-separated-values", None, "text/tab-separated-values"),
+        (SELECT, "application/json", None, "application/sparql-results+json"),
+        (SELECT, "text/turtle", "csv", "text/csv"),
+        (
+            "ASK { ?s ?p ?o }",
+            "application/sparql-results+xml",
+            None,
+            "application/sparql-results+xml",
+        ),
+        (CONSTRUCT, None, None, "text/turtle"),
+        (CONSTRUCT, "application/ld+json", None, "application/ld+json"),
+        (
+            CONSTRUCT,
+            "application/rdf+xml;q=0.9, application/n-triples",
+            None,
+            "application/n-triples",
+        ),
+        (CONSTRUCT, None, "trig", "application/trig"),
+        (CONSTRUCT, None, "nq", "application/n-quads"),
+        (CONSTRUCT, None, "rdf", "application/rdf+xml"),
+        (
+            "DESCRIBE <https://w3id.org/chava/id/organisation/ville-de-charleroi>",
+            None,
+            None,
+            "text/turtle",
+        ),
+    ],
+)
+def test_results_follow_accept_and_format(
+    client: FlaskClient, query: str, accept: str | None, format_name: str | None, expected: str
+) -> None:
+    parameters = {"format": format_name} if format_name else {}
+    headers = {"Accept": accept} if accept else {}
+    response = client.get(url(query, **parameters), headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == expected
+    assert "Accept" in response.vary
+
+
+@pytest.mark.parametrize(
+    ("query", "accept"),
+    [
+        (SELECT, "text/turtle"),
+        ("ASK {}", "text/csv"),
+        (CONSTRUCT, "application/sparql-results+json"),
+    ],
+)
+def test_unsatisfiable_accept_is_406(client: FlaskClient, query: str, accept: str) -> None:
+    response = client.get(url(query), headers={"Accept": accept})
+    assert response.status_code == 406
+    assert "offered" in response.get_json()["message"]
+
+
+def test_get_results_carry_an_etag_and_repeat_queries_get_304(client: FlaskClient) -> None:
+    first = client.get(url(SELECT))
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "public, no-cache"
+    again = client.get(url(SELECT), headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.headers["ETag"] == etag
+    other_format = client.get(url(SELECT, format="csv"), headers={"If-None-Match": etag})
+    assert other_format.status_code == 200
+    assert other_format.headers["ETag"] != etag
+
+
+def test_nondeterministic_queries_are_not_cached(client: FlaskClient) -> None:
+    response = client.get(url("SELECT (RAND() AS ?r) {}"))
+    assert response.status_code == 200
+    assert "ETag" not in response.headers
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_cors_on_results_errors_and_preflight(client: FlaskClient) -> None:
+    assert client.get(url(SELECT)).headers["Access-Control-Allow-Origin"] == "*"
+    assert client.get(url("SELECT {")).headers["Access-Control-Allow-Origin"] == "*"
+    preflight = client.options(
+        "/sparql",
+        headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST"},
+    )
+    assert preflight.status_code == 204
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
+
+
+def test_a_cut_response_says_so_in_headers_and_body(client: FlaskClient) -> None:
+    response = client.get(url("SELECT * WHERE { ?s ?p ?o }"))
+    assert response.status_code == 200
+    assert response.headers["X-Chava-Results-Truncated"] == "true"
+    assert response.headers["X-Chava-Results-Limit"] == "5"
+    document = response.get_json(force=True)
+    assert len(document["results"]["bindings"]) == 5
+    assert document["head"]["link"] == [TRUNCATION_LINK]
+    complete = client.get(url("SELECT * WHERE { ?s ?p ?o } LIMIT 5"))
+    assert "X-Chava-Results-Truncated" not in complete.headers
+
+
+def test_syntax_errors_give_the_position(client: FlaskClient) -> None:
+    response = client.get(url("SELECT * WHERE {\n  ?s ?p \n}"))
+    assert response.status_code == 400
+    assert re.search(r"at 3:\d+", response.get_json()["message"])
+
+
+@pytest.mark.parametrize(
+    ("method", "size", "status"), [("GET", 3000, 414), ("POST", 3000, 413), ("POST", 10**6, 413)]
+)
+def test_long_queries_are_refused(client: FlaskClient, method: str, size: int, status: int) -> None:
+    query = "SELECT * WHERE { ?s ?p ?o } #" + "x" * size
+    if method == "GET":
+        response = client.get(url(query))
+    else:
+        response = client.post("/sparql", data={"query": query})
+    assert response.status_code == status
+
+
+def test_service_is_refused_with_a_clear_message(client: FlaskClient) -> None:
+    response = client.get(url("SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"))
+    assert response.status_code == 400
+    assert "SERVICE" in response.get_json()["message"]
+
+
+def test_post_without_query_is_400(client: FlaskClient) -> None:
+    response = client.post(
+        "/sparql", data={"default-graph-uri": "https://w3id.org/chava/graph/asserted"}
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("accept", "format_name", "rdf_format"),
+    [
+        (None, None, ox.RdfFormat.TURTLE),
+        ("text/turtle", None, ox.RdfFormat.TURTLE),
+        ("application/ld+json", None, ox.RdfFormat.JSON_LD),
+        (None, "jsonld", ox.RdfFormat.JSON_LD),
+    ],
+)
+def test_machines_get_the_service_description(
+    client: FlaskClient, accept: str | None, format_name: str | None, rdf_format: ox.RdfFormat
+) -> None:
+    path = "/sparql" + (f"?format={format_name}" if format_name else "")
+    response = client.get(path, headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200
+    store = ox.Store()
+    store.load(response.get_data(), format=rdf_format)
+    answer = store.query(
+        """PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>
+        PREFIX void: <http://rdfs.org/ns/void#>
+        SELECT ?endpoint ?name ?triples WHERE {
+          ?service a sd:Service ; sd:endpoint ?endpoint ;
+            sd:supportedLanguage sd:SPARQL11Query ;
+            sd:resultFormat <http://www.w3.org/ns/formats/SPARQL_Results_JSON> ;
+            sd:defaultDataset/sd:namedGraph [ sd:name ?name ; sd:graph/void:triples ?triples ] .
+        }"""
+    )
+    assert isinstance(answer, ox.QuerySolutions)
+    rows = {row["name"].value: int(row["triples"].value) for row in answer}
+    assert rows["https://w3id.org/chava/graph/asserted"] > 0
+    assert rows["https://w3id.org/chava/graph/ontology"] > 0
+
+
+def test_browsers_get_the_editor_with_prefixes_and_example_tabs(client: FlaskClient) -> None:
+    response = client.get("/sparql", headers={"Accept": FIREFOX})
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "/static/yasgui/yasgui.min.js" in page
+    assert "cdn" not in page.lower()
+    marker = '<script type="application/json" id="sparql-config">'
+    start = page.index(marker) + len(marker)
+    config = json.loads(page[start : page.index("</script>", start)])
+    assert config["prefixes"]["lc"] == "https://w3id.org/learning-city/def/core#"
+    assert config["endpoint"] == "/sparql"
+    assert isinstance(config["tabs"], list)
+    for asset in ("yasgui/yasgui.min.js", "yasgui/yasgui.min.css", "sparql-editor.js"):
+        with client.get(f"/static/{asset}") as static:
+            assert static.status_code == 200
