@@ -11,9 +11,9 @@ from chava.generate.ecosystem import add_actor, add_event, add_tool
 from chava.generate.nquads import GraphWriter, iri, literal, typed
 from chava.generate.shared import NETWORK_SLUG
 
-ACTORS_PER_CITY: Final = (34, 46)
-TOOLS_PER_CITY: Final = (14, 20)
-EVENTS_PER_CITY: Final = (12, 18)
+ACTORS_PER_CITY: Final = (46, 62)
+TOOLS_PER_CITY: Final = (18, 26)
+EVENTS_PER_CITY: Final = (16, 24)
 WORKING_GROUPS_PER_CITY: Final = (3, 5)
 
 
@@ -66,7 +66,10 @@ class CityGenerator:
         self.out.add(subject, v.CONTACT_POINT_OF, contact)
         self.out.add(contact, v.A, v.CONTACT_POINT)
         self.out.add(contact, v.EMAIL, literal(f"{mailbox}@{self.slug}.example.org"))
+        self.out.add(contact, v.LABEL, literal(f"Point de contact : {mailbox}", "fr"))
+        self.out.add(contact, v.LABEL, literal(f"Contact point: {mailbox}", "en"))
         self.out.add(contact, v.CONTACT_TYPE, literal("information", "en"))
+        self.out.add(contact, v.SOURCE, self.source)
         for language in ("fr", "en"):
             self.out.add(contact, v.AVAILABLE_LANGUAGE, literal(language))
 
@@ -82,10 +85,13 @@ class CityGenerator:
     def _source(self) -> None:
         self.out.add(self.source, v.A, v.PROV_ENTITY)
         self.out.add(self.source, v.A, v.SOURCE_DOCUMENT)
-        self.out.add(
-            self.source, v.TITLE, literal(f"Profil de {self.name}, ville apprenante", "fr")
-        )
-        self.out.add(self.source, v.TITLE, literal(f"{self.name} learning city profile", "en"))
+        for language, title in (
+            ("fr", f"Profil de {self.name}, ville apprenante"),
+            ("en", f"{self.name} learning city profile"),
+        ):
+            self.out.add(self.source, v.LABEL, literal(title, language))
+            self.out.add(self.source, v.TITLE, literal(title, language))
+        self.out.add(self.source, v.LANGUAGE, literal("fr"))
         self.out.add(self.source, v.URL, iri(f"https://{self.slug}.example.org/profile.html"))
         self.out.add(self.source, v.CREATED, typed(self.date(2020, 2025), "date"))
 
@@ -110,7 +116,6 @@ class CityGenerator:
                 "en": f"City of {self.name}",
                 "nl": f"Stad {self.name}",
                 "de": f"Stadt {self.name}",
-                "es": f"Ayuntamiento de {self.name}",
             },
         )
         self.described(
@@ -132,11 +137,15 @@ class CityGenerator:
             self.out.add(post, v.LABEL, literal(f"{title} de {self.name}", "fr"))
             self.out.add(post, v.LABEL, literal(f"{role.capitalize()} of {self.name}", "en"))
             self.out.add(post, v.POST_IN, subject)
+            self.out.add(post, v.SOURCE, self.source)
             person = self.out.thing("person", f"{self.slug}-{role}")
             self.out.add(person, v.A, v.PERSON)
             self.out.add(person, v.A, v.SCHEMA_PERSON)
             given = words.FIRST_NAMES[(number + self.random.randrange(8)) % 8]
-            self.out.add(person, v.FOAF_NAME, literal(f"{given} {self.name}-{number + 1}"))
+            full_name = f"{given} {self.name}-{number + 1}"
+            self.out.add(person, v.FOAF_NAME, literal(full_name))
+            for language in ("fr", "en"):
+                self.out.add(person, v.LABEL, literal(full_name, language))
             self.out.add(person, v.HOLDS, post)
             self.out.add(post, v.HELD_BY, person)
             self.out.add(person, v.SOURCE, self.source)
@@ -144,6 +153,8 @@ class CityGenerator:
     def _membership(self) -> None:
         membership = self.out.thing("membership", f"{self.slug}-gnlc")
         self.out.add(membership, v.A, v.MEMBERSHIP)
+        self.out.add(membership, v.LABEL, literal(f"Adhésion de {self.name} au réseau", "fr"))
+        self.out.add(membership, v.LABEL, literal(f"{self.name}'s membership of the network", "en"))
         self.out.add(membership, v.MEMBER, self.government)
         self.out.add(
             membership, v.ORGANIZATION_OF_MEMBERSHIP, self.out.thing("organization", NETWORK_SLUG)
@@ -152,8 +163,14 @@ class CityGenerator:
         beginning = self.out.blank()
         self.out.add(membership, v.MEMBER_DURING, interval)
         self.out.add(interval, v.A, v.INTERVAL)
+        self.out.add(interval, v.LABEL, literal(f"Période d'adhésion de {self.name}", "fr"))
+        self.out.add(interval, v.LABEL, literal(f"{self.name}'s membership period", "en"))
         self.out.add(interval, v.HAS_BEGINNING, beginning)
+        self.out.add(interval, v.SOURCE, self.source)
         self.out.add(beginning, v.A, v.INSTANT)
+        self.out.add(beginning, v.LABEL, literal(f"Adhésion de {self.name}", "fr"))
+        self.out.add(beginning, v.LABEL, literal(f"{self.name} joins", "en"))
+        self.out.add(beginning, v.SOURCE, self.source)
         self.out.add(
             beginning, v.IN_XSD_DATE, typed(self.random.choice(words.COHORT_DATES), "date")
         )
@@ -170,7 +187,6 @@ class CityGenerator:
                 "en": f"{self.name} Learning City",
                 "nl": f"{self.name}, lerende stad",
                 "de": f"Lernende Stadt {self.name}",
-                "es": f"{self.name}, ciudad del aprendizaje",
             },
         )
         topics = [words.TOPICS[number] for number in self.themes[:3]]
@@ -196,6 +212,7 @@ class CityGenerator:
         self.out.add(post, v.LABEL, literal(f"Coordination de {self.name}, ville apprenante", "fr"))
         self.out.add(post, v.LABEL, literal(f"{self.name} Learning City coordinator", "en"))
         self.out.add(post, v.POST_IN, subject)
+        self.out.add(post, v.SOURCE, self.source)
 
     def _body(
         self, subject: str, parent: str, kinds: tuple[str, ...], labels: dict[str, str]
@@ -247,3 +264,4 @@ class CityGenerator:
                     (v.WORKING_GROUP, v.GOVERNANCE_BODY, v.ORGANIZATIONAL_UNIT),
                     names,
                 )
+                self.out.add(task_force, v.PURPOSE, self.theme(topic))

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Final
 from chava.generate import vocabulary as v
 from chava.generate import words
 from chava.generate.nquads import iri, literal, typed
-from chava.generate.shared import AVAILABILITIES
 
 if TYPE_CHECKING:
     from chava.generate.city import CityGenerator
@@ -46,7 +45,7 @@ def add_actor(city: CityGenerator, number: int) -> None:
         for language in words.LANGUAGES
     }
     city.labels(subject, labels)
-    out.add(subject, v.ALT_LABEL, literal(f"{name} {city.name} {number + 1}", "fr"))
+    out.add(subject, v.ALTERNATE_NAME, literal(f"{name} {city.name} {number + 1}", "fr"))
     topics_fr = f"« {words.TOPICS[topic][0]} » et « {words.TOPICS[other][0]} »"
     topics_en = f'"{words.TOPICS[topic][1]}" and "{words.TOPICS[other][1]}"'
     city.described(
@@ -68,6 +67,8 @@ def add_actor(city: CityGenerator, number: int) -> None:
     out.add(subject, v.LOCATION, city.place)
     out.add(subject, v.HOMEPAGE, iri(f"https://{kind}-{number + 1}.{city.slug}.example.org/"))
     out.add(subject, v.FOUNDING_DATE, typed(city.date(1950, 2022), "date"))
+    for language in ("fr", city.local_language):
+        out.add(subject, v.KNOWS_LANGUAGE, literal(language))
     out.add(subject, v.MEMBER_OF, city.initiative)
     out.add(city.initiative, v.HAS_MEMBER, subject)
     out.add(subject, v.SUBJECT, city.theme(topic))
@@ -100,9 +101,8 @@ def add_tool(city: CityGenerator, number: int) -> None:
         },
     )
     out.add(subject, v.TOOL_KIND_OF, out.thing("concept", f"tool-kind/{form_slug}"))
-    availability = city.random.choice(AVAILABILITIES)[0]
-    out.add(subject, v.AVAILABILITY, out.thing("concept", f"availability/{availability}"))
-    out.add(subject, v.PUBLISHER, city.random.choice(city.actors))
+    out.add(subject, v.AVAILABILITY, city.random.choice(v.AVAILABILITIES))
+    out.add(subject, v.PROVIDER, city.random.choice(city.actors))
     out.add(subject, v.SUBJECT, city.theme(topic))
     out.add(subject, v.DATE_PUBLISHED, typed(city.date(2005, 2025), "date"))
     out.add(subject, v.IN_LANGUAGE, literal("fr"))

@@ -9,10 +9,6 @@ from chava.generate import words
 from chava.generate.nquads import GraphWriter, literal, typed
 
 NETWORK_SLUG: Final = "global-network-of-learning-cities"
-AVAILABILITIES: Final[tuple[tuple[str, words.Words], ...]] = (
-    ("permanent", ("pérenne", "permanent", "permanent", "dauerhaft", "permanente")),
-    ("temporary", ("temporaire", "temporary", "tijdelijk", "befristet", "temporal")),
-)
 SOURCE_SLUG: Final = "synthetic-generator"
 
 
@@ -34,8 +30,13 @@ def write_shared(writer: GraphWriter) -> None:
     source = writer.thing("source", SOURCE_SLUG)
     writer.add(source, v.A, v.PROV_ENTITY)
     writer.add(source, v.A, v.SOURCE_DOCUMENT)
-    writer.add(source, v.TITLE, literal("Générateur de données synthétiques de chava", "fr"))
-    writer.add(source, v.TITLE, literal("chava synthetic data generator", "en"))
+    for language, title in (
+        ("fr", "Générateur de données synthétiques de chava"),
+        ("en", "chava synthetic data generator"),
+    ):
+        writer.add(source, v.LABEL, literal(title, language))
+        writer.add(source, v.TITLE, literal(title, language))
+    writer.add(source, v.LANGUAGE, literal("en"))
     writer.add(source, v.URL, literal("https://learning-cities.example.org/generator"))
 
     network = writer.thing("organization", NETWORK_SLUG)
@@ -46,7 +47,6 @@ def write_shared(writer: GraphWriter) -> None:
         "Global Network of Learning Cities (synthetic copy)",
         "Wereldwijd netwerk van lerende steden (synthetische kopie)",
         "Globales Netzwerk lernender Städte (synthetische Kopie)",
-        "Red mundial de ciudades del aprendizaje (copia sintética)",
     )
     add_labels(writer, network, v.LABEL, names, languages=words.LANGUAGES)
     writer.add(network, v.SOURCE, source)
@@ -55,7 +55,7 @@ def write_shared(writer: GraphWriter) -> None:
         writer,
         "theme",
         v.THEME,
-        ("Thématiques", "Themes", "Thema's", "Themen", "Temas"),
+        ("Thématiques", "Themes", "Thema's", "Themen"),
         tuple(zip(words.TOPIC_SLUGS, words.TOPICS, strict=True)),
     )
     _write_scheme(
@@ -67,16 +67,8 @@ def write_shared(writer: GraphWriter) -> None:
             "Tool kinds",
             "Soorten hulpmiddelen",
             "Werkzeugarten",
-            "Tipos de herramienta",
         ),
         words.TOOL_FORMS,
-    )
-    _write_scheme(
-        writer,
-        "availability",
-        v.CONCEPT,
-        ("Disponibilité", "Availability", "Beschikbaarheid", "Verfügbarkeit", "Disponibilidad"),
-        AVAILABILITIES,
     )
     # Themes reach the shared UNESCO Key Features and SDGs: the cross-city join keys.
     for number, slug in enumerate(words.TOPIC_SLUGS):
@@ -95,6 +87,7 @@ def _write_scheme(
     scheme = writer.thing("conceptscheme", name)
     writer.add(scheme, v.A, v.CONCEPT_SCHEME)
     add_labels(writer, scheme, v.PREF_LABEL, titles, languages=words.LANGUAGES)
+    add_labels(writer, scheme, v.LABEL, titles, languages=words.LANGUAGES)
     writer.add(scheme, v.SOURCE, writer.thing("source", SOURCE_SLUG))
     for number, (slug, labels) in enumerate(concepts, start=1):
         concept = writer.thing("concept", f"{name}/{slug}")

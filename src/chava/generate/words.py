@@ -1,4 +1,4 @@
-"""Word lists for the synthetic graph: parallel French, English, Dutch, German and Spanish words.
+"""Word lists for the synthetic graph: parallel French, English, Dutch and German words.
 
 Names are assembled from syllables and made-up words, never from real places or people;
 countries use the ISO 3166 user-assigned codes (QM-QZ, XA-XZ), which no real country has.
@@ -8,37 +8,36 @@ from __future__ import annotations
 
 from typing import Final
 
-LANGUAGES: Final = ("fr", "en", "nl", "de", "es")
-LOCAL_LANGUAGES: Final = ("nl", "de", "es")
+LANGUAGES: Final = ("fr", "en", "nl", "de")
+LOCAL_LANGUAGES: Final = ("nl", "de")
 
-Words = tuple[str, str, str, str, str]
-"""One word or phrase in fr, en, nl, de, es (the order of LANGUAGES)."""
+Words = tuple[str, str, str, str]
+"""One word or phrase in fr, en, nl, de: the order of LANGUAGES, the languages shapes admit."""
 
 TOPICS: Final[tuple[Words, ...]] = (
-    ("lecture", "reading", "lezen", "Lesen", "lectura"),
+    ("lecture", "reading", "lezen", "Lesen"),
     (
         "numérique",
         "digital skills",
         "digitale vaardigheden",
         "digitale Kompetenzen",
-        "competencias digitales",
     ),
-    ("alphabétisation", "literacy", "geletterdheid", "Alphabetisierung", "alfabetización"),
-    ("citoyenneté", "citizenship", "burgerschap", "Bürgerschaft", "ciudadanía"),
-    ("mémoire", "remembrance", "herinnering", "Erinnerung", "memoria"),
-    ("environnement", "environment", "milieu", "Umwelt", "medio ambiente"),
-    ("alimentation", "food", "voeding", "Ernährung", "alimentación"),
-    ("mobilité", "mobility", "mobiliteit", "Mobilität", "movilidad"),
-    ("santé", "health", "gezondheid", "Gesundheit", "salud"),
-    ("emploi", "employment", "werkgelegenheid", "Beschäftigung", "empleo"),
-    ("arts", "arts", "kunst", "Kunst", "artes"),
-    ("sciences", "science", "wetenschap", "Wissenschaft", "ciencia"),
-    ("langues", "languages", "talen", "Sprachen", "idiomas"),
-    ("patrimoine", "heritage", "erfgoed", "Kulturerbe", "patrimonio"),
-    ("inclusion", "inclusion", "inclusie", "Inklusion", "inclusión"),
-    ("orientation", "guidance", "oriëntatie", "Orientierung", "orientación"),
-    ("parentalité", "parenting", "ouderschap", "Elternschaft", "crianza"),
-    ("jeunesse", "youth", "jeugd", "Jugend", "juventud"),
+    ("alphabétisation", "literacy", "geletterdheid", "Alphabetisierung"),
+    ("citoyenneté", "citizenship", "burgerschap", "Bürgerschaft"),
+    ("mémoire", "remembrance", "herinnering", "Erinnerung"),
+    ("environnement", "environment", "milieu", "Umwelt"),
+    ("alimentation", "food", "voeding", "Ernährung"),
+    ("mobilité", "mobility", "mobiliteit", "Mobilität"),
+    ("santé", "health", "gezondheid", "Gesundheit"),
+    ("emploi", "employment", "werkgelegenheid", "Beschäftigung"),
+    ("arts", "arts", "kunst", "Kunst"),
+    ("sciences", "science", "wetenschap", "Wissenschaft"),
+    ("langues", "languages", "talen", "Sprachen"),
+    ("patrimoine", "heritage", "erfgoed", "Kulturerbe"),
+    ("inclusion", "inclusion", "inclusie", "Inklusion"),
+    ("orientation", "guidance", "oriëntatie", "Orientierung"),
+    ("parentalité", "parenting", "ouderschap", "Elternschaft"),
+    ("jeunesse", "youth", "jeugd", "Jugend"),
 )
 TOPIC_SLUGS: Final = (
     "lecture",
@@ -62,18 +61,17 @@ TOPIC_SLUGS: Final = (
 )
 
 PUBLICS: Final[tuple[Words, ...]] = (
-    ("adultes", "adults", "volwassenen", "Erwachsene", "adultos"),
-    ("jeunes", "young people", "jongeren", "Jugendliche", "jóvenes"),
-    ("familles", "families", "gezinnen", "Familien", "familias"),
-    ("aînés", "older people", "ouderen", "Senioren", "mayores"),
+    ("adultes", "adults", "volwassenen", "Erwachsene"),
+    ("jeunes", "young people", "jongeren", "Jugendliche"),
+    ("familles", "families", "gezinnen", "Familien"),
+    ("aînés", "older people", "ouderen", "Senioren"),
     (
         "demandeurs d'emploi",
         "jobseekers",
         "werkzoekenden",
         "Arbeitsuchende",
-        "demandantes de empleo",
     ),
-    ("enseignants", "teachers", "leerkrachten", "Lehrkräfte", "docentes"),
+    ("enseignants", "teachers", "leerkrachten", "Lehrkräfte"),
 )
 
 # Made-up proper names for actors: the same word in every language.
@@ -97,15 +95,15 @@ ACTOR_NAMES: Final = (
 )
 
 ACTOR_KINDS: Final[dict[str, Words]] = {
-    "association": ("Association", "Association", "Vereniging", "Verein", "Asociación"),
-    "school": ("École", "School", "School", "Schule", "Escuela"),
-    "library": ("Bibliothèque", "Library", "Bibliotheek", "Bibliothek", "Biblioteca"),
-    "company": ("Entreprise", "Company", "Bedrijf", "Unternehmen", "Empresa"),
+    "association": ("Association", "Association", "Vereniging", "Verein"),
+    "school": ("École", "School", "School", "Schule"),
+    "library": ("Bibliothèque", "Library", "Bibliotheek", "Bibliothek"),
+    "company": ("Entreprise", "Company", "Bedrijf", "Unternehmen"),
 }
 
 TOOL_FORMS: Final[tuple[tuple[str, Words], ...]] = (
-    ("periodical", ("Revue", "Magazine", "Tijdschrift", "Zeitschrift", "Revista")),
-    ("book-series", ("Collection", "Book series", "Boekenreeks", "Buchreihe", "Colección")),
+    ("periodical", ("Revue", "Magazine", "Tijdschrift", "Zeitschrift")),
+    ("book-series", ("Collection", "Book series", "Boekenreeks", "Buchreihe")),
     (
         "travelling-exhibition",
         (
@@ -113,14 +111,13 @@ TOOL_FORMS: Final[tuple[tuple[str, Words], ...]] = (
             "Travelling exhibition",
             "Reizende tentoonstelling",
             "Wanderausstellung",
-            "Exposición itinerante",
         ),
     ),
-    ("training", ("Formation", "Training course", "Opleiding", "Fortbildung", "Formación")),
-    ("animation", ("Animation", "Workshop kit", "Animatie", "Animation", "Animación")),
-    ("game", ("Jeu", "Game", "Spel", "Spiel", "Juego")),
-    ("podcast", ("Podcast", "Podcast", "Podcast", "Podcast", "Pódcast")),
-    ("guide", ("Guide", "Guide", "Gids", "Leitfaden", "Guía")),
+    ("training", ("Formation", "Training course", "Opleiding", "Fortbildung")),
+    ("animation", ("Animation", "Workshop kit", "Animatie", "Animation")),
+    ("game", ("Jeu", "Game", "Spel", "Spiel")),
+    ("podcast", ("Podcast", "Podcast", "Podcast", "Podcast")),
+    ("guide", ("Guide", "Guide", "Gids", "Leitfaden")),
 )
 
 BODIES: Final[tuple[tuple[str, Words], ...]] = (
@@ -131,12 +128,11 @@ BODIES: Final[tuple[tuple[str, Words], ...]] = (
             "Governance committee",
             "Bestuurscomité",
             "Lenkungsausschuss",
-            "Comité de gobernanza",
         ),
     ),
     (
         "conseil-d-orientation",
-        ("Conseil d'orientation", "Advisory council", "Adviesraad", "Beirat", "Consejo asesor"),
+        ("Conseil d'orientation", "Advisory council", "Adviesraad", "Beirat"),
     ),
     (
         "comite-de-pilotage",
@@ -145,7 +141,6 @@ BODIES: Final[tuple[tuple[str, Words], ...]] = (
             "Steering committee",
             "Stuurgroep",
             "Steuerungsgruppe",
-            "Comité de dirección",
         ),
     ),
     (
@@ -155,7 +150,6 @@ BODIES: Final[tuple[tuple[str, Words], ...]] = (
             "Coordination office",
             "Coördinatiesecretariaat",
             "Koordinierungsstelle",
-            "Secretaría de coordinación",
         ),
     ),
 )
