@@ -35,7 +35,7 @@ FILTERS: Final[dict[str, tuple[str, ...]]] = {
     "theme": (ns.DCTERMS + "subject", ns.ORG + "purpose", ns.SCHEMA + "about"),
     "kind": (ns.LC + "toolKind", ns.DCTERMS + "type"),
     "availability": (ns.LC + "availability",),
-    "publisher": (ns.SCHEMA + "publisher", ns.DCTERMS + "publisher"),
+    "publisher": (ns.SCHEMA + "publisher", ns.SCHEMA + "provider", ns.DCTERMS + "publisher"),
     "scheme": (ns.SKOS + "inScheme",),
 }
 """Each filter parameter and the predicates linking an item to the filter's value (any of)."""

@@ -68,6 +68,8 @@ class ListingIndex:
     languages: tuple[str, ...]
     collection_of: dict[str, str] = field(default_factory=dict)
     """IRI -> the first collection listing it (its frame writes the item in search results)."""
+    graphs: frozenset[str] = frozenset()
+    """The named graphs of the store (items may be written from some of them only)."""
     _orders: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     def ordered(self, collection: str | None, language: str) -> list[str]:
@@ -171,7 +173,10 @@ def build_index(store: ox.Store, languages: Sequence[str]) -> ListingIndex:
                     if item is not None:
                         item.links.setdefault(filter_name, set()).add(target.value)
     logger.info("listing index: %d items in %.2f s", len(items), time.perf_counter() - started)
-    return ListingIndex(items, members, tuple(languages), collection_of)
+    graphs = frozenset(
+        graph.value for graph in store.named_graphs() if isinstance(graph, ox.NamedNode)
+    )
+    return ListingIndex(items, members, tuple(languages), collection_of, graphs)
 
 
 def _scan_labels(store: ox.Store, items: dict[str, Item]) -> None:

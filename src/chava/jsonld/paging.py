@@ -6,19 +6,20 @@ import base64
 import binascii
 import hashlib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
 import pyoxigraph as ox
 
+from chava import namespaces
 from chava.errors import BadRequestError
 from chava.jsonld.collections import COLLECTIONS, FILTERS
 from chava.jsonld.context import Context
 from chava.jsonld.frame import Framer, keep_language, load_frames
 from chava.jsonld.listing import ListingIndex
 
-PAGING: Final = ("limit", "offset", "cursor", "lang")
+PAGING: Final = ("limit", "offset", "cursor", "lang", "graph")
 LANGUAGE_TAG: Final = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8}){0,4}")
 MAX_QUERY: Final = 200
 MAX_OFFSET: Final = 10**9
@@ -35,10 +36,12 @@ class PageRequest:
     query: str | None
     offset: int
     limit: int
+    graphs: tuple[str, ...] = ()
+    """Named graphs the items are written from (empty: all); selection uses all graphs."""
 
     def signature(self, build_id: str) -> str:
         """What a cursor is bound to: the build and everything but the position."""
-        parts = [build_id, self.collection or "*", self.language, self.query or ""]
+        parts = [build_id, self.collection or "*", self.language, self.query or "", *self.graphs]
         parts += [f"{name}={','.join(values)}" for name, values in sorted(self.filters.items())]
         return "\0".join(parts)
 
@@ -53,6 +56,7 @@ def parse_page_request(
     max_limit: int,
     build_id: str,
     search: bool,
+    graphs: Collection[str] = (),
 ) -> PageRequest:
     """Check every parameter; raise BadRequestError naming the first bad one."""
     if collection is not None and collection not in COLLECTIONS:
@@ -65,7 +69,7 @@ def parse_page_request(
             raise BadRequestError(
                 f"unknown parameter {name!r}; parameters: {', '.join(sorted(allowed))}"
             )
-        if name != "type" and name not in FILTERS and len(values) > 1:
+        if name not in ("graph", *FILTERS) and len(values) > 1:
             raise BadRequestError(f"parameter {name!r} is given more than once")
     if search:
         collection = _single(args, "collection")
@@ -85,6 +89,7 @@ def parse_page_request(
         if name in args
     }
     limit = _integer(args, "limit", default_limit, 1, max_limit)
+    chosen_graphs = tuple(_graph_iri(value, graphs) for value in args.get("graph", ()))
     request = PageRequest(
         collection=collection,
         language=lang or languages[0],
@@ -93,6 +98,7 @@ def parse_page_request(
         query=query.strip() if query is not None else None,
         offset=_integer(args, "offset", 0, 0, MAX_OFFSET),
         limit=limit,
+        graphs=chosen_graphs,
     )
     cursor = _single(args, "cursor")
     if cursor is not None:
@@ -174,6 +180,7 @@ def _with_offset(request: PageRequest, offset: int) -> PageRequest:
         request.query,
         offset,
         request.limit,
+        request.graphs,
     )
 
 
@@ -197,4 +204,12 @@ def _filter_iri(context: Context, name: str, value: str) -> str:
     iri = context.expand_iri(value.strip())
     if ":" not in iri or any(character in iri for character in ' <>"{}|^`\\'):
         raise BadRequestError(f"?{name}= must be an IRI or a prefixed name, not {value!r}")
+    return iri
+
+
+def _graph_iri(value: str, graphs: Collection[str]) -> str:
+    iri = value if ":" in value else namespaces.GRAPH + value
+    if iri not in graphs:
+        names = ", ".join(sorted(g.removeprefix(namespaces.GRAPH) for g in graphs))
+        raise BadRequestError(f"?graph= names no published graph: {value!r}; graphs: {names}")
     return iri

@@ -11,8 +11,10 @@ import threading
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
+import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request
 
+from chava.iri_mapping import path_mappings
 from chava.jsonld.collections import COLLECTIONS, FILTERS
 from chava.jsonld.context import context_path, load_context
 from chava.jsonld.frame import Framer
@@ -69,8 +71,12 @@ def api_index() -> Response:
         ],
         "search": f"{root}/api/search?q=",
         "filters": sorted(FILTERS),
-        "parameters": ["limit", "offset", "cursor", "lang", "q"],
+        "parameters": ["limit", "offset", "cursor", "lang", "q", "graph"],
         "context": root + context_path("v1"),
+        "iriPaths": [
+            {"path": mapping.path_prefix, "iri": mapping.iri_prefix}
+            for mapping in path_mappings(state.settings())
+        ],
     }
     body = json.dumps(document, indent=2).encode("utf-8")
     return json_response(
@@ -100,6 +106,7 @@ def _page(collection: str | None, *, search: bool) -> Response:
     build_id = store.build.build_id
     args = {name: request.args.getlist(name) for name in request.args}
     context = load_context()
+    index = listing_index()
     page_request = parse_page_request(
         collection,
         args,
@@ -109,6 +116,7 @@ def _page(collection: str | None, *, search: bool) -> Response:
         max_limit=settings.api_max_limit,
         build_id=build_id,
         search=search,
+        graphs=index.graphs,
     )
     etag_key = "\0".join((build_id, request.host_url, request.full_path))
     root = request.host_url.rstrip("/")
@@ -118,9 +126,10 @@ def _page(collection: str | None, *, search: bool) -> Response:
         query = urlencode([*kept, *position.items()])
         return f"{root}{request.path}" + (f"?{query}" if query else "")
 
+    graphs = [ox.NamedNode(iri) for iri in page_request.graphs] or None
     document, links = build_page(
-        listing_index(),
-        Framer(store.oxigraph),
+        index,
+        Framer(store.oxigraph, graphs=graphs),
         page_request,
         build_id=build_id,
         context_url=root + context_path("v1"),

@@ -1,0 +1,274 @@
+// The reference portal: everything below comes from the public JSON-LD API (/api, framed
+// documents with the published context); nothing is hard-wired but the UI strings.
+"use strict";
+
+const TEXTS = {
+  fr: {
+    skip: "Aller au contenu", tagline: "portail de référence", language: "Langue",
+    sections: "Sections", overview: "Aperçu", themes: "Thématiques", tools: "Outils",
+    search: "Recherche", governance: "Gouvernance",
+    governanceNote: "Les liens marqués « inféré » viennent du graphe des faits inférés : la source ne les dit pas en toutes lettres.",
+    inferred: "inféré", advises: "conseille", toolsTitle: "Outils des Territoires de la Mémoire",
+    kind: "Type d'outil", availability: "Disponibilité", all: "Tous",
+    toolCount: (n) => `${n} outil${n > 1 ? "s" : ""}`,
+    searchLabel: "Chercher un acteur, un outil, un thème…", searchButton: "Chercher",
+    searchCount: (n) => `${n} résultat${n > 1 ? "s" : ""}`,
+    actors: "Acteurs", workingGroups: "Groupes de travail", none: "Aucun",
+    footer: "Cette page n'utilise que l'API JSON-LD publique :",
+    failed: "Le chargement a échoué.",
+  },
+  en: {
+    skip: "Skip to content", tagline: "reference portal", language: "Language",
+    sections: "Sections", overview: "Overview", themes: "Themes", tools: "Tools",
+    search: "Search", governance: "Governance",
+    governanceNote: "Links marked “inferred” come from the graph of inferred facts: the source does not state them in words.",
+    inferred: "inferred", advises: "advises", toolsTitle: "Tools of Les Territoires de la Mémoire",
+    kind: "Kind of tool", availability: "Availability", all: "All",
+    toolCount: (n) => `${n} tool${n > 1 ? "s" : ""}`,
+    searchLabel: "Search for an actor, a tool, a theme…", searchButton: "Search",
+    searchCount: (n) => `${n} result${n > 1 ? "s" : ""}`,
+    actors: "Actors", workingGroups: "Working groups", none: "None",
+    footer: "This page uses only the public JSON-LD API:",
+    failed: "Loading failed.",
+  },
+};
+
+const state = { lang: "fr", api: null, provider: null };
+
+const $ = (id) => document.getElementById(id);
+const t = (key) => TEXTS[state.lang][key];
+const asList = (value) => (value == null ? [] : Array.isArray(value) ? value : [value]);
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value !== undefined && value !== null) node.setAttribute(name, value);
+  }
+  for (const child of children) {
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function apiUrl(path, params = {}) {
+  const url = new URL(path, window.location.origin);
+  for (const [name, value] of Object.entries(params)) {
+    for (const item of asList(value)) if (item !== "") url.searchParams.append(name, item);
+  }
+  url.searchParams.set("lang", state.lang);
+  return url;
+}
+
+async function getJson(url) {
+  const response = await fetch(url, { headers: { Accept: "application/ld+json" } });
+  if (!response.ok) throw new Error(`${response.status} ${url}`);
+  return response.json();
+}
+
+function text(map) {
+  if (!map || typeof map !== "object") return "";
+  const value = map[state.lang] ?? map["@none"] ?? Object.values(map)[0];
+  return Array.isArray(value) ? value[0] : value || "";
+}
+
+function label(node) {
+  if (typeof node === "string") return node;
+  return text(node.label) || text(node.prefLabel) || text(node.name) || node.id;
+}
+
+function localHref(iri) {
+  const paths = [...(state.api?.iriPaths || [])].sort((a, b) => b.iri.length - a.iri.length);
+  for (const mapping of paths) {
+    if (iri.startsWith(mapping.iri)) return mapping.path + iri.slice(mapping.iri.length);
+  }
+  return iri;
+}
+
+const link = (node) => el("a", { href: localHref(typeof node === "string" ? node : node.id) }, label(node));
+const idOf = (node) => (typeof node === "string" ? node : node.id);
+
+function fail(container, error) {
+  container.replaceChildren(el("p", { class: "note", role: "status" }, `${t("failed")} (${error.message})`));
+}
+
+// --- overview and governance tree ------------------------------------------------------------
+
+function edgesOf(initiative) {
+  const edges = new Set();
+  const add = (parent, child) => edges.add(`${parent} ${child}`);
+  for (const body of asList(initiative.hasSubOrganization)) {
+    add(initiative.id, idOf(body));
+    if (typeof body !== "object") continue;
+    for (const child of [...asList(body.hasSubOrganization), ...asList(body.hasUnit)]) add(body.id, idOf(child));
+    for (const parent of [...asList(body.subOrganizationOf), ...asList(body.unitOf)]) add(idOf(parent), body.id);
+  }
+  return edges;
+}
+
+function advice(initiative) {
+  const pairs = new Set();
+  for (const body of asList(initiative.hasSubOrganization)) {
+    if (typeof body === "object") for (const target of asList(body.advises)) pairs.add(`${body.id} ${idOf(target)}`);
+  }
+  return pairs;
+}
+
+async function loadOverview() {
+  const container = $("governance");
+  try {
+    const [all, asserted] = await Promise.all([
+      getJson(apiUrl("/api/initiatives", { limit: 1 })),
+      getJson(apiUrl("/api/initiatives", { limit: 1, graph: "asserted" })),
+    ]);
+    const initiative = all.items[0];
+    const assertedInitiative = asserted.items.find((item) => item.id === initiative.id) || {};
+    $("overview-title").textContent = label(initiative);
+    $("brand-name").textContent = label(initiative);
+    $("initiative-name").textContent = text(initiative.alternateName);
+    $("initiative-slogan").textContent = text(initiative.slogan);
+    const bodies = new Map(asList(initiative.hasSubOrganization).filter((b) => typeof b === "object").map((b) => [b.id, b]));
+    const edges = edgesOf(initiative);
+    const assertedEdges = edgesOf(assertedInitiative);
+    const assertedAdvice = advice(assertedInitiative);
+    const parentOf = new Map();
+    for (const edge of edges) {
+      const [parent, child] = edge.split(" ");
+      if (bodies.has(parent) && bodies.has(child)) parentOf.set(child, parent);
+    }
+    const childrenOf = (id) => [...bodies.keys()].filter((child) =>
+      id === initiative.id ? !parentOf.has(child) : parentOf.get(child) === id);
+    const branch = (parent, id) => {
+      const body = bodies.get(id);
+      const item = el("li", { "data-iri": id }, el("span", { class: "node" }, link(body)));
+      if (!assertedEdges.has(`${parent} ${id}`)) {
+        item.classList.add("inferred");
+        item.append(el("span", { class: "badge" }, t("inferred")));
+      }
+      for (const target of asList(body.advises)) {
+        const note = el("span", { class: "advice" }, `${t("advises")} `, link(bodies.get(idOf(target)) || target));
+        if (!assertedAdvice.has(`${id} ${idOf(target)}`)) note.append(el("span", { class: "badge" }, t("inferred")));
+        item.append(note);
+      }
+      const children = childrenOf(id);
+      if (children.length) item.append(el("ul", {}, ...children.map((child) => branch(id, child))));
+      return item;
+    };
+    const root = el("li", {}, el("span", { class: "node" }, link(initiative)),
+      el("ul", {}, ...childrenOf(initiative.id).map((id) => branch(initiative.id, id))));
+    container.replaceChildren(el("ul", { "aria-label": t("governance") }, root));
+  } catch (error) {
+    fail(container, error);
+  }
+}
+
+// --- themes ------------------------------------------------------------------------------------
+
+async function loadThemes() {
+  const container = $("theme-list");
+  try {
+    const themes = await getJson(apiUrl("/api/themes", { limit: 50 }));
+    const cards = await Promise.all(themes.items.map(async (theme) => {
+      const [actors, bodies] = await Promise.all([
+        getJson(apiUrl("/api/actors", { theme: theme.id, limit: 100 })),
+        getJson(apiUrl("/api/bodies", { theme: theme.id, limit: 100 })),
+      ]);
+      const list = (page) => (page.items.length
+        ? el("ul", {}, ...page.items.map((item) => el("li", {}, link(item))))
+        : el("p", { class: "meta" }, t("none")));
+      return el("article", { class: "card" },
+        el("h3", {}, link(theme)),
+        el("h4", {}, t("actors")), list(actors),
+        el("h4", {}, t("workingGroups")), list(bodies));
+    }));
+    container.replaceChildren(...cards);
+  } catch (error) {
+    fail(container, error);
+  }
+}
+
+// --- tools -------------------------------------------------------------------------------------
+
+function fillSelect(select, nodes) {
+  const chosen = select.value;
+  const options = [...new Map(nodes.map((node) => [node.id, node])).values()]
+    .sort((a, b) => label(a).localeCompare(label(b), state.lang));
+  select.replaceChildren(el("option", { value: "" }, t("all")),
+    ...options.map((node) => el("option", { value: node.id }, label(node))));
+  select.value = options.some((node) => node.id === chosen) ? chosen : "";
+}
+
+async function loadTools(refreshFilters) {
+  const list = $("tool-list");
+  try {
+    if (!state.provider) {
+      const found = await getJson(apiUrl("/api/search", { q: "Territoires de la Mémoire", collection: "actors", limit: 1 }));
+      state.provider = found.items[0]?.id;
+    }
+    if (refreshFilters) {
+      const every = await getJson(apiUrl("/api/tools", { publisher: state.provider, limit: 500 }));
+      fillSelect($("filter-kind"), every.items.flatMap((tool) => asList(tool.toolKind)).filter((k) => typeof k === "object"));
+      fillSelect($("filter-availability"), every.items.flatMap((tool) => asList(tool.availability)).filter((a) => typeof a === "object"));
+    }
+    const page = await getJson(apiUrl("/api/tools", {
+      publisher: state.provider, kind: $("filter-kind").value,
+      availability: $("filter-availability").value, limit: 500,
+    }));
+    $("tool-count").textContent = t("toolCount")(page.totalItems);
+    list.replaceChildren(...page.items.map((tool) => el("li", { class: "tool" }, link(tool),
+      el("span", { class: "meta" }, ` — ${[...asList(tool.toolKind), ...asList(tool.availability)].map(label).join(" · ")}`))));
+  } catch (error) {
+    fail(list, error);
+  }
+}
+
+// --- search ------------------------------------------------------------------------------------
+
+async function runSearch() {
+  const query = $("search-input").value.trim();
+  const results = $("search-results");
+  if (!query) {
+    results.replaceChildren();
+    $("search-count").textContent = "";
+    return;
+  }
+  try {
+    const page = await getJson(apiUrl("/api/search", { q: query, limit: 20 }));
+    $("search-count").textContent = t("searchCount")(page.totalItems);
+    results.replaceChildren(...page.items.map((item) => el("li", {}, link(item),
+      el("span", { class: "meta" }, ` (${asList(item.type).join(", ")})`))));
+  } catch (error) {
+    fail(results, error);
+  }
+}
+
+// --- language ----------------------------------------------------------------------------------
+
+function applyTexts() {
+  document.documentElement.lang = state.lang;
+  for (const node of document.querySelectorAll("[data-text]")) {
+    const value = t(node.dataset.text);
+    if (typeof value === "string") node.textContent = value;
+  }
+  for (const node of document.querySelectorAll("[data-label]")) node.setAttribute("aria-label", t(node.dataset.label));
+  for (const code of ["fr", "en"]) $(`lang-${code}`).setAttribute("aria-pressed", String(code === state.lang));
+  document.title = `ChaVa — ${t("tagline")}`;
+}
+
+async function setLanguage(code) {
+  state.lang = code;
+  applyTexts();
+  await Promise.all([loadOverview(), loadThemes(), loadTools(true), runSearch()]);
+  document.body.dataset.ready = code;
+}
+
+async function start() {
+  state.api = await getJson(new URL("/api", window.location.origin));
+  $("lang-fr").addEventListener("click", () => setLanguage("fr"));
+  $("lang-en").addEventListener("click", () => setLanguage("en"));
+  $("filter-kind").addEventListener("change", () => loadTools(false));
+  $("filter-availability").addEventListener("change", () => loadTools(false));
+  $("search-form").addEventListener("submit", (event) => { event.preventDefault(); runSearch(); });
+  await setLanguage("fr");
+}
+
+start().catch((error) => fail($("governance"), error));
