@@ -207,12 +207,18 @@ def main(argv: list[str] | None = None) -> int:
         raise KeyboardInterrupt(f"signal {signum}")
 
     previous = signal.signal(signal.SIGTERM, terminate)
+    interrupted = False
     try:
         meta, tables = benchmark(arguments, registry)
+    except KeyboardInterrupt:
+        interrupted = True
     finally:
         registry.stop_all()
         signal.signal(signal.SIGTERM, previous)
     leftovers = registry.leftovers()
+    if interrupted:
+        sys.stderr.write(f"interrupted; processes left behind: {leftovers or 'none'}\n")
+        return 130
     meta["leftover_processes"] = leftovers
     json_path, markdown_path = write_results(
         arguments.output_dir, f"bench-{meta['size']}-{stamp}", meta, tables

@@ -1,0 +1,127 @@
+"""The benchmark harness on a tiny dataset: it starts and stops every system, tables are sound.
+
+Not a timed test: it checks that the harness cannot rot (every system starts, every process
+stops, also on SIGINT, and the JSON and Markdown are well formed), never the figures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from benchmarks import run
+from benchmarks.loadgen import wrk_available
+
+pytestmark = [pytest.mark.server, pytest.mark.slow]
+
+SYSTEMS = ("chava", "oxigraph", "rdflib-endpoint")
+TINY = [
+    "--cities", "1", "--repeats", "2", "--sample", "3", "--varied", "40",
+    "--duration", "1", "--throughput-repeats", "1", "--timeout", "20",
+    "--item-budget", "2", "--validation-timeout", "120",
+]  # fmt: skip
+
+
+def processes_mentioning(text: str) -> list[int]:
+    """Pids of live processes whose command line contains *text*."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if text in command and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def test_harness_runs_every_system_and_leaves_nothing_behind(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, results = tmp_path / "data", tmp_path / "results"
+    code = run.main([*TINY, "--data-dir", str(data), "--output-dir", str(results)])
+    assert code == 0
+    assert processes_mentioning(str(tmp_path)) == []
+    printed = capsys.readouterr().out
+
+    (json_path,) = results.glob("bench-*.json")
+    document = json.loads(json_path.read_text(encoding="utf-8"))
+    assert document["meta"]["leftover_processes"] == []
+    assert document["meta"]["machine"]["nproc"] >= 1
+    tables = {table["title"]: table for table in document["tables"]}
+    systems = tables["Systems: load/build, startup, peak memory"]
+    assert [row[0] for row in systems["plain_rows"]] == list(SYSTEMS)
+    assert not any("not run" in row[-1] for row in systems["plain_rows"])
+    assert all(
+        float(row[2]) > 0 and float(row[3].replace(",", "")) > 0 for row in systems["plain_rows"]
+    )
+
+    description = tables["Resource description (latency)"]
+    assert set(description["rows"]) == {"turtle", "jsonld", "html"}
+    oxigraph_turtle = description["rows"]["turtle"]["oxigraph"]
+    assert oxigraph_turtle["median_ms"] > 0
+    assert oxigraph_turtle["samples"] == 3 * 2  # every IRI of the sample, every repeat
+    assert description["rows"]["html"]["oxigraph"]["note"] == "n/a (not offered)"
+
+    mix = tables["SPARQL query mix (latency)"]
+    assert len(mix["rows"]) >= 8
+    for row in mix["rows"].values():
+        assert set(row) == set(SYSTEMS)
+        assert row["oxigraph"]["errors"] == 0
+        assert row["oxigraph"]["median_ms"] > 0
+        assert row["rdflib-endpoint"]["median_ms"] > 0
+
+    throughput = [table for title, table in tables.items() if title.startswith("Throughput")]
+    if wrk_available():
+        (table,) = throughput
+        for row in table["rows"].values():
+            assert row["oxigraph"]["requests_per_second"] > 0
+    assert "Validation: chava validate (pyshacl) against the project's shapes" in tables
+    assert "JSON-LD framing" in tables
+
+    markdown = json_path.with_suffix(".md").read_text(encoding="utf-8")
+    assert markdown in printed
+    for table in document["tables"]:
+        assert f"### {table['title']}" in markdown
+    for block in markdown.split("### ")[1:]:
+        rows = [line for line in block.splitlines() if line.startswith("|")]
+        assert len(rows) >= 3
+        assert len({line.count("|") for line in rows}) == 1  # every row has every column
+
+
+def test_interrupting_the_harness_stops_every_server(tmp_path: Path) -> None:
+    data, results = tmp_path / "data", tmp_path / "results"
+    harness = subprocess.Popen(
+        [
+            *(sys.executable, "benchmarks/run.py", *TINY, "--duration", "20"),
+            *("--data-dir", str(data), "--output-dir", str(results)),
+        ],
+        cwd=Path(__file__).resolve().parent.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(results.glob("logs-*/*.log"))) < len(SYSTEMS):
+            assert time.monotonic() < deadline, "the systems did not start"
+            assert harness.poll() is None
+            time.sleep(0.2)
+        time.sleep(1.0)
+        harness.send_signal(signal.SIGINT)
+        _, errors = harness.communicate(timeout=60)
+    finally:
+        if harness.poll() is None:
+            harness.kill()
+    assert harness.returncode == 130
+    assert "processes left behind: none" in errors
+    assert processes_mentioning(str(tmp_path)) == []
