@@ -21,6 +21,8 @@ from chava.jsonld.frame import load_frames
 logger = logging.getLogger(__name__)
 
 EXACT, PREFIX, WORD, INSIDE, DESCRIPTION = range(5)
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+"""French sorts the ligatures as their two letters; NFKD leaves them whole."""
 """Search ranks, best first."""
 
 
@@ -33,7 +35,8 @@ def fold(text: str) -> str:
         for character in decomposed
         if not unicodedata.combining(character)
     )
-    return " ".join("".join(letters).casefold().split())
+    folded = "".join(letters).casefold().translate(_LIGATURES)
+    return " ".join(folded.split())
 
 
 @dataclass
