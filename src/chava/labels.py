@@ -70,10 +70,10 @@ def pick_label(
 ) -> Label:
     """Return the label of *iri* in *language* with fallbacks, else its compact IRI (or IRI).
 
-    Labels from *labels* come first; the standard terms with no label there (rdf:type,
-    sh:minCount...) get their names from `chava.term_labels`.
+    Labels from *labels* win in their languages; `chava.term_labels` names the standard terms
+    (rdf:type, sh:minCount, schema:about...) in the languages *labels* lacks.
     """
-    found = pick_text(labels.get(iri) or TERM_LABELS.get(iri, {}), language, languages)
+    found = pick_text({**TERM_LABELS.get(iri, {}), **labels.get(iri, {})}, language, languages)
     if found is None:
         compact = namespaces.compact_iri(iri)
         return Label(iri if compact.startswith("<") else compact, None, is_iri=True)

@@ -122,8 +122,11 @@ def document_shapes(
 
 def _shape(index: GraphIndex, node: Node) -> ShapeDoc:
     ordered = sorted(
-        (_order(index, target), _property_shape(index, target))
-        for target in index.objects(node, SH + "property")
+        (
+            (_order(index, target), _property_shape(index, target))
+            for target in index.objects(node, SH + "property")
+        ),
+        key=lambda pair: pair[0],
     )
     return ShapeDoc(
         iri=node.value if isinstance(node, ox.NamedNode) else None,
@@ -186,6 +189,9 @@ def _describe(index: GraphIndex, node: Node) -> Value:
         + ", ".join(v.text or namespaces.compact_iri(v.iri or "") for v in c.values)
         for c in _constraints(index, node)
     ]
+    path = index.first(node, SH + "path")
+    if path is not None:
+        parts.insert(0, "sh:path " + _path(index, path)[0])
     return Value(text="[" + "; ".join(parts) + "]")
 
 

@@ -1,7 +1,9 @@
-"""French and English names for the standard terms pages show most, when the store has none.
+"""French and English names for the standard terms pages show most, where the store has none.
 
-The published graph labels its own terms and the imported parts of ORG, schema.org and SKOS;
-the core W3C terms (rdf:type, rdfs:label, the SHACL constraint components...) are not in it.
+The published graph labels its own terms, and the imported parts of ORG, SKOS or Dublin Core
+mostly in English only; the core W3C terms (rdf:type, rdfs:label, the SHACL constraint
+components...) and schema.org terms are not labelled at all. A label in the store always wins
+in its language; these fill the languages it lacks. This is a table, not logic.
 """
 
 from __future__ import annotations
@@ -9,7 +11,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from chava.namespaces import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SCHEMA, SH, SKOS, VANN, XSD
+from chava.namespaces import (
+    DCTERMS,
+    ELI,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SH,
+    SKOS,
+    TIME,
+    VANN,
+    XSD,
+)
 
 
 def _terms(namespace: str, names: Mapping[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
@@ -17,7 +34,18 @@ def _terms(namespace: str, names: Mapping[str, tuple[str, str]]) -> dict[str, di
 
 
 TERM_LABELS: Final[Mapping[str, Mapping[str, str]]] = {
-    **_terms(RDF, {"type": ("type", "type"), "value": ("valeur", "value")}),
+    **_terms(
+        RDF,
+        {
+            "type": ("type", "type"),
+            "value": ("valeur", "value"),
+            "Property": ("propriété", "property"),
+            "Statement": ("affirmation", "statement"),
+            "subject": ("sujet", "subject"),
+            "predicate": ("prédicat", "predicate"),
+            "object": ("objet", "object"),
+        },
+    ),
     **_terms(
         RDFS,
         {
@@ -47,6 +75,7 @@ TERM_LABELS: Final[Mapping[str, Mapping[str, str]]] = {
             "Ontology": ("ontologie", "ontology"),
             "Class": ("classe", "class"),
             "ObjectProperty": ("propriété d'objet", "object property"),
+            "AnnotationProperty": ("propriété d'annotation", "annotation property"),
             "DatatypeProperty": ("propriété de donnée", "datatype property"),
             "FunctionalProperty": ("fonctionnelle", "functional"),
             "TransitiveProperty": ("transitive", "transitive"),
@@ -68,6 +97,11 @@ TERM_LABELS: Final[Mapping[str, Mapping[str, str]]] = {
             "narrower": ("plus spécifique", "narrower"),
             "related": ("associé", "related"),
             "member": ("membre", "member"),
+            "note": ("note", "note"),
+            "editorialNote": ("note éditoriale", "editorial note"),
+            "Concept": ("concept", "concept"),
+            "ConceptScheme": ("schéma de concepts", "concept scheme"),
+            "Collection": ("collection", "collection"),
             "exactMatch": ("correspondance exacte", "exact match"),
             "closeMatch": ("correspondance proche", "close match"),
             "broadMatch": ("correspondance plus générale", "broad match"),
@@ -94,6 +128,8 @@ TERM_LABELS: Final[Mapping[str, Mapping[str, str]]] = {
             "language": ("langue", "language"),
             "format": ("format", "format"),
             "isReplacedBy": ("remplacé par", "is replaced by"),
+            "relation": ("relation", "relation"),
+            "Agent": ("agent", "agent"),
         },
     ),
     **_terms(
@@ -101,6 +137,7 @@ TERM_LABELS: Final[Mapping[str, Mapping[str, str]]] = {
         {
             "wasDerivedFrom": ("dérivé de", "derived from"),
             "wasAttributedTo": ("attribué à", "attributed to"),
+            "Entity": ("entité", "entity"),
         },
     ),
     **_terms(
@@ -115,9 +152,122 @@ TERM_LABELS: Final[Mapping[str, Mapping[str, str]]] = {
         {
             "domainIncludes": ("domaine (inclut)", "domain includes"),
             "rangeIncludes": ("portée (inclut)", "range includes"),
+            "name": ("nom", "name"),
+            "description": ("description", "description"),
+            "about": ("à propos de", "about"),
+            "alternateName": ("autre nom", "alternate name"),
+            "areaServed": ("territoire desservi", "area served"),
+            "attendee": ("participant", "attendee"),
+            "audience": ("public", "audience"),
+            "author": ("auteur", "author"),
+            "contactPoint": ("point de contact", "contact point"),
+            "contactType": ("type de contact", "contact type"),
+            "containedInPlace": ("situé dans", "contained in place"),
+            "contributor": ("contributeur", "contributor"),
+            "email": ("courriel", "e-mail"),
+            "telephone": ("téléphone", "telephone"),
+            "url": ("adresse web", "URL"),
+            "sameAs": ("même que", "same as"),
+            "isPartOf": ("fait partie de", "is part of"),
+            "itemListElement": ("élément de la liste", "list item"),
+            "numberOfItems": ("nombre d'éléments", "number of items"),
+            "position": ("position", "position"),
+            "jobTitle": ("fonction", "job title"),
+            "keywords": ("mots-clés", "keywords"),
+            "legislationDate": ("date de la législation", "legislation date"),
+            "legislationPassedBy": ("adoptée par", "passed by"),
+            "location": ("lieu", "location"),
+            "mentions": ("mentionne", "mentions"),
+            "organizer": ("organisateur", "organizer"),
+            "provider": ("fournisseur", "provider"),
+            "slogan": ("devise", "slogan"),
+            "sponsor": ("soutien", "sponsor"),
+            "startDate": ("date de début", "start date"),
+            "endDate": ("date de fin", "end date"),
+            "BookSeries": ("série de livres", "book series"),
+            "City": ("ville", "city"),
+            "ContactPoint": ("point de contact", "contact point"),
+            "Country": ("pays", "country"),
+            "Course": ("cours", "course"),
+            "CreativeWork": ("œuvre", "creative work"),
+            "DigitalDocument": ("document numérique", "digital document"),
+            "EducationEvent": ("événement éducatif", "education event"),
+            "EducationalOrganization": ("organisation éducative", "educational organization"),
+            "Event": ("événement", "event"),
+            "GovernmentOrganization": ("organisation gouvernementale", "government organization"),
+            "ItemList": ("liste", "item list"),
+            "Legislation": ("législation", "legislation"),
+            "Library": ("bibliothèque", "library"),
+            "Museum": ("musée", "museum"),
+            "NGO": ("ONG", "NGO"),
+            "Organization": ("organisation", "organization"),
+            "PeopleAudience": ("public", "people audience"),
+            "Periodical": ("périodique", "periodical"),
+            "Person": ("personne", "person"),
+            "Place": ("lieu", "place"),
+            "Project": ("projet", "project"),
+            "VideoObject": ("vidéo", "video"),
         },
     ),
-    **_terms(FOAF, {"name": ("nom", "name")}),
+    **_terms(
+        ORG,
+        {
+            "Organization": ("organisation", "organization"),
+            "FormalOrganization": ("organisation formelle", "formal organization"),
+            "OrganizationalUnit": ("unité organisationnelle", "organizational unit"),
+            "OrganizationalCollaboration": ("collaboration", "collaboration"),
+            "Membership": ("adhésion", "membership"),
+            "Post": ("poste", "post"),
+            "hasSubOrganization": ("a pour sous-organisation", "has sub-organization"),
+            "subOrganizationOf": ("sous-organisation de", "sub-organization of"),
+            "hasUnit": ("a pour unité", "has unit"),
+            "unitOf": ("unité de", "unit of"),
+            "heldBy": ("occupé par", "held by"),
+            "holds": ("occupe", "holds"),
+            "linkedTo": ("lié à", "linked to"),
+            "member": ("membre", "member"),
+            "memberOf": ("membre de", "member of"),
+            "memberDuring": ("membre pendant", "member during"),
+            "organization": ("organisation", "organization"),
+            "postIn": ("poste dans", "post in"),
+            "purpose": ("mission", "purpose"),
+        },
+    ),
+    **_terms(
+        FOAF,
+        {
+            "name": ("nom", "name"),
+            "givenName": ("prénom", "given name"),
+            "familyName": ("nom de famille", "family name"),
+            "homepage": ("site web", "homepage"),
+            "page": ("page", "page"),
+            "Person": ("personne", "person"),
+            "Project": ("projet", "project"),
+            "Document": ("document", "document"),
+            "Group": ("groupe", "group"),
+        },
+    ),
+    **_terms(
+        TIME,
+        {
+            "Instant": ("instant", "instant"),
+            "Interval": ("intervalle", "interval"),
+            "hasBeginning": ("commence à", "has beginning"),
+            "hasEnd": ("finit à", "has end"),
+            "inXSDDate": ("date", "date"),
+            "inXSDgYearMonth": ("mois", "month"),
+        },
+    ),
+    **_terms(
+        ELI,
+        {
+            "LegalResource": ("texte juridique", "legal resource"),
+            "LegalResourceSubdivision": ("subdivision d'un texte juridique", "legal subdivision"),
+            "date_document": ("date du document", "date of document"),
+            "has_part": ("comprend", "has part"),
+            "is_part_of": ("fait partie de", "is part of"),
+        },
+    ),
     **_terms(
         XSD,
         {
@@ -169,6 +319,8 @@ TERM_LABELS: Final[Mapping[str, Mapping[str, str]]] = {
             "disjoint": ("disjointe de", "disjoint from"),
             "lessThan": ("inférieure à", "less than"),
             "sparql": ("contrainte SPARQL", "SPARQL constraint"),
+            "NodeShape": ("forme de nœud", "node shape"),
+            "PropertyShape": ("forme de propriété", "property shape"),
             "IRI": ("IRI", "IRI"),
             "Literal": ("littéral", "literal"),
             "BlankNode": ("nœud anonyme", "blank node"),

@@ -31,7 +31,7 @@ class Link:
 class Linker:
     """Make links for one page: label fallbacks in *language*, our IRIs mapped to local paths.
 
-    When *keep_language* is set (the reader chose it with `?lang=`), local links carry it on.
+    With *keep_language* (the default) local links carry `?lang=` on.
     """
 
     def __init__(
@@ -40,7 +40,7 @@ class Linker:
         labels: Mapping[str, Mapping[str, str]],
         language: str,
         *,
-        keep_language: bool = False,
+        keep_language: bool = True,
     ) -> None:
         self.settings = settings
         self.labels = labels

@@ -31,6 +31,9 @@ from chava.web.texts import language_name, texts_for
 
 __all__ = ["choose_language", "document_html", "init_app", "resource_html"]
 
+PAGE_PARAMETERS = ("iri", "page")
+"""Query parameters that choose what a page shows (besides `lang`)."""
+
 
 def resource_html(
     description: ResourceDescription, *, lang: str, alternates: Sequence[tuple[str, str, str]]
@@ -95,19 +98,21 @@ def _page_context() -> dict[str, Any]:
     """What base.html needs on every page, error pages included."""
     settings = state.settings()
     try:
-        language, explicit = request_language()
+        language, _ = request_language()
     except BadRequestError:  # the error page of a bad ?lang= itself
-        language, explicit = settings.languages[0], False
+        language = settings.languages[0]
     vocabulary = settings.vocabulary_base_iri
-    arguments = request.args.to_dict()
+    # Only the parameters that select content: the page stays a function of path, language and
+    # these (see rendering.page_linker).
+    kept = {name: request.args[name] for name in PAGE_PARAMETERS if name in request.args}
     switches = [
-        (code, request.path + "?" + urlencode({**arguments, "lang": code}), language_name(code))
+        (code, request.path + "?" + urlencode({**kept, "lang": code}), language_name(code))
         for code in settings.languages
     ]
     return {
         "lang": language,
         "t": texts_for(language),
-        "lang_query": "?" + urlencode({"lang": language}) if explicit else "",
+        "lang_query": "?" + urlencode({"lang": language}),
         "language_links": switches,
         "ontology_href": local_path(settings, vocabulary + "def/core") or "/",
         "shapes_href": local_path(settings, vocabulary + "def/shapes") or "/",

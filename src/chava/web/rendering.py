@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from flask import current_app, has_request_context, render_template, request
+from flask import current_app, render_template
 
 from chava.store import PublishedStore
 from chava.web import state
@@ -22,9 +22,12 @@ def render_page(template: str, lang: str, **context: Any) -> str:
 
 
 def page_linker(labels: Mapping[str, Mapping[str, str]], lang: str) -> Linker:
-    """A Linker for a page in *lang*; local links keep `?lang=` when the reader chose it."""
-    keep = has_request_context() and bool(request.args.get("lang", "").strip())
-    return Linker(state.settings(), labels, lang, keep_language=keep)
+    """A Linker for a page in *lang*: local links carry `?lang=` so the reader stays in it.
+
+    Always, not only after an explicit choice: a page is then a function of its IRI, language
+    and page number alone, which the representation cache and shared HTTP caches rely on.
+    """
+    return Linker(state.settings(), labels, lang)
 
 
 def cached(store: PublishedStore, key: str, compute: Callable[[], T]) -> T:

@@ -1,0 +1,228 @@
+"""The pages in a real browser: Debian's headless Chromium, driven by Playwright, on `chava serve`.
+
+Skipped (with the reason) only when /usr/bin/chromium is missing outside CI; in CI (`CI` set)
+they must run: `make browser` installs Debian's chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.conftest import PROJECT_ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STARTUP_SECONDS = 90
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.server,
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and not os.environ.get("CI"),
+        reason="Debian's chromium is not installed (/usr/bin/chromium): `make browser`",
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`chava serve` on the bundled publication, on a free loopback port, stopped afterwards."""
+    chava = shutil.which("chava", path=str(Path(sys.executable).parent))
+    assert chava is not None, "the chava console script is not installed in this environment"
+    port = _free_port()
+    build_dir = tmp_path_factory.mktemp("browser-build")
+    environment = {
+        **{key: value for key, value in os.environ.items() if not key.startswith("CHAVA_")},
+        "CHAVA_BUILD_DIR": str(build_dir),
+    }
+    log = (build_dir / "server.log").open("w")
+    command = [chava, "--root", str(PROJECT_ROOT), "serve", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workers", "1", "--threads", "4", "--no-validate"]
+    process = subprocess.Popen(
+        command,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_ready(base, process, build_dir / "server.log")
+        yield base
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
+        log.close()
+
+
+def _wait_until_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"chava serve exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if requests.get(base + "/", timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"chava serve did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class Visit:
+    """A browser page that records console errors, page errors and failed requests."""
+
+    def __init__(self, browser: Browser, base: str, shots: Path) -> None:
+        self.base = base
+        self.shots = shots
+        # A Belgian French reader: Accept-Language fr-BE must give French pages.
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-BE")
+        self.page: Page = self.context.new_page()
+        self.problems: list[str] = []
+        self.page.on(
+            "console",
+            lambda message: (
+                self.problems.append(f"console {message.type}: {message.text}")
+                if message.type == "error"
+                else None
+            ),
+        )
+        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        self.page.on(
+            "requestfailed",
+            lambda request: self.problems.append(f"failed: {request.url} {request.failure}"),
+        )
+        self.page.on(
+            "response",
+            lambda response: (
+                self.problems.append(f"{response.status}: {response.url}")
+                if response.status >= 400
+                else None
+            ),
+        )
+
+    def open(self, path: str) -> Page:
+        response = self.page.goto(self.base + path)
+        assert response is not None
+        assert response.status == 200, path
+        return self.page
+
+    def shot(self, name: str) -> Path:
+        path = self.shots / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 10_000
+        return path
+
+    def close(self) -> None:
+        self.context.close()
+        assert self.problems == []
+
+
+@pytest.fixture
+def visit(
+    browser: Browser, server: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Visit]:
+    visit = Visit(browser, server, tmp_path_factory.mktemp("screenshots"))
+    yield visit
+    visit.close()
+
+
+def test_home_renders_with_counts_and_entry_points(visit: Visit) -> None:
+    page = visit.open("/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("h1").first.is_visible()
+    assert page.get_by_role("link", name="ChaVa", exact=True).first.is_visible()
+    assert page.locator("table.counts tbody tr").count() > 5
+    assert page.get_by_role("navigation", name="Navigation principale").is_visible()
+    visit.shot("home-fr")
+
+
+def test_resource_page_in_french_and_english(visit: Visit) -> None:
+    page = visit.open("/id/initiative/chava")
+    assert page.locator("html").get_attribute("lang") == "fr"  # from Accept-Language fr-BE
+    assert page.locator("h1").inner_text() == "ChaVa"
+    french_heading = page.locator("#properties-heading").inner_text()
+    visit.shot("resource-fr")
+    page = visit.open("/id/initiative/chava?lang=en")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("#properties-heading").inner_text() == "Properties"
+    assert french_heading == "Propriétés"
+    block = page.locator('script[type="application/ld+json"]').text_content()
+    assert block is not None
+    assert '"@id": "https://w3id.org/chava/id/initiative/chava"' in block
+    visit.shot("resource-en")
+
+
+def test_a_link_navigates_to_another_resource(visit: Visit) -> None:
+    page = visit.open("/id/initiative/chava?lang=en")
+    link = page.locator('table.properties a[href^="/id/body/"]').first
+    target = link.get_attribute("href")
+    assert target is not None
+    link.click()
+    page.wait_for_load_state()
+    assert page.url.endswith(target)
+    assert page.locator("html").get_attribute("lang") == "en"  # the language is kept
+    assert page.locator("h1").inner_text()
+    assert page.locator("#incoming-heading").is_visible()  # linked from ChaVa
+
+
+def test_ontology_page_renders_with_anchors(visit: Visit) -> None:
+    page = visit.open("/learning-city/def/core?lang=en")
+    anchors = page.locator("section.term[id]")
+    assert anchors.count() >= 30
+    page.locator('.tree a[href$="#WorkingGroup"]').first.click()
+    assert page.url.endswith("#WorkingGroup")
+    assert page.locator("#WorkingGroup").is_visible()
+    assert re.search("Working group", page.locator("#WorkingGroup h3").inner_text())
+    visit.shot("ontology-en")
+
+
+def test_shapes_page_and_keyboard_skip_link(visit: Visit) -> None:
+    page = visit.open("/learning-city/def/shapes")
+    assert page.locator("section.shape").count() >= 10
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    assert page.locator(".skip-link").is_visible()  # shown when focused
+    visit.shot("shapes-fr")
