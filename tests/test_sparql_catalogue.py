@@ -231,7 +231,7 @@ def test_each_example_page_shows_description_query_results_and_links(
     else:
         assert "<table" in page
         assert '<th scope="col">' in page
-    links = ("format=json", "format=csv", "format=tsv")
+    links: tuple[str, ...] = ("format=json", "format=csv", "format=tsv")
     if example.form == "CONSTRUCT":
         links = ("format=turtle", "format=json-ld", "format=n-triples")
     elif example.form == "ASK":
