@@ -173,11 +173,14 @@ def _write_build(
     store = ox.Store(str(folder / "store"))
     load(store)
     dumps = write_dumps(store, folder / "dumps")
-    facts = BuildFacts(build_id, created, dumps, bundled)
-    store.extend(describe_dataset(store, settings, facts))
+    counts = _graph_counts(store)
+    facts = BuildFacts(build_id, created, dumps, bundled, counts)
+    metadata = describe_dataset(store, settings, facts)
+    store.extend(metadata)
     store.flush()
     store.optimize()
-    counts = _graph_counts(store)
+    counts[metadata_graph_iri(settings)] = len(set(metadata))
+    counts = dict(sorted(counts.items()))
     del store  # closes the RocksDB files before the folder is renamed
     write_manifest(
         folder,

@@ -7,8 +7,9 @@ states it about the dataset IRI. Nothing about real organisations is invented he
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -56,6 +57,8 @@ class BuildFacts:
     dumps: tuple[Dump, ...]
     bundled: bool
     """True for the bundled publication, False for a `--data` dataset."""
+    graph_counts: Mapping[str, int]
+    """Quads per named graph ('' for the default graph), before the metadata graph."""
 
 
 def describe_dataset(store: ox.Store, settings: Settings, facts: BuildFacts) -> list[ox.Quad]:
@@ -99,6 +102,13 @@ def describe_dataset(store: ox.Store, settings: Settings, facts: BuildFacts) -> 
         say(dataset, namespaces.VOID + "propertyPartition", partition)
         say(partition, namespaces.VOID + "property", predicate)
         say(partition, namespaces.VOID + "triples", count)
+    for graph_iri, quads in facts.graph_counts.items():
+        if graph_iri:  # each named graph is a subset, so /graph/<name> describes itself
+            named = ox.NamedNode(graph_iri)
+            say(dataset, namespaces.VOID + "subset", named)
+            say(named, namespaces.RDF + "type", ox.NamedNode(namespaces.SD + "NamedGraph"))
+            say(named, namespaces.SD + "name", named)
+            say(named, namespaces.VOID + "triples", _integer(quads))
     _describe_linksets(store, settings, dataset, say)
     for dump in facts.dumps:
         _describe_dump(settings, dataset, dump, stamp, say)
@@ -157,7 +167,7 @@ def _describe_linksets(
             counts[(quad.predicate.value, _space_of(target.value))] += 1
     for (predicate, space), count in sorted(counts.items()):
         slug = urlsplit(space).hostname or "external"
-        local = predicate.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        local = _slug_of(predicate)
         linkset = ox.NamedNode(f"{dataset.value}/linkset/{slug}/{local}")
         target = ox.NamedNode(f"{dataset.value}/target/{slug}")
         say(dataset, namespaces.VOID + "subset", linkset)
@@ -169,6 +179,14 @@ def _describe_linksets(
         say(target, namespaces.RDF + "type", ox.NamedNode(namespaces.VOID + "Dataset"))
         say(target, namespaces.VOID + "uriSpace", ox.Literal(space))
         say(target, namespaces.DCTERMS + "title", ox.Literal(slug))
+
+
+def _slug_of(predicate: str) -> str:
+    """`owl-sameAs` for owl:sameAs: distinct predicates get distinct linkset IRIs."""
+    compact = namespaces.compact_iri(predicate)
+    if compact.startswith("<"):
+        return "p-" + hashlib.sha256(predicate.encode()).hexdigest()[:12]
+    return compact.replace(":", "-").replace("/", "-")
 
 
 def _space_of(iri: str) -> str:

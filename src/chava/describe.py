@@ -7,6 +7,7 @@ resource it touches. The route, the pages and the renderers all work from the re
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
@@ -93,10 +94,11 @@ def describe_resource(
         raise GoneError(f"<{iri}> is withdrawn (owl:deprecated) and has no successor")
     linked = _linked_iris(node, statements, incoming)
     labels, types, context = _context(store, [node, *linked], linked)
+    memo = _memo(store)
     for predicate in {quad.predicate for quad in (*statements, *incoming)}:
-        labels.setdefault(predicate.value, _labels_of(store, predicate)[0])
+        labels.setdefault(predicate.value, memo.term_labels(store, predicate))
     for class_iri in {value for values in types.values() for value in values}:
-        labels.setdefault(class_iri, _labels_of(store, ox.NamedNode(class_iri))[0])
+        labels.setdefault(class_iri, memo.term_labels(store, ox.NamedNode(class_iri)))
     more = start + len(incoming) < incoming_total
     return ResourceDescription(
         iri=iri,
@@ -160,17 +162,73 @@ def _context(
     types: dict[str, tuple[str, ...]] = {}
     context: list[ox.Quad] = []
     linked_set = set(linked)
+    memo = _memo(store)
     for node in nodes:
-        node_labels, label_quads = _labels_of(store, node)
-        type_quads = list(store.quads(node, RDF_TYPE, None, None))
-        labels[node.value] = node_labels
-        types[node.value] = tuple(
-            dict.fromkeys(q.object.value for q in type_quads if isinstance(q.object, ox.NamedNode))
-        )
+        facts = memo.get(node) if node in linked_set else None
+        if facts is None:
+            facts = _node_facts(store, node)
+            if node in linked_set:
+                memo.put(node, facts)
+        labels[node.value] = dict(facts.labels)
+        types[node.value] = facts.types
         if node in linked_set:
-            context.extend(label_quads)
-            context.extend(type_quads)
+            context.extend(facts.quads)
     return labels, types, tuple(context)
+
+
+@dataclass(frozen=True)
+class _NodeFacts:
+    """The labels and types of one IRI, as shown next to the resources linking to it."""
+
+    labels: dict[str, str]
+    types: tuple[str, ...]
+    quads: tuple[ox.Quad, ...]
+
+
+class _Memo:
+    """Facts about linked IRIs and vocabulary terms, reused across requests: a build never
+    changes. Bounded: cleared when full (hubs come back first)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.entries: dict[ox.NamedNode, _NodeFacts] = {}
+        self.labels: dict[ox.NamedNode, dict[str, str]] = {}
+
+    def get(self, node: ox.NamedNode) -> _NodeFacts | None:
+        return self.entries.get(node)
+
+    def put(self, node: ox.NamedNode, facts: _NodeFacts) -> None:
+        if len(self.entries) >= self.limit:
+            self.entries.clear()
+        self.entries[node] = facts
+
+    def term_labels(self, store: PublishedStore, node: ox.NamedNode) -> dict[str, str]:
+        labels = self.labels.get(node)
+        if labels is None:
+            if len(self.labels) >= self.limit:
+                self.labels.clear()
+            labels = self.labels[node] = _labels_of(store, node)[0]
+        return labels
+
+
+_MEMOS: weakref.WeakKeyDictionary[PublishedStore, _Memo] = weakref.WeakKeyDictionary()
+MEMO_LIMIT: Final = 50_000
+
+
+def _memo(store: PublishedStore) -> _Memo:
+    memo = _MEMOS.get(store)
+    if memo is None:
+        memo = _MEMOS[store] = _Memo(MEMO_LIMIT)
+    return memo
+
+
+def _node_facts(store: PublishedStore, node: ox.NamedNode) -> _NodeFacts:
+    labels, label_quads = _labels_of(store, node)
+    type_quads = list(store.quads(node, RDF_TYPE, None, None))
+    types = tuple(
+        dict.fromkeys(q.object.value for q in type_quads if isinstance(q.object, ox.NamedNode))
+    )
+    return _NodeFacts(labels, types, (*label_quads, *type_quads))
 
 
 def _labels_of(store: PublishedStore, node: ox.NamedNode) -> tuple[dict[str, str], list[ox.Quad]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Final, cast
@@ -60,13 +61,17 @@ class Dump:
 def write_dumps(store: ox.Store, folder: Path) -> tuple[Dump, ...]:
     """Write every dump of *store* into *folder*; Turtle gets the union of the graphs."""
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for kind in DUMP_KINDS:
+
+    def write(kind: DumpKind) -> Dump:
         path = folder / kind.name
         _write_one(store, kind, path)
-        written.append(Dump(kind, path, path.stat().st_size, sha256_of(path)))
-        logger.info("wrote %s (%d bytes)", path, written[-1].byte_size)
-    return tuple(written)
+        dump = Dump(kind, path, path.stat().st_size, sha256_of(path))
+        logger.info("wrote %s (%d bytes)", path, dump.byte_size)
+        return dump
+
+    # pyoxigraph serialises without the GIL: the dumps of a big store are written in parallel.
+    with ThreadPoolExecutor(max_workers=len(DUMP_KINDS)) as pool:
+        return tuple(pool.map(write, DUMP_KINDS))
 
 
 def sha256_of(path: Path) -> str:
