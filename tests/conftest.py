@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
-from chava.builds import CURRENT, Build, read_build, write_manifest
+from chava.build import build_publication
+from chava.builds import Build
 from chava.config import Settings
-from chava.sources import load_publication
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -34,15 +32,5 @@ def bundled_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, B
 
 
 def _build_directly(settings: Settings) -> Build:
-    """A plain build (load, store, manifest) until chava.build offers the real thing."""
-    publication = load_publication(settings.root)
-    build_id = "test"
-    path = settings.build_path / "builds" / build_id
-    path.mkdir(parents=True)
-    store = ox.Store(str(path / "store"))
-    store.bulk_extend(publication.quads)
-    store.flush()
-    del store
-    write_manifest(path, {"build_id": build_id, "created": datetime.now(UTC).isoformat()})
-    (settings.build_path / CURRENT).symlink_to(path)
-    return read_build(path)
+    """The real build (store, dumps, VoID), unvalidated: validation has tests of its own."""
+    return build_publication(settings, validate=False)
