@@ -240,3 +240,18 @@ def test_sources_changed_means_not_up_to_date(tmp_path: Path) -> None:
 
 def ox_spdx(local: str) -> str:
     return "http://spdx.org/rdf/terms#" + local
+
+
+def test_bundled_description_states_license_and_the_project_as_publisher(tmp_path: Path) -> None:
+    settings = publication_settings(write_publication(tmp_path))
+    store = _store(build_publication(settings).path)
+    dataset = ox.NamedNode(DATASET)
+    license_iri = _value(store, dataset, namespaces.DCTERMS + "license")
+    assert license_iri == "https://spdx.org/licenses/EUPL-1.2"
+    publisher = ox.NamedNode(_value(store, dataset, namespaces.DCTERMS + "publisher"))
+    names = {
+        quad.object.value
+        for quad in store.quads_for_pattern(publisher, ox.NamedNode(namespaces.FOAF + "name"), None)
+        if isinstance(quad.object, ox.Literal)
+    }
+    assert "The chava contributors" in names

@@ -71,6 +71,11 @@ class Settings:
     cache_max_age: int = _setting(
         300, "Seconds clients and proxies may reuse a resource or dump without revalidating."
     )
+    dataset_license: str = _setting(
+        "https://spdx.org/licenses/EUPL-1.2",
+        "License IRI the dataset description states when the data states none (default: the "
+        "repository's license).",
+    )
     data_default_graph: str | None = _setting(
         None,
         "Graph IRI for triples outside any named graph in `--data` files "

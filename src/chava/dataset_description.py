@@ -75,6 +75,8 @@ def describe_dataset(store: ox.Store, settings: Settings, facts: BuildFacts) -> 
     if not _states(store, dataset, DCTERMS_DESCRIPTION):
         for text, language in _default_descriptions(facts.bundled):
             say(dataset, namespaces.DCTERMS + "description", ox.Literal(text, language=language))
+    if facts.bundled:
+        _describe_provenance(store, settings, dataset, say)
     stamp = ox.Literal(
         facts.created.isoformat(), datatype=ox.NamedNode(namespaces.XSD + "dateTime")
     )
@@ -179,6 +181,27 @@ def _describe_linksets(
         say(target, namespaces.RDF + "type", ox.NamedNode(namespaces.VOID + "Dataset"))
         say(target, namespaces.VOID + "uriSpace", ox.Literal(space))
         say(target, namespaces.DCTERMS + "title", ox.Literal(slug))
+
+
+def _describe_provenance(
+    store: ox.Store, settings: Settings, dataset: ox.NamedNode, say: Say
+) -> None:
+    """License and publisher of the bundled publication, unless its data states them.
+
+    The publisher is the chava project itself (the authors of this repository), never an
+    organisation the data is about: nothing in the sources says who publishes this graph.
+    """
+    if not _states(store, dataset, ox.NamedNode(namespaces.DCTERMS + "license")):
+        say(dataset, namespaces.DCTERMS + "license", ox.NamedNode(settings.dataset_license))
+    if not _states(store, dataset, ox.NamedNode(namespaces.DCTERMS + "publisher")):
+        publisher = ox.NamedNode(settings.data_base_iri + "id/agent/chava-contributors")
+        say(dataset, namespaces.DCTERMS + "publisher", publisher)
+        say(publisher, namespaces.RDF + "type", ox.NamedNode(namespaces.FOAF + "Agent"))
+        for text, language in (
+            ("Les contributeurs et contributrices de chava", "fr"),
+            ("The chava contributors", "en"),
+        ):
+            say(publisher, namespaces.FOAF + "name", ox.Literal(text, language=language))
 
 
 def _slug_of(predicate: str) -> str:
