@@ -47,7 +47,12 @@ class Format:
 
 HTML: Final = Format("HTML", "text/html", "html", aliases=("application/xhtml+xml", "htm"))
 TURTLE: Final = Format(
-    "Turtle", "text/turtle", "ttl", ox.RdfFormat.TURTLE, aliases=("turtle", "application/x-turtle")
+    "Turtle",
+    "text/turtle",
+    "ttl",
+    ox.RdfFormat.TURTLE,
+    # Turtle is valid N3: SPARQL clients asking for N3 (SPARQLWrapper sends format=n3) get it.
+    aliases=("turtle", "application/x-turtle", "application/turtle", "n3", "text/n3"),
 )
 JSON_LD: Final = Format(
     "JSON-LD",
@@ -68,7 +73,7 @@ RDF_XML: Final = Format(
     "application/rdf+xml",
     "rdf",
     ox.RdfFormat.RDF_XML,
-    aliases=("rdfxml", "rdf-xml", "xml", "application/xml"),
+    aliases=("rdfxml", "rdf-xml", "rdf+xml", "xml", "application/xml"),
 )
 TRIG: Final = Format("TriG", "application/trig", "trig", ox.RdfFormat.TRIG)
 N_QUADS: Final = Format(

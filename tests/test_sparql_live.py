@@ -1,0 +1,165 @@
+"""A researcher's script against the real server: `chava serve` (gunicorn) and SPARQLWrapper."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, cast
+
+import pyoxigraph as ox
+import pytest
+import requests
+from rdflib import Graph
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+
+pytestmark = pytest.mark.server
+
+CHAVA = Path(sys.executable).parent / "chava"
+SELECT = """PREFIX lc: <https://w3id.org/learning-city/def/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?theme ?label WHERE {
+  ?theme a lc:Theme ; rdfs:label|skos:prefLabel ?label FILTER(LANG(?label) = "en")
+} ORDER BY ?label"""
+ASK = "ASK { <https://w3id.org/chava/id/concept/theme/education-et-numerique> ?p ?o }"
+CONSTRUCT = """PREFIX lc: <https://w3id.org/learning-city/def/core#>
+CONSTRUCT { ?body a lc:GovernanceBody } WHERE { ?body a lc:GovernanceBody }"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def endpoint(project_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`chava serve` on a free port over a fresh build of the bundled publication."""
+    port = free_port()
+    environment = {**os.environ, "CHAVA_BUILD_DIR": str(tmp_path_factory.mktemp("serve"))}
+    server = subprocess.Popen(
+        [
+            *(str(CHAVA), "--root", str(project_root), "serve", "--host", "127.0.0.1"),
+            *("--port", str(port), "--workers", "2", "--no-validate"),
+        ],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/sparql"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, "chava serve exited"
+            try:
+                if requests.get(url, params={"query": "ASK {}"}, timeout=5).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert time.monotonic() < deadline, "chava serve did not start"
+            time.sleep(0.3)
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def wrapper(endpoint: str, query: str, return_format: str, *, post: bool = False) -> SPARQLWrapper:
+    sparql = SPARQLWrapper(endpoint)
+    sparql.setQuery(query)
+    sparql.setReturnFormat(return_format)
+    if post:
+        sparql.setMethod(POST)
+    return sparql
+
+
+@pytest.mark.parametrize("post", [False, True], ids=["GET", "POST"])
+def test_select_in_json(endpoint: str, post: bool) -> None:
+    results = cast(dict[str, Any], wrapper(endpoint, SELECT, JSON, post=post).query().convert())
+    labels = [row["label"]["value"] for row in results["results"]["bindings"]]
+    assert labels == [
+        "Culture, art and citizenship",
+        "Education and digital technology",
+        "Nature, territory and sustainable development",
+    ]
+
+
+def test_select_in_xml_csv_and_tsv(endpoint: str) -> None:
+    document = wrapper(endpoint, SELECT, XML).query().convert()
+    namespace = "http://www.w3.org/2005/sparql-results#"
+    assert len(document.getElementsByTagNameNS(namespace, "result")) == 3  # type: ignore[union-attr]
+    table = wrapper(endpoint, SELECT, CSV).query().convert()
+    rows = list(csv.reader(io.StringIO(table.decode())))  # type: ignore[union-attr]
+    assert rows[0] == ["theme", "label"]
+    assert len(rows) == 4
+    tsv = wrapper(endpoint, SELECT, TSV).query().convert()
+    lines = tsv.decode().splitlines()  # type: ignore[union-attr]
+    assert lines[0] == "?theme\t?label"
+    assert lines[2].endswith('"Education and digital technology"@en')
+
+
+@pytest.mark.parametrize("return_format", [JSON, XML])
+def test_ask(endpoint: str, return_format: str) -> None:
+    result = wrapper(endpoint, ASK, return_format).query().convert()
+    if return_format == JSON:
+        assert cast(dict[str, Any], result)["boolean"] is True
+    else:
+        assert result.getElementsByTagName("boolean")[0].firstChild.data == "true"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("return_format", "rdf_format"),
+    [
+        (TURTLE, ox.RdfFormat.TURTLE),
+        (N3, ox.RdfFormat.TURTLE),
+        (JSONLD, None),
+        (RDFXML, None),
+    ],
+)
+def test_construct_in_each_format(
+    endpoint: str, return_format: str, rdf_format: ox.RdfFormat | None
+) -> None:
+    response = wrapper(endpoint, CONSTRUCT, return_format).query()
+    with warnings.catch_warnings():
+        # SPARQLWrapper 2.0 parses JSON-LD into rdflib's deprecated ConjunctiveGraph.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        result = response.convert()
+    if rdf_format is not None:
+        assert isinstance(result, bytes)
+        triples = list(ox.parse(result, format=rdf_format))
+        assert len(triples) == 6
+    else:
+        assert isinstance(result, Graph)
+        assert len(result) == 6
+
+
+@pytest.mark.parametrize(
+    "media_type",
+    ["application/n-triples", "application/n-quads", "application/trig", "application/ld+json"],
+)
+def test_construct_in_the_other_rdf_formats(endpoint: str, media_type: str) -> None:
+    response = requests.post(
+        endpoint, data={"query": CONSTRUCT}, headers={"Accept": media_type}, timeout=30
+    )
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].split(";")[0] == media_type
+    rdf_format = ox.RdfFormat.from_media_type(media_type)
+    assert rdf_format is not None
+    assert len(list(ox.parse(response.content, format=rdf_format))) == 6
+
+
+def test_a_syntax_error_reaches_the_script_as_a_clear_exception(endpoint: str) -> None:
+    from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+    with pytest.raises(QueryBadFormed, match="syntax error"):
+        wrapper(endpoint, "SELECT * WHERE { ?s ", JSON).query()
