@@ -258,3 +258,14 @@ def test_bundled_home_and_resource_pages(bundled_build: tuple[Settings, Build]) 
 
 def test_hostile_label_constant_is_in_the_data() -> None:
     assert HOSTILE_LABEL.startswith("<script>")
+
+
+def test_home_and_class_pages_answer_conditional_requests(client: FlaskClient) -> None:
+    first = client.get("/classes/lc:Theme", headers=HTML)
+    etag = first.headers["ETag"]
+    assert first.headers["Last-Modified"]
+    assert "public" in first.headers["Cache-Control"]
+    again = client.get("/classes/lc:Theme", headers={**HTML, "If-None-Match": etag})
+    assert again.status_code == 304
+    english = client.get("/classes/lc:Theme?lang=en", headers={**HTML, "If-None-Match": etag})
+    assert english.status_code == 200  # another language, another representation

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -97,7 +98,12 @@ def build_view(description: ResourceDescription, linker: Linker) -> ResourceView
         iri=description.iri,
         title=linker.label(description.iri),
         description=builder.description(own),
-        types=tuple(linker.link(iri) for iri in description.types.get(description.iri, ())),
+        types=tuple(
+            sorted(
+                _distinct([linker.link(iri) for iri in description.types.get(description.iri, ())]),
+                key=lambda link: link.text.casefold(),
+            )
+        ),
         rows=rows,
         sources=next((row.values for row in rows if row.predicate.iri == SOURCE), ()),
         incoming=incoming,
@@ -244,4 +250,21 @@ class _Builder:
             )
             return 0, rank, (value.text or "").casefold()
 
-        return tuple(sorted(values, key=key))
+        ordered = sorted(values, key=key)
+        links = _distinct([value.link for value in ordered if value.link is not None])
+        renamed = iter(links)
+        return tuple(
+            dataclasses.replace(value, link=next(renamed)) if value.link is not None else value
+            for value in ordered
+        )
+
+
+def _distinct(links: Sequence[Link]) -> tuple[Link, ...]:
+    """Links as they are, except that two showing the same text also show their compact IRIs."""
+    counts = Counter(link.text for link in links)
+    return tuple(
+        dataclasses.replace(link, text=f"{link.text} ({namespaces.compact_iri(link.iri)})")
+        if counts[link.text] > 1 and not link.is_iri
+        else link
+        for link in links
+    )

@@ -1,0 +1,112 @@
+"""The real `chava serve` (gunicorn) as a subprocess on 127.0.0.1: resources, 304, `--data`."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from tests.publish_fixtures import write_publication
+
+pytestmark = pytest.mark.server
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = PROJECT_ROOT.parent / "shared" / "fixtures"
+CHAVA = Path(sys.executable).parent / "chava"
+STARTUP_SECONDS = 60
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _serve(root: Path, *arguments: str) -> Iterator[str]:
+    port = _free_port()
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("CHAVA_")}
+    command = [str(CHAVA), "--root", str(root), "serve", "--port", str(port), "--workers", "1"]
+    process = subprocess.Popen(
+        [*command, *arguments],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            if process.poll() is not None:
+                output = process.stdout.read().decode() if process.stdout else ""
+                pytest.fail(f"chava serve exited with {process.returncode}:\n{output}")
+            try:
+                requests.get(base + "/.well-known/void", timeout=2)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline:
+                    pytest.fail("chava serve did not start in time")
+                time.sleep(0.2)
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        if process.stdout:
+            process.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = write_publication(tmp_path_factory.mktemp("publication"))
+    yield from _serve(root, "--no-validate")
+
+
+def test_a_resource_in_turtle_then_not_modified(server: str) -> None:
+    with requests.Session() as session:
+        response = session.get(server + "/id/tool/aide-memoire", headers={"Accept": "text/turtle"})
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
+        assert response.headers["Server"].startswith("gunicorn")
+        triples = list(ox.parse(response.content, format=ox.RdfFormat.TURTLE))
+        assert ox.NamedNode("https://w3id.org/chava/id/tool/aide-memoire") in {
+            triple.subject for triple in triples
+        }
+        again = session.get(
+            server + "/id/tool/aide-memoire",
+            headers={"Accept": "text/turtle", "If-None-Match": response.headers["ETag"]},
+        )
+        assert again.status_code == 304
+
+
+def test_keep_alive_connections_are_reused(server: str) -> None:
+    with requests.Session() as session:
+        first = session.get(server + "/id/org/hub.nt")
+        assert first.headers.get("Connection", "keep-alive").lower() == "keep-alive"
+        assert session.get(server + "/id/org/hub.nt").status_code == 200
+
+
+def test_data_option_serves_a_dataset_with_its_named_graphs(tmp_path: Path) -> None:
+    fixture = FIXTURES / "w3c-protocol-dataset.nq"
+    for base in _serve(tmp_path, "--data", str(fixture)):
+        dump = requests.get(base + "/dumps/chava.nq.gz", timeout=10)
+        assert dump.status_code == 200
+        quads = list(ox.parse(gzip.decompress(dump.content), format=ox.RdfFormat.N_QUADS))
+        graphs = {quad.graph_name for quad in quads}
+        assert ox.NamedNode("http://kasei.us/2009/09/sparql/data/data1.rdf") in graphs
+        assert len(quads) == 3
+        void = requests.get(base + "/.well-known/void", headers={"Accept": "application/n-triples"})
+        assert "http://kasei.us/2009/09/sparql/data/data2.rdf" in void.text
