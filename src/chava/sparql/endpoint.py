@@ -87,9 +87,10 @@ class QueryService:
             "query": screened.text,
             "media_type": chosen.media_type,
             "limit": settings.sparql_max_results,
-            "prefixes": PREFIXES,
             "base_iri": base_iri,
         }
+        if screened.form in ("CONSTRUCT", "DESCRIBE"):
+            job["prefixes"] = PREFIXES  # Turtle, TriG and RDF/XML results read better with them
         if request.names_dataset:
             # The protocol's dataset wins over FROM / FROM NAMED (SPARQL 1.1 Protocol 2.1.4).
             job["default_graphs"] = list(request.default_graph_uris)

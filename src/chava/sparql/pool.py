@@ -61,6 +61,7 @@ class QueryWorker:
         assert self.process.stdout is not None
         self._stdin = self.process.stdin
         self._stdout_fd = self.process.stdout.fileno()
+        self._buffer = bytearray()
         try:
             ready = self._read_exactly(1, time.monotonic() + START_TIMEOUT)
         except (_DeadlineError, _WorkerDiedError):
@@ -78,7 +79,9 @@ class QueryWorker:
     def run(self, job: dict[str, Any], deadline: float) -> tuple[dict[str, Any], bytes]:
         """Send *job* and wait for the reply until *deadline* (time.monotonic)."""
         try:
-            protocol.write_frame(self._stdin, job)
+            frame = memoryview(protocol.encode_frame(job))
+            while frame:
+                frame = frame[os.write(self._stdin.fileno(), frame) :]
         except (BrokenPipeError, OSError) as error:
             raise _WorkerDiedError(str(error)) from error
         lengths = self._read_exactly(protocol.LENGTHS_SIZE, deadline)
@@ -96,21 +99,21 @@ class QueryWorker:
             self.process.stdout.close()
 
     def _read_exactly(self, size: int, deadline: float) -> bytes:
-        chunks: list[bytes] = []
-        remaining = size
-        while remaining > 0:
+        # One buffer per worker: a reply usually arrives in one read, header and body together.
+        while len(self._buffer) < size:
             timeout = deadline - time.monotonic()
             if timeout <= 0:
                 raise _DeadlineError
             readable, _writable, _errors = select.select([self._stdout_fd], [], [], timeout)
             if not readable:
                 raise _DeadlineError
-            chunk = os.read(self._stdout_fd, min(remaining, 1 << 20))
+            chunk = os.read(self._stdout_fd, max(size - len(self._buffer), 1 << 16))
             if not chunk:
                 raise _WorkerDiedError("worker closed its output")
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)
+            self._buffer += chunk
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return data
 
 
 class QueryPool:

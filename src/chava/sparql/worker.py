@@ -20,10 +20,15 @@ _LENGTHS: Final = struct.Struct(">II")
 READY: Final = b"R"
 
 
-def write_frame(stream: IO[bytes], header: dict[str, Any], body: bytes = b"") -> None:
-    """Write one frame: two big-endian lengths, a JSON header, then the body bytes."""
+def encode_frame(header: dict[str, Any], body: bytes = b"") -> bytes:
+    """One frame: two big-endian lengths, a JSON header, then the body bytes."""
     encoded = json.dumps(header).encode()
-    stream.write(_LENGTHS.pack(len(encoded), len(body)) + encoded + body)
+    return _LENGTHS.pack(len(encoded), len(body)) + encoded + body
+
+
+def write_frame(stream: IO[bytes], header: dict[str, Any], body: bytes = b"") -> None:
+    """Write one frame (see encode_frame) and flush it."""
+    stream.write(encode_frame(header, body))
     stream.flush()
 
 
