@@ -972,3 +972,30 @@ def test_shipped_publication_conforms() -> None:
     assert report.conforms
     # The README's data section lists the warnings the shipped data raises: none today.
     assert [result for result in report.results if result.severity == W] == []
+
+
+def test_asserted_facts_alone_conform_and_warn_only_where_inference_fills_a_gap() -> None:
+    """Without the inferred and links graphs the data still conforms; the warnings are exactly
+    the facts only the inferred graph supplies (README, data section)."""
+    publication = load_publication(PROJECT_ROOT)
+    dropped = {namespaces.INFERRED_GRAPH, namespaces.LINKS_GRAPH}
+    quads = tuple(
+        quad
+        for quad in publication.quads
+        if not (isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value in dropped)
+    )
+    report = validate_publication(Publication(quads, publication.files, publication.origins))
+    assert report.conforms
+    warnings = {
+        (result.focus_node.removeprefix(namespaces.ID), result.path) for result in report.results
+    }
+    assert {result.severity for result in report.results} == {W}
+    assert warnings == {
+        ("working-group/gt1-education-numerique", namespaces.ORG + "purpose"),
+        ("working-group/gt2-culture-art-citoyennete", namespaces.ORG + "purpose"),
+        ("working-group/gt3-nature-territoire-developpement-durable", namespaces.ORG + "purpose"),
+        ("feedback/preoccupations-et-difficultes-partagees", namespaces.SCHEMA + "position"),
+        ("feedback/meconnaissance-des-acteurs-entre-eux", namespaces.SCHEMA + "position"),
+        ("feedback/attente-d-une-coordination", namespaces.SCHEMA + "position"),
+        ("organization/bibliotheque-george-orwell", namespaces.ORG + "unitOf"),
+    }
