@@ -243,7 +243,17 @@ def test_a_root_without_the_publication_folders_is_refused(tmp_path: Path) -> No
     )
 
 
-def test_origins_name_the_first_file_stating_each_subject(tmp_path: Path) -> None:
+def test_origins_name_the_file_saying_the_most_about_each_subject(tmp_path: Path) -> None:
+    """Regression: a file adding one inferred fact used to be named as where a tool is."""
+    write(tmp_path / "a-inferred.ttl", f"<{EX}tool> <{EX}kind> <{EX}book> .\n")
+    defined = write(
+        tmp_path / "b-tools.ttl",
+        f'<{EX}tool> a <{EX}Tool> ; <{EX}label> "Tool" ; <{EX}source> <{EX}seed> .\n',
+    )
+    assert load_files([tmp_path]).origins[ox.NamedNode(EX + "tool")] == defined
+
+
+def test_origins_name_the_first_file_on_a_tie(tmp_path: Path) -> None:
     first = write(tmp_path / "a.ttl", f"<{EX}x> <{EX}p> 1 .\n")
     write(tmp_path / "b.ttl", f"<{EX}x> <{EX}p> 2 .\n<{EX}y> <{EX}p> 3 .\n")
     publication = load_files([tmp_path])

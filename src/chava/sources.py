@@ -8,6 +8,7 @@ need rdflib (SHACL) convert with `chava.validate`.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,7 +56,7 @@ class Publication:
     quads: tuple[ox.Quad, ...]
     files: tuple[Path, ...]
     origins: dict[ox.NamedNode | ox.BlankNode | ox.Triple, Path] = field(hash=False)
-    """The first file that states something about each subject: reports name it."""
+    """The file stating the most about each subject (the first on a tie): reports name it."""
 
     def graph(self, graph_iri: str) -> list[ox.Quad]:
         """Return the quads of one named graph."""
@@ -156,14 +157,18 @@ def load_publication(root: Path) -> Publication:
 def _assemble(sources: Iterable[tuple[Path, str | None]]) -> Publication:
     quads: list[ox.Quad] = []
     files: list[Path] = []
-    origins: dict[ox.NamedNode | ox.BlankNode | ox.Triple, Path] = {}
+    statement_counts: Counter[tuple[ox.NamedNode | ox.BlankNode | ox.Triple, Path]] = Counter()
     blank_labels: set[str] = set()
     for path, graph in sources:
         parsed = _separate_blank_nodes(parse_file(path, default_graph=graph), blank_labels)
         files.append(path)
         quads.extend(parsed)
-        for quad in parsed:
-            origins.setdefault(quad.subject, path)
+        statement_counts.update((quad.subject, path) for quad in parsed)
+    # The file saying the most about a subject is where it is defined (not, say, the file
+    # adding one inferred fact); most_common keeps first-seen order on a tie.
+    origins: dict[ox.NamedNode | ox.BlankNode | ox.Triple, Path] = {}
+    for (subject, path), _count in statement_counts.most_common():
+        origins.setdefault(subject, path)
     return Publication(tuple(quads), tuple(files), origins)
 
 
