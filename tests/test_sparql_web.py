@@ -108,6 +108,13 @@ def test_get_results_carry_an_etag_and_repeat_queries_get_304(client: FlaskClien
     assert other_format.headers["ETag"] != etag
 
 
+def test_head_answers_like_get_without_a_body(client: FlaskClient) -> None:
+    response = client.head(url(SELECT))
+    assert response.status_code == 200
+    assert response.headers["ETag"] == client.get(url(SELECT)).headers["ETag"]
+    assert response.get_data() == b""
+
+
 def test_nondeterministic_queries_are_not_cached(client: FlaskClient) -> None:
     response = client.get(url("SELECT (RAND() AS ?r) {}"))
     assert response.status_code == 200

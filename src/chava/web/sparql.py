@@ -56,12 +56,13 @@ def endpoint() -> Response:
         requested_format=request.args.get("format"),
         base_iri=endpoint_iri(),
     )
-    if request.method == "GET" and prepared.etag in request.if_none_match:
+    is_get = request.method in ("GET", "HEAD")
+    if is_get and prepared.etag in request.if_none_match:
         return _with_cors(_not_modified(prepared))
     outcome = service.run(prepared, client=request.remote_addr or "unknown")
     response = Response(outcome.body, content_type=prepared.format.content_type)
     response.vary.add("Accept")
-    if request.method == "GET":
+    if is_get:
         _cacheable(response, prepared)
     if outcome.truncated:
         response.headers[TRUNCATED_HEADER] = "true"
@@ -84,7 +85,7 @@ def _read_protocol_request() -> QueryRequest:
         )
     is_form = request.method == "POST" and request.mimetype == FORM
     return read_request(
-        request.method,
+        "GET" if request.method == "HEAD" else request.method,  # HEAD is a GET without body
         content_type=request.headers.get("Content-Type"),
         args=request.args.to_dict(flat=False),
         form=request.form.to_dict(flat=False) if is_form else None,
