@@ -62,6 +62,7 @@ GRAPH <https://w3id.org/chava/graph/asserted> {
       lc:about id:theme\\/a ;
       lc:level 3 ;
       schema:sameAs <http://www.wikidata.org/entity/Q1> ;
+      schema:url <javascript:alert(1)> , "data:text/html,<script>alert(2)</script>"^^xsd:anyURI ;
       schema:contactPoint [ a schema:ContactPoint ; schema:email "info@example.org" ] ;
       dcterms:source id:source\\/s1 .
   id:theme\\/a a lc:Theme ; rdfs:label "Thème A"@fr .

@@ -87,6 +87,13 @@ def test_resource_page_escapes_hostile_labels(client: FlaskClient) -> None:
     assert "<!-- tool" not in english
 
 
+def test_iris_with_script_schemes_are_not_links(client: FlaskClient) -> None:
+    body = page(client, "/id/tool/evil")
+    assert 'href="javascript:' not in body
+    assert 'href="data:' not in body
+    assert "<code>javascript:alert(1)</code>" in body  # shown as text
+
+
 def test_schema_org_block_is_valid_json_that_cannot_close_the_script(
     client: FlaskClient,
 ) -> None:

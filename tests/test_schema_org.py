@@ -43,7 +43,7 @@ def test_resource_in_schema_org_terms_in_the_page_language(store: PublishedStore
     english = schema_org(describe_resource(store, EVIL), language="en", languages=LANGUAGES)
     assert english["@type"] == "CreativeWork"
     assert english["name"] == "Outil </script>"  # schema:name exists only in French
-    assert english["url"] == EVIL
+    assert english["url"] == EVIL  # the javascript: and data: URLs of the data are dropped
     assert "about" not in english  # lc:about is not a schema.org term
 
 

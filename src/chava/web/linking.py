@@ -13,6 +13,8 @@ from chava.labels import Label, pick_label
 
 # Characters left as they are in an href: everything an IRI may carry that URLs allow.
 _SAFE = "/#:@!$&'()*+,;=-._~%?"
+LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel", "ftp"})
+"""Schemes an IRI may have to be shown as a link."""
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class Link:
     """A link to show: where it goes, its text (and that text's language), the full IRI."""
 
     href: str
+    """'' when the IRI must not be followed (see Linker.href)."""
     text: str
     language: str | None
     iri: str
@@ -52,9 +55,15 @@ class Linker:
         return pick_label(iri, self.labels, self.language, self.settings.languages)
 
     def href(self, iri: str) -> str:
-        """The local path for one of our IRIs (with ?lang= if kept), else the IRI itself."""
+        """The local path for one of our IRIs (with ?lang= if kept), else the IRI itself.
+
+        An IRI whose scheme is not a web one (`javascript:`, `data:`...) is valid RDF but must
+        not become a link: its href is '' and templates show it as text.
+        """
         path = local_path(self.settings, iri)
         if path is None:
+            if urlsplit(iri).scheme.lower() not in LINK_SCHEMES:
+                return ""
             return quote(iri, safe=_SAFE)
         return self.local(quote(path, safe=_SAFE))
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
 from chava import namespaces
 from chava.describe import ResourceDescription
 from chava.labels import DESCRIPTION_PREDICATES, pick_label, pick_text
+from chava.web.linking import LINK_SCHEMES
 
 SCHEMA: Final = namespaces.SCHEMA
 RDF_TYPE: Final = namespaces.RDF + "type"
@@ -119,6 +121,8 @@ class _Writer:
         chosen = pick_text(tagged, self.language, self.languages)
         values: list[Any] = []
         for node in objects:
+            if term in IRI_AS_TEXT and not _is_web(node):
+                continue  # no `javascript:` or `data:` URL handed on as the item's address
             if isinstance(node, ox.Literal):
                 if node.language and chosen is not None and node.language != chosen[1]:
                     continue
@@ -156,3 +160,10 @@ class _Writer:
             if found is not None:
                 return found[0]
         return None
+
+
+def _is_web(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> bool:
+    """Whether *node* is an IRI or a literal with a web scheme (see linking.LINK_SCHEMES)."""
+    if not isinstance(node, ox.NamedNode | ox.Literal):
+        return False
+    return urlsplit(node.value).scheme.lower() in LINK_SCHEMES
