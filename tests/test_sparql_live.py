@@ -70,7 +70,8 @@ def endpoint(project_root: Path, tmp_path_factory: pytest.TempPathFactory) -> It
             time.sleep(0.3)
         yield url
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
 
