@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -261,6 +262,16 @@ def test_bundled_home_and_resource_pages(bundled_build: tuple[Settings, Build]) 
     resource = page(client, "/id/initiative/chava?lang=en")
     assert "<h1>ChaVa</h1>" in resource
     assert SCHEMA_BLOCK.search(resource)
+    for path in (
+        "/",
+        "/id/initiative/chava",
+        "/learning-city/def/core",
+        "/learning-city/def/shapes",
+    ):
+        checker = _Nesting()
+        checker.feed(page(client, path))
+        assert (checker.errors, checker.stack) == ([], []), path
+        assert len(checker.ids) == len(set(checker.ids)), path
 
 
 def test_hostile_label_constant_is_in_the_data() -> None:
@@ -276,3 +287,49 @@ def test_home_and_class_pages_answer_conditional_requests(client: FlaskClient) -
     assert again.status_code == 304
     english = client.get("/classes/lc:Theme?lang=en", headers={**HTML, "If-None-Match": etag})
     assert english.status_code == 200  # another language, another representation
+
+
+class _Nesting(HTMLParser):
+    """Checks that every element is closed, in order (void elements aside)."""
+
+    VOID = frozenset({"meta", "link", "br", "img", "input", "hr", "source", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.ids.extend(value for name, value in attrs if name == "id" and value)
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:]} at {self.getpos()}")
+            return
+        self.stack.pop()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/classes/",
+        "/classes/lc:Theme?page=2",
+        "/id/tool/evil",
+        "/id/theme/b?lang=en",
+        "/learning-city/def/core",
+        "/learning-city/def/shapes?lang=en",
+        "/id/nothing-here",
+    ],
+)
+def test_pages_are_well_nested_with_unique_ids(client: FlaskClient, path: str) -> None:
+    response = client.get(path, headers=HTML)
+    checker = _Nesting()
+    checker.feed(response.get_data(as_text=True))
+    checker.close()
+    assert checker.errors == []
+    assert checker.stack == []
+    assert len(checker.ids) == len(set(checker.ids))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -107,6 +108,7 @@ def document_shapes(
             node_shapes, key=lambda node: (isinstance(node, ox.BlankNode), str(node))
         )
     )
+    shapes = _unique_anchors(shapes)
     mentioned: set[str] = set()
     for shape in shapes:
         mentioned.update(value.iri for _, value in shape.targets if value.iri)
@@ -118,6 +120,22 @@ def document_shapes(
             mentioned.update(value.iri for value in constraint.values if value.iri)
         mentioned.update(iri for prop in shape.properties for iri in prop.path_iris)
     return ShapesDoc(shapes, fetch_labels(store, mentioned))
+
+
+def _unique_anchors(shapes: tuple[ShapeDoc, ...]) -> tuple[ShapeDoc, ...]:
+    """A named property shape shared by several node shapes gets its anchor once, the first."""
+    seen = {shape.anchor for shape in shapes if shape.anchor}
+    unique: list[ShapeDoc] = []
+    for shape in shapes:
+        properties = []
+        for prop in shape.properties:
+            if prop.anchor is not None and prop.anchor in seen:
+                prop = dataclasses.replace(prop, anchor=None)
+            elif prop.anchor is not None:
+                seen.add(prop.anchor)
+            properties.append(prop)
+        unique.append(dataclasses.replace(shape, properties=tuple(properties)))
+    return tuple(unique)
 
 
 def _shape(index: GraphIndex, node: Node) -> ShapeDoc:
