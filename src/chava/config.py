@@ -118,6 +118,9 @@ class Settings:
     # --- JSON-LD API ---
     api_page_size: int = _setting(20, "Items per page of `/api/...` listings without `?limit=`.")
     api_max_limit: int = _setting(500, "Largest `?limit=` of `/api/...` listings (more: 400).")
+    api_cache_items: int = _setting(
+        10_000, "Framed API items cached per web worker for the served build (0: no cache)."
+    )
 
     @property
     def build_path(self) -> Path:

@@ -12,7 +12,9 @@ are written straight into compact JSON with the terms of our context.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -23,13 +25,16 @@ import pyoxigraph as ox
 from chava.jsonld.compact import RDF_TYPE, Compactor, Subject, compactor_for
 from chava.jsonld.context import Context, load_context
 
+SMALL_FRAME: Final = 8
+"""An explicit frame listing at most this many properties reads them one by one instead of
+every statement of the node (a network node may have thousands of members)."""
 ALWAYS: Final = "@always"
 ONCE: Final = "@once"
 NEVER: Final = "@never"
 _FLAGS: Final = frozenset(("@embed", "@explicit", "@omitDefault", "@requireAll", "@id"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class NodeFrame:
     """How to write one node: embedding flag, explicitness and the subframe of each property."""
 
@@ -39,6 +44,8 @@ class NodeFrame:
     """Subframes by expanded predicate IRI."""
     matches_any: bool = True
     """False when the subframe filters: a node must have one of *properties*."""
+    reads: tuple[ox.NamedNode, ...] = ()
+    """rdf:type and the listed predicates: all an explicit frame needs to read of a node."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,7 @@ def _parse_node(
         explicit=bool(document.get("@explicit", False)),
         properties=properties,
         matches_any=top or identifier == {} or not properties,
+        reads=(RDF_TYPE, *(ox.NamedNode(iri) for iri in properties)),
     )
 
 
@@ -123,6 +131,8 @@ class Framer:
         self.compactor: Compactor = compactor_for(context or load_context())
         self.graphs = graphs
         self._properties: dict[Any, dict[ox.NamedNode, dict[Any, None]]] = {}
+        self._partial: dict[Any, dict[ox.NamedNode, dict[Any, None]]] = {}
+        self._views: dict[tuple[Any, NodeFrame], dict[ox.NamedNode, dict[Any, None]]] = {}
 
     def properties(self, subject: Subject) -> dict[ox.NamedNode, dict[Any, None]]:
         """The objects of *subject* by predicate, deduplicated across graphs (cached)."""
@@ -142,12 +152,36 @@ class Framer:
 
     def read_triples(self) -> list[ox.Triple]:
         """Every triple read so far: the document framing looked at (benchmarks compare on it)."""
-        return [
-            ox.Triple(subject, predicate, value)
-            for subject, properties in self._properties.items()
-            for predicate, values in properties.items()
-            for value in values
-        ]
+        found: dict[ox.Triple, None] = {}
+        for read in (self._properties, self._partial):
+            for subject, properties in read.items():
+                for predicate, values in properties.items():
+                    for value in values:
+                        found[ox.Triple(subject, predicate, value)] = None
+        return list(found)
+
+    def _read(self, subject: Subject, frame: NodeFrame) -> dict[ox.NamedNode, dict[Any, None]]:
+        """The statements of *subject* the frame uses: each listed predicate of a small
+        explicit frame, else (or when already read) every statement of the node."""
+        view = self._views.get((subject, frame))
+        if view is not None:
+            return view
+        if not frame.explicit or len(frame.reads) > SMALL_FRAME or subject in self._properties:
+            view = self._views[(subject, frame)] = self.properties(subject)
+            return view
+        partial = self._partial.get(subject)
+        if partial is None:
+            partial = self._partial[subject] = {}
+        for predicate in frame.reads:
+            if predicate not in partial:
+                objects: dict[Any, None] = {}
+                for graph in self.graphs if self.graphs is not None else (None,):
+                    for quad in self.store.quads_for_pattern(subject, predicate, None, graph):
+                        objects[quad.object] = None
+                partial[predicate] = objects
+        view = {predicate: partial[predicate] for predicate in frame.reads if partial[predicate]}
+        self._views[(subject, frame)] = view
+        return view
 
     def subjects_of_types(self, types: Iterable[str]) -> list[Subject]:
         """Every subject having one of *types*, sorted by IRI (blank nodes last)."""
@@ -184,7 +218,7 @@ class Framer:
         }
         entries: dict[str, Any] = {}
         implicit: NodeFrame | None = None
-        for predicate, objects in self.properties(subject).items():
+        for predicate, objects in self._read(subject, frame).items():
             if predicate == RDF_TYPE:
                 compactor.add_types(node, objects, entries)
                 continue
@@ -219,6 +253,33 @@ class Framer:
     def _has_any(self, value: Any, frame: NodeFrame) -> bool:
         properties = self.properties(value)
         return any(ox.NamedNode(iri) in properties for iri in frame.properties)
+
+
+class NodeCache:
+    """Framed nodes of one build, least recently used dropped first (a build never changes)."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._nodes: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> dict[str, Any] | None:
+        """The cached node, or None."""
+        with self._lock:
+            node = self._nodes.get(key)
+            if node is not None:
+                self._nodes.move_to_end(key)
+            return node
+
+    def put(self, key: Hashable, node: dict[str, Any]) -> None:
+        """Keep *node* (callers never mutate it afterwards)."""
+        if self.capacity <= 0:
+            return
+        with self._lock:
+            self._nodes[key] = node
+            self._nodes.move_to_end(key)
+            while len(self._nodes) > self.capacity:
+                self._nodes.popitem(last=False)
 
 
 def keep_language(

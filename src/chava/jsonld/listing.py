@@ -29,14 +29,34 @@ _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 def fold(text: str) -> str:
     """Return the matching and sorting key of *text*: accents stripped, case folded, and
     punctuation turned into spaces (French collation's first level)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    letters = (
-        character if character.isalnum() else " "
-        for character in decomposed
-        if not unicodedata.combining(character)
-    )
-    folded = "".join(letters).casefold().translate(_LIGATURES)
+    folded = text.casefold().translate(_FAST)
+    if not folded.isascii():  # letters the table does not know: decompose them
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(
+            character if character.isalnum() else " "
+            for character in decomposed
+            if not unicodedata.combining(character)
+        ).translate(_LIGATURES)
     return " ".join(folded.split())
+
+
+def _fast_table() -> dict[int, str]:
+    table: dict[int, str] = {code: " " for code in range(128) if not chr(code).isalnum()}
+    for code in range(0xC0, 0x250):
+        character = chr(code)
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", character) if not unicodedata.combining(c)
+        ).casefold()
+        if base.isascii() and base.isalpha():
+            table[code] = base
+    table.update({ord("œ"): "oe", ord("æ"): "ae", ord("ß"): "ss", 0xA0: " "})
+    for code in (0xAB, 0xBB, 0x2019, 0x2018, 0x201C, 0x201D, 0x2013, 0x2014, 0x2026, 0x202F):
+        table[code] = " "
+    return table
+
+
+_FAST = _fast_table()
+"""Latin letters to their base letter, ASCII punctuation and French quotes to spaces."""
 
 
 @dataclass
@@ -46,10 +66,11 @@ class Item:
     iri: str
     labels: dict[str, str] = field(default_factory=dict)
     """One label per language tag ('' untagged), from the most preferred label predicate."""
-    names: set[str] = field(default_factory=set)
-    """Folded labels and alternative labels, every language."""
+    names: list[str] = field(default_factory=list)
+    """Labels and alternative labels, every language (folded on first search)."""
     descriptions: list[str] = field(default_factory=list)
-    """Folded descriptions, every language."""
+    """Descriptions, every language (folded on first search)."""
+    folded: tuple[frozenset[str], tuple[str, ...]] | None = None
     links: dict[str, set[str]] = field(default_factory=dict)
     """Filter name -> IRIs the item links to through that filter's predicates."""
 
@@ -123,8 +144,14 @@ class ListingIndex:
         if not needle:
             return None
         item = self.items[iri]
+        if item.folded is None:
+            item.folded = (
+                frozenset(fold(name) for name in item.names),
+                tuple(fold(text) for text in item.descriptions),
+            )
+        names, descriptions = item.folded
         best: int | None = None
-        for name in item.names:
+        for name in names:
             if name == needle:
                 return EXACT
             if name.startswith(needle):
@@ -136,7 +163,7 @@ class ListingIndex:
             else:
                 continue
             best = rank if best is None else min(best, rank)
-        if best is None and any(needle in text for text in item.descriptions):
+        if best is None and any(needle in text for text in descriptions):
             return DESCRIPTION
         return best
 
@@ -160,33 +187,29 @@ def build_index(store: ox.Store, languages: Sequence[str]) -> ListingIndex:
             if iri not in items:
                 items[iri] = Item(iri)
                 collection_of[iri] = name
-    _scan_labels(store, items)
-    for predicate in (*LABELS, *ALTERNATIVE_LABELS):
+    for predicate in (*reversed(LABELS), *ALTERNATIVE_LABELS):
+        preferred = predicate in LABELS  # reversed: the most preferred label is written last
         for subject, value in _literals(store, predicate, items):
-            items[subject].names.add(fold(value.value))
+            item = items[subject]
+            item.names.append(value.value)
+            if preferred:
+                item.labels[value.language or ""] = value.value
     for predicate in DESCRIPTIONS:
         for subject, value in _literals(store, predicate, items):
-            items[subject].descriptions.append(fold(value.value))
+            items[subject].descriptions.append(value.value)
     for filter_name, predicates in FILTERS.items():
         for predicate in predicates:
             for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
                 source, target = quad.subject, quad.object
                 if isinstance(source, ox.NamedNode) and isinstance(target, ox.NamedNode):
-                    item = items.get(source.value)
-                    if item is not None:
-                        item.links.setdefault(filter_name, set()).add(target.value)
+                    linked = items.get(source.value)
+                    if linked is not None:
+                        linked.links.setdefault(filter_name, set()).add(target.value)
     logger.info("listing index: %d items in %.2f s", len(items), time.perf_counter() - started)
     graphs = frozenset(
         graph.value for graph in store.named_graphs() if isinstance(graph, ox.NamedNode)
     )
     return ListingIndex(items, members, tuple(languages), collection_of, graphs)
-
-
-def _scan_labels(store: ox.Store, items: dict[str, Item]) -> None:
-    """Keep, per item and language, the label of the most preferred predicate."""
-    for predicate in reversed(LABELS):
-        for subject, value in _literals(store, predicate, items):
-            items[subject].labels[value.language or ""] = value.value
 
 
 def _literals(

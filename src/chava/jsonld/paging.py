@@ -16,7 +16,7 @@ from chava import namespaces
 from chava.errors import BadRequestError
 from chava.jsonld.collections import COLLECTIONS, FILTERS
 from chava.jsonld.context import Context
-from chava.jsonld.frame import Framer, keep_language, load_frames
+from chava.jsonld.frame import Framer, NodeCache, keep_language, load_frames
 from chava.jsonld.listing import ListingIndex
 
 PAGING: Final = ("limit", "offset", "cursor", "lang", "graph")
@@ -136,6 +136,7 @@ def build_page(
     build_id: str,
     context_url: str,
     page_url: Callable[[Mapping[str, str]], str],
+    cache: NodeCache | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Return the Hydra page document and its links by relation (first, next, prev)."""
     selected = index.select(request.collection, request.language, request.filters, request.query)
@@ -144,7 +145,12 @@ def build_page(
     items = []
     for iri in window:
         frame = frames[COLLECTIONS[request.collection or index.collection_of[iri]].frame]
-        node = framer.frame_node(ox.NamedNode(iri), frame)
+        key = (iri, frame.name, request.graphs)
+        node = cache.get(key) if cache is not None else None
+        if node is None:
+            node = framer.frame_node(ox.NamedNode(iri), frame)
+            if cache is not None:
+                cache.put(key, node)
         if request.keep_one_language:
             node = keep_language(
                 node, request.language, index.languages, framer.compactor.map_terms

@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from chava.iri_mapping import path_mappings
 from chava.jsonld.collections import COLLECTIONS, FILTERS
 from chava.jsonld.context import context_path, load_context
-from chava.jsonld.frame import Framer
+from chava.jsonld.frame import Framer, NodeCache
 from chava.jsonld.listing import ListingIndex, build_index
 from chava.jsonld.paging import build_page, parse_page_request
 from chava.jsonld.profiles import frame_path, schema_path
@@ -25,6 +25,7 @@ from chava.web import jsonld_documents, portal, state
 from chava.web.jsonld_http import json_response, require_json
 
 INDEX_KEY = "chava.listing_index"
+CACHE_KEY = "chava.framed_items"
 _LOCK = threading.Lock()
 
 blueprint = Blueprint("api", __name__)
@@ -35,6 +36,19 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(blueprint)
     jsonld_documents.init_app(app)
     portal.init_app(app)
+
+
+def node_cache() -> NodeCache:
+    """The framed-item cache of the served build, in this worker."""
+    key = f"{CACHE_KEY}:{state.published_store().build.build_id}"
+    cache = current_app.extensions.get(key)
+    if cache is None:
+        with _LOCK:
+            cache = current_app.extensions.setdefault(
+                key, NodeCache(state.settings().api_cache_items)
+            )
+    assert isinstance(cache, NodeCache)
+    return cache
 
 
 def listing_index() -> ListingIndex:
@@ -134,6 +148,7 @@ def _page(collection: str | None, *, search: bool) -> Response:
         build_id=build_id,
         context_url=root + context_path("v1"),
         page_url=page_url,
+        cache=node_cache(),
     )
     link_header = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
     if collection is not None:
