@@ -161,3 +161,24 @@ def _wait_for_workers(server: LiveServer, count: int) -> None:
     while len(server.service.pool.worker_pids()) < count:
         assert time.monotonic() < deadline, "workers did not come back"
         time.sleep(0.05)
+
+
+def test_service_reaches_an_allow_listed_endpoint_and_nothing_else(
+    bundled_build: tuple[Settings, Build],
+) -> None:
+    settings, build = bundled_build
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    pattern = f"{{ <https://w3id.org/chava/id/body/comite-de-pilotage> {label} ?label }}"
+    with live_server(create_app(settings, build=build)) as remote:
+        allowed = remote.url + "/sparql"
+        local = dataclasses.replace(settings, sparql_service_allowlist=(allowed,))
+        with live_server(create_app(local, build=build)) as server:
+            federated = f"SELECT ?label WHERE {{ SERVICE <{allowed}> {pattern} }}"
+            response, _elapsed = post(server, federated)
+            assert response.status_code == 200, response.text
+            labels = {row["label"]["value"] for row in response.json()["results"]["bindings"]}
+            assert labels == {"Comité de pilotage", "Steering committee"}
+            elsewhere = federated.replace("127.0.0.1", "localhost")
+            refused, _elapsed = post(server, elsewhere)
+            assert refused.status_code == 400
+            assert "SERVICE" in refused.json()["message"]
