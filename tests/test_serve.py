@@ -1,4 +1,4 @@
-"""The real `chava serve` (gunicorn) as a subprocess on 127.0.0.1: resources, 304, `--data`."""
+"""The real `chava serve` (granian) as a subprocess on 127.0.0.1: resources, 304, `--data`."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def test_a_resource_in_turtle_then_not_modified(server: str) -> None:
         response = session.get(server + "/id/tool/aide-memoire", headers={"Accept": "text/turtle"})
         assert response.status_code == 200
         assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
-        assert response.headers["Server"].startswith("gunicorn")
+        assert response.headers["Server"] == "granian"
         triples = list(ox.parse(response.content, format=ox.RdfFormat.TURTLE))
         assert ox.NamedNode("https://w3id.org/chava/id/tool/aide-memoire") in {
             triple.subject for triple in triples

@@ -58,7 +58,9 @@ class Settings:
         "Local URL path prefixes and the canonical IRI namespaces they answer for, as "
         "`/path/=IRI`; `{data}` and `{vocabulary}` stand for the two base IRIs.",
     )
-    web_threads: int = _setting(8, "Threads per WSGI worker (gunicorn gthread, keep-alive on).")
+    web_threads: int = _setting(
+        1, "Threads per worker process running the app (granian's blocking threads)."
+    )
     incoming_limit: int = _setting(
         100, "Incoming links shown per page of a resource; more pages via `Link: rel=next`."
     )

@@ -1,4 +1,4 @@
-"""`chava serve`: build if the sources changed, then serve with gunicorn (or Flask's dev server)."""
+"""`chava serve`: build if the sources changed, then serve with granian (or Flask's dev server)."""
 
 from __future__ import annotations
 
@@ -67,13 +67,13 @@ def serve_command(
     logger.warning(
         "serving build %s on http://%s:%d/", build.build_id, settings.host, settings.port
     )
-    # Imported here: gunicorn and Flask load only when serving, not for `chava build`.
-    from chava.web.server import run_development_server, run_gunicorn
+    # Imported here: granian and Flask load only when serving, not for `chava build`.
+    from chava.web.server import run_development_server, run_server
 
     if dev:
         run_development_server(settings, build)
     else:
-        run_gunicorn(settings, build)
+        run_server(settings, build)
 
 
 def ensure_build(settings: Settings, paths: list[Path] | None, *, validate: bool) -> Build:
