@@ -46,9 +46,12 @@ def endpoint() -> Response:
         return _with_cors(_preflight())
     query_request = _read_protocol_request()
     if query_request.query is None:
-        if request.method == "POST":
-            raise QueryError("no query: send it as `query` (form) or as the request body")
         return _with_cors(_describe_or_edit())
+    return _with_cors(_answer(query_request))
+
+
+def _answer(query_request: QueryRequest) -> Response:
+    """Run the query (or answer 304 from its ETag) and label the response."""
     service = query_service()
     prepared = service.prepare(
         query_request,
@@ -58,7 +61,7 @@ def endpoint() -> Response:
     )
     is_get = request.method in ("GET", "HEAD")
     if is_get and prepared.etag in request.if_none_match:
-        return _with_cors(_not_modified(prepared))
+        return _not_modified(prepared)
     outcome = service.run(prepared, client=request.remote_addr or "unknown")
     response = Response(outcome.body, content_type=prepared.format.content_type)
     response.vary.add("Accept")
@@ -67,7 +70,7 @@ def endpoint() -> Response:
     if outcome.truncated:
         response.headers[TRUNCATED_HEADER] = "true"
         response.headers[LIMIT_HEADER] = str(service.settings.sparql_max_results)
-    return _with_cors(response)
+    return response
 
 
 def endpoint_iri() -> str:
@@ -84,13 +87,16 @@ def _read_protocol_request() -> QueryRequest:
             f"{settings.sparql_max_query_bytes} bytes"
         )
     is_form = request.method == "POST" and request.mimetype == FORM
-    return read_request(
+    query_request = read_request(
         "GET" if request.method == "HEAD" else request.method,  # HEAD is a GET without body
         content_type=request.headers.get("Content-Type"),
         args=request.args.to_dict(flat=False),
         form=request.form.to_dict(flat=False) if is_form else None,
         body=b"" if is_form or request.method != "POST" else request.get_data(),
     )
+    if query_request.query is None and request.method == "POST":
+        raise QueryError("no query: send it as `query` (form) or as the request body")
+    return query_request
 
 
 def _describe_or_edit() -> Response:
