@@ -21,44 +21,25 @@ PROPERTY_KINDS: Final = {
     OWL + "AnnotationProperty": "annotation",
     namespaces.RDF + "Property": "property",
 }
+_CHARACTERISTIC_NAMES = "Functional InverseFunctional Transitive Symmetric Asymmetric Reflexive"
 CHARACTERISTICS: Final = tuple(
-    OWL + name
-    for name in (
-        "FunctionalProperty",
-        "InverseFunctionalProperty",
-        "TransitiveProperty",
-        "SymmetricProperty",
-        "AsymmetricProperty",
-        "ReflexiveProperty",
-        "IrreflexiveProperty",
-    )
+    f"{OWL}{name}Property" for name in [*_CHARACTERISTIC_NAMES.split(" "), "Irreflexive"]
 )
 MATCHES: Final = tuple(
-    SKOS + name
-    for name in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
+    f"{SKOS}{name}Match" for name in ("exact", "close", "broad", "narrow", "related")
 )
 CLASS_ALIGNMENTS: Final = (OWL + "equivalentClass", *MATCHES, RDFS + "seeAlso")
 PROPERTY_ALIGNMENTS: Final = (OWL + "equivalentProperty", *MATCHES, RDFS + "seeAlso")
+DCTERMS, VANN = namespaces.DCTERMS, namespaces.VANN
 SHOWN_APART: Final = frozenset(
-    {
-        namespaces.RDF + "type",
-        namespaces.DCTERMS + "title",
-        namespaces.DCTERMS + "description",
-        RDFS + "label",
-        RDFS + "comment",
-    }
+    {namespaces.RDF + "type", DCTERMS + "title", DCTERMS + "description"}
+    | {RDFS + "label", RDFS + "comment"}
 )
 """Header predicates the page shows as its title and lead, not in the metadata table."""
 METADATA_ORDER: Final = (
-    OWL + "versionInfo",
-    OWL + "versionIRI",
-    namespaces.DCTERMS + "created",
-    namespaces.DCTERMS + "modified",
-    namespaces.DCTERMS + "creator",
-    namespaces.DCTERMS + "publisher",
-    namespaces.DCTERMS + "license",
-    namespaces.VANN + "preferredNamespacePrefix",
-    namespaces.VANN + "preferredNamespaceUri",
+    *(OWL + name for name in ("versionInfo", "versionIRI")),
+    *(DCTERMS + name for name in ("created", "modified", "creator", "publisher", "license")),
+    *(VANN + name for name in ("preferredNamespacePrefix", "preferredNamespaceUri")),
 )
 DOMAINS: Final = (RDFS + "domain", SCHEMA + "domainIncludes")
 RANGES: Final = (RDFS + "range", SCHEMA + "rangeIncludes")
