@@ -8,6 +8,7 @@ states it about the dataset IRI. Nothing about real organisations is invented he
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -159,28 +160,44 @@ def _describe_dump(
 def _describe_linksets(
     store: ox.Store, settings: Settings, dataset: ox.NamedNode, say: Say
 ) -> None:
-    """One void:Linkset per (predicate, external namespace) of the links graph."""
+    """One void:Linkset per (target host, predicate) of the links graph's links.
+
+    A link is a statement about one of our things (`{data}id/...`) whose object is an external
+    IRI; the graph's own provenance, reified statements (blank subjects) and rdf:type are not.
+    """
     links_graph = ox.NamedNode(settings.data_base_iri + "graph/links")
     ours = well_known_targets(settings)
+    things = settings.data_base_iri + "id/"
     counts: Counter[tuple[str, str]] = Counter()
+    objects: dict[str, set[str]] = {}
     for quad in store.quads_for_pattern(None, None, None, links_graph):
-        target = quad.object
-        if isinstance(target, ox.NamedNode) and not target.value.startswith(ours):
-            counts[(quad.predicate.value, _space_of(target.value))] += 1
-    for (predicate, space), count in sorted(counts.items()):
-        slug = urlsplit(space).hostname or "external"
-        local = _slug_of(predicate)
-        linkset = ox.NamedNode(f"{dataset.value}/linkset/{slug}/{local}")
-        target = ox.NamedNode(f"{dataset.value}/target/{slug}")
+        subject, target = quad.subject, quad.object
+        if not (isinstance(subject, ox.NamedNode) and subject.value.startswith(things)):
+            continue
+        if quad.predicate == RDF_TYPE or not isinstance(target, ox.NamedNode):
+            continue
+        if target.value.startswith(ours):
+            continue
+        host = urlsplit(target.value).hostname or "external"
+        counts[(host, quad.predicate.value)] += 1
+        objects.setdefault(host, set()).add(target.value)
+    for host, iris in sorted(objects.items()):
+        described = ox.NamedNode(f"{dataset.value}/target/{host}")
+        say(described, namespaces.RDF + "type", ox.NamedNode(namespaces.VOID + "Dataset"))
+        say(described, namespaces.VOID + "uriSpace", ox.Literal(_space_of(iris)))
+        say(described, namespaces.DCTERMS + "title", ox.Literal(host))
+    for (host, predicate), count in sorted(counts.items()):
+        linkset = ox.NamedNode(f"{dataset.value}/linkset/{host}/{_slug_of(predicate)}")
         say(dataset, namespaces.VOID + "subset", linkset)
         say(linkset, namespaces.RDF + "type", ox.NamedNode(namespaces.VOID + "Linkset"))
         say(linkset, namespaces.VOID + "subjectsTarget", dataset)
-        say(linkset, namespaces.VOID + "objectsTarget", target)
+        say(
+            linkset,
+            namespaces.VOID + "objectsTarget",
+            ox.NamedNode(f"{dataset.value}/target/{host}"),
+        )
         say(linkset, namespaces.VOID + "linkPredicate", ox.NamedNode(predicate))
         say(linkset, namespaces.VOID + "triples", _integer(count))
-        say(target, namespaces.RDF + "type", ox.NamedNode(namespaces.VOID + "Dataset"))
-        say(target, namespaces.VOID + "uriSpace", ox.Literal(space))
-        say(target, namespaces.DCTERMS + "title", ox.Literal(slug))
 
 
 def _describe_provenance(
@@ -212,11 +229,12 @@ def _slug_of(predicate: str) -> str:
     return compact.replace(":", "-").replace("/", "-")
 
 
-def _space_of(iri: str) -> str:
-    """The namespace an external IRI belongs to: up to its last `/` or `#`."""
-    cut = max(iri.rfind("/"), iri.rfind("#"))
-    head = iri[: cut + 1]
-    return head if head.count("/") >= 3 else iri
+def _space_of(iris: set[str]) -> str:
+    """The longest namespace (ending in `/` or `#`) all *iris* share, at least `scheme://host`."""
+    common = os.path.commonprefix(sorted(iris))  # noqa: RUF071 (character-wise on purpose)
+    head = common[: max(common.rfind("/"), common.rfind("#")) + 1]
+    parts = urlsplit(common)
+    return head if head.count("/") >= 3 else f"{parts.scheme}://{parts.netloc}"
 
 
 def _states(store: ox.Store, subject: ox.NamedNode, predicate: ox.NamedNode) -> bool:
