@@ -15,6 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from chava import namespaces
+from chava.generate import generate_chunks
 from chava.sources import IMPORTS_GRAPH, Publication, load_publication, parse_file
 from chava.validate import ValidationReport, validate_publication
 
@@ -1086,3 +1087,11 @@ def test_asserted_facts_alone_conform_and_warn_only_where_inference_fills_a_gap(
         ("feedback/attente-d-une-coordination", namespaces.SCHEMA + "position"),
         ("organization/bibliotheque-george-orwell", namespaces.ORG + "unitOf"),
     }
+
+
+def test_generated_cities_conform_without_any_result(profile_quads: list[ox.Quad]) -> None:
+    """The synthetic cities of `chava generate` (same classes, another base) pass unchanged."""
+    text = "".join(generate_chunks(cities=2, seed=7))
+    data = list(ox.parse(text, format=ox.RdfFormat.N_QUADS))
+    report = validate_publication(Publication(tuple(profile_quads + data), (), {}))
+    assert summary(report) == set()
