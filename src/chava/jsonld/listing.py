@@ -8,6 +8,7 @@ the IRI. Text matching ignores case and accents ("memoire" finds "Mémoire").
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,6 +22,7 @@ from chava.jsonld.frame import load_frames
 logger = logging.getLogger(__name__)
 
 EXACT, PREFIX, WORD, INSIDE, DESCRIPTION = range(5)
+MAX_CACHED_FILTERS = 4096
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 """French sorts the ligatures as their two letters; NFKD leaves them whole."""
 """Search ranks, best first."""
@@ -71,8 +73,6 @@ class Item:
     descriptions: list[str] = field(default_factory=list)
     """Descriptions, every language (folded on first search)."""
     folded: tuple[frozenset[str], tuple[str, ...]] | None = None
-    links: dict[str, set[str]] = field(default_factory=dict)
-    """Filter name -> IRIs the item links to through that filter's predicates."""
 
     def label(self, language: str, languages: Sequence[str]) -> str:
         """The label in *language*, else in the other languages, else any, else the IRI."""
@@ -84,8 +84,9 @@ class Item:
 
 @dataclass
 class ListingIndex:
-    """Items per collection, with their sort keys per language computed lazily."""
+    """Items per collection, labels for sorting; filters and search texts read on first use."""
 
+    store: ox.Store
     items: dict[str, Item]
     members: dict[str, list[str]]
     """Collection name -> IRIs of its items."""
@@ -95,12 +96,20 @@ class ListingIndex:
     graphs: frozenset[str] = frozenset()
     """The named graphs of the store (items may be written from some of them only)."""
     _orders: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    _matches: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Collection name -> the classes selecting its items."""
+    _labelled: set[str] = field(default_factory=set)
+    _texts_read: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def ordered(self, collection: str | None, language: str) -> list[str]:
         """IRIs of a collection (None: every collection) in label order for *language*."""
         key = (collection or "", language)
         order = self._orders.get(key)
         if order is None:
+            for name in self.members if collection is None else (collection,):
+                self._read_labels(name)
             if collection is None:
                 iris = list(dict.fromkeys(i for m in self.members.values() for i in m))
             else:
@@ -114,6 +123,23 @@ class ListingIndex:
         label = self.items[iri].label(language, self.languages)
         return (fold(label), label, iri)
 
+    def matching(self, filter_name: str, value: str) -> frozenset[str]:
+        """Subjects linked to *value* by one of the filter's predicates (an indexed lookup)."""
+        key = (filter_name, value)
+        found = self._matches.get(key)
+        if found is None:
+            target = ox.NamedNode(value)
+            found = frozenset(
+                quad.subject.value
+                for predicate in FILTERS[filter_name]
+                for quad in self.store.quads_for_pattern(None, ox.NamedNode(predicate), target)
+                if isinstance(quad.subject, ox.NamedNode)
+            )
+            if len(self._matches) > MAX_CACHED_FILTERS:
+                self._matches.clear()
+            self._matches[key] = found
+        return found
+
     def select(
         self,
         collection: str | None,
@@ -123,18 +149,13 @@ class ListingIndex:
     ) -> list[str]:
         """IRIs matching every filter (any of its values), ordered; ranked first if *query*."""
         order = self.ordered(collection, language)
-        if filters:
-            order = [
-                iri
-                for iri in order
-                if all(
-                    self.items[iri].links.get(name, set()).intersection(values)
-                    for name, values in filters.items()
-                )
-            ]
+        for name, values in filters.items():
+            allowed = frozenset().union(*(self.matching(name, value) for value in values))
+            order = [iri for iri in order if iri in allowed]
         if query is None:
             return order
         needle = fold(query)
+        self._read_texts()
         ranked = [(rank, iri) for iri in order if (rank := self.rank(iri, needle)) is not None]
         ranked.sort(key=lambda pair: pair[0])  # stable: label order within a rank
         return [iri for _rank, iri in ranked]
@@ -143,6 +164,7 @@ class ListingIndex:
         """How well *needle* (folded) matches the item; None when it does not."""
         if not needle:
             return None
+        self._read_texts()
         item = self.items[iri]
         if item.folded is None:
             item.folded = (
@@ -167,9 +189,60 @@ class ListingIndex:
             return DESCRIPTION
         return best
 
+    def _read_labels(self, collection: str) -> None:
+        """Read the labels (in our languages, or untagged) of a collection's items, once."""
+        if collection in self._labelled:
+            return
+        with self._lock:
+            if collection in self._labelled:
+                return
+            types = " ".join(f"<{iri}>" for iri in self.types[collection])
+            predicates = " ".join(f"<{iri}>" for iri in LABELS)
+            languages = ", ".join(f'"{tag}"' for tag in (*self.languages, ""))
+            query = (
+                f"SELECT DISTINCT ?s ?p ?l WHERE {{ VALUES ?t {{ {types} }} ?s a ?t . "
+                f"VALUES ?p {{ {predicates} }} ?s ?p ?l . "
+                f"FILTER(isLiteral(?l) && lang(?l) IN ({languages})) }}"
+            )
+            rank = {iri: position for position, iri in enumerate(LABELS)}
+            best: dict[tuple[str, str], int] = {}
+            solutions = self.store.query(query, use_default_graph_as_union=True)
+            assert isinstance(solutions, ox.QuerySolutions)
+            for subject, predicate, literal in solutions:
+                item = self.items.get(subject.value)
+                if item is None or not isinstance(literal, ox.Literal):
+                    continue
+                item.names.append(literal.value)
+                tag = literal.language or ""
+                position = rank[predicate.value]
+                if position < best.get((item.iri, tag), len(LABELS)):
+                    best[(item.iri, tag)] = position
+                    item.labels[tag] = literal.value
+            self._labelled.add(collection)
+
+    def _read_texts(self) -> None:
+        """Read alternative labels and descriptions, once, on the first search."""
+        if self._texts_read:
+            return
+        with self._lock:
+            if self._texts_read:
+                return
+        for name in self.members:
+            self._read_labels(name)
+        with self._lock:
+            if self._texts_read:
+                return
+            for predicate in ALTERNATIVE_LABELS:
+                for subject, value in _literals(self.store, predicate, self.items):
+                    self.items[subject].names.append(value.value)
+            for predicate in DESCRIPTIONS:
+                for subject, value in _literals(self.store, predicate, self.items):
+                    self.items[subject].descriptions.append(value.value)
+            self._texts_read = True
+
 
 def build_index(store: ox.Store, languages: Sequence[str]) -> ListingIndex:
-    """Scan the store once per predicate and collection class into a ListingIndex."""
+    """Find each collection's items by class; labels are read per collection on first use."""
     started = time.perf_counter()
     frames = load_frames()
     members: dict[str, list[str]] = {}
@@ -187,29 +260,12 @@ def build_index(store: ox.Store, languages: Sequence[str]) -> ListingIndex:
             if iri not in items:
                 items[iri] = Item(iri)
                 collection_of[iri] = name
-    for predicate in (*reversed(LABELS), *ALTERNATIVE_LABELS):
-        preferred = predicate in LABELS  # reversed: the most preferred label is written last
-        for subject, value in _literals(store, predicate, items):
-            item = items[subject]
-            item.names.append(value.value)
-            if preferred:
-                item.labels[value.language or ""] = value.value
-    for predicate in DESCRIPTIONS:
-        for subject, value in _literals(store, predicate, items):
-            items[subject].descriptions.append(value.value)
-    for filter_name, predicates in FILTERS.items():
-        for predicate in predicates:
-            for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
-                source, target = quad.subject, quad.object
-                if isinstance(source, ox.NamedNode) and isinstance(target, ox.NamedNode):
-                    linked = items.get(source.value)
-                    if linked is not None:
-                        linked.links.setdefault(filter_name, set()).add(target.value)
-    logger.info("listing index: %d items in %.2f s", len(items), time.perf_counter() - started)
     graphs = frozenset(
         graph.value for graph in store.named_graphs() if isinstance(graph, ox.NamedNode)
     )
-    return ListingIndex(items, members, tuple(languages), collection_of, graphs)
+    logger.info("listing index: %d items in %.2f s", len(items), time.perf_counter() - started)
+    types = {name: frames[c.frame].types for name, c in COLLECTIONS.items()}
+    return ListingIndex(store, items, members, tuple(languages), collection_of, graphs, types=types)
 
 
 def _literals(
