@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pyoxigraph as ox
@@ -11,10 +12,12 @@ from chava.builds import Build
 from chava.config import Settings
 from chava.jsonld.compact import compact_jsonld
 from chava.jsonld.context import load_context
+from chava.namespaces import PREFIXES
 from chava.store import PublishedStore
 from tests.jsonld_support import CONTEXT_URL, canonical, expand_to_triples
 
-PREFIXES = """
+V1_SHA256 = "a5850fac4e1a7b401301a28c997b73b75651ca768f8c7d682eef4a126ad464eb"
+TURTLE_PREFIXES = """
 @prefix schema: <http://schema.org/> . @prefix org: <http://www.w3.org/ns/org#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
@@ -24,7 +27,7 @@ PREFIXES = """
 
 
 def parse(turtle: str) -> list[ox.Triple]:
-    return [q.triple for q in ox.parse(PREFIXES + turtle, format=ox.RdfFormat.TURTLE)]
+    return [q.triple for q in ox.parse(TURTLE_PREFIXES + turtle, format=ox.RdfFormat.TURTLE)]
 
 
 CASES = {
@@ -112,3 +115,17 @@ def _description(store: PublishedStore, subject: ox.NamedNode) -> list[ox.Triple
             if isinstance(quad.object, ox.BlankNode):
                 pending.append(quad.object)
     return triples
+
+
+def test_the_released_context_never_changes() -> None:
+    """v1 is released: clients cache it forever. Add terms in a new version, never here."""
+    raw = load_context("v1").raw
+    assert hashlib.sha256(raw).hexdigest() == V1_SHA256
+
+
+def test_the_context_declares_every_project_prefix() -> None:
+    definitions = load_context().document["@context"]
+    for prefix, namespace in PREFIXES.items():
+        assert definitions[prefix] == namespace
+    assert definitions["id"] == "@id"
+    assert definitions["type"] == {"@id": "@type", "@container": "@set"}
