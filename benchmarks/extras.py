@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
@@ -76,37 +75,52 @@ def validation_table(dataset: Dataset, *, timeout: float) -> Table:
     return table
 
 
-def framing_table(dataset: Dataset) -> Table:
-    """Run the JSON-LD helper's `benchmarks/framing.py` if it exists, else say so."""
-    title = "JSON-LD framing"
+def framing_table(dataset: Dataset, *, timeout: float) -> Table:
+    """Run the JSON-LD helper's `benchmarks/framing.py --data FILE` (ours vs pyld), if present."""
+    title = "JSON-LD framing: chava's framer vs pyld on the same documents (benchmarks/framing.py)"
     if not FRAMING_SCRIPT.exists():
         return unavailable_table(title, "not available yet (benchmarks/framing.py is missing)")
-    completed = subprocess.run(
-        [sys.executable, str(FRAMING_SCRIPT), "--json"],
-        cwd=REPOSITORY,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    try:
+        completed = subprocess.run(
+            [sys.executable, str(FRAMING_SCRIPT), "--data", str(dataset.path)],
+            cwd=REPOSITORY,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return unavailable_table(title, f"timed out after {timeout:.0f} s")
     if completed.returncode != 0:
         last = (completed.stderr or completed.stdout).strip().splitlines()[-1:]
         return unavailable_table(title, f"framing.py failed: {' '.join(last)}"[:300])
-    return _framing_rows(title, completed.stdout)
+    return framing_rows(title, completed.stdout)
 
 
-def _framing_rows(title: str, output: str) -> Table:
-    try:
-        document = json.loads(output)
-    except json.JSONDecodeError:
-        lines = [[line] for line in output.strip().splitlines()]
+FRAMING_COLUMNS: Final = [
+    "frame",
+    "resources",
+    "ours ms",
+    "pyld ms",
+    "pyld/ours",
+    "listing size",
+    "listing ours ms",
+    "listing pyld ms",
+    "listing pyld/ours",
+]
+
+
+def framing_rows(title: str, output: str) -> Table:
+    """Turn framing.py's fixed-width rows (`name n ours pyld ratio | n ours pyld ratio`) into a
+    table; its closing summary line becomes a note."""
+    table = Table(title, "plain", [], plain_columns=FRAMING_COLUMNS)
+    for line in output.splitlines():
+        cells = line.replace("|", " ").split()
+        if " | " in line and len(cells) == len(FRAMING_COLUMNS) and cells[1].isdigit():
+            table.plain_rows.append(cells)
+        elif line.startswith("median ratio"):
+            table.notes.append(line.strip())
+    if not table.plain_rows:
+        lines = [[line] for line in output.strip().splitlines()] or [["(no output)"]]
         return Table(title, "plain", [], plain_columns=["framing.py output"], plain_rows=lines)
-    rows = document if isinstance(document, list) else document.get("rows", [document])
-    columns = sorted({key for row in rows for key in row}) if rows else ["status"]
-    return Table(
-        title,
-        "plain",
-        [],
-        plain_columns=columns,
-        plain_rows=[[str(row.get(column, "")) for column in columns] for row in rows],
-    )
+    return table

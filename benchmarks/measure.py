@@ -25,9 +25,13 @@ class Options:
     duration: float = 10.0
     connections: int = 8
     max_requests: int = 200_000
-    timeout: float = 60.0
-    item_budget: float = 20.0
-    """Stop repeating an item on a system once it has taken this many seconds in total."""
+    timeout: float = 30.0
+    """Seconds a single request may take."""
+    row_budget: float = 20.0
+    """Stop measuring a row on a system once it has taken this many seconds in total."""
+    slow: float = 1.0
+    """Skip a throughput run when one request alone takes longer than this (seconds)."""
+    settle_timeout: float = 300.0
 
 
 @dataclass
@@ -63,24 +67,29 @@ def latency_table(
     samples: dict[tuple[str, str], list[float]] = {}
     cold: dict[tuple[str, str], list[float]] = {}
     errors: dict[tuple[str, str], int] = {}
-    spent: dict[tuple[str, str, str], float] = {}
+    spent: dict[tuple[str, str], float] = {}
+    timed_out: set[tuple[str, str]] = set()
     for repeat, order in rotations(list(running), options.repeats):
         for name in order:
             state = running[name]
             if capability in state.missing:
                 continue
             for row, items in rows.items():
+                key = (row, name)
                 for item in items:
+                    # Bounded: a row stops on a system after a timeout or past its budget.
+                    if key in timed_out or spent.get(key, 0.0) > options.row_budget:
+                        break
                     request = request_for(state.system, row, item)
-                    key = (row, name)
                     if request is None:
                         continue
-                    if spent.get((row, name, item), 0.0) > options.item_budget:
-                        continue
                     sample = state.client.get(request)
-                    spent[(row, name, item)] = spent.get((row, name, item), 0.0) + sample.seconds
+                    spent[key] = spent.get(key, 0.0) + sample.seconds
                     _record(sample, key, samples, errors)
-                    if repeat == 0 and sample.ok:
+                    if sample.error == "timeout":
+                        timed_out.add(key)
+                        settle(state, options)
+                    elif repeat == 0 and sample.ok:
                         cold.setdefault(key, []).append(sample.seconds)
     for row in rows:
         table.rows[row] = {}
@@ -91,10 +100,23 @@ def latency_table(
             elif key not in samples and key not in errors:
                 table.rows[row][name] = Cell.missing("n/a (not offered)")
             else:
-                table.rows[row][name] = Cell.from_latencies(
+                cell = Cell.from_latencies(
                     samples.get(key, []), cold=cold.get(key, []), errors=errors.get(key, 0)
                 )
+                if key in timed_out:
+                    cell.note = f"stopped after a request over the {options.timeout:.0f} s timeout"
+                table.rows[row][name] = cell
     return table
+
+
+def settle(state: Running, options: Options) -> None:
+    """Wait until a server that may still be working on abandoned requests answers again.
+
+    rdflib-endpoint runs queries in its event loop: a request the client gave up on still
+    holds the server, and would be charged to the next measurement.
+    """
+    state.client.close()
+    state.client.get(state.system.ready_request(), timeout=options.settle_timeout)
 
 
 def query_table(running: dict[str, Running], queries: list[Query], options: Options) -> Table:
@@ -112,32 +134,80 @@ def query_table(running: dict[str, Running], queries: list[Query], options: Opti
     return table
 
 
+def api_table(
+    running: dict[str, Running], *, tools: list[str], base_iri: str, options: Options
+) -> Table:
+    """The JSON-LD API: a framed listing page of 100 items, search, framed single resources.
+
+    Each tool is asked once per repeat, so the cold figure is a framed resource uncached.
+    """
+    local_tools = ["/" + iri.removeprefix(base_iri) + "?profile=tool" for iri in tools]
+    rows = {
+        "listing /api/actors?limit=100": ["/api/actors?limit=100"],
+        "listing /api/tools?limit=100": ["/api/tools?limit=100"],
+        "search /api/search?q=memoire": ["/api/search?q=memoire"],
+        f"framed tool (?profile=tool), {len(tools)} tools": local_tools,
+    }
+    table = latency_table(
+        "JSON-LD API and framing (chava only)",
+        running,
+        rows,
+        lambda system, _row, path: system.api(path),
+        capability="api",
+        options=options,
+    )
+    table.notes.append("no peer offers framed JSON-LD: the figures stand alone (issue 6 bars)")
+    return table
+
+
 def throughput_table(
     running: dict[str, Running],
     *,
     one_iri: str,
-    varied_iris: list[str],
+    varied_pool: list[str],
+    per_run: int,
     options: Options,
 ) -> Table:
-    """Requests per second with N connections: one resource, one SELECT, then varied ones."""
+    """Requests per second with N connections: one resource, one SELECT, then varied ones.
+
+    A varied run asks each IRI of its own slice of *varied_pool* once (the run stops when
+    the slice is done): repeats use other slices, so no cache has seen them.
+    """
     table = Table(
         f"Throughput, {options.connections} connections (wrk)", "throughput", list(running)
     )
-    workloads: dict[str, tuple[str, list[str]]] = {
-        "resource (Turtle), same IRI": ("describe", [one_iri]),
-        "small SELECT, same IRI": ("sparql", [one_iri]),
-        f"resource (Turtle), {len(varied_iris)} different IRIs": ("describe", varied_iris),
-        f"small SELECT, {len(varied_iris)} different IRIs": ("sparql", varied_iris),
-    }
+    per_run = max(1, min(per_run, len(varied_pool) // max(1, options.throughput_repeats)))
+    slices = [
+        varied_pool[start : start + per_run]
+        for start in range(0, per_run * options.throughput_repeats, per_run)
+    ]
+    varied_resource = f"resource (Turtle), {per_run} different IRIs per run"
+    varied_select = f"small SELECT, {per_run} different IRIs per run"
     results: dict[tuple[str, str], list[loadgen.LoadResult]] = {}
-    for _repeat, order in rotations(list(running), options.throughput_repeats):
+    skipped: dict[tuple[str, str], str] = {}
+    for repeat, order in rotations(list(running), options.throughput_repeats):
+        workloads: dict[str, tuple[str, list[str]]] = {
+            "resource (Turtle), same IRI": ("describe", [one_iri]),
+            "small SELECT, same IRI": ("sparql", [one_iri]),
+            varied_resource: ("describe", slices[repeat]),
+            varied_select: ("sparql", slices[repeat]),
+        }
         for row, (capability, iris) in workloads.items():
             for name in order:
                 state = running[name]
                 if capability in state.missing:
                     continue
                 requests = _requests(state.system, capability, iris)
-                if not requests:
+                if not requests or (row, name) in skipped:
+                    continue
+                probe = state.client.get(requests[0], timeout=options.timeout)
+                if probe.seconds > options.slow or not probe.ok:
+                    skipped[(row, name)] = (
+                        f"skipped: one request takes {probe.seconds:.1f} s"
+                        if probe.ok
+                        else f"skipped: HTTP {probe.status} {probe.error or ''}".strip()
+                    )
+                    settle(state, options)
                     continue
                 # Varied loads stop once every IRI was asked once: no request repeats.
                 limit = len(iris) if len(iris) > 1 else options.max_requests
@@ -149,12 +219,20 @@ def throughput_table(
                     max_requests=min(limit, options.max_requests),
                 )
                 results.setdefault((row, name), []).append(result)
-    for row, (capability, _iris) in workloads.items():
+                settle(state, options)
+    for row, capability in (
+        ("resource (Turtle), same IRI", "describe"),
+        ("small SELECT, same IRI", "sparql"),
+        (varied_resource, "describe"),
+        (varied_select, "sparql"),
+    ):
         table.rows[row] = {}
         for name, state in running.items():
             runs = results.get((row, name))
             if capability in state.missing:
                 table.rows[row][name] = Cell.missing(state.missing[capability])
+            elif (row, name) in skipped:
+                table.rows[row][name] = Cell.missing(skipped[(row, name)])
             elif not runs:
                 table.rows[row][name] = Cell.missing("n/a (not offered)")
             else:

@@ -101,7 +101,8 @@ class Table:
             )
         elif cell.median_ms is not None:
             text = f"{cell.median_ms:.1f} ms (p99 {cell.p99_ms:.1f}"
-            text += f", cold {cell.cold_ms:.1f})" if cell.cold_ms is not None else ")"
+            text += f", cold {cell.cold_ms:.1f}" if cell.cold_ms is not None else ""
+            text += f", n={cell.samples})"
         else:
             return cell.note or "n/a"
         ratio = self.ratio(row, system)

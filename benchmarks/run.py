@@ -28,7 +28,14 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 from benchmarks import extras, loadgen
 from benchmarks.client import Client
 from benchmarks.dataset import ensure_dataset
-from benchmarks.measure import Options, Running, latency_table, query_table, throughput_table
+from benchmarks.measure import (
+    Options,
+    Running,
+    api_table,
+    latency_table,
+    query_table,
+    throughput_table,
+)
 from benchmarks.processes import ProcessRegistry
 from benchmarks.report import Table, machine, write_results
 from benchmarks.systems import SYSTEMS, System
@@ -54,14 +61,22 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--systems", default="chava,oxigraph,rdflib-endpoint")
     parser.add_argument("--repeats", type=int, default=5, help="latency repeats per item")
     parser.add_argument("--sample", type=int, default=24, help="IRIs in the description sample")
-    parser.add_argument("--varied", type=int, default=5000, help="distinct IRIs in varied loads")
+    parser.add_argument(
+        "--varied", type=int, default=2000, help="distinct IRIs per varied throughput run"
+    )
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run")
     parser.add_argument("--throughput-repeats", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--max-requests", type=int, default=200_000, help="cap per wrk run")
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
-    parser.add_argument("--item-budget", type=float, default=20.0, help="seconds per item")
-    parser.add_argument("--validation-timeout", type=float, default=300.0)
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    parser.add_argument(
+        "--row-budget", type=float, default=20.0, help="seconds per table row and system"
+    )
+    parser.add_argument(
+        "--slow", type=float, default=1.0, help="skip throughput when one request takes longer"
+    )
+    parser.add_argument("--validation-timeout", type=float, default=240.0)
+    parser.add_argument("--framing-timeout", type=float, default=240.0)
     parser.add_argument("--skip", default="", help="comma list: throughput,validation,framing")
     parser.add_argument("--data-dir", type=Path, default=BENCHMARKS / "data")
     parser.add_argument("--output-dir", type=Path, default=BENCHMARKS / "results")
@@ -98,6 +113,7 @@ def probe(running: Running, iri: str) -> None:
     checks = {
         "describe": running.system.describe(iri, "turtle"),
         "sparql": running.system.query("ASK { ?s ?p ?o }", "json"),
+        "api": running.system.api("/api/actors?limit=1"),
     }
     for capability, request in checks.items():
         if request is None:
@@ -120,7 +136,8 @@ def benchmark(
         connections=arguments.connections,
         max_requests=arguments.max_requests,
         timeout=arguments.timeout,
-        item_budget=arguments.item_budget,
+        row_budget=arguments.row_budget,
+        slow=arguments.slow,
     )
     skip = {name.strip() for name in arguments.skip.split(",") if name.strip()}
     dataset = ensure_dataset(
@@ -162,14 +179,23 @@ def benchmark(
     )
     tables.append(describe)
     tables.append(query_table(running, load_queries(dataset), options))
+    tools = [iri for iri in iris if "/id/tool/" in iri]
+    tools = shuffled(tools, limit=min(len(tools), arguments.sample), seed=arguments.seed)
+    tables.append(api_table(running, tools=tools, base_iri=dataset.base_iri, options=options))
     if "throughput" in skip:
         pass
     elif not loadgen.wrk_available():
         tables.append(extras.unavailable_table("Throughput", "n/a (wrk not installed)"))
     else:
-        varied = shuffled(iris, limit=arguments.varied, seed=arguments.seed)
+        varied = shuffled(iris, limit=len(iris), seed=arguments.seed)
         tables.append(
-            throughput_table(running, one_iri=sample[0], varied_iris=varied, options=options)
+            throughput_table(
+                running,
+                one_iri=sample[0],
+                varied_pool=varied,
+                per_run=arguments.varied,
+                options=options,
+            )
         )
     for name in running:
         running[name].client.close()
@@ -178,7 +204,7 @@ def benchmark(
     if "validation" not in skip:
         tables.append(extras.validation_table(dataset, timeout=arguments.validation_timeout))
     if "framing" not in skip:
-        tables.append(extras.framing_table(dataset))
+        tables.append(extras.framing_table(dataset, timeout=arguments.framing_timeout))
     meta = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": shlex.join(["python", "benchmarks/run.py", *sys.argv[1:]]),

@@ -107,6 +107,10 @@ class System:
         """The GET request running *sparql*, results in *media*, or None if not offered."""
         raise NotImplementedError
 
+    def api(self, path: str) -> Request | None:
+        """A JSON-LD API request (`/api/...`, framed profiles); only chava has one."""
+        return None
+
     def _sparql_get(self, endpoint: str, sparql: str, media: str) -> Request:
         path = endpoint + "?" + urllib.parse.urlencode({"query": sparql})
         return Request(path, {"Accept": MEDIA_TYPES[media]})
@@ -251,6 +255,10 @@ class ChavaServer(System):
     def query(self, sparql: str, media: str) -> Request | None:
         """GET /sparql."""
         return self._sparql_get("/sparql", sparql, media)
+
+    def api(self, path: str) -> Request | None:
+        """GET a JSON-LD API path, or a resource path with `?profile=`."""
+        return Request(path, {"Accept": MEDIA_TYPES["jsonld"]})
 
 
 def _with(extra: dict[str, str]) -> dict[str, str]:
