@@ -12,6 +12,7 @@ import sys
 import time
 import warnings
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, cast
 
@@ -24,6 +25,8 @@ from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML,
 pytestmark = pytest.mark.server
 
 CHAVA = Path(sys.executable).parent / "chava"
+TIMEOUT = 1.5
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l%d }"
 SELECT = """PREFIX lc: <https://w3id.org/learning-city/def/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -45,11 +48,15 @@ def free_port() -> int:
 def endpoint(project_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`chava serve` on a free port over a fresh build of the bundled publication."""
     port = free_port()
-    environment = {**os.environ, "CHAVA_BUILD_DIR": str(tmp_path_factory.mktemp("serve"))}
+    environment = {
+        **os.environ,
+        "CHAVA_BUILD_DIR": str(tmp_path_factory.mktemp("serve")),
+        "CHAVA_SPARQL_TIMEOUT": str(TIMEOUT),
+    }
     server = subprocess.Popen(
         [
             *(str(CHAVA), "--root", str(project_root), "serve", "--host", "127.0.0.1"),
-            *("--port", str(port), "--workers", "2", "--no-validate"),
+            *("--port", str(port), "--workers", "2", "--threads", "4", "--no-validate"),
         ],
         env=environment,
         stdout=subprocess.DEVNULL,
@@ -164,3 +171,24 @@ def test_a_syntax_error_reaches_the_script_as_a_clear_exception(endpoint: str) -
 
     with pytest.raises(QueryBadFormed, match="syntax error"):
         wrapper(endpoint, "SELECT * WHERE { ?s ", JSON).query()
+
+
+def test_pages_answer_while_slow_queries_hold_both_web_workers(endpoint: str) -> None:
+    """With threads to spare (`--threads 4`), a client's slow queries never hold the pages."""
+    site = endpoint.removesuffix("/sparql")
+    page = site + "/id/body/comite-de-pilotage"
+    assert requests.get(page, headers={"Accept": "text/turtle"}, timeout=30).ok  # warm
+
+    def slow(index: int) -> int:
+        return requests.post(endpoint, data={"query": SLOW % index}, timeout=30).status_code
+
+    with ThreadPoolExecutor(max_workers=2) as clients:
+        running = [clients.submit(slow, index) for index in range(2)]
+        time.sleep(0.3)
+        start = time.monotonic()
+        answer = requests.get(page, headers={"Accept": "text/turtle"}, timeout=30)
+        waited = time.monotonic() - start
+        statuses = [future.result() for future in running]
+    assert answer.ok
+    assert waited < 0.5
+    assert statuses == [503, 503]

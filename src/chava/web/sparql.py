@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import weakref
 from typing import Final
 
@@ -25,13 +26,27 @@ CORS_HEADERS: Final = {
     "Access-Control-Expose-Headers": f"ETag, Retry-After, {TRUNCATED_HEADER}, {LIMIT_HEADER}",
 }
 
+logger = logging.getLogger(__name__)
 blueprint = Blueprint("sparql", __name__)
 
 
 def init_app(app: Flask) -> None:
     """Register /sparql and the example pages; the query workers start on the first query."""
     with app.app_context():
-        service = QueryService(state.settings(), state.published_store().build)
+        settings = state.settings()
+        service = QueryService(settings, state.published_store().build)
+    if settings.web_threads <= settings.sparql_client_concurrency:
+        # A thread waiting on a query worker holds its web worker: with too few threads, a
+        # client's slow queries make every page of that worker wait for them.
+        logger.warning(
+            "web_threads=%d: each web worker answers one request per thread, so %d slow SPARQL "
+            "queries can hold a web worker for up to %g s and pages wait behind them; "
+            "set web_threads above sparql_client_concurrency (%d)",
+            settings.web_threads,
+            settings.web_threads,
+            settings.sparql_timeout,
+            settings.sparql_client_concurrency,
+        )
     app.extensions[SERVICE_KEY] = service
     weakref.finalize(app, service.close)  # kill the workers with the app (or at exit)
     app.register_blueprint(blueprint)
