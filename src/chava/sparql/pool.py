@@ -27,6 +27,8 @@ from chava.sparql import worker as protocol
 
 logger = logging.getLogger(__name__)
 
+MESSAGE_LIMIT = 400
+"""Characters of an engine error message passed on to the client."""
 START_TIMEOUT = 60.0
 """Seconds a new worker may take to open the store before it is given up on."""
 
@@ -153,7 +155,10 @@ class QueryPool:
             raise QueryEngineError("the query worker died while running this query") from None
         self._idle.put(worker)
         if not header.get("ok"):
-            message = str(header.get("message", "query failed"))
+            # The parser lists every token it expected; one line of it is enough to read.
+            message = " ".join(str(header.get("message", "query failed")).split())
+            if len(message) > MESSAGE_LIMIT:
+                message = message[:MESSAGE_LIMIT] + " …"
             if header.get("kind") == "syntax":
                 raise QueryError(f"syntax error: {message}")
             raise QueryError(f"the query failed: {message}")
