@@ -216,6 +216,7 @@ def _filter_iri(context: Context, name: str, value: str) -> str:
 def _graph_iri(value: str, graphs: Collection[str]) -> str:
     iri = value if ":" in value else namespaces.GRAPH + value
     if iri not in graphs:
-        names = ", ".join(sorted(g.removeprefix(namespaces.GRAPH) for g in graphs))
-        raise BadRequestError(f"?graph= names no published graph: {value!r}; graphs: {names}")
+        names = sorted(g.removeprefix(namespaces.GRAPH) for g in graphs)
+        shown = ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
+        raise BadRequestError(f"?graph= names no published graph: {value!r}; graphs: {shown}")
     return iri
