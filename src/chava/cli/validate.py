@@ -7,7 +7,12 @@ from pathlib import Path
 import click
 
 from chava.cli.group import settings_from
+from chava.config import Settings
 from chava.errors import LoadError
+from chava.profile import check_dataset, load_profile
+from chava.profile_report import render_profile_text
+from chava.remote import Limits
+from chava.remote_dataset import read_endpoint
 from chava.report import REPORT_FORMATS, render_report
 from chava.sources import RDF_SUFFIXES, Publication, load_files, load_publication
 from chava.validate import validate_publication
@@ -23,6 +28,18 @@ from chava.validate import validate_publication
     help="SHACL shapes files or folders to use instead of the project's (repeatable).",
 )
 @click.option(
+    "--profile",
+    "use_profile",
+    is_flag=True,
+    help="Check PATHs or --endpoint against the published profile (shapes + ontology of the "
+    "root, never its data), with a data steward's report.",
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="With --profile: read the data from this SPARQL endpoint (CONSTRUCT by class, paged).",
+)
+@click.option(
     "--format",
     "output_format",
     type=click.Choice(REPORT_FORMATS),
@@ -32,15 +49,24 @@ from chava.validate import validate_publication
 )
 @click.pass_context
 def validate_command(
-    ctx: click.Context, paths: tuple[Path, ...], shapes_paths: tuple[Path, ...], output_format: str
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    shapes_paths: tuple[Path, ...],
+    use_profile: bool,
+    endpoint: str | None,
+    output_format: str,
 ) -> None:
     """Validate data against the SHACL shapes, offline.
 
     Without PATH, validates the publication at the root (ontology/, data/, shapes/). With
     PATHs (RDF files or folders), validates them against the project's shapes and ontology,
-    or against --shapes. Exit 0: conforms; 1: does not conform; 2: could not validate.
+    or against --shapes. With --profile, checks PATHs or an --endpoint against the profile
+    only. Exit 0: conforms; 1: does not conform; 2: could not validate.
     """
     settings = settings_from(ctx)
+    if use_profile or endpoint is not None:
+        _validate_profile(ctx, settings, paths, shapes_paths, endpoint, output_format)
+        return
     shapes = _load_paths(shapes_paths) if shapes_paths else None
     if paths:
         publication = _load_paths(paths)
@@ -50,6 +76,36 @@ def validate_command(
         publication = load_publication(settings.root)
     report = validate_publication(publication, shapes=shapes, languages=settings.languages)
     click.echo(render_report(report, output_format), nl=False)
+    ctx.exit(0 if report.conforms else 1)
+
+
+def _validate_profile(
+    ctx: click.Context,
+    settings: Settings,
+    paths: tuple[Path, ...],
+    shapes_paths: tuple[Path, ...],
+    endpoint: str | None,
+    output_format: str,
+) -> None:
+    if shapes_paths:
+        raise click.UsageError("--profile checks against the published profile: no --shapes")
+    if bool(paths) == (endpoint is not None):
+        raise click.UsageError("--profile needs either PATHs or --endpoint URL (not both)")
+    profile = load_profile(settings.root, vocabulary_base_iri=settings.vocabulary_base_iri)
+    if endpoint is not None:
+        remote = read_endpoint(
+            endpoint, Limits.from_settings(settings), page_size=settings.harvest_page_size
+        )
+        data = Publication(remote.quads, (), {})
+        source = endpoint
+    else:
+        data = _load_paths(paths)
+        source = ", ".join(str(path) for path in paths)
+    report = check_dataset(data, profile, source=source, languages=settings.languages)
+    if output_format == "text":
+        click.echo(render_profile_text(report), nl=False)
+    else:
+        click.echo(render_report(report.report, output_format), nl=False)
     ctx.exit(0 if report.conforms else 1)
 
 

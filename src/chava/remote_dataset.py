@@ -1,0 +1,196 @@
+"""Read a partner's dataset from a SPARQL endpoint (CONSTRUCT by class, paged) or a dump URL.
+
+SPARQLWrapper writes the SPARQL 1.1 Protocol requests; `chava.remote.send` sends them within
+the limits (timeouts, size cap shared by every page, same-host redirects). Blank node labels
+are scoped to one reply: a page's `_:b0` is never merged with another page's.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final, TypeVar, cast
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
+from SPARQLWrapper import POST, SPARQLWrapper
+
+from chava.errors import RemoteSourceError
+from chava.remote import Limits, Reply, check_url, gunzip, send
+from chava.sources import RDF_SUFFIXES
+
+logger = logging.getLogger(__name__)
+
+GRAPH_ACCEPT: Final = (
+    "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5, application/ld+json;q=0.4"
+)
+DUMP_ACCEPT: Final = (
+    "application/n-quads, application/trig;q=0.95, application/n-triples;q=0.9, "
+    "text/turtle;q=0.9, application/ld+json;q=0.5, application/rdf+xml;q=0.5, */*;q=0.1"
+)
+RESULTS_ACCEPT: Final = "application/sparql-results+json"
+MAX_CLASSES: Final = 10_000
+GZIP_TYPES: Final = ("application/gzip", "application/x-gzip")
+
+_CLASSES: Final = f"SELECT DISTINCT ?class WHERE {{ ?s a ?class }} LIMIT {MAX_CLASSES}"
+_PAGE: Final = """CONSTRUCT {{ ?s ?p ?o . ?o ?p1 ?o1 . ?o1 ?p2 ?o2 . ?o2 ?p3 ?o3 }} WHERE {{
+  {{ SELECT ?s WHERE {{ ?s a <{cls}> FILTER(isIRI(?s)) }}
+    ORDER BY ?s LIMIT {limit} OFFSET {offset} }}
+  ?s ?p ?o .
+  OPTIONAL {{ ?o ?p1 ?o1 FILTER(isBlank(?o))
+    OPTIONAL {{ ?o1 ?p2 ?o2 FILTER(isBlank(?o1))
+      OPTIONAL {{ ?o2 ?p3 ?o3 FILTER(isBlank(?o2)) }} }} }}
+}}"""
+"""Resources with an IRI, paged by subject, with the blank nodes under them (three levels)."""
+
+_Term = TypeVar("_Term")
+
+
+@dataclass(frozen=True)
+class RemoteDataset:
+    """What was read from one source: its triples (or quads), requests made, bytes read."""
+
+    source: str
+    quads: tuple[ox.Quad, ...]
+    requests: int
+    bytes_read: int
+    classes: int = 0
+    """Classes paged through (SPARQL endpoints only)."""
+
+
+def read_endpoint(endpoint: str, limits: Limits, *, page_size: int) -> RemoteDataset:
+    """Read every typed resource of *endpoint*: one paged CONSTRUCT per class, subjects ordered.
+
+    Each page holds *page_size* subjects (IRIs) with all their triples and those of the blank
+    nodes under them, three levels deep, so a blank node is never split from its owner.
+    Untyped resources and blank nodes no IRI points to are not read. Raises RemoteSourceError.
+    """
+    check_url(endpoint)
+    budget = [limits.max_bytes]
+    classes = _classes(endpoint, limits, budget)
+    quads: list[ox.Quad] = []
+    seen: set[ox.NamedNode] = set()
+    requests = 1
+    for cls in classes:
+        offset = 0
+        while True:
+            query = _PAGE.format(cls=cls, limit=page_size, offset=offset)
+            reply = _query(endpoint, query, GRAPH_ACCEPT, limits, budget)
+            requests += 1
+            page = _scoped(_parse(reply, _format_of(reply, default=ox.RdfFormat.N_TRIPLES)))
+            if not page:
+                break
+            quads.extend(_new_resources(page, seen))
+            offset += page_size
+    logger.info(
+        "read %s: %d triples, %d classes, %d requests", endpoint, len(quads), len(classes), requests
+    )
+    return RemoteDataset(
+        endpoint, tuple(quads), requests, limits.max_bytes - budget[0], classes=len(classes)
+    )
+
+
+def read_dump(url: str, limits: Limits) -> RemoteDataset:
+    """Read an RDF document (a dump, or a Graph Store `GET`): syntax from the Content-Type,
+    else from the URL's suffix; gzip is inflated within the size cap."""
+    reply = send("GET", url, limits, headers={"Accept": DUMP_ACCEPT})
+    body, name = reply.body, urlsplit(reply.url).path.lower()
+    if reply.media_type in GZIP_TYPES or (name.endswith(".gz") and body[:2] == b"\x1f\x8b"):
+        body, name = gunzip(body, url=url, max_bytes=limits.max_bytes), name.removesuffix(".gz")
+        reply = Reply(reply.url, reply.status, "", body)
+    suffix = "." + name.rsplit(".", 1)[-1] if "." in name.rsplit("/", 1)[-1] else ""
+    rdf_format = _format_of(reply, default=RDF_SUFFIXES.get(suffix))
+    quads = _scoped(_parse(reply, rdf_format))
+    logger.info("read %s: %d quads", url, len(quads))
+    return RemoteDataset(url, tuple(quads), 1, len(reply.body))
+
+
+def _classes(endpoint: str, limits: Limits, budget: list[int]) -> list[str]:
+    reply = _query(endpoint, _CLASSES, RESULTS_ACCEPT, limits, budget)
+    try:
+        bindings = json.loads(reply.body)["results"]["bindings"]
+        return sorted(
+            row["class"]["value"] for row in bindings if row.get("class", {}).get("type") == "uri"
+        )
+    except (ValueError, KeyError, TypeError) as error:
+        kind = reply.media_type or "no Content-Type"
+        raise RemoteSourceError(
+            f"{endpoint}: not a SPARQL endpoint (the class list is not SPARQL JSON results: {kind})"
+        ) from error
+
+
+def _query(endpoint: str, query: str, accept: str, limits: Limits, budget: list[int]) -> Reply:
+    wrapper = SPARQLWrapper(endpoint)
+    wrapper.setMethod(POST)
+    wrapper.setQuery(query)
+    wrapper.addCustomHttpHeader("Accept", accept)
+    # SPARQLWrapper builds the protocol request; chava.remote sends it, within the limits.
+    request = wrapper._createRequest()
+    headers = {name.title(): value for name, value in request.header_items()}
+    data = request.data if isinstance(request.data, bytes) else None
+    return send("POST", request.full_url, limits, headers=headers, data=data, budget=budget)
+
+
+def _format_of(reply: Reply, *, default: ox.RdfFormat | None) -> ox.RdfFormat:
+    if reply.media_type == "text/html":
+        raise RemoteSourceError(f"{reply.url}: returned an HTML page, not RDF")
+    rdf_format = ox.RdfFormat.from_media_type(reply.media_type) if reply.media_type else None
+    if rdf_format is None and reply.media_type in ("text/plain", "application/octet-stream", ""):
+        rdf_format = default
+    if rdf_format is None:
+        raise RemoteSourceError(
+            f"{reply.url}: returned {reply.media_type or 'no Content-Type'}, not an RDF syntax"
+        )
+    return rdf_format
+
+
+def _parse(reply: Reply, rdf_format: ox.RdfFormat) -> list[ox.Quad]:
+    try:
+        return list(ox.parse(reply.body, format=rdf_format, base_iri=reply.url))
+    except SyntaxError as error:
+        where = f" line {error.lineno}" if error.lineno else ""
+        message = " ".join(str(error.msg).split())[:200]
+        raise RemoteSourceError(
+            f"{reply.url}: not valid {rdf_format.name}:{where}: {message}"
+        ) from error
+    except ValueError as error:
+        raise RemoteSourceError(f"{reply.url}: not valid {rdf_format.name}: {error}") from error
+
+
+def _new_resources(page: list[ox.Quad], seen: set[ox.NamedNode]) -> list[ox.Quad]:
+    """The triples of the page's IRI subjects not read yet (a resource of two classes comes
+    twice), each with the triples of the blank nodes under it."""
+    by_subject: dict[object, list[ox.Quad]] = {}
+    for quad in page:
+        by_subject.setdefault(quad.subject, []).append(quad)
+    kept: list[ox.Quad] = []
+    for subject, owned in by_subject.items():
+        if not isinstance(subject, ox.NamedNode) or subject in seen:
+            continue
+        seen.add(subject)
+        pending, visited = list(owned), set()
+        while pending:
+            quad = pending.pop()
+            kept.append(quad)
+            target = quad.object
+            if isinstance(target, ox.BlankNode) and target not in visited:
+                visited.add(target)
+                pending.extend(by_subject.get(target, ()))
+    return list(dict.fromkeys(kept))
+
+
+def _scoped(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """Give each blank node of one reply a fresh identity."""
+    fresh: dict[str, ox.BlankNode] = {}
+
+    def rename(term: _Term) -> _Term:
+        if isinstance(term, ox.BlankNode):
+            return cast(_Term, fresh.setdefault(term.value, ox.BlankNode()))
+        return term
+
+    return [
+        ox.Quad(rename(quad.subject), quad.predicate, rename(quad.object), rename(quad.graph_name))
+        for quad in quads
+    ]

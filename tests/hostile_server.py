@@ -1,0 +1,102 @@
+"""A small local HTTP server that misbehaves on purpose, for the network-safety tests."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+BIG = 50 * 1024 * 1024
+VALID_TURTLE = (
+    b"<https://partner.example.org/id/a> <http://www.w3.org/2000/01/rdf-schema#label> 'A' .\n"
+)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Paths: /slow (never answers), /big (50 MB), /invalid (broken Turtle), /html, /redirect
+    (to another host), /redirect-same (to /valid.ttl on this host), /valid.ttl, /drip (one
+    byte a second)."""
+
+    def do_GET(self) -> None:
+        self._answer()
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", "0") or 0)
+        self.rfile.read(length)
+        self._answer()
+
+    def _answer(self) -> None:
+        path = self.path.split("?")[0]
+        if path.startswith("/slow"):
+            time.sleep(5)
+            return
+        if path.startswith("/big"):
+            self._send(200, "text/turtle", None, length=BIG)
+            chunk = b"# " + b"x" * (1024 * 1024 - 3) + b"\n"
+            try:
+                for _ in range(BIG // len(chunk)):
+                    self.wfile.write(chunk)
+            except OSError:
+                pass  # the client hung up, as it should
+            return
+        if path.startswith("/invalid"):
+            self._send(200, "text/turtle", b"<https://a.example/x> <https://a.example/p> .\n")
+        elif path.startswith("/html"):
+            self._send(200, "text/html", b"<!doctype html><title>Welcome</title><p>Hello</p>")
+        elif path.startswith("/redirect-same"):
+            self._send(302, "text/plain", b"", location="/valid.ttl")
+        elif path.startswith("/redirect"):
+            port = self.server.server_port  # type: ignore[attr-defined]
+            self._send(302, "text/plain", b"", location=f"http://localhost:{port}/valid.ttl")
+        elif path.startswith("/valid.ttl"):
+            self._send(200, "text/turtle", VALID_TURTLE)
+        elif path.startswith("/drip"):
+            self._send(200, "text/turtle", None, length=100)
+            try:
+                for _ in range(100):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                pass
+        else:
+            self._send(404, "text/plain", b"not here")
+
+    def _send(
+        self,
+        status: int,
+        media_type: str,
+        body: bytes | None,
+        *,
+        length: int | None = None,
+        location: str | None = None,
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", media_type)
+        if location is not None:
+            self.send_header("Location", location)
+        size = length if body is None else len(body)
+        if size is not None and not self.path.startswith("/big-unannounced"):
+            self.send_header("Content-Length", str(size))
+        self.end_headers()
+        if body:
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the tests check behaviour, not logs."""
+
+
+@contextmanager
+def hostile_server() -> Iterator[str]:
+    """Serve the misbehaving paths on 127.0.0.1 and yield the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
