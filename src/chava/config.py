@@ -123,6 +123,20 @@ class Settings:
     api_cache_items: int = _setting(
         10_000, "Framed API items cached per web worker for the served build (0: no cache)."
     )
+    # --- linking: remote sources (validate --endpoint, harvest, publish --to) ---
+    remote_connect_timeout: float = _setting(
+        5.0, "Seconds to wait for a connection to a remote endpoint, dump or graph store."
+    )
+    remote_read_timeout: float = _setting(
+        30.0, "Seconds to wait for each read from a remote source (a whole reply: 4 times that)."
+    )
+    remote_max_bytes: int = _setting(
+        256 * 1024 * 1024,
+        "Most bytes read from one remote source, all pages together (more: refused).",
+    )
+    harvest_page_size: int = _setting(
+        10_000, "Resources per CONSTRUCT page when reading a SPARQL endpoint (LIMIT/OFFSET)."
+    )
 
     @property
     def build_path(self) -> Path:
