@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -77,3 +79,13 @@ def test_a_closed_pool_kills_its_workers(bundled_build: tuple[Settings, Build]) 
     assert not any(is_running(pid) for pid in pids)
     with pytest.raises(QueryEngineError):
         pool.execute(job(COUNT))
+
+
+def test_a_worker_that_died_while_idle_is_replaced_before_use(pool: QueryPool) -> None:
+    pool.execute(job(COUNT))
+    pids = wait_for(pool, 2)
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)  # e.g. the kernel's OOM killer
+    for _attempt in range(3):
+        assert b'"n"' in pool.execute(job(COUNT)).body
+    assert not set(wait_for(pool, 2)) & set(pids)

@@ -131,18 +131,14 @@ class QueryPool:
         self._all: set[QueryWorker] = set()
         self._lock = threading.Lock()
         self._owner_pid: int | None = None
+        self._starting = 0
         self._closed = False
 
     def execute(self, job: dict[str, Any]) -> QueryOutcome:
         """Run *job* on a free worker within the time limit, or raise the error to report."""
         deadline = time.monotonic() + self.timeout
         self._start()
-        try:
-            worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            raise QueryTimeoutError(
-                f"no query worker became free within {self.timeout:g} s; try again later"
-            ) from None
+        worker = self._live_worker(deadline)
         try:
             header, body = worker.run(job, deadline)
         except _DeadlineError:
@@ -150,7 +146,7 @@ class QueryPool:
             raise QueryTimeoutError(
                 f"the query ran longer than the {self.timeout:g} s limit and was stopped"
             ) from None
-        except _WorkerDiedError:
+        except (_WorkerDiedError, ValueError):  # ValueError: a garbled reply
             self._retire(worker)
             raise QueryEngineError("the query worker died while running this query") from None
         self._idle.put(worker)
@@ -163,6 +159,19 @@ class QueryPool:
                 raise QueryError(f"syntax error: {message}")
             raise QueryError(f"the query failed: {message}")
         return QueryOutcome(body, bool(header.get("truncated")))
+
+    def _live_worker(self, deadline: float) -> QueryWorker:
+        """Take a free worker; one that died while idle (OOM killer...) is replaced, not used."""
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise QueryTimeoutError(
+                    f"no query worker became free within {self.timeout:g} s; try again later"
+                ) from None
+            if worker.process.poll() is None:
+                return worker
+            self._retire(worker)
 
     def worker_pids(self) -> list[int]:
         """Process ids of the live workers (for tests and the log)."""
@@ -178,35 +187,38 @@ class QueryPool:
             worker.kill()
 
     def _start(self) -> None:
+        """Start workers up to the pool size: on first use, after a fork, after failed starts."""
         with self._lock:
             if self._closed:
                 raise QueryEngineError("the query pool is closed")
-            if self._owner_pid == os.getpid():
-                return
-            # First use in this process (or after a fork: the parent's workers are not ours).
-            self._owner_pid = os.getpid()
-            self._idle = queue.Queue()
-            self._all = set()
-        for _index in range(self.size):
-            self._spawn_later()
+            if self._owner_pid != os.getpid():
+                # First use in this process (or after a fork: the parent's workers are not ours).
+                self._owner_pid = os.getpid()
+                self._idle = queue.Queue()
+                self._all = set()
+                self._starting = 0
+            missing = self.size - len(self._all) - self._starting
+            self._starting += max(0, missing)
+        for _index in range(missing):
+            threading.Thread(target=self._spawn, name="chava-query-spawn", daemon=True).start()
 
     def _retire(self, worker: QueryWorker) -> None:
         logger.warning("killing query worker %d", worker.pid)
         worker.kill()
         with self._lock:
             self._all.discard(worker)
-        self._spawn_later()
-
-    def _spawn_later(self) -> None:
-        threading.Thread(target=self._spawn, name="chava-query-spawn", daemon=True).start()
+        self._start()  # a replacement, in the background
 
     def _spawn(self) -> None:
         try:
             worker = QueryWorker(self.store_path)
         except (OSError, _WorkerDiedError, _DeadlineError):
             logger.exception("could not start a query worker on %s", self.store_path)
+            with self._lock:
+                self._starting -= 1
             return
         with self._lock:
+            self._starting -= 1
             if self._closed:
                 worker.kill()
                 return
