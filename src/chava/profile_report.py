@@ -57,7 +57,8 @@ def _rules(results: tuple[ValidationResult, ...]) -> list[str]:
     ordered = sorted(groups.items(), key=lambda item: (rank.get(item[0][0], 9), -item[1], item[0]))
     lines = []
     for (severity, shape, path, message), count in ordered:
-        where = " ".join(part for part in (_compact(shape), _compact(path)) if part)
+        named_shape = "" if shape.startswith("_:") else _compact(shape)  # anonymous: path says it
+        where = " ".join(part for part in (named_shape, _compact(path)) if part)
         lines.append(f"  {severity:<9} {count:>5} x {where}: {message}")
         more = count - len(examples[(severity, shape, path, message)])
         tail = f" (+{more} more)" if more > 0 else ""
