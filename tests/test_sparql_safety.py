@@ -32,13 +32,18 @@ REGEX = (
 )
 DEEP = "SELECT * WHERE " + "{" * 10_000 + " ?s ?p ?o " + "}" * 10_000
 HUGE = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 200_000
+MEMORY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
 
 
 @pytest.fixture(scope="module")
 def server(bundled_build: tuple[Settings, Build]) -> Iterator[LiveServer]:
     settings, build = bundled_build
     strict = dataclasses.replace(
-        settings, sparql_timeout=TIMEOUT, sparql_workers=3, sparql_client_concurrency=2
+        settings,
+        sparql_timeout=TIMEOUT,
+        sparql_workers=3,
+        sparql_client_concurrency=2,
+        sparql_worker_memory_mb=1024,
     )
     with live_server(create_app(strict, build=build)) as running:
         requests.get(running.url + "/sparql", params={"query": "ASK {}"}, timeout=30)  # warm up
@@ -62,8 +67,12 @@ def post(server: LiveServer, query: str, **headers: str) -> tuple[requests.Respo
         (REGEX, {200, 503}),
         (DEEP, {400}),
         (HUGE, {413}),
+        (MEMORY, {503}),
     ],
-    ids=["cartesian", "order-by-join", "property-path", "regex", "10000-deep", "200-KB"],
+    ids=[
+        *("cartesian", "order-by-join", "property-path", "regex", "10000-deep", "200-KB"),
+        "memory",
+    ],
 )
 def test_hostile_queries_are_answered_within_the_limit(
     server: LiveServer, query: str, statuses: set[int]
@@ -73,7 +82,7 @@ def test_hostile_queries_are_answered_within_the_limit(
     assert elapsed < TIMEOUT + 1
     assert response.headers["Content-Type"].startswith(("application/", "text/"))
     if response.status_code == 503:
-        assert "limit" in response.json()["message"]
+        assert "limit" in response.json()["message"]  # the time or the memory limit
     assert post(server, "ASK { ?s ?p ?o }")[0].status_code == 200  # still serving
 
 

@@ -113,6 +113,11 @@ class Settings:
     sparql_cache_bytes: int = _setting(
         32 * 1024 * 1024, "Bytes of query results cached per web worker (0: no cache)."
     )
+    sparql_worker_memory_mb: int = _setting(
+        2048,
+        "Address space of each query worker in MB (0: unlimited); a query needing more ends "
+        "its worker (503) instead of exhausting the machine's memory.",
+    )
     # --- pages: HTML for people ---
     class_page_size: int = _setting(
         100, "Instances listed per page of a class page (`/classes/...?page=N`)."

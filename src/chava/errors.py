@@ -174,6 +174,12 @@ class QueryEngineError(PublisherError):
     http_status = 500
 
 
+class QueryWorkerDiedError(QueryEngineError):
+    """The worker running a query ended (memory limit, crash); it was replaced."""
+
+    http_status = 503
+
+
 # --- network sources (harvest, remote store) -------------------------------------------------
 
 

@@ -55,7 +55,10 @@ class QueryService:
         self.settings = settings
         self.build = build
         self.pool = QueryPool(
-            build.store_path, size=settings.sparql_workers, timeout=settings.sparql_timeout
+            build.store_path,
+            size=settings.sparql_workers,
+            timeout=settings.sparql_timeout,
+            memory_mb=settings.sparql_worker_memory_mb,
         )
         self.slots = ClientSlots(
             slots_directory(str(settings.build_path.resolve())), settings.sparql_client_concurrency

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chava.errors import QueryEngineError, QueryError, QueryTimeoutError
+from chava.errors import QueryEngineError, QueryError, QueryTimeoutError, QueryWorkerDiedError
 from chava.sparql import worker as protocol
 
 logger = logging.getLogger(__name__)
@@ -52,9 +52,9 @@ class _DeadlineError(Exception):
 class QueryWorker:
     """One worker process and the pipes to it."""
 
-    def __init__(self, store_path: Path) -> None:
+    def __init__(self, store_path: Path, *, memory_mb: int = 0) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "chava.sparql.worker", str(store_path)],
+            [sys.executable, "-m", "chava.sparql.worker", str(store_path), str(memory_mb)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             close_fds=True,
@@ -121,10 +121,11 @@ class QueryWorker:
 class QueryPool:
     """A fixed number of query workers over one store; started on first use, in this process."""
 
-    def __init__(self, store_path: Path, *, size: int, timeout: float) -> None:
+    def __init__(self, store_path: Path, *, size: int, timeout: float, memory_mb: int = 0) -> None:
         if size < 1:
             raise ValueError("a pool needs at least one worker")
         self.store_path = store_path
+        self.memory_mb = memory_mb
         self.size = size
         self.timeout = timeout
         self._idle: queue.Queue[QueryWorker] = queue.Queue()
@@ -148,7 +149,10 @@ class QueryPool:
             ) from None
         except (_WorkerDiedError, ValueError):  # ValueError: a garbled reply
             self._retire(worker)
-            raise QueryEngineError("the query worker died while running this query") from None
+            raise QueryWorkerDiedError(
+                "the query worker died while running this query, as it does when a query needs "
+                "more memory than the limit (sparql_worker_memory_mb); it was replaced"
+            ) from None
         self._idle.put(worker)
         if not header.get("ok"):
             # The parser lists every token it expected; one line of it is enough to read.
@@ -211,7 +215,7 @@ class QueryPool:
 
     def _spawn(self) -> None:
         try:
-            worker = QueryWorker(self.store_path)
+            worker = QueryWorker(self.store_path, memory_mb=self.memory_mb)
         except (OSError, _WorkerDiedError, _DeadlineError):
             logger.exception("could not start a query worker on %s", self.store_path)
             with self._lock:

@@ -8,6 +8,7 @@ supervisor kills it when a query overruns its deadline. It exits when its stdin 
 from __future__ import annotations
 
 import json
+import resource
 import struct
 import sys
 from typing import IO, Any, Final
@@ -91,7 +92,12 @@ def run_job(store: ox.Store, job: dict[str, Any]) -> tuple[dict[str, Any], bytes
 
 
 def main(argv: list[str]) -> int:
-    """Serve jobs from stdin until it closes."""
+    """Serve jobs from stdin until it closes: `worker STORE_PATH [MEMORY_MB]`."""
+    memory_mb = int(argv[2]) if len(argv) > 2 else 0
+    if memory_mb > 0:
+        # Past this, allocations fail and the worker aborts: the pool answers 503 and replaces it.
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     store = ox.Store.read_only(argv[1])
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     stdout.write(READY)
