@@ -192,3 +192,15 @@ def test_pages_answer_while_slow_queries_hold_both_web_workers(endpoint: str) ->
     assert answer.ok
     assert waited < 0.5
     assert statuses == [503, 503]
+
+
+def test_the_client_limit_holds_across_web_worker_processes(endpoint: str) -> None:
+    """Whichever of the two web worker processes takes each request, two queries run at most."""
+
+    def slow(index: int) -> int:
+        return requests.post(endpoint, data={"query": SLOW % (100 + index)}, timeout=30).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as clients:
+        statuses = list(clients.map(slow, range(8)))
+    assert statuses.count(503) <= 2  # ran until the time limit
+    assert statuses.count(429) >= 6
