@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import shutil
 from pathlib import Path
 
 from benchmarks.systems import Dataset
@@ -42,6 +43,7 @@ def ensure_dataset(
         statements = int(json.loads(facts_path.read_text())["statements"])
         logger.info("reusing %s (%d statements)", path, statements)
     else:
+        _remove_stale(data_dir, f"cities{count}-seed{seed}-{base_key}-", keep=stem)
         summary = write_dataset(path, cities=count, seed=seed, base_iri=base_iri)
         statements = summary.quads
         facts_path.write_text(json.dumps({"statements": statements, "seconds": summary.seconds}))
@@ -56,3 +58,17 @@ def ensure_dataset(
         statements=statements,
         work_dir=work_dir,
     )
+
+
+def _remove_stale(data_dir: Path, prefix: str, *, keep: str) -> None:
+    """Delete the data and stores of older generator versions for the same dataset."""
+    if not data_dir.is_dir():
+        return
+    for stale in data_dir.glob(prefix + "*"):
+        if stale.name.split(".", 1)[0] == keep:
+            continue
+        logger.info("removing stale %s", stale)
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)

@@ -27,7 +27,7 @@ class Options:
     max_requests: int = 200_000
     timeout: float = 30.0
     """Seconds a single request may take."""
-    row_budget: float = 20.0
+    row_budget: float = 10.0
     """Stop measuring a row on a system once it has taken this many seconds in total."""
     slow: float = 1.0
     """Skip a throughput run when one request alone takes longer than this (seconds)."""

@@ -70,13 +70,13 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-requests", type=int, default=200_000, help="cap per wrk run")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     parser.add_argument(
-        "--row-budget", type=float, default=20.0, help="seconds per table row and system"
+        "--row-budget", type=float, default=10.0, help="seconds per table row and system"
     )
     parser.add_argument(
         "--slow", type=float, default=1.0, help="skip throughput when one request takes longer"
     )
-    parser.add_argument("--validation-timeout", type=float, default=240.0)
-    parser.add_argument("--framing-timeout", type=float, default=240.0)
+    parser.add_argument("--validation-timeout", type=float, default=180.0)
+    parser.add_argument("--framing-timeout", type=float, default=180.0)
     parser.add_argument("--skip", default="", help="comma list: throughput,validation,framing")
     parser.add_argument("--data-dir", type=Path, default=BENCHMARKS / "data")
     parser.add_argument("--output-dir", type=Path, default=BENCHMARKS / "results")
