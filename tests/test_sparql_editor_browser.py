@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -68,3 +69,22 @@ def test_the_editor_works_offline_with_one_tab_per_example(base: str) -> None:
             browser.close()
     assert not outside, f"the editor reached outside: {outside}"
     assert not errors, errors
+
+
+def test_an_editor_link_opens_its_query(base: str) -> None:
+    query = "ASK { ?s a <https://w3id.org/learning-city/def/core#Theme> }"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page()
+            page.goto(base + "/sparql/editor?" + urlencode({"query": query}))
+            page.wait_for_selector(".yasqe .CodeMirror")
+            shown = page.evaluate(
+                "Array.from(document.querySelectorAll('.yasqe .CodeMirror'))"
+                ".filter(e => e.offsetParent !== null)[0].CodeMirror.getValue()"
+            )
+        finally:
+            browser.close()
+    assert shown == query

@@ -34,7 +34,7 @@ TEXTS: Final = {
         "results": "Résultats",
         "download": "Télécharger les résultats",
         "open_editor": "Ouvrir dans l'éditeur",
-        "keywords": "Mots-clés",
+        "keywords": "Mots-clés\u00a0:",
         "no_results": "Aucun résultat.",
         "answer_true": "Réponse : vrai",
         "answer_false": "Réponse : faux",
@@ -52,7 +52,7 @@ TEXTS: Final = {
         "results": "Results",
         "download": "Download the results",
         "open_editor": "Open in the editor",
-        "keywords": "Keywords",
+        "keywords": "Keywords:",
         "no_results": "No results.",
         "answer_true": "Answer: true",
         "answer_false": "Answer: false",
@@ -97,6 +97,12 @@ def editor_page() -> str:
     )
 
 
+@blueprint.get("/sparql/editor")
+def editor() -> str:
+    """The editor at its own address: `?query=` here opens that query in a tab (share links)."""
+    return editor_page()
+
+
 @blueprint.get("/sparql/examples")
 @blueprint.get("/sparql/examples/")
 def examples() -> str:
@@ -124,7 +130,7 @@ def example(slug: str) -> str:
         example=chosen,
         languages=_languages(language),
         table=run_example(chosen, language),
-        editor_href="/sparql?" + urlencode({"query": chosen.text}),
+        editor_href="/sparql/editor?" + urlencode({"query": chosen.text}),
     )
 
 
