@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import statistics
@@ -33,7 +34,7 @@ class Cell:
         if not seconds:
             return cls(errors=errors, note="no successful request")
         ordered = sorted(seconds)
-        p99 = ordered[min(len(ordered) - 1, max(0, round(0.99 * len(ordered) + 0.5) - 1))]
+        p99 = ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)]  # nearest rank
         return cls(
             median_ms=statistics.median(ordered) * 1000,
             p99_ms=p99 * 1000,

@@ -1,0 +1,82 @@
+"""Benchmark harness pieces that need no server: statistics, tables, samples, framing output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from benchmarks.extras import framing_rows
+from benchmarks.report import Cell, Table
+from benchmarks.workloads import rotations, sample_iris, shuffled
+
+FRAMING_OUTPUT = """\
+frame        n  ours ms  pyld ms   ratio | listing n  ours ms  pyld ms  ratio
+-----------------------------------------------------------------------------
+actor       20     0.25      6.7     27x |       100     11.5    501.5    44x
+tool        20     0.19     11.7     61x |        86     20.7    672.7    33x
+median ratio (single resources): 44x; every output expands to the same triples as pyld's
+"""
+
+
+@pytest.mark.parametrize(
+    ("count", "p99"),
+    [(1, 1), (5, 5), (100, 99), (120, 119), (1000, 990)],
+)
+def test_p99_is_the_nearest_rank(count: int, p99: int) -> None:
+    cell = Cell.from_latencies([n / 1000 for n in range(1, count + 1)], cold=[], errors=0)
+    assert cell.p99_ms == pytest.approx(p99)
+    assert cell.samples == count
+
+
+def test_latency_cells_show_ratio_to_oxigraph_and_notes() -> None:
+    table = Table("t", "latency", ["chava", "oxigraph", "rdflib-endpoint"])
+    table.rows["q"] = {
+        "chava": Cell.from_latencies([0.002, 0.002, 0.004], cold=[0.004], errors=1),
+        "oxigraph": Cell.from_latencies([0.001, 0.001, 0.001], cold=[0.001], errors=0),
+        "rdflib-endpoint": Cell.missing("n/a (endpoint missing: HTTP 404)"),
+    }
+    assert table.ratio("q", "chava") == pytest.approx(2.0)
+    line = table.render().splitlines()[-1]
+    assert "2.0 ms (p99 4.0, cold 4.0, n=3) x2.00 [1 errors]" in line
+    assert "n/a (endpoint missing: HTTP 404)" in line
+    assert line.count("|") == 5
+
+
+def test_throughput_ratio_is_requests_per_second() -> None:
+    table = Table("t", "throughput", ["chava", "oxigraph"])
+    table.rows["r"] = {
+        "chava": Cell(median_ms=1.0, p99_ms=2.0, requests_per_second=300.0),
+        "oxigraph": Cell(median_ms=1.0, p99_ms=2.0, requests_per_second=600.0),
+    }
+    assert table.ratio("r", "chava") == pytest.approx(0.5)
+    assert "300 req/s (p50 1.0 ms, p99 2.0 ms) x0.50" in table.render()
+
+
+def test_framing_output_becomes_a_table() -> None:
+    table = framing_rows("framing", FRAMING_OUTPUT)
+    assert [row[0] for row in table.plain_rows] == ["actor", "tool"]
+    assert table.plain_rows[0][4] == "27x"
+    assert table.notes == [FRAMING_OUTPUT.splitlines()[-1]]
+    unexpected = framing_rows("framing", "something else\n")
+    assert unexpected.plain_rows == [["something else"]]
+
+
+def test_samples_cover_every_kind_and_are_reproducible() -> None:
+    iris = [f"https://x.example.org/id/{kind}/{n}" for kind in ("a", "b", "c") for n in range(9)]
+    sample = sample_iris(iris, count=6, seed=1)
+    assert sample == sample_iris(iris, count=6, seed=1)
+    assert len(set(sample)) == 6
+    assert {iri.split("/id/")[1].split("/")[0] for iri in sample} == {"a", "b", "c"}
+    assert sorted(shuffled(iris, limit=len(iris), seed=2)) == sorted(iris)
+
+
+def test_each_system_goes_first_in_turn() -> None:
+    orders = [order for _repeat, order in rotations(["a", "b", "c"], 4)]
+    assert [order[0] for order in orders] == ["a", "b", "c", "a"]
+
+
+def test_every_query_of_the_mix_is_documented() -> None:
+    queries = sorted((Path(__file__).parent.parent / "benchmarks" / "queries").glob("*.rq"))
+    assert len(queries) >= 8
+    for path in queries:
+        assert any(line.startswith("# ") for line in path.read_text().splitlines()), path
