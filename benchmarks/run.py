@@ -15,6 +15,7 @@ import logging
 import shlex
 import signal
 import socket
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -36,7 +37,7 @@ from benchmarks.measure import (
     query_table,
     throughput_table,
 )
-from benchmarks.processes import ProcessRegistry
+from benchmarks.processes import ProcessRegistry, ServerProcess
 from benchmarks.report import Table, machine, write_results
 from benchmarks.systems import SYSTEMS, System
 from benchmarks.workloads import (
@@ -91,8 +92,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start(system: System, registry: ProcessRegistry, options: Options) -> tuple[Running, float]:
-    """Start *system* and wait until it answers HTTP; return it and its startup seconds."""
+def start(
+    system: System, registry: ProcessRegistry, options: Options
+) -> tuple[Running, float, ServerProcess]:
+    """Start *system* and wait until it answers HTTP; return it, its startup seconds, its
+    process group (stopped again if it never becomes ready)."""
     port = free_port()
     process = system.start(registry, port)
     running = Running(system, port, Client(port, timeout=options.timeout), {})
@@ -100,11 +104,13 @@ def start(system: System, registry: ProcessRegistry, options: Options) -> tuple[
     deadline = time.monotonic() + system.startup_timeout
     while time.monotonic() < deadline:
         if not process.alive():
+            registry.stop(process)
             raise RuntimeError(f"{system.name} exited: {process.log_tail()}")
         sample = running.client.get(request, timeout=5.0)
         if sample.error is None and sample.status:
-            return running, time.perf_counter() - process.started
+            return running, time.perf_counter() - process.started, process
         time.sleep(0.05)
+    registry.stop(process)  # do not let it run beside the measurements
     raise RuntimeError(f"{system.name} not ready after {system.startup_timeout:.0f} s")
 
 
@@ -152,20 +158,21 @@ def benchmark(
         plain_columns=["system", "load/build s", "startup s", "peak RSS MB", "notes"],
     )
     running: dict[str, Running] = {}
-    processes: dict[str, Any] = {}
+    processes: dict[str, ServerProcess] = {}
     facts: dict[str, dict[str, Any]] = {}
     for name in [name.strip() for name in arguments.systems.split(",") if name.strip()]:
         system = SYSTEMS[name](dataset)
         try:
             preparation = system.prepare()
-            state, startup = start(system, registry, options)
-        except (RuntimeError, OSError) as error:
+            state, startup, process = start(system, registry, options)
+        except (RuntimeError, OSError, subprocess.SubprocessError) as error:
             logger.warning("%s unavailable: %s", name, error)
             facts[name] = {"error": str(error)}
             continue
-        probe(state, sample[0])
+        # Probe with an IRI outside the sample: the sample's first requests stay cold.
+        probe(state, next((iri for iri in reversed(iris) if iri not in sample), sample[0]))
         running[name] = state
-        processes[name] = registry.processes[-1]
+        processes[name] = process
         facts[name] = {"prepare": preparation, "startup": startup}
         logger.info("%s ready on port %d in %.1f s", name, state.port, startup)
     tables: list[Table] = []
