@@ -104,12 +104,14 @@ def start(
     deadline = time.monotonic() + system.startup_timeout
     while time.monotonic() < deadline:
         if not process.alive():
+            running.client.close()
             registry.stop(process)
             raise RuntimeError(f"{system.name} exited: {process.log_tail()}")
         sample = running.client.get(request, timeout=5.0)
         if sample.error is None and sample.status:
             return running, time.perf_counter() - process.started, process
         time.sleep(0.05)
+    running.client.close()
     registry.stop(process)  # do not let it run beside the measurements
     raise RuntimeError(f"{system.name} not ready after {system.startup_timeout:.0f} s")
 

@@ -6,6 +6,7 @@ stops, also on SIGINT, and the JSON and Markdown are well formed), never the fig
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -14,9 +15,15 @@ import sys
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from benchmarks import run
+from benchmarks.dataset import ensure_dataset
 from benchmarks.loadgen import wrk_available
+from benchmarks.measure import Options, Running
+from benchmarks.processes import ProcessRegistry
+from benchmarks.systems import ChavaServer, OxigraphServer
+from benchmarks.workloads import resource_iris, sample_iris
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -129,3 +136,40 @@ def test_interrupting_the_harness_stops_every_server(tmp_path: Path) -> None:
     assert harness.returncode == 130
     assert "processes left behind: none" in errors
     assert processes_mentioning(str(tmp_path)) == []
+
+
+def test_the_peers_description_query_gives_chavas_statements(tmp_path: Path) -> None:
+    """benchmarks/queries/describe/describe.rq is what chava's /id/... Turtle contains."""
+    dataset = ensure_dataset(tmp_path, size="10k", cities=1, seed=3)
+    registry = ProcessRegistry(tmp_path / "logs")
+    kinds = ("/id/tool/", "/id/event/", "/id/membership/", "/id/body/", "/id/person/")
+    iris = [iri for iri in resource_iris(dataset) if any(kind in iri for kind in kinds)]
+    servers: list[Running] = []
+    try:
+        for system in (ChavaServer(dataset), OxigraphServer(dataset)):
+            system.prepare()
+            servers.append(run.start(system, registry, Options())[0])
+        for iri in sample_iris(iris, count=10, seed=1):
+            chava, oxigraph = (turtle_statements(server, iri) for server in servers)
+            assert chava == oxigraph, iri
+    finally:
+        for server in servers:
+            server.client.close()
+        registry.stop_all()
+    assert registry.leftovers() == []
+
+
+def turtle_statements(server: Running, iri: str) -> set[str]:
+    """The canonical N-Triples lines of a server's Turtle description of *iri*."""
+    request = server.system.describe(iri, "turtle")
+    assert request is not None
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    connection.request("GET", request.path, headers=request.headers)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    assert response.status == 200, body[:200]
+    parsed = ox.parse(body, format=ox.RdfFormat.TURTLE, base_iri=iri)
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in parsed)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return {str(quad) for quad in dataset}
