@@ -85,8 +85,16 @@ def used_prefixes(quads: Iterable[ox.Quad], *, with_graphs: bool = True) -> dict
 
 
 def _longest_namespace(iri: str) -> tuple[str | None, str]:
-    best: tuple[str | None, str] = (None, "")
-    for prefix, namespace in namespaces.PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(best[1]):
-            best = (prefix, namespace)
-    return best
+    """The prefix whose namespace is the longest start of *iri* (namespaces end in / or #)."""
+    end = len(iri)
+    while end > 0:
+        end = max(iri.rfind("/", 0, end), iri.rfind("#", 0, end))
+        if end < 0:
+            break
+        prefix = _PREFIX_OF.get(iri[: end + 1])
+        if prefix is not None:
+            return prefix, iri[: end + 1]
+    return None, ""
+
+
+_PREFIX_OF: Final = {namespace: prefix for prefix, namespace in namespaces.PREFIXES.items()}

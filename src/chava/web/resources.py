@@ -26,6 +26,7 @@ from chava.store import PublishedStore
 from chava.web import state
 from chava.web.profiles import profile_response
 from chava.web.representations import Representation, render_representation
+from chava.web.response_cache import CACHEABLE, ResponseCache
 
 CACHE_KEY = "chava.representations"
 MAX_PAGE = 1_000_000
@@ -54,6 +55,8 @@ def init_app(app: Flask) -> None:
     app.extensions[CACHE_KEY] = RepresentationCache[Representation](
         settings.representation_cache_bytes
     )
+    # Replays whole responses of repeated requests before Flask runs (same bytes, same headers).
+    app.wsgi_app = ResponseCache(app.wsgi_app, settings.representation_cache_bytes)  # type: ignore[method-assign]
 
 
 def serve_resource(rest: str) -> Response:
@@ -102,6 +105,7 @@ def _respond(settings: Settings, target: Target) -> Response:
     if representation.status == 200:
         response.content_type = fmt.content_type
         response.last_modified = build.created
+        request.environ[CACHEABLE] = True
     else:
         del response.headers["ETag"]
     for name, value in representation.headers:

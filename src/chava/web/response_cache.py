@@ -1,0 +1,94 @@
+"""A WSGI layer answering repeated resource requests from memory, before Flask runs at all.
+
+A resource response is a pure function of the build (one per app), the path, the query string
+and the request headers it varies on (Accept, Accept-Language) plus the Host (JSON-LD names
+the context on this server). Routes opt in by setting `CACHEABLE` in the WSGI environ; only
+200 answers to GET are kept. Hits still honour `If-None-Match` (304).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from chava.representation_cache import RepresentationCache
+
+CACHEABLE = "chava.cacheable"
+"""WSGI environ key a route sets to True when its response may be replayed."""
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+_NOT_MODIFIED_DROPS = frozenset({"content-length", "content-type", "content-language"})
+
+
+@dataclass(frozen=True)
+class _Entry:
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    etag: str | None
+
+
+class ResponseCache:
+    """Wraps a WSGI app; bounded by bytes (least recently used entries go first)."""
+
+    def __init__(self, app: WSGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.entries = RepresentationCache[_Entry](max_bytes)
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD")
+        if method not in ("GET", "HEAD") or self.entries.max_bytes <= 0:
+            return self.app(environ, start_response)
+        key = (
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+            environ.get("HTTP_ACCEPT"),
+            environ.get("HTTP_ACCEPT_LANGUAGE"),
+            environ.get("HTTP_HOST"),
+            environ.get("wsgi.url_scheme"),
+        )
+        entry = self.entries.get(key)
+        if entry is not None and "HTTP_IF_MODIFIED_SINCE" not in environ:
+            return _replay(entry, environ, start_response)
+        if method != "GET":
+            return self.app(environ, start_response)
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
+            captured["status"], captured["headers"] = status, headers
+            return start_response(status, headers, *rest)
+
+        result = self.app(environ, capture)
+        if not (environ.get(CACHEABLE) and captured.get("status", "").startswith("200")):
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        headers = list(captured["headers"])
+        etag = next((value for name, value in headers if name.lower() == "etag"), None)
+        self.entries.put(key, _Entry(captured["status"], headers, body, etag), len(body) + 512)
+        return [body]
+
+
+def _replay(
+    entry: _Entry, environ: dict[str, Any], start_response: StartResponse
+) -> Iterable[bytes]:
+    if entry.etag is not None and _matches(environ.get("HTTP_IF_NONE_MATCH"), entry.etag):
+        headers = [(n, v) for n, v in entry.headers if n.lower() not in _NOT_MODIFIED_DROPS]
+        start_response("304 NOT MODIFIED", headers)
+        return [b""]
+    start_response(entry.status, entry.headers)
+    return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [entry.body]
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    candidates = {part.strip().removeprefix("W/") for part in if_none_match.split(",")}
+    return "*" in candidates or etag in candidates
