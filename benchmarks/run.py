@@ -35,11 +35,11 @@ from benchmarks.measure import (
     api_table,
     latency_table,
     query_table,
-    throughput_table,
 )
 from benchmarks.processes import ProcessRegistry, ServerProcess
 from benchmarks.report import Table, machine, write_results
 from benchmarks.systems import SYSTEMS, System
+from benchmarks.throughput import throughput_table
 from benchmarks.workloads import (
     DESCRIBE_MEDIA,
     load_queries,

@@ -1,0 +1,110 @@
+"""Throughput under wrk: one resource, one small SELECT, and cache-defeating varied loads."""
+
+from __future__ import annotations
+
+import statistics
+
+from benchmarks import loadgen
+from benchmarks.measure import Options, Running, settle
+from benchmarks.report import Cell, Table
+from benchmarks.systems import Request, System
+from benchmarks.workloads import LOOKUP_QUERY, rotations
+
+
+def throughput_table(
+    running: dict[str, Running],
+    *,
+    one_iri: str,
+    varied_pool: list[str],
+    per_run: int,
+    options: Options,
+) -> Table:
+    """Requests per second with N connections: one resource, one SELECT, then varied ones.
+
+    A varied run asks each IRI of its own slice of *varied_pool* once (the run stops when
+    the slice is done): repeats use other slices, so no cache has seen them.
+    """
+    table = Table(
+        f"Throughput, {options.connections} connections (wrk)", "throughput", list(running)
+    )
+    per_run = max(1, min(per_run, len(varied_pool) // max(1, options.throughput_repeats)))
+    slices = [
+        varied_pool[start : start + per_run]
+        for start in range(0, per_run * options.throughput_repeats, per_run)
+    ]
+    varied_resource = f"resource (Turtle), {per_run} different IRIs per run"
+    varied_select = f"small SELECT, {per_run} different IRIs per run"
+    results: dict[tuple[str, str], list[loadgen.LoadResult]] = {}
+    skipped: dict[tuple[str, str], str] = {}
+    for repeat, order in rotations(list(running), options.throughput_repeats):
+        workloads: dict[str, tuple[str, list[str]]] = {
+            "resource (Turtle), same IRI": ("describe", [one_iri]),
+            "small SELECT, same IRI": ("sparql", [one_iri]),
+            varied_resource: ("describe", slices[repeat]),
+            varied_select: ("sparql", slices[repeat]),
+        }
+        for row, (capability, iris) in workloads.items():
+            for name in order:
+                state = running[name]
+                if capability in state.missing:
+                    continue
+                requests = _requests(state.system, capability, iris)
+                if not requests or (row, name) in skipped:
+                    continue
+                probe = state.client.get(requests[0], timeout=options.timeout)
+                if probe.seconds > options.slow or not probe.ok:
+                    skipped[(row, name)] = (
+                        f"skipped: one request takes {probe.seconds:.1f} s"
+                        if probe.ok
+                        else f"skipped: HTTP {probe.status} {probe.error or ''}".strip()
+                    )
+                    settle(state, options)
+                    continue
+                # Varied loads stop once every IRI was asked once: no request repeats.
+                limit = len(iris) if len(iris) > 1 else options.max_requests
+                result = loadgen.run_wrk(
+                    state.port,
+                    requests,
+                    connections=options.connections,
+                    seconds=options.duration,
+                    max_requests=min(limit, options.max_requests),
+                )
+                results.setdefault((row, name), []).append(result)
+                settle(state, options)
+    for row, capability in (
+        ("resource (Turtle), same IRI", "describe"),
+        ("small SELECT, same IRI", "sparql"),
+        (varied_resource, "describe"),
+        (varied_select, "sparql"),
+    ):
+        table.rows[row] = {}
+        for name, state in running.items():
+            runs = results.get((row, name))
+            if capability in state.missing:
+                table.rows[row][name] = Cell.missing(state.missing[capability])
+            elif (row, name) in skipped:
+                table.rows[row][name] = Cell.missing(skipped[(row, name)])
+            elif not runs:
+                table.rows[row][name] = Cell.missing("n/a (not offered)")
+            else:
+                table.rows[row][name] = Cell(
+                    median_ms=statistics.median(run.p50_ms for run in runs),
+                    p99_ms=statistics.median(run.p99_ms for run in runs),
+                    requests_per_second=statistics.median(run.requests_per_second for run in runs),
+                    samples=sum(run.requests for run in runs),
+                    errors=sum(run.errors for run in runs),
+                    note=" ".join(f"HTTP {run.statuses}" for run in runs if run.statuses),
+                )
+    return table
+
+
+def _requests(system: System, capability: str, iris: list[str]) -> list[Request]:
+    requests: list[Request] = []
+    for iri in iris:
+        if capability == "describe":
+            request = system.describe(iri, "turtle")
+        else:
+            request = system.query(LOOKUP_QUERY.replace("%IRI%", iri), "json")
+        if request is not None:
+            requests.append(request)
+    return requests
