@@ -47,14 +47,14 @@ def run_wrk(
     connections: int,
     seconds: float,
     max_requests: int,
-    threads: int = 1,
 ) -> LoadResult:
     """Run wrk against 127.0.0.1:*port*, cycling through *requests* (all with one Accept)."""
     accept = requests[0].headers.get("Accept", "*/*")
     with tempfile.NamedTemporaryFile("w", suffix=".paths", delete=False) as paths:
         paths.write("\n".join(request.path for request in requests) + "\n")
     try:
-        per_thread = max(1, max_requests // threads) if max_requests else 0
+        threads = 1  # the Lua script's request limit and timer are per thread
+        per_thread = max_requests
         completed = subprocess.run(
             [
                 "wrk",

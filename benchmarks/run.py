@@ -68,6 +68,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run")
     parser.add_argument("--throughput-repeats", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--load-generator",
+        choices=("auto", "wrk", "python"),
+        default="auto",
+        help="throughput client: wrk (auto when installed) or the Python processes",
+    )
     parser.add_argument("--max-requests", type=int, default=200_000, help="cap per wrk run")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     parser.add_argument(
@@ -191,11 +197,10 @@ def benchmark(
     tools = [iri for iri in iris if "/id/tool/" in iri]
     tools = shuffled(tools, limit=min(len(tools), arguments.sample), seed=arguments.seed)
     tables.append(api_table(running, tools=tools, base_iri=dataset.base_iri, options=options))
-    if "throughput" in skip:
-        pass
-    elif not loadgen.wrk_available():
-        tables.append(extras.unavailable_table("Throughput", "n/a (wrk not installed)"))
-    else:
+    if "throughput" not in skip:
+        generator = arguments.load_generator
+        if generator == "auto":
+            generator = "wrk" if loadgen.wrk_available() else "python"
         varied = shuffled(iris, limit=len(iris), seed=arguments.seed)
         tables.append(
             throughput_table(
@@ -204,6 +209,7 @@ def benchmark(
                 varied_pool=varied,
                 per_run=arguments.varied,
                 options=options,
+                generator=generator,
             )
         )
     for name in running:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 
-from benchmarks import loadgen
+from benchmarks import loadgen, pyload
 from benchmarks.measure import Options, Running, settle
 from benchmarks.report import Cell, Table
 from benchmarks.systems import Request, System
@@ -18,15 +18,22 @@ def throughput_table(
     varied_pool: list[str],
     per_run: int,
     options: Options,
+    generator: str = "wrk",
 ) -> Table:
     """Requests per second with N connections: one resource, one SELECT, then varied ones.
 
     A varied run asks each IRI of its own slice of *varied_pool* once (the run stops when
-    the slice is done): repeats use other slices, so no cache has seen them.
+    the slice is done): repeats use other slices, so no cache has seen them. *generator* is
+    "wrk" or "python" (`benchmarks/pyload.py`, for machines without wrk).
     """
-    table = Table(
-        f"Throughput, {options.connections} connections (wrk)", "throughput", list(running)
-    )
+    title = f"Throughput, {options.connections} connections ({generator})"
+    table = Table(title, "throughput", list(running))
+    if generator == "python":
+        table.notes.append(
+            "measured with the Python fallback client (benchmarks/pyload.py), not wrk: its "
+            "processes share the cores with the servers and skew the figures; install wrk"
+        )
+    run_load = loadgen.run_wrk if generator == "wrk" else pyload.run_python
     per_run = max(1, min(per_run, len(varied_pool) // max(1, options.throughput_repeats)))
     slices = [
         varied_pool[start : start + per_run]
@@ -62,7 +69,7 @@ def throughput_table(
                     continue
                 # Varied loads stop once every IRI was asked once: no request repeats.
                 limit = len(iris) if len(iris) > 1 else options.max_requests
-                result = loadgen.run_wrk(
+                result = run_load(
                     state.port,
                     requests,
                     connections=options.connections,

@@ -7,11 +7,13 @@ stops, also on SIGINT, and the JSON and Markdown are well formed), never the fig
 from __future__ import annotations
 
 import http.client
+import http.server
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -22,7 +24,8 @@ from benchmarks.dataset import ensure_dataset
 from benchmarks.loadgen import wrk_available
 from benchmarks.measure import Options, Running
 from benchmarks.processes import ProcessRegistry
-from benchmarks.systems import ChavaServer, OxigraphServer
+from benchmarks.pyload import run_python
+from benchmarks.systems import ChavaServer, OxigraphServer, Request
 from benchmarks.workloads import resource_iris, sample_iris
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
@@ -173,3 +176,38 @@ def turtle_statements(server: Running, iri: str) -> set[str]:
     dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in parsed)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return {str(quad) for quad in dataset}
+
+
+class _Ok(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        body = b"ok" if self.path != "/missing" else b"no"
+        self.send_response(200 if self.path != "/missing" else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_python_load_generator_is_bounded_in_count() -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        paths = [Request(f"/{number}", {"Accept": "text/plain"}) for number in range(40)]
+        result = run_python(port, paths, connections=2, seconds=10, max_requests=40)
+        assert result.requests == 40
+        assert result.errors == 0
+        assert result.requests_per_second > 0
+        missing = run_python(
+            port, [Request("/missing", {})], connections=2, seconds=0.5, max_requests=4
+        )
+        assert missing.errors == 4
+        assert missing.statuses == "404:4"
+    finally:
+        server.shutdown()
+        server.server_close()
