@@ -70,6 +70,7 @@ class System:
 
     name: ClassVar[str]
     startup_timeout: float = 120.0
+    prepare_timeout: float = 900.0
 
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
@@ -141,6 +142,7 @@ class OxigraphServer(System):
             ],
             check=True,
             capture_output=True,
+            timeout=self.prepare_timeout,
         )
         seconds = time.perf_counter() - started
         marker.write_text(f"{seconds:.3f}")
@@ -221,6 +223,7 @@ class ChavaServer(System):
             cwd=REPOSITORY,
             capture_output=True,
             text=True,
+            timeout=self.prepare_timeout,
         )
         seconds = time.perf_counter() - started
         if completed.returncode != 0:
