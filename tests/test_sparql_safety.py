@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import http.client
+import http.server
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -191,3 +193,40 @@ def test_service_reaches_an_allow_listed_endpoint_and_nothing_else(
             refused, _elapsed = post(server, elsewhere)
             assert refused.status_code == 400
             assert "SERVICE" in refused.json()["message"]
+
+
+def test_from_and_the_protocol_dataset_never_fetch_anything(server: LiveServer) -> None:
+    """FROM, FROM NAMED and default-graph-uri name local graphs; an IRI there is never fetched."""
+    fetched: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            fetched.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/turtle")
+            self.end_headers()
+            self.wfile.write(b"<urn:a> <urn:b> <urn:c> .")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder) as remote:
+        thread = threading.Thread(target=remote.serve_forever, daemon=True)
+        thread.start()
+        try:
+            data = f"http://127.0.0.1:{remote.server_address[1]}/data.ttl"
+            queries = [
+                (f"SELECT * FROM <{data}> WHERE {{ ?s ?p ?o }}", {}),
+                (f"SELECT * FROM NAMED <{data}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", {}),
+                ("SELECT * WHERE { ?s ?p ?o }", {"default-graph-uri": data}),
+            ]
+            for query, dataset in queries:
+                response = requests.get(
+                    server.url + "/sparql", params={"query": query, **dataset}, timeout=30
+                )
+                assert response.status_code == 200
+                assert response.json()["results"]["bindings"] == []  # no such local graph
+        finally:
+            remote.shutdown()
+            thread.join(timeout=5)
+    assert fetched == []
