@@ -59,7 +59,7 @@ class Settings:
         "`/path/=IRI`; `{data}` and `{vocabulary}` stand for the two base IRIs.",
     )
     web_threads: int = _setting(
-        1, "Threads per worker process running the app (granian's blocking threads)."
+        4, "Threads per worker process running the app (granian's blocking threads)."
     )
     incoming_limit: int = _setting(
         100, "Incoming links shown per page of a resource; more pages via `Link: rel=next`."

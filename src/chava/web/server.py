@@ -2,7 +2,9 @@
 
 Measured on a 686k-quad build, 8 keep-alive connections (wrk), one cached resource in Turtle:
 granian 2 workers ~6000 req/s, gunicorn gthread 2x8 ~1900 req/s, the Oxigraph server ~4400.
-One thread per worker measured best: requests are CPU-bound and the GIL serialises them.
+Several threads per worker (`web_threads`, default 4) pay off although the GIL serialises
+Python: store reads and SPARQL worker waits release it (uncached resources: ~1000-1600 req/s
+with 4 threads against ~600 with 1), and a slow query does not hold a whole worker.
 Each worker process builds the app itself, so the read-only store is opened after the fork.
 """
 
