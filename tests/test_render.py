@@ -11,6 +11,8 @@ from pyld import jsonld
 
 from chava import formats
 from chava.build import build_publication
+from chava.builds import Build
+from chava.config import Settings
 from chava.describe import describe_resource
 from chava.jsonld.context import local_document_loader
 from chava.render import serialize_quads, used_prefixes
@@ -76,3 +78,20 @@ def test_turtle_declares_only_prefixes_it_can_use_without_escapes(store: Publish
 def test_html_is_not_an_rdf_syntax() -> None:
     with pytest.raises(ValueError, match="not an RDF syntax"):
         serialize_quads([], formats.HTML)
+
+
+@pytest.mark.parametrize(
+    "iri",
+    [
+        "https://w3id.org/chava/id/initiative/chava",
+        "https://w3id.org/chava/id/organization/ville-de-charleroi",
+    ],
+)
+def test_bundled_resources_expand_to_the_turtle_triples(
+    bundled_build: tuple[Settings, Build], iri: str
+) -> None:
+    _settings, build = bundled_build
+    quads = describe_resource(PublishedStore(build), iri).quads()
+    turtle = list(ox.parse(serialize_quads(quads, formats.TURTLE), format=ox.RdfFormat.TURTLE))
+    document = json.loads(serialize_quads(quads, formats.JSON_LD, root=iri, base_url=BASE_URL))
+    assert _canonical(_expand(document)) == _canonical(turtle)

@@ -11,6 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from chava.build import build_publication
+from chava.builds import Build
+from chava.config import Settings
 from chava.web.app import create_app
 from tests.publish_fixtures import publication_settings, write_publication
 
@@ -294,3 +296,31 @@ def test_other_mappings_follow_the_settings(tmp_path: Path) -> None:
     client = app.test_client()
     assert client.get("/resource/tool/aide-memoire").status_code == 200
     assert client.get(TOOL_PATH).status_code == 404
+
+
+@pytest.fixture(scope="module")
+def bundled_client(bundled_build: tuple[Settings, Build]) -> FlaskClient:
+    settings, build = bundled_build
+    return create_app(settings, build=build).test_client()
+
+
+@pytest.mark.parametrize(
+    ("path", "accept"),
+    [
+        ("/id/initiative/chava", "text/turtle"),
+        ("/id/initiative/chava", "application/ld+json"),
+        ("/id/initiative/chava", FIREFOX),
+        ("/learning-city/def/core", "text/turtle"),
+        ("/learning-city/def/core", FIREFOX),
+        ("/learning-city/def/shapes", FIREFOX),
+        ("/id/dataset/chava", "application/ld+json"),
+        ("/.well-known/void", FIREFOX),
+        ("/graph/asserted", "text/turtle"),
+    ],
+)
+def test_the_bundled_publication_dereferences(
+    bundled_client: FlaskClient, path: str, accept: str
+) -> None:
+    response = bundled_client.get(path, headers={"Accept": accept})
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.data
