@@ -17,6 +17,7 @@ from typing import Final
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 
 from chava.config import Settings
 from chava.errors import ConfigError, RemoteSourceError
@@ -159,8 +160,13 @@ def _read(response: requests.Response, url: str, limits: Limits, allowance: int)
     deadline = time.monotonic() + limits.read_timeout * 4  # a slow drip counts as no answer
     chunks: list[bytes] = []
     size = 0
+    raw = response.raw
     try:
-        for chunk in response.iter_content(CHUNK):
+        while True:
+            # read1 returns what has arrived (not a full chunk), so a slow drip meets the deadline.
+            chunk = raw.read1(CHUNK, decode_content=True)
+            if not chunk:
+                break
             size += len(chunk)
             if size > allowance:
                 raise RemoteSourceError(f"{url}: more than {allowance} bytes: refused")
@@ -169,7 +175,9 @@ def _read(response: requests.Response, url: str, limits: Limits, allowance: int)
                     f"{url}: reply too slow (over {limits.read_timeout * 4:g} s)"
                 )
             chunks.append(chunk)
-    except requests.exceptions.RequestException as error:
+    except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as error:
+        if isinstance(error, urllib3.exceptions.ReadTimeoutError):
+            raise RemoteSourceError(f"{url}: no answer within {limits.read_timeout:g} s") from error
         raise RemoteSourceError(f"{url}: reading the reply failed: {_reason(error)}") from error
     return b"".join(chunks)
 

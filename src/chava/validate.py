@@ -27,6 +27,9 @@ logger = logging.getLogger(__name__)
 SH: Final = namespaces.SH
 SEVERITIES: Final = ("Violation", "Warning", "Info")
 ONTOLOGY_GRAPHS: Final = frozenset({namespaces.ONTOLOGY_GRAPH, IMPORTS_GRAPH})
+QUARANTINE_SEGMENT: Final = "/graph/quarantine/"
+"""Graphs named `{data}graph/quarantine/...` hold harvested data that failed the profile: kept
+with their report for people to see, never validated again (nor counted as data)."""
 
 # Any of these in the shapes graph makes it a SHACL shapes graph.
 SHAPE_TYPES: Final = (URIRef(SH + "NodeShape"), URIRef(SH + "PropertyShape"))
@@ -89,10 +92,11 @@ def validate_publication(
 ) -> ValidationReport:
     """Validate a publication's data graphs against shapes, with RDFS entailment, offline.
 
-    The data is every graph but the ontology, shapes and imports graphs. The shapes are the
-    shapes graph of *shapes* when given (plus its default graph: plain files), else of the
-    publication. The ontology and imports graphs of both, and the plain files of *shapes*,
-    are mixed into the data for RDFS reasoning (pyshacl copies only their RDFS/OWL axioms).
+    The data is every graph but the ontology, shapes, imports and quarantine graphs. The
+    shapes are the shapes graph of *shapes* when given (plus its default graph: plain files),
+    else of the publication. The ontology and imports graphs of both, and the plain files of
+    *shapes*, are mixed into the data for RDFS reasoning (pyshacl copies only their RDFS/OWL
+    axioms).
     Raises ShaclEngineError when there is no shape at all or pyshacl fails.
     """
     data_quads, shapes_quads, ontology_quads = _split(publication, shapes)
@@ -142,7 +146,7 @@ def _split(
         elif graph_name == namespaces.SHAPES_GRAPH:
             if shapes is None:
                 shape_quads.append(quad)
-        else:
+        elif graph_name is None or QUARANTINE_SEGMENT not in graph_name:
             data.append(quad)
     for quad in shapes.quads if shapes is not None else ():
         graph_name = _graph_name(quad)

@@ -11,7 +11,7 @@ from chava.builds import Build, current_build
 from chava.config import Settings
 from chava.errors import PublisherError
 from chava.store import PublishedStore
-from chava.web import api, cors, dumps, pages, resources, sparql, state
+from chava.web import api, cors, dumps, harvest, pages, resources, sparql, state
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None, *, build: Build | None = None) 
     sparql.init_app(app)
     pages.init_app(app)
     api.init_app(app)
+    harvest.init_app(app)
     app.register_error_handler(PublisherError, _report_error)
     app.register_error_handler(HTTPException, _report_http_exception)
     app.register_error_handler(Exception, _report_unexpected)

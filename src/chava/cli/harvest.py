@@ -1,0 +1,39 @@
+"""`chava harvest`: import a partner's dataset into its own named graphs."""
+
+from __future__ import annotations
+
+import click
+
+from chava.cli.group import settings_from
+from chava.harvest import KINDS, harvest
+
+
+@click.command("harvest")
+@click.argument("source")
+@click.option("--partner", required=True, help="The partner's slug, e.g. liege (names its graphs).")
+@click.option(
+    "--kind",
+    type=click.Choice(KINDS),
+    default="auto",
+    show_default=True,
+    help="SOURCE is a SPARQL endpoint or an RDF dump (a Graph Store GET is a dump); auto: a "
+    "URL ending in an RDF file suffix is a dump.",
+)
+@click.pass_context
+def harvest_command(ctx: click.Context, source: str, partner: str, kind: str) -> None:
+    """Harvest SOURCE (an http(s) URL) into data/harvest/PARTNER.trig under the root.
+
+    Conforming resources go to graph/harvest/PARTNER, resources with a violation of the
+    profile to graph/quarantine/PARTNER with their report; `chava build` publishes both.
+    Exit 0 when harvested (even with quarantined resources); 2 when the source failed, and
+    the publication is then left as it was.
+    """
+    settings = settings_from(ctx)
+    result = harvest(source, partner=partner, settings=settings, kind=kind)
+    seconds = (result.ended - result.started).total_seconds()
+    click.echo(
+        f"harvested {result.partner}: {result.triples_read} triples read, "
+        f"{result.published_triples} published, {result.quarantined_triples} quarantined "
+        f"({len(result.quarantined_resources)} resources) in {seconds:.1f} s -> {result.path}; "
+        "run `chava build` to publish"
+    )

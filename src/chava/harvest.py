@@ -1,0 +1,274 @@
+"""`chava harvest`: import a partner's dataset into its own graphs, checked against the profile.
+
+The partner's data is read (SPARQL endpoint or dump, `chava.remote_dataset`), checked against
+the profile (`chava.profile`), and split by resource: conforming resources go to
+`{data}graph/harvest/{partner}` (published by the next build), resources with a violation to
+`{data}graph/quarantine/{partner}`, their results to `.../quarantine/{partner}/report`. The
+harvest's PROV description (source, times, agent, counts) is in the harvest graph. Everything
+is written as one TriG file, `data/harvest/{partner}.trig`, replaced atomically: a failed
+harvest leaves the publication as it was, and a second harvest of the same data gives the
+same triples.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
+
+from chava import namespaces
+from chava.config import Settings
+from chava.errors import ConfigError, RemoteSourceError
+from chava.profile import ProfileReport, check_dataset, load_profile
+from chava.remote import Limits, check_url
+from chava.remote_dataset import RemoteDataset, read_dump, read_endpoint
+from chava.sources import RDF_SUFFIXES, Publication
+
+logger = logging.getLogger(__name__)
+
+KINDS: Final = ("auto", "sparql", "dump")
+HARVEST_FOLDER: Final = Path("data") / "harvest"
+PARTNER_PATTERN: Final = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DUMP_SUFFIXES: Final = tuple(RDF_SUFFIXES) + tuple(suffix + ".gz" for suffix in RDF_SUFFIXES)
+
+RDF_TYPE: Final = namespaces.RDF + "type"
+Subject = ox.NamedNode | ox.BlankNode
+
+
+@dataclass(frozen=True)
+class HarvestResult:
+    """What one harvest read, published and quarantined, and where it wrote it."""
+
+    partner: str
+    source: str
+    path: Path
+    started: datetime
+    ended: datetime
+    triples_read: int
+    published_triples: int
+    quarantined_triples: int
+    quarantined_resources: tuple[str, ...]
+    report: ProfileReport
+
+
+def harvest_graph(settings: Settings, partner: str) -> str:
+    """The graph of a partner's published (conforming) resources."""
+    return f"{settings.data_base_iri}graph/harvest/{partner}"
+
+
+def quarantine_graph(settings: Settings, partner: str) -> str:
+    """The graph of a partner's resources that failed the profile."""
+    return f"{settings.data_base_iri}graph/quarantine/{partner}"
+
+
+def harvest(source: str, *, partner: str, settings: Settings, kind: str = "auto") -> HarvestResult:
+    """Harvest *source* for *partner* into `data/harvest/{partner}.trig` under the root.
+
+    Raises ConfigError (bad partner name, URL or kind) or RemoteSourceError (the source failed
+    or sent something that is not RDF); the publication is then left untouched.
+    """
+    if not PARTNER_PATTERN.match(partner):
+        raise ConfigError(f"partner {partner!r}: use a slug (lower-case ASCII, digits, hyphens)")
+    if kind not in KINDS:
+        raise ConfigError(f"kind {kind!r}: expected one of {', '.join(KINDS)}")
+    check_url(source)
+    started = datetime.now(UTC)
+    limits = Limits.from_settings(settings)
+    if kind == "dump" or (kind == "auto" and urlsplit(source).path.lower().endswith(DUMP_SUFFIXES)):
+        dataset = read_dump(source, limits)
+    else:
+        dataset = read_endpoint(source, limits, page_size=settings.harvest_page_size)
+    triples = sorted({quad.triple for quad in dataset.quads}, key=str)
+    if not triples:
+        raise RemoteSourceError(f"{source}: no triple read; nothing harvested")
+    data = Publication(tuple(ox.Quad(t.subject, t.predicate, t.object) for t in triples), (), {})
+    profile = load_profile(settings.root, vocabulary_base_iri=settings.vocabulary_base_iri)
+    report = check_dataset(data, profile, source=source, languages=settings.languages)
+    owners = _owners(report.failing_resources(), triples)
+    failing = set().union(*owners.values()) if owners else set()
+    quarantined = _closure(failing, triples)
+    published = [triple for triple in triples if triple not in quarantined]
+    ended = datetime.now(UTC)
+    path = settings.root / HARVEST_FOLDER / f"{partner}.trig"
+    result = HarvestResult(
+        partner=partner,
+        source=source,
+        path=path,
+        started=started,
+        ended=ended,
+        triples_read=len(triples),
+        published_triples=len(published),
+        quarantined_triples=len(quarantined),
+        quarantined_resources=tuple(sorted(node.value for node in failing)),
+        report=report,
+    )
+    quads = _graphs(settings, result, dataset, published, sorted(quarantined, key=str))
+    quads += _report(result, owners, ox.NamedNode(quarantine_graph(settings, partner) + "/report"))
+    _write_atomically(path, quads)
+    logger.info(
+        "harvested %s from %s: %d triples published, %d quarantined",
+        partner,
+        source,
+        len(published),
+        len(quarantined),
+    )
+    return result
+
+
+def _owners(focus_nodes: set[str], triples: list[ox.Triple]) -> dict[str, set[ox.NamedNode]]:
+    """For each failing focus node, the IRI resources it belongs to (a blank node belongs to
+    whoever points to it, up to an IRI)."""
+    parents: dict[str, list[Subject]] = {}
+    for triple in triples:
+        if isinstance(triple.object, ox.BlankNode) and not isinstance(triple.subject, ox.Triple):
+            parents.setdefault(triple.object.value, []).append(triple.subject)
+    owners: dict[str, set[ox.NamedNode]] = {}
+    for focus in focus_nodes:
+        found = owners.setdefault(focus, set())
+        if not focus.startswith("_:"):
+            found.add(ox.NamedNode(focus))
+            continue
+        pending, seen = [focus[2:]], set()
+        while pending:
+            label = pending.pop()
+            for parent in parents.get(label, ()):
+                if isinstance(parent, ox.NamedNode):
+                    found.add(parent)
+                elif parent.value not in seen:
+                    seen.add(parent.value)
+                    pending.append(parent.value)
+    return owners
+
+
+def _closure(owners: set[ox.NamedNode], triples: list[ox.Triple]) -> set[ox.Triple]:
+    """The triples of *owners* and of the blank nodes under them."""
+    by_subject: dict[object, list[ox.Triple]] = {}
+    for triple in triples:
+        by_subject.setdefault(triple.subject, []).append(triple)
+    kept: set[ox.Triple] = set()
+    pending: list[object] = list(owners)
+    visited: set[object] = set(owners)
+    while pending:
+        for triple in by_subject.get(pending.pop(), ()):
+            kept.add(triple)
+            if isinstance(triple.object, ox.BlankNode) and triple.object not in visited:
+                visited.add(triple.object)
+                pending.append(triple.object)
+    return kept
+
+
+def _graphs(
+    settings: Settings,
+    result: HarvestResult,
+    dataset: RemoteDataset,
+    published: list[ox.Triple],
+    quarantined: list[ox.Triple],
+) -> list[ox.Quad]:
+    harvest = ox.NamedNode(harvest_graph(settings, result.partner))
+    quarantine = ox.NamedNode(quarantine_graph(settings, result.partner))
+    quads = [ox.Quad(t.subject, t.predicate, t.object, harvest) for t in published]
+    quads += [ox.Quad(t.subject, t.predicate, t.object, quarantine) for t in quarantined]
+    quads += _provenance(settings, result, dataset, harvest, quarantine)
+    return quads
+
+
+def _provenance(
+    settings: Settings,
+    result: HarvestResult,
+    dataset: RemoteDataset,
+    harvest: ox.NamedNode,
+    quarantine: ox.NamedNode,
+) -> list[ox.Quad]:
+    activity = ox.NamedNode(f"{settings.data_base_iri}id/harvest/{result.partner}")
+    agent = ox.NamedNode(f"{settings.data_base_iri}id/agent/chava")
+    source = ox.NamedNode(result.source)
+    prov, void, dcterms = namespaces.PROV, namespaces.VOID, namespaces.DCTERMS
+    statements: list[tuple[Subject, str, ox.NamedNode | ox.Literal]] = [
+        (activity, RDF_TYPE, ox.NamedNode(prov + "Activity")),
+        (activity, namespaces.RDFS + "label", _text(f"Moissonnage de {result.partner}", "fr")),
+        (activity, namespaces.RDFS + "label", _text(f"Harvest of {result.partner}", "en")),
+        (activity, prov + "used", source),
+        (activity, prov + "startedAtTime", _time(result.started)),
+        (activity, prov + "endedAtTime", _time(result.ended)),
+        (activity, prov + "wasAssociatedWith", agent),
+        (activity, prov + "generated", harvest),
+        (activity, prov + "generated", quarantine),
+        (agent, RDF_TYPE, ox.NamedNode(prov + "SoftwareAgent")),
+        (agent, namespaces.RDFS + "label", _text("chava", "en")),
+        (source, void + "triples", _integer(result.triples_read)),
+        (source, dcterms + "type", ox.NamedNode(void + "Dataset")),
+        (harvest, RDF_TYPE, ox.NamedNode(prov + "Entity")),
+        (harvest, prov + "wasGeneratedBy", activity),
+        (harvest, dcterms + "source", source),
+        (harvest, void + "triples", _integer(result.published_triples)),
+        (quarantine, RDF_TYPE, ox.NamedNode(prov + "Entity")),
+        (quarantine, prov + "wasGeneratedBy", activity),
+        (quarantine, void + "triples", _integer(result.quarantined_triples)),
+        (quarantine, void + "entities", _integer(len(result.quarantined_resources))),
+    ]
+    if dataset.requests:
+        statements.append(
+            (
+                activity,
+                namespaces.RDFS + "comment",
+                _text(f"{dataset.requests} requests, {dataset.bytes_read} bytes read", "en"),
+            )
+        )
+    return [ox.Quad(s, ox.NamedNode(p), o, harvest) for s, p, o in statements]
+
+
+def _report(
+    result: HarvestResult, owners: dict[str, set[ox.NamedNode]], graph: ox.NamedNode
+) -> list[ox.Quad]:
+    """The violations, as sh:ValidationResult nodes about the quarantined IRI resources."""
+    sh = namespaces.SH
+    quads: list[ox.Quad] = []
+    for item in result.report.report.results:
+        if item.severity != "Violation":
+            continue
+        for owner in sorted(owners.get(item.focus_node, ()), key=str):
+            node = ox.BlankNode()
+            statements: list[tuple[str, ox.NamedNode | ox.Literal]] = [
+                (RDF_TYPE, ox.NamedNode(sh + "ValidationResult")),
+                (sh + "focusNode", owner),
+                (sh + "resultSeverity", ox.NamedNode(sh + "Violation")),
+                (sh + "resultMessage", ox.Literal(item.message)),
+            ]
+            path = item.path or ""
+            if path.startswith(("http://", "https://")) and " " not in path:
+                statements.append((sh + "resultPath", ox.NamedNode(path)))
+            if item.source_shape.startswith(("http://", "https://")):
+                statements.append((sh + "sourceShape", ox.NamedNode(item.source_shape)))
+            quads += [ox.Quad(node, ox.NamedNode(p), o, graph) for p, o in statements]
+    return quads
+
+
+def _write_atomically(path: Path, quads: Iterable[ox.Quad]) -> None:
+    """Write the TriG file next to its final name, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        ox.serialize(quads, str(temporary), ox.RdfFormat.TRIG, prefixes=namespaces.PREFIXES)
+        temporary.replace(path)  # atomic (os.replace): readers see the old or the new file
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _text(value: str, language: str) -> ox.Literal:
+    return ox.Literal(value, language=language)
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(namespaces.XSD + "integer"))
+
+
+def _time(moment: datetime) -> ox.Literal:
+    return ox.Literal(moment.isoformat(), datatype=ox.NamedNode(namespaces.XSD + "dateTime"))

@@ -1,0 +1,139 @@
+"""`/harvest/`: the harvested partners, their counts and provenance, and quarantined resources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import pyoxigraph as ox
+from flask import Blueprint, Flask, Response
+
+from chava import namespaces
+from chava.store import PublishedStore
+from chava.web import state
+from chava.web.language import request_language
+from chava.web.rendering import cached, render_page
+
+blueprint = Blueprint("harvest", __name__)
+
+PREFIXES: Final = (
+    f"PREFIX prov: <{namespaces.PROV}>\nPREFIX void: <{namespaces.VOID}>\n"
+    f"PREFIX sh: <{namespaces.SH}>\n"
+)
+TEXTS: Final = {
+    "fr": {
+        "title": "Moissonnage des partenaires",
+        "intro": "Les jeux de données des villes partenaires importés par chava harvest : les "
+        "ressources conformes au profil sont publiées dans le graphe du partenaire, les autres "
+        "sont gardées en quarantaine avec leurs erreurs.",
+        "none": "Aucun partenaire moissonné dans cette publication.",
+        "partner": "Partenaire",
+        "source": "Source",
+        "when": "Moissonné le",
+        "published": "Triplets publiés",
+        "quarantined": "Triplets en quarantaine",
+        "resources": "Ressources en quarantaine",
+        "resource": "Ressource",
+        "message": "Erreur",
+        "no_quarantine": "Aucune ressource en quarantaine.",
+    },
+    "en": {
+        "title": "Harvested partners",
+        "intro": "Partner cities' datasets imported with chava harvest: resources that conform "
+        "to the profile are published in the partner's graph, the others are kept in "
+        "quarantine with their errors.",
+        "none": "No partner harvested in this publication.",
+        "partner": "Partner",
+        "source": "Source",
+        "when": "Harvested on",
+        "published": "Published triples",
+        "quarantined": "Quarantined triples",
+        "resources": "Quarantined resources",
+        "resource": "Resource",
+        "message": "Error",
+        "no_quarantine": "No resource in quarantine.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Partner:
+    """One harvested partner as the page shows it."""
+
+    name: str
+    graph: str
+    source: str
+    ended: str
+    published: int
+    quarantined: int
+    problems: tuple[tuple[str, str], ...]
+    """(resource IRI, message) of each violation of a quarantined resource."""
+
+
+def init_app(app: Flask) -> None:
+    """Register the harvest page."""
+    app.register_blueprint(blueprint)
+
+
+@blueprint.get("/harvest/")
+def harvest_page() -> Response:
+    """List the partners of the served build with their counts and quarantined resources."""
+    store, settings = state.published_store(), state.settings()
+    lang, _ = request_language()
+    partners = cached(store, "harvest-partners", lambda: partners_of(store, settings.data_base_iri))
+    texts = TEXTS.get(lang, TEXTS["en"])
+    body = render_page("harvest.html", lang, h=texts, partners=partners)
+    response = Response(body, mimetype="text/html")
+    response.headers["Content-Language"] = lang
+    response.vary.add("Accept-Language")
+    return response
+
+
+def partners_of(store: PublishedStore, data_base_iri: str) -> list[Partner]:
+    """Read the harvest and quarantine graphs' PROV descriptions and reports from *store*."""
+    harvest_prefix = data_base_iri + "graph/harvest/"
+    rows = store.query(
+        PREFIXES + "SELECT ?graph ?source ?ended ?published ?quarantined WHERE { GRAPH ?graph {"
+        " ?graph prov:wasGeneratedBy ?activity ; void:triples ?published ."
+        " ?activity prov:used ?source ; prov:endedAtTime ?ended ."
+        " OPTIONAL { ?activity prov:generated ?quarantine . ?quarantine void:triples ?quarantined"
+        f' FILTER(?quarantine != ?graph) }} }} FILTER(STRSTARTS(STR(?graph), "{harvest_prefix}"))'
+        "} ORDER BY ?graph"
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    partners = []
+    for row in rows:
+        graph, source, ended = row["graph"], row["source"], row["ended"]
+        if graph is None or source is None or ended is None:
+            continue
+        name = graph.value.removeprefix(harvest_prefix)
+        report = f"{data_base_iri}graph/quarantine/{name}/report"
+        partners.append(
+            Partner(
+                name=name,
+                graph=graph.value,
+                source=source.value,
+                ended=ended.value[:19].replace("T", " "),
+                published=_number(row["published"]),
+                quarantined=_number(row["quarantined"]),
+                problems=_problems(store, report),
+            )
+        )
+    return partners
+
+
+def _problems(store: PublishedStore, report_graph: str) -> tuple[tuple[str, str], ...]:
+    rows = store.query(
+        PREFIXES + f"SELECT DISTINCT ?focus ?message WHERE {{ GRAPH <{report_graph}> {{"
+        " ?result sh:focusNode ?focus ; sh:resultMessage ?message } } ORDER BY ?focus ?message"
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    return tuple(
+        (row["focus"].value, row["message"].value)
+        for row in rows
+        if row["focus"] is not None and row["message"] is not None
+    )
+
+
+def _number(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> int:
+    return int(term.value) if isinstance(term, ox.Literal) and term.value.isdigit() else 0
