@@ -87,13 +87,17 @@ def describe_resource(
     start = (max(incoming_page, 1) - 1) * incoming_limit
     incoming_iterator = store.quads(None, None, node, None)
     incoming = tuple(islice(incoming_iterator, start, start + incoming_limit))
-    incoming_total = start + len(incoming) + sum(1 for _ in incoming_iterator)
+    incoming_total = start + len(incoming)
+    if next(incoming_iterator, None) is not None:  # more than this page: count in the engine
+        incoming_total = _count_incoming(store, node)
     if not statements and incoming_total == 0:
         raise ResourceNotFoundError(f"nothing is published about <{iri}>")
     if _deprecated(statements, node) and not any(q.predicate == IS_REPLACED_BY for q in statements):
         raise GoneError(f"<{iri}> is withdrawn (owl:deprecated) and has no successor")
     linked = _linked_iris(node, statements, incoming)
-    labels, types, context = _context(store, [node, *linked], linked)
+    labels, types, context = _context(store, linked)
+    own = _facts_from(node, statements)  # the resource's own labels and types: no lookup
+    labels[iri], types[iri] = own.labels, own.types
     memo = _memo(store)
     for predicate in {quad.predicate for quad in (*statements, *incoming)}:
         labels.setdefault(predicate.value, memo.term_labels(store, predicate))
@@ -156,24 +160,51 @@ def _linked_iris(
 
 
 def _context(
-    store: PublishedStore, nodes: list[ox.NamedNode], linked: list[ox.NamedNode]
+    store: PublishedStore, linked: list[ox.NamedNode]
 ) -> tuple[dict[str, dict[str, str]], dict[str, tuple[str, ...]], tuple[ox.Quad, ...]]:
     labels: dict[str, dict[str, str]] = {}
     types: dict[str, tuple[str, ...]] = {}
     context: list[ox.Quad] = []
-    linked_set = set(linked)
     memo = _memo(store)
-    for node in nodes:
-        facts = memo.get(node) if node in linked_set else None
+    for node in linked:
+        facts = memo.get(node)
         if facts is None:
             facts = _node_facts(store, node)
-            if node in linked_set:
-                memo.put(node, facts)
+            memo.put(node, facts)
         labels[node.value] = dict(facts.labels)
         types[node.value] = facts.types
-        if node in linked_set:
-            context.extend(facts.quads)
+        context.extend(facts.quads)
     return labels, types, tuple(context)
+
+
+def _count_incoming(store: PublishedStore, node: ox.NamedNode) -> int:
+    solutions = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p <{node.value}> }}")
+    assert isinstance(solutions, ox.QuerySolutions)
+    for solution in solutions:
+        count = solution["n"]
+        return int(count.value) if isinstance(count, ox.Literal) else 0
+    return 0
+
+
+def _facts_from(node: ox.NamedNode, statements: Iterable[ox.Quad]) -> _NodeFacts:
+    """Labels and types of *node* read from its own statements (same rules as lookups)."""
+    by_predicate: dict[ox.NamedNode, list[ox.Quad]] = {}
+    for quad in statements:
+        if quad.subject == node:
+            by_predicate.setdefault(quad.predicate, []).append(quad)
+    labels: dict[str, str] = {}
+    for predicate in LABEL_PREDICATES:
+        for quad in by_predicate.get(predicate, ()):
+            if isinstance(quad.object, ox.Literal):
+                labels.setdefault(quad.object.language or "", quad.object.value)
+    types = tuple(
+        dict.fromkeys(
+            quad.object.value
+            for quad in by_predicate.get(RDF_TYPE, ())
+            if isinstance(quad.object, ox.NamedNode)
+        )
+    )
+    return _NodeFacts(labels, types, ())
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ Each worker process builds the app itself, so the read-only store is opened afte
 
 from __future__ import annotations
 
+import logging
 import os
 
 from flask import Flask
@@ -20,9 +21,12 @@ from granian.log import LogLevels
 from chava.builds import Build, current_build
 from chava.config import ENV_PREFIX, Settings
 
+logger = logging.getLogger(__name__)
+
 
 def run_server(settings: Settings, build: Build) -> None:
     """Serve *build* with granian until interrupted."""
+    prefetch_store(build)
     # Workers are fresh processes that read their Settings like the CLI did; the build folder
     # (which `--data` changes) and the root travel as the CHAVA_* variables Settings reads.
     os.environ[ENV_PREFIX + "ROOT"] = str(settings.root.resolve())
@@ -38,6 +42,35 @@ def run_server(settings: Settings, build: Build) -> None:
         log_level=LogLevels.warning,
     )
     server.serve()
+
+
+def prefetch_store(build: Build) -> int:
+    """Ask the kernel to read the store's files into the page cache, in the background.
+
+    A resource read from pages not yet cached costs ~1.4 ms instead of ~0.2 ms (686k quads);
+    `posix_fadvise(WILLNEED)` returns at once, so start-up does not wait. Returns the bytes
+    hinted (0 where the platform has no fadvise).
+    """
+    advise = getattr(os, "posix_fadvise", None)
+    if advise is None:
+        return 0
+    hinted = 0
+    for path in sorted(build.store_path.iterdir()):
+        if not path.is_file():
+            continue
+        try:
+            descriptor = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            advise(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
+            hinted += path.stat().st_size
+        except OSError:
+            logger.debug("no readahead for %s", path)
+        finally:
+            os.close(descriptor)
+    logger.info("asked the kernel to cache %d bytes of %s", hinted, build.store_path)
+    return hinted
 
 
 def create_worker_app() -> Flask:
