@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import threading
 import time
 from collections.abc import Iterator
@@ -9,15 +10,16 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 BIG = 50 * 1024 * 1024
+AUTH = base64.b64encode(b"user:secret").decode()
 VALID_TURTLE = (
     b"<https://partner.example.org/id/a> <http://www.w3.org/2000/01/rdf-schema#label> 'A' .\n"
 )
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """Paths: /slow (never answers), /big (50 MB), /invalid (broken Turtle), /html, /redirect
-    (to another host), /redirect-same (to /valid.ttl on this host), /valid.ttl, /drip (one
-    byte a second)."""
+    """Paths: /auth (PUT/POST needing user:secret), /slow (never answers), /big (50 MB),
+    /invalid (broken Turtle), /html, /redirect (to another host), /redirect-same (to /valid.ttl
+    on this host), /valid.ttl, /drip (a byte every 0.2 s)."""
 
     def do_GET(self) -> None:
         self._answer()
@@ -26,6 +28,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", "0") or 0)
         self.rfile.read(length)
         self._answer()
+
+    def do_PUT(self) -> None:
+        self.do_POST()
 
     def _answer(self) -> None:
         path = self.path.split("?")[0]
@@ -41,7 +46,12 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass  # the client hung up, as it should
             return
-        if path.startswith("/invalid"):
+        if path.startswith("/auth"):  # a graph store wanting user:secret (basic auth)
+            if self.headers.get("Authorization") == "Basic " + AUTH:
+                self._send(204, "text/plain", b"")
+            else:
+                self._send(401, "text/plain", b"wrong credentials")
+        elif path.startswith("/invalid"):
             self._send(200, "text/turtle", b"<https://a.example/x> <https://a.example/p> .\n")
         elif path.startswith("/html"):
             self._send(200, "text/html", b"<!doctype html><title>Welcome</title><p>Hello</p>")

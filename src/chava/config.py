@@ -142,6 +142,17 @@ class Settings:
     harvest_page_size: int = _setting(
         10_000, "Resources per CONSTRUCT page when reading a SPARQL endpoint (LIMIT/OFFSET)."
     )
+    publish_user: str | None = _setting(
+        None, "User name for `chava publish --to` (HTTP basic auth; unset: no credentials)."
+    )
+    publish_password: str | None = field(
+        default=None,
+        repr=False,  # never shown, not even in a logged Settings
+        metadata={
+            "help": "Password for `chava publish --to`; never logged. Prefer "
+            "CHAVA_PUBLISH_PASSWORD."
+        },
+    )
 
     @property
     def build_path(self) -> Path:

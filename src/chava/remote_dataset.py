@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final, TypeVar, cast
@@ -150,8 +151,9 @@ def _parse(reply: Reply, rdf_format: ox.RdfFormat) -> list[ox.Quad]:
     try:
         return list(ox.parse(reply.body, format=rdf_format, base_iri=reply.url))
     except SyntaxError as error:
+        message = " ".join(str(error.msg).split())
+        message = re.sub(r"^Parser error at line \d+ column \d+: ", "", message)[:200]
         where = f" line {error.lineno}" if error.lineno else ""
-        message = " ".join(str(error.msg).split())[:200]
         raise RemoteSourceError(
             f"{reply.url}: not valid {rdf_format.name}:{where}: {message}"
         ) from error

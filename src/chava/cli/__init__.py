@@ -7,6 +7,7 @@ from chava.cli.generate import generate_command
 from chava.cli.group import cli
 from chava.cli.harvest import harvest_command
 from chava.cli.init import init_command
+from chava.cli.publish import publish_command
 from chava.cli.serve import serve_command
 from chava.cli.validate import validate_command
 
@@ -16,5 +17,6 @@ cli.add_command(build_command)
 cli.add_command(serve_command)
 cli.add_command(init_command)
 cli.add_command(harvest_command)
+cli.add_command(publish_command)
 
 __all__ = ["cli"]
