@@ -8,19 +8,25 @@ current one untouched. Older builds are pruned, except the previous one.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import importlib.metadata
 import logging
 import os
 import shutil
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import pyoxigraph as ox
 
+from chava.build_inputs import (
+    canonical_nquads,
+    data_settings,
+    hash_files,
+    publication_files,
+    settings_key,
+    stat_sources,
+)
 from chava.builds import BUILDS, CURRENT, MANIFEST, Build, read_build, write_manifest
 from chava.config import Settings
 from chava.dataset_description import BuildFacts, describe_dataset, metadata_graph_iri
@@ -29,9 +35,6 @@ from chava.errors import BuildError, LoadError, ValidationFailedError
 from chava.sources import Publication, collect_files, load_files, load_publication, rdf_format_of
 
 logger = logging.getLogger(__name__)
-
-BUILD_LAYOUT_VERSION: Final = "1"
-"""Bump when what a build contains changes, so old builds are not reused."""
 
 
 def build_publication(
@@ -46,15 +49,15 @@ def build_publication(
     Raises ValidationFailedError (with the report text) on SHACL violations unless
     *allow_invalid*, LoadError on unreadable sources, BuildError when writing fails.
     """
-    digest = hashlib.sha256(_settings_key(settings).encode())
+    digest = hashlib.sha256(settings_key(settings).encode())
     if publication is None:
         publication = load_publication(settings.root)
-        files = _publication_files(settings)
-        sources = _stat_sources(files)
-        _hash_files(digest, files, relative_to=settings.root)
+        files = publication_files(settings)
+        sources = stat_sources(files)
+        hash_files(digest, files, relative_to=settings.root)
     else:
         sources = []
-        digest.update(_canonical_nquads(publication.quads))
+        digest.update(canonical_nquads(publication.quads))
     if validate:
         _validate(publication, None, settings, allow_invalid=allow_invalid)
 
@@ -88,8 +91,8 @@ def build_dataset(
             _validate(publication, profile, settings, allow_invalid=allow_invalid)
         else:
             logger.warning("no SHACL shapes to validate the dataset with: not validated")
-    digest = hashlib.sha256(_settings_key(settings).encode())
-    _hash_files(digest, files, relative_to=None)
+    digest = hashlib.sha256(settings_key(settings).encode())
+    hash_files(digest, files, relative_to=None)
 
     def load(store: ox.Store) -> None:
         target = settings.data_default_graph
@@ -103,15 +106,8 @@ def build_dataset(
                 raise LoadError(path, str(error)) from error
             logger.info("loaded %s", path)
 
-    sources = _stat_sources(files)
+    sources = stat_sources(files)
     return _build(settings, digest.hexdigest()[:16], load, sources=sources, bundled=False)
-
-
-def data_settings(settings: Settings, paths: Sequence[Path]) -> Settings:
-    """Settings whose build folder is the one of the dataset *paths* (`<build_dir>/data-<hash>`)."""
-    key = "\n".join(sorted(str(path.resolve()) for path in paths))
-    folder = settings.build_path / f"data-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
-    return dataclasses.replace(settings, build_dir=folder.resolve())
 
 
 def up_to_date_build(settings: Settings, paths: Sequence[Path] | None = None) -> Build | None:
@@ -120,13 +116,13 @@ def up_to_date_build(settings: Settings, paths: Sequence[Path] | None = None) ->
         settings = data_settings(settings, paths)
         files = collect_files(paths)
     else:
-        files = _publication_files(settings)
+        files = publication_files(settings)
     link = settings.build_path / CURRENT
     if not (link / MANIFEST).is_file():
         return None
     build = read_build(link.resolve())
-    unchanged = build.manifest.get("sources") == _stat_sources(files)
-    same_settings = build.manifest.get("settings_key") == _settings_key(settings)
+    unchanged = build.manifest.get("sources") == stat_sources(files)
+    same_settings = build.manifest.get("settings_key") == settings_key(settings)
     return build if unchanged and same_settings else None
 
 
@@ -193,7 +189,7 @@ def _write_build(
             "metadata_graph": metadata_graph_iri(settings),
             "dumps": [dump.to_manifest() for dump in dumps],
             "sources": sources,
-            "settings_key": _settings_key(settings),
+            "settings_key": settings_key(settings),
         },
     )
     logger.info("built %s: %d quads in %d graphs", build_id, sum(counts.values()), len(counts))
@@ -267,47 +263,3 @@ def _profile(settings: Settings) -> Publication | None:
     except LoadError:
         return None
     return profile if profile.graph(settings.data_base_iri + "graph/shapes") else None
-
-
-def _hash_files(digest: Any, files: Sequence[Path], *, relative_to: Path | None) -> None:
-    """Feed each file's name (relative path, or bare name) and content hash into *digest*."""
-    for path in files:
-        name = str(path.relative_to(relative_to)) if relative_to is not None else path.name
-        digest.update(name.encode() + b"\0")
-        with path.open("rb") as stream:
-            digest.update(hashlib.file_digest(stream, "sha256").digest())
-
-
-def _canonical_nquads(quads: Sequence[ox.Quad]) -> bytes:
-    """N-Quads of *quads* with canonical blank node labels, sorted: same graph, same bytes."""
-    dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-    serialized = ox.serialize(dataset, format=ox.RdfFormat.N_QUADS) or b""
-    return b"\n".join(sorted(serialized.splitlines()))
-
-
-def _publication_files(settings: Settings) -> list[Path]:
-    root = settings.root
-    return collect_files([root / name for name in ("ontology", "data", "shapes")])
-
-
-def _stat_sources(files: Sequence[Path]) -> list[dict[str, Any]]:
-    entries = []
-    for path in files:
-        stat = path.stat()
-        entries.append(
-            {"path": str(path.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-        )
-    return entries
-
-
-def _settings_key(settings: Settings) -> str:
-    return "|".join(
-        (
-            importlib.metadata.version("chava"),
-            BUILD_LAYOUT_VERSION,
-            settings.data_base_iri,
-            settings.vocabulary_base_iri,
-            settings.data_default_graph or "",
-        )
-    )

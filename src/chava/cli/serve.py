@@ -9,7 +9,8 @@ from typing import Any
 
 import click
 
-from chava.build import build_dataset, build_publication, data_settings, up_to_date_build
+from chava.build import build_dataset, build_publication, up_to_date_build
+from chava.build_inputs import data_settings
 from chava.builds import Build
 from chava.cli.group import settings_from
 from chava.config import Settings
