@@ -68,7 +68,8 @@ class Settings:
         1024, "Longest request path (characters) a resource route accepts; longer: 414."
     )
     representation_cache_bytes: int = _setting(
-        64 * 1024 * 1024, "Bytes of rendered representations cached per worker (0: no cache)."
+        64 * 1024 * 1024,
+        "Bytes per worker for each cache: rendered representations, replayed responses (0: none).",
     )
     cache_max_age: int = _setting(
         300, "Seconds clients and proxies may reuse a resource or dump without revalidating."
