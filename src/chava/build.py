@@ -144,10 +144,11 @@ def _build(
         shutil.rmtree(temporary, ignore_errors=True)
         try:
             _write_build(temporary, settings, build_id, load, sources=sources, bundled=bundled)
-            shutil.rmtree(final, ignore_errors=True)  # a half-written leftover without manifest
             temporary.rename(final)
         except OSError as error:
-            raise BuildError(f"{final}: could not write the build: {error}") from error
+            # A concurrent `chava build` of the same inputs may have renamed its copy first.
+            if not (final / MANIFEST).is_file():
+                raise BuildError(f"{final}: could not write the build: {error}") from error
         finally:
             shutil.rmtree(temporary, ignore_errors=True)
     _swap_current(settings.build_path, final)
