@@ -14,12 +14,19 @@ AUTH = base64.b64encode(b"user:secret").decode()
 VALID_TURTLE = (
     b"<https://partner.example.org/id/a> <http://www.w3.org/2000/01/rdf-schema#label> 'A' .\n"
 )
+TRESPASS = (
+    b"<https://example.org/exampleville/id/organization/ville> "
+    b"<http://www.w3.org/2000/01/rdf-schema#label> 'Hacked'@fr .\n"
+    b"<https://w3id.org/learning-city/def/core#WorkingGroup> "
+    b"<http://www.w3.org/2000/01/rdf-schema#label> 'Hacked'@fr .\n" + VALID_TURTLE
+)
 
 
 class _Handler(BaseHTTPRequestHandler):
     """Paths: /auth (PUT/POST needing user:secret), /slow (never answers), /big (50 MB),
     /invalid (broken Turtle), /html, /redirect (to another host), /redirect-same (to /valid.ttl
-    on this host), /valid.ttl, /drip (a byte every 0.2 s)."""
+    on this host), /valid.ttl, /trespass.ttl (about the Exampleville scaffold's IRIs), /drip
+    (a byte every 0.2 s)."""
 
     def do_GET(self) -> None:
         self._answer()
@@ -60,6 +67,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif path.startswith("/redirect"):
             port = self.server.server_port  # type: ignore[attr-defined]
             self._send(302, "text/plain", b"", location=f"http://localhost:{port}/valid.ttl")
+        elif path.startswith("/trespass.ttl"):
+            self._send(200, "text/turtle", TRESPASS)
         elif path.startswith("/valid.ttl"):
             self._send(200, "text/turtle", VALID_TURTLE)
         elif path.startswith("/drip"):

@@ -252,6 +252,28 @@ def test_a_dump_with_a_same_host_redirect_is_harvested(settings: Settings) -> No
     assert result.quarantined_triples == 0
 
 
+def test_statements_about_our_own_iris_are_quarantined(settings: Settings) -> None:
+    with hostile_server() as base:
+        result = harvest(base + "/trespass.ttl", partner="dump-city", settings=settings)
+    assert result.quarantined_resources == (
+        "https://example.org/exampleville/id/organization/ville",
+        "https://w3id.org/learning-city/def/core#WorkingGroup",
+    )
+    assert result.published_triples == 1
+    dataset = _dataset(result.path)
+    harvested = ox.NamedNode(harvest_graph(settings, "dump-city"))
+    hacked = ox.Literal("Hacked", language="fr")
+    assert not list(dataset.quads_for_pattern(None, None, hacked, harvested))
+    report = ox.NamedNode(quarantine_graph(settings, "dump-city") + "/report")
+    messages = {
+        str(quad.object.value)
+        for quad in dataset.quads_for_pattern(None, None, None, report)
+        if quad.predicate.value == namespaces.SH + "resultMessage"
+        and isinstance(quad.object, ox.Literal)
+    }
+    assert any("a partner does not speak for us" in message for message in messages)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(
     not os.environ.get("CHAVA_TEST_BARS"),

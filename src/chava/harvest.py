@@ -40,6 +40,10 @@ PARTNER_PATTERN: Final = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DUMP_SUFFIXES: Final = tuple(RDF_SUFFIXES) + tuple(suffix + ".gz" for suffix in RDF_SUFFIXES)
 
 RDF_TYPE: Final = namespaces.RDF + "type"
+REFUSED_MESSAGE: Final = (
+    "Déclaration sur une IRI de cette publication : un partenaire ne parle pas pour nous. / "
+    "Statement about an IRI of this publication: a partner does not speak for us."
+)
 Subject = ox.NamedNode | ox.BlankNode
 
 
@@ -93,7 +97,14 @@ def harvest(source: str, *, partner: str, settings: Settings, kind: str = "auto"
     profile = load_profile(settings.root, vocabulary_base_iri=settings.vocabulary_base_iri)
     report = check_dataset(data, profile, source=source, languages=settings.languages)
     owners = _owners(report.failing_resources(), triples)
-    failing = set().union(*owners.values()) if owners else set()
+    # A partner never speaks for us: its statements about our IRIs are quarantined too.
+    ours = (settings.data_base_iri, settings.vocabulary_base_iri)
+    trespassing = {
+        t.subject
+        for t in triples
+        if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(ours)
+    }
+    failing = set().union(trespassing, *owners.values())
     quarantined = _closure(failing, triples)
     published = [triple for triple in triples if triple not in quarantined]
     ended = datetime.now(UTC)
@@ -111,7 +122,9 @@ def harvest(source: str, *, partner: str, settings: Settings, kind: str = "auto"
         report=report,
     )
     quads = _graphs(settings, result, dataset, published, sorted(quarantined, key=str))
-    quads += _report(result, owners, ox.NamedNode(quarantine_graph(settings, partner) + "/report"))
+    report_graph = ox.NamedNode(quarantine_graph(settings, partner) + "/report")
+    quads += _report(result, owners, report_graph)
+    quads += _refusals(trespassing, report_graph)
     _write_atomically(path, quads)
     logger.info(
         "harvested %s from %s: %d triples published, %d quarantined",
@@ -248,6 +261,22 @@ def _report(
             if item.source_shape.startswith(("http://", "https://")):
                 statements.append((sh + "sourceShape", ox.NamedNode(item.source_shape)))
             quads += [ox.Quad(node, ox.NamedNode(p), o, graph) for p, o in statements]
+    return quads
+
+
+def _refusals(subjects: set[ox.NamedNode], graph: ox.NamedNode) -> list[ox.Quad]:
+    """Report entries for statements about our own IRIs, refused whatever the profile says."""
+    sh = namespaces.SH
+    quads: list[ox.Quad] = []
+    for subject in sorted(subjects, key=str):
+        node = ox.BlankNode()
+        for predicate, value in (
+            (RDF_TYPE, ox.NamedNode(sh + "ValidationResult")),
+            (sh + "focusNode", subject),
+            (sh + "resultSeverity", ox.NamedNode(sh + "Violation")),
+            (sh + "resultMessage", ox.Literal(REFUSED_MESSAGE)),
+        ):
+            quads.append(ox.Quad(node, ox.NamedNode(predicate), value, graph))
     return quads
 
 
