@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import functools
+import gzip
 import threading
 import time
 from collections.abc import Iterator
@@ -22,11 +24,17 @@ TRESPASS = (
 )
 
 
+@functools.cache
+def _bomb() -> bytes:
+    """20 MB of spaces, gzipped to a few kilobytes."""
+    return gzip.compress(b" " * (20 * 1024 * 1024))
+
+
 class _Handler(BaseHTTPRequestHandler):
     """Paths: /auth (PUT/POST needing user:secret), /slow (never answers), /big (50 MB),
     /invalid (broken Turtle), /html, /redirect (to another host), /redirect-same (to /valid.ttl
-    on this host), /valid.ttl, /trespass.ttl (about the Exampleville scaffold's IRIs), /drip
-    (a byte every 0.2 s)."""
+    on this host), /valid.ttl, /valid.ttl.gz, /bomb.nt.gz (20 MB inflated), /trespass.ttl
+    (about the Exampleville scaffold's IRIs), /drip (a byte every 0.2 s)."""
 
     def do_GET(self) -> None:
         self._answer()
@@ -67,6 +75,10 @@ class _Handler(BaseHTTPRequestHandler):
         elif path.startswith("/redirect"):
             port = self.server.server_port  # type: ignore[attr-defined]
             self._send(302, "text/plain", b"", location=f"http://localhost:{port}/valid.ttl")
+        elif path.startswith("/valid.ttl.gz"):
+            self._send(200, "application/gzip", gzip.compress(VALID_TURTLE))
+        elif path.startswith("/bomb.nt.gz"):
+            self._send(200, "application/gzip", _bomb())
         elif path.startswith("/trespass.ttl"):
             self._send(200, "text/turtle", TRESPASS)
         elif path.startswith("/valid.ttl"):

@@ -200,6 +200,7 @@ def test_the_harvest_page_of_a_publication_without_partners(
         ("/html", "sparql", "not a SPARQL endpoint"),
         ("/redirect.ttl", "dump", "redirect to another host refused (http://localhost:"),
         ("/drip.ttl", "dump", "reply too slow"),
+        ("/bomb.nt.gz", "dump", "more than 5000000 bytes once decompressed: refused"),
     ],
 )
 def test_a_misbehaving_source_fails_cleanly_and_changes_nothing(
@@ -245,9 +246,12 @@ def test_a_dead_source_and_bad_arguments_fail_cleanly(settings: Settings) -> Non
     assert not (settings.root / "data" / "harvest").exists()
 
 
-def test_a_dump_with_a_same_host_redirect_is_harvested(settings: Settings) -> None:
+@pytest.mark.parametrize("path", ["/redirect-same.ttl", "/valid.ttl.gz"])
+def test_a_dump_redirected_on_its_host_or_gzipped_is_harvested(
+    settings: Settings, path: str
+) -> None:
     with hostile_server() as base:
-        result = harvest(base + "/redirect-same.ttl", partner="dump-city", settings=settings)
+        result = harvest(base + path, partner="dump-city", settings=settings)
     assert result.published_triples == 1
     assert result.quarantined_triples == 0
 

@@ -175,3 +175,13 @@ def test_the_served_shapes_are_downloadable_turtle_that_validates(
     )
     assert downloaded.conforms
     assert code == 0, out
+
+
+def test_profile_reports_for_machines_are_the_shacl_report(
+    project_root: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "groups.ttl").write_text(BROKEN, encoding="utf-8")
+    code, out, _err = _run(project_root, "--profile", str(tmp_path), "--format", "turtle")
+    assert code == 1
+    assert "sh:ValidationReport" in out
+    assert "sh:conforms false" in out
