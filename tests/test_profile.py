@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from chava.sources import load_files
 from chava.web.app import create_app
 from tests.hostile_server import hostile_server
 from tests.oxigraph_server import OxigraphServer, oxigraph_server
+from tests.sparql_support import live_server
 
 PARTNER = "https://partner.example.org/"
 FAST_TIMEOUTS = {"CHAVA_REMOTE_CONNECT_TIMEOUT": "1", "CHAVA_REMOTE_READ_TIMEOUT": "0.5"}
@@ -185,3 +187,21 @@ def test_profile_reports_for_machines_are_the_shacl_report(
     assert code == 1
     assert "sh:ValidationReport" in out
     assert "sh:conforms false" in out
+
+
+@pytest.mark.server
+def test_a_chava_endpoint_that_cuts_pages_is_read_in_smaller_pages(
+    bundled_build: tuple[Settings, Build],
+) -> None:
+    from chava.remote import Limits
+    from chava.remote_dataset import read_endpoint
+
+    settings, build = bundled_build
+    limits = Limits(2.0, 30.0, 50_000_000)
+    read = {}
+    for cap in (100_000, 1000):
+        app = create_app(dataclasses.replace(settings, sparql_max_results=cap), build=build)
+        with live_server(app) as server:
+            read[cap] = read_endpoint(server.url + "/sparql", limits, page_size=500)
+    assert read[1000].requests > read[100_000].requests
+    assert len({q.triple for q in read[1000].quads}) == len({q.triple for q in read[100_000].quads})

@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 MAX_REDIRECTS: Final = 5
 CHUNK: Final = 64 * 1024
+TRUNCATED_HEADER: Final = "X-Chava-Results-Truncated"
+"""How a chava endpoint says it cut a result at its cap (`sparql_max_results`)."""
 USER_AGENT: Final = "chava (linked-data publisher; https://w3id.org/chava/)"
 
 
@@ -54,6 +56,8 @@ class Reply:
     media_type: str
     """The Content-Type without parameters, lower-case ('' when absent)."""
     body: bytes
+    truncated: bool = False
+    """The server says it cut the result (chava's `X-Chava-Results-Truncated: true`)."""
 
 
 def check_url(url: str) -> str:
@@ -106,7 +110,8 @@ def send(
                         f"{url}: HTTP {response.status_code} {response.reason}: {_snippet(body)}"
                     )
                 media_type = response.headers.get("Content-Type", "").split(";")[0]
-                return Reply(url, response.status_code, media_type.strip().lower(), body)
+                truncated = response.headers.get(TRUNCATED_HEADER, "").lower() == "true"
+                return Reply(url, response.status_code, media_type.strip().lower(), body, truncated)
     raise RemoteSourceError(f"{url}: more than {MAX_REDIRECTS} redirects")
 
 

@@ -65,7 +65,8 @@ def read_endpoint(endpoint: str, limits: Limits, *, page_size: int) -> RemoteDat
     """Read every typed resource of *endpoint*: one paged CONSTRUCT per class, subjects ordered.
 
     Each page holds *page_size* subjects (IRIs) with all their triples and those of the blank
-    nodes under them, three levels deep, so a blank node is never split from its owner.
+    nodes under them, three levels deep, so a blank node is never split from its owner; pages
+    an endpoint says it cut (a chava endpoint's result cap) are asked again, half as large.
     Untyped resources and blank nodes no IRI points to are not read. Raises RemoteSourceError.
     """
     check_url(endpoint)
@@ -74,17 +75,26 @@ def read_endpoint(endpoint: str, limits: Limits, *, page_size: int) -> RemoteDat
     quads: list[ox.Quad] = []
     seen: set[ox.NamedNode] = set()
     requests = 1
+    size = page_size
     for cls in classes:
         offset = 0
         while True:
-            query = _PAGE.format(cls=cls, limit=page_size, offset=offset)
+            query = _PAGE.format(cls=cls, limit=size, offset=offset)
             reply = _query(endpoint, query, GRAPH_ACCEPT, limits, budget)
             requests += 1
+            if reply.truncated:  # the endpoint's own result cap cut the page: smaller pages
+                if size == 1:
+                    raise RemoteSourceError(
+                        f"{endpoint}: one resource of <{cls}> has more triples than the "
+                        "endpoint returns at once; read its dump instead"
+                    )
+                size = max(1, size // 2)
+                continue
             page = _scoped(_parse(reply, _format_of(reply, default=ox.RdfFormat.N_TRIPLES)))
             if not page:
                 break
             quads.extend(_new_resources(page, seen))
-            offset += page_size
+            offset += size
     logger.info(
         "read %s: %d triples, %d classes, %d requests", endpoint, len(quads), len(classes), requests
     )
