@@ -107,3 +107,44 @@ def test_check_size_answers_414_in_a_url_and_413_in_a_body(
         check_size("x" * size, limit=64, in_url=in_url)
     with pytest.raises(error):
         check_size("é" * 33, limit=64, in_url=in_url)  # bytes, not characters
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT (" + "+".join(["1"] * 1002) + " AS ?x) {}",
+        "SELECT * { FILTER(" + " || ".join(["true"] * 502) + ") }",
+        "SELECT * { ?s " + "/".join(["<urn:p>"] * 1002) + " ?o }",
+    ],
+    ids=["sum", "or", "path"],
+)
+def test_long_operator_chains_are_refused_like_deep_nesting(query: str) -> None:
+    with pytest.raises(QueryError, match="chains more than 1000 operators"):
+        screen_query(query, max_depth=100)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT (" + "+".join(["1"] * 1001) + " AS ?x) {}",
+        "SELECT * { " + " . ".join(f"?s{i} <urn:p>/<urn:q> ?o" for i in range(2000)) + " }",
+        "SELECT * { VALUES ?x { " + " ".join(["-1"] * 900) + " } }",
+    ],
+    ids=["sum-at-the-limit", "separated-paths", "negative-numbers"],
+)
+def test_chains_are_counted_per_expression(query: str) -> None:
+    assert screen_query(query, max_depth=100).form == "SELECT"
+
+
+def test_chains_at_the_limit_do_not_crash_pyoxigraph() -> None:
+    """1,000 chained operators parse and run; the crash starts between 5,000 and 8,000."""
+    script = (
+        "import pyoxigraph, sys; n = int(sys.argv[1]); "
+        "list(pyoxigraph.Store().query('SELECT (' + '+'.join(['1'] * n) + ' AS ?x) {}'))"
+    )
+    fine = subprocess.run([sys.executable, "-c", script, "1000"], check=False, timeout=60)
+    crash = subprocess.run(
+        [sys.executable, "-c", script, "10000"], check=False, timeout=60, capture_output=True
+    )
+    assert fine.returncode == 0
+    assert crash.returncode < 0

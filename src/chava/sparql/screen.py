@@ -22,6 +22,10 @@ UPDATE_KEYWORDS: Final = frozenset(
 )
 NONDETERMINISTIC: Final = frozenset({"RAND", "NOW", "UUID", "STRUUID"})
 """Functions whose value changes between runs: such results are never cached."""
+OPERATORS: Final = frozenset("+-*/|&")
+"""Characters of binary operators (`||` and `&&` count twice) and of path sequences."""
+CHAIN_BREAKS: Final = frozenset(".;,")
+CHAIN_FACTOR: Final = 10
 
 _PN_CHARS = r"A-Za-z0-9_\-\u00B7\u00C0-\uFFFF"
 _TOKEN: Final = re.compile(
@@ -73,22 +77,14 @@ def screen_query(
     prefixes: dict[str, str] = {}
     base = ""
     form = ""
-    depth = deepest = 0
+    nesting = _Nesting(max_depth)
     has_dataset = False
     deterministic = True
     tokens = _tokens(text)
     previous_name = ""
     for kind, value, position in tokens:
-        if kind == "open":
-            depth += 1
-            if depth > max_depth:
-                raise QueryError(
-                    f"the query is nested more than {max_depth} levels deep "
-                    f"(at character {position}); this endpoint refuses deeper queries"
-                )
-            deepest = max(deepest, depth)
-        elif kind == "close":
-            depth = max(0, depth - 1)
+        if kind in ("open", "close", "other"):
+            nesting.see(kind, value, position)
         elif kind == "name" and ":" not in value:
             keyword = value.upper()
             if keyword in UPDATE_KEYWORDS:
@@ -111,7 +107,45 @@ def screen_query(
             previous_name = ""
     if not form:
         raise QueryError("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
-    return ScreenedQuery(text, form, has_dataset, deterministic, deepest)
+    return ScreenedQuery(text, form, has_dataset, deterministic, nesting.deepest)
+
+
+class _Nesting:
+    """Track bracket depth and operator chains; refuse both past their limits.
+
+    A chain of binary operators (`1+1+1...`, `a || b || ...`, a path `p/p/p...`) nests the parse
+    tree one level per operator: pyoxigraph overflows its stack on a few thousand of them, just
+    as on deep brackets. Chains may be CHAIN_FACTOR times longer than brackets are deep.
+    """
+
+    def __init__(self, max_depth: int) -> None:
+        self.max_depth = max_depth
+        self.max_chain = max_depth * CHAIN_FACTOR
+        self.chains = [0]
+        self.deepest = 0
+
+    def see(self, kind: str, value: str, position: int) -> None:
+        """Take in one bracket or other single-character token."""
+        if kind == "open":
+            self.chains.append(0)
+            if len(self.chains) - 1 > self.max_depth:
+                raise QueryError(
+                    f"the query is nested more than {self.max_depth} levels deep "
+                    f"(at character {position}); this endpoint refuses deeper queries"
+                )
+            self.deepest = max(self.deepest, len(self.chains) - 1)
+        elif kind == "close":
+            if len(self.chains) > 1:
+                self.chains.pop()
+        elif value in CHAIN_BREAKS:
+            self.chains[-1] = 0
+        elif value in OPERATORS:
+            self.chains[-1] += 1
+            if self.chains[-1] > self.max_chain:
+                raise QueryError(
+                    f"an expression or path chains more than {self.max_chain} operators "
+                    f"(at character {position}); use VALUES or IN for long lists"
+                )
 
 
 class _Tokens:
