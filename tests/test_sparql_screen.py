@@ -148,3 +148,22 @@ def test_chains_at_the_limit_do_not_crash_pyoxigraph() -> None:
     )
     assert fine.returncode == 0
     assert crash.returncode < 0
+
+
+@pytest.mark.parametrize(
+    "element",
+    ["BIND(1 AS ?v{})", "MINUS {{ ?s ?p ?o }}", "VALUES ?v{} {{ 1 }}", "OPTIONAL {{ ?s ?p ?o }}"],
+)
+def test_groups_with_too_many_elements_are_refused(element: str) -> None:
+    """3,500 BINDs (or MINUS, VALUES...) in one group crash pyoxigraph: refused past 1,000."""
+    elements = " . ".join(element.format(index) for index in range(1001))
+    with pytest.raises(QueryError, match="more than 1000 elements"):
+        screen_query(f"SELECT * {{ ?s ?p ?o {elements} }}", max_depth=100)
+    fewer = " . ".join(element.format(index) for index in range(400))
+    assert screen_query(f"SELECT * {{ ?s ?p ?o {fewer} }}", max_depth=100).form == "SELECT"
+
+
+def test_long_values_blocks_are_not_groups() -> None:
+    rows = " ".join(f'({index} "{index}")' for index in range(3000))
+    query = f"SELECT * {{ VALUES (?n ?label) {{ {rows} }} }}"
+    assert screen_query(query, max_depth=100).form == "SELECT"

@@ -26,6 +26,9 @@ OPERATORS: Final = frozenset("+-*/|&")
 """Characters of binary operators (`||` and `&&` count twice) and of path sequences."""
 CHAIN_BREAKS: Final = frozenset(".;,")
 CHAIN_FACTOR: Final = 10
+GROUP_ELEMENTS: Final = frozenset(
+    {"OPTIONAL", "MINUS", "BIND", "VALUES", "GRAPH", "SERVICE", "FILTER", "UNION"}
+)
 
 _PN_CHARS = r"A-Za-z0-9_\-\u00B7\u00C0-\uFFFF"
 _TOKEN: Final = re.compile(
@@ -91,6 +94,8 @@ def screen_query(
                 raise QueryError(
                     f"{keyword} is SPARQL Update: this endpoint is read-only and runs queries only"
                 )
+            if keyword in GROUP_ELEMENTS:
+                nesting.element(position)
             if keyword in QUERY_FORMS and not form:
                 form = keyword
             elif keyword == "FROM":
@@ -111,23 +116,28 @@ def screen_query(
 
 
 class _Nesting:
-    """Track bracket depth and operator chains; refuse both past their limits.
+    """Track bracket depth, operator chains and group elements; refuse each past its limit.
 
     A chain of binary operators (`1+1+1...`, `a || b || ...`, a path `p/p/p...`) nests the parse
-    tree one level per operator: pyoxigraph overflows its stack on a few thousand of them, just
-    as on deep brackets. Chains may be CHAIN_FACTOR times longer than brackets are deep.
+    tree one level per operator, and so does a group of many elements (`BIND`, `MINUS`,
+    `OPTIONAL`, `VALUES`, sub-groups...): pyoxigraph overflows its stack on a few thousand of
+    them, as on deep brackets. Both may be CHAIN_FACTOR times longer than brackets are deep.
     """
 
     def __init__(self, max_depth: int) -> None:
         self.max_depth = max_depth
         self.max_chain = max_depth * CHAIN_FACTOR
         self.chains = [0]
+        self.elements = [0]
         self.deepest = 0
 
     def see(self, kind: str, value: str, position: int) -> None:
         """Take in one bracket or other single-character token."""
         if kind == "open":
+            if value == "{":
+                self.element(position)  # a sub-group is an element of the enclosing group
             self.chains.append(0)
+            self.elements.append(0)
             if len(self.chains) - 1 > self.max_depth:
                 raise QueryError(
                     f"the query is nested more than {self.max_depth} levels deep "
@@ -137,6 +147,7 @@ class _Nesting:
         elif kind == "close":
             if len(self.chains) > 1:
                 self.chains.pop()
+                self.elements.pop()
         elif value in CHAIN_BREAKS:
             self.chains[-1] = 0
         elif value in OPERATORS:
@@ -146,6 +157,15 @@ class _Nesting:
                     f"an expression or path chains more than {self.max_chain} operators "
                     f"(at character {position}); use VALUES or IN for long lists"
                 )
+
+    def element(self, position: int) -> None:
+        """Count one element (keyword clause or sub-group) of the current group."""
+        self.elements[-1] += 1
+        if self.elements[-1] > self.max_chain:
+            raise QueryError(
+                f"a group of the query has more than {self.max_chain} elements "
+                f"(at character {position}); this endpoint refuses larger groups"
+            )
 
 
 class _Tokens:
