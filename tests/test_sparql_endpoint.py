@@ -10,6 +10,7 @@ import pytest
 
 from chava.builds import Build
 from chava.config import Settings
+from chava.errors import ConfigError, QueryError
 from chava.formats import CSV, JSON_LD, SPARQL_JSON, TURTLE
 from chava.sparql.cache import ResultCache
 from chava.sparql.endpoint import QueryService
@@ -123,3 +124,24 @@ def test_the_result_cache_evicts_the_least_recent_and_skips_huge_values() -> Non
     cache.put("huge", "H", 26)  # more than a quarter of the capacity: never cached
     assert cache.get("huge") is None
     assert len(ResultCache[str](0)) == 0
+
+
+@pytest.mark.parametrize("setting", ["sparql_default_graphs", "sparql_service_allowlist"])
+def test_graph_and_endpoint_settings_must_be_absolute_iris(
+    bundled_build: tuple[Settings, Build], setting: str
+) -> None:
+    settings, build = bundled_build
+    with pytest.raises(ConfigError, match=setting):
+        overrides: dict[str, Any] = {setting: ("not an iri",)}
+        QueryService(dataclasses.replace(settings, **overrides), build)
+
+
+@pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
+def test_protocol_graphs_must_be_absolute_iris(service: QueryService, parameter: str) -> None:
+    request = (
+        QueryRequest(SELECT, ("relative",))
+        if parameter == "default-graph-uri"
+        else QueryRequest(SELECT, (), ("not an iri",))
+    )
+    with pytest.raises(QueryError, match=parameter):
+        service.prepare(request, accept=None, requested_format=None)

@@ -12,8 +12,11 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any, Final
 
+import pyoxigraph as ox
+
 from chava.builds import Build
 from chava.config import Settings
+from chava.errors import ConfigError, QueryError
 from chava.formats import RDF_FORMATS, SPARQL_JSON, SPARQL_XML, TABLE_FORMATS, Format
 from chava.namespaces import PREFIXES
 from chava.negotiate import negotiate
@@ -25,6 +28,19 @@ from chava.sparql.screen import ScreenedQuery, check_size, screen_query
 
 BOOLEAN_FORMATS: Final = (SPARQL_JSON, SPARQL_XML)
 """ASK results: CSV and TSV carry no boolean."""
+
+
+def _check_graph_iris(request: QueryRequest) -> None:
+    """Refuse a default-graph-uri or named-graph-uri that is not an absolute IRI."""
+    for parameter, iris in (
+        ("default-graph-uri", request.default_graph_uris),
+        ("named-graph-uri", request.named_graph_uris),
+    ):
+        for iri in iris:
+            try:
+                ox.NamedNode(iri)
+            except ValueError as error:
+                raise QueryError(f"{parameter} {iri[:100]!r} is not an absolute IRI") from error
 
 
 def result_formats(form: str) -> tuple[Format, ...]:
@@ -52,6 +68,12 @@ class QueryService:
     """Screens, caches and runs public queries for one build."""
 
     def __init__(self, settings: Settings, build: Build) -> None:
+        for name in ("sparql_default_graphs", "sparql_service_allowlist"):
+            for iri in getattr(settings, name):
+                try:
+                    ox.NamedNode(iri)
+                except ValueError as error:
+                    raise ConfigError(f"{name}: {iri!r} is not an absolute IRI") from error
         self.settings = settings
         self.build = build
         self.pool = QueryPool(
@@ -95,6 +117,7 @@ class QueryService:
         if screened.form in ("CONSTRUCT", "DESCRIBE"):
             job["prefixes"] = PREFIXES  # Turtle, TriG and RDF/XML results read better with them
         if request.names_dataset:
+            _check_graph_iris(request)
             # The protocol's dataset wins over FROM / FROM NAMED (SPARQL 1.1 Protocol 2.1.4).
             job["default_graphs"] = list(request.default_graph_uris)
             job["named_graphs"] = list(request.named_graph_uris)

@@ -55,12 +55,15 @@ LENGTHS_SIZE: Final = _LENGTHS.size
 def run_job(store: ox.Store, job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     """Run one query job; return the reply header and the serialized result."""
     options: dict[str, Any] = {"base_iri": job.get("base_iri")}
-    if job.get("default_graphs") is not None:
-        options["default_graph"] = [ox.NamedNode(iri) for iri in job["default_graphs"]]
-    elif job.get("union"):
-        options["use_default_graph_as_union"] = True
-    if job.get("named_graphs") is not None:
-        options["named_graphs"] = [ox.NamedNode(iri) for iri in job["named_graphs"]]
+    try:
+        if job.get("default_graphs") is not None:
+            options["default_graph"] = [ox.NamedNode(iri) for iri in job["default_graphs"]]
+        elif job.get("union"):
+            options["use_default_graph_as_union"] = True
+        if job.get("named_graphs") is not None:
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in job["named_graphs"]]
+    except ValueError as error:  # the web side checks these IRIs first; never crash on one
+        return {"ok": False, "kind": "evaluation", "message": str(error)}, b""
     try:
         answer = store.query(job["query"], **options)
     except SyntaxError as error:
