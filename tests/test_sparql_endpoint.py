@@ -131,8 +131,8 @@ def test_graph_and_endpoint_settings_must_be_absolute_iris(
     bundled_build: tuple[Settings, Build], setting: str
 ) -> None:
     settings, build = bundled_build
+    overrides: dict[str, Any] = {setting: ("not an iri",)}
     with pytest.raises(ConfigError, match=setting):
-        overrides: dict[str, Any] = {setting: ("not an iri",)}
         QueryService(dataclasses.replace(settings, **overrides), build)
 
 
