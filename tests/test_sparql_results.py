@@ -27,6 +27,25 @@ def store() -> ox.Store:
                 ox.NamedNode(f"{EX}g"),
             )
         )
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    typed = [
+        ("1", "int"),
+        ("01", "integer"),
+        ("1.50", "decimal"),
+        ("1E0", "double"),
+        ("TRUE", "boolean"),
+        ("2020-09", "gYearMonth"),
+        ("x", "string"),
+    ]
+    for index, (value, datatype) in enumerate(typed):
+        store.add(
+            ox.Quad(
+                ox.NamedNode(f"{EX}t{index}"),
+                ox.NamedNode(f"{EX}p"),
+                ox.Literal(value, datatype=ox.NamedNode(xsd + datatype)),
+                ox.NamedNode(f"{EX}g"),
+            )
+        )
     return store
 
 
@@ -56,7 +75,7 @@ def _construct(store: ox.Store) -> ox.QueryTriples:
 def test_uncut_select_results_are_what_pyoxigraph_writes(
     store: ox.Store, results_format: ox.QueryResultsFormat
 ) -> None:
-    body, truncated = write_solutions(_select(store), results_format, limit=10)
+    body, truncated = write_solutions(_select(store), results_format, limit=17)
     assert not truncated
     assert body == _select(store).serialize(format=results_format)
 
@@ -113,9 +132,9 @@ def test_boolean_results(store: ox.Store) -> None:
 def test_graph_results_round_trip_and_flag_cuts_validly(
     store: ox.Store, rdf_format: ox.RdfFormat
 ) -> None:
-    whole, truncated = write_triples(_construct(store), rdf_format, limit=10, prefixes={"ex": EX})
+    whole, truncated = write_triples(_construct(store), rdf_format, limit=17, prefixes={"ex": EX})
     assert not truncated
-    assert len(list(ox.parse(whole, format=rdf_format))) == 10
+    assert len(list(ox.parse(whole, format=rdf_format))) == 17
     cut, truncated = write_triples(_construct(store), rdf_format, limit=4, prefixes={"ex": EX})
     assert truncated
     assert len(list(ox.parse(cut, format=rdf_format))) == 4  # the note keeps the syntax valid
