@@ -41,17 +41,16 @@ def init_app(app: Flask) -> None:
         # A thread waiting on a query worker holds its web worker: with too few threads, a
         # client's slow queries make every page of that worker wait for them.
         logger.warning(
-            "web_threads=%d: each web worker answers one request per thread, so %d slow SPARQL "
-            "queries can hold a web worker for up to %g s and pages wait behind them; "
-            "set web_threads above sparql_client_concurrency (%d)",
+            "web_threads=%d is not above sparql_client_concurrency=%d: one client's slow SPARQL "
+            "queries can hold every thread of a web worker for up to %g s, and its pages wait",
             settings.web_threads,
-            settings.web_threads,
-            settings.sparql_timeout,
             settings.sparql_client_concurrency,
+            settings.sparql_timeout,
         )
     app.extensions[SERVICE_KEY] = service
     if settings.sparql_cache_bytes > 0:
-        app.wsgi_app = SparqlReplay(app.wsgi_app, settings.sparql_cache_bytes)  # type: ignore[method-assign]
+        replay = SparqlReplay(app.wsgi_app, settings.sparql_cache_bytes)
+        app.wsgi_app = replay  # type: ignore[method-assign]
     weakref.finalize(app, service.close)  # kill the workers with the app (or at exit)
     app.register_blueprint(blueprint)
     app.register_blueprint(sparql_pages.blueprint)
@@ -79,7 +78,7 @@ def _answer(query_request: QueryRequest) -> Response:
         base_iri=endpoint_iri(),
     )
     is_get = request.method in ("GET", "HEAD")
-    if is_get and prepared.etag in request.if_none_match:
+    if is_get and prepared.cacheable and prepared.etag in request.if_none_match:
         return _not_modified(prepared)
     outcome = service.run(prepared, client=request.remote_addr or "unknown")
     response = Response(outcome.body, content_type=prepared.format.content_type)
