@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from chava.errors import TooManyRequestsError
+from chava.errors import ConfigError, TooManyRequestsError
 
 BUCKETS = 1 << 16
 
@@ -31,6 +31,8 @@ class ClientSlots:
         self.limit = limit
         self.retry_after = retry_after
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if directory.stat().st_uid != os.getuid():  # a shared temporary folder: trust only ours
+            raise ConfigError(f"{directory}: slot folder owned by another user")
 
     @contextmanager
     def hold(self, client: str) -> Iterator[None]:
