@@ -248,7 +248,7 @@ def test_bundled_description_states_license_and_the_project_as_publisher(tmp_pat
     store = _store(build_publication(settings).path)
     dataset = ox.NamedNode(DATASET)
     license_iri = _value(store, dataset, namespaces.DCTERMS + "license")
-    assert license_iri == "https://spdx.org/licenses/EUPL-1.2"
+    assert license_iri == "https://creativecommons.org/licenses/by/4.0/"
     publisher = ox.NamedNode(_value(store, dataset, namespaces.DCTERMS + "publisher"))
     names = {
         quad.object.value

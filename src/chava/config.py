@@ -75,9 +75,9 @@ class Settings:
         300, "Seconds clients and proxies may reuse a resource or dump without revalidating."
     )
     dataset_license: str = _setting(
-        "https://spdx.org/licenses/EUPL-1.2",
-        "License IRI the dataset description states when the data states none (default: the "
-        "repository's license).",
+        "https://creativecommons.org/licenses/by/4.0/",
+        "License IRI the dataset description states when the data states none (default: CC BY "
+        "4.0, the license of the bundled data and ontology).",
     )
     data_default_graph: str | None = _setting(
         None,
