@@ -12,7 +12,7 @@ from chava.builds import Build
 from chava.config import Settings
 from chava.errors import ConfigError, QueryError
 from chava.formats import CSV, JSON_LD, SPARQL_JSON, TURTLE
-from chava.sparql.cache import ResultCache
+from chava.lru_cache import BoundedLRU
 from chava.sparql.endpoint import QueryService
 from chava.sparql.protocol import QueryRequest
 
@@ -112,7 +112,7 @@ def test_a_configured_default_graph_is_what_queries_see(
 
 
 def test_the_result_cache_evicts_the_least_recent_and_skips_huge_values() -> None:
-    cache: ResultCache[str] = ResultCache(100)
+    cache: BoundedLRU[str] = BoundedLRU(100)
     cache.put("a", "A", 20)
     cache.put("b", "B", 20)
     assert cache.get("a") == "A"  # a is now the most recent
@@ -123,7 +123,7 @@ def test_the_result_cache_evicts_the_least_recent_and_skips_huge_values() -> Non
     assert cache.get("a") == "A"
     cache.put("huge", "H", 26)  # more than a quarter of the capacity: never cached
     assert cache.get("huge") is None
-    assert len(ResultCache[str](0)) == 0
+    assert len(BoundedLRU[str](0)) == 0
 
 
 @pytest.mark.parametrize("setting", ["sparql_default_graphs", "sparql_service_allowlist"])

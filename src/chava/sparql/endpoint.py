@@ -18,9 +18,9 @@ from chava.builds import Build
 from chava.config import Settings
 from chava.errors import ConfigError, QueryError
 from chava.formats import RDF_FORMATS, SPARQL_JSON, SPARQL_XML, TABLE_FORMATS, Format
+from chava.lru_cache import BoundedLRU
 from chava.namespaces import PREFIXES
 from chava.negotiate import negotiate
-from chava.sparql.cache import ResultCache
 from chava.sparql.clients import ClientSlots, slots_directory
 from chava.sparql.pool import QueryOutcome, QueryPool
 from chava.sparql.protocol import QueryRequest
@@ -85,7 +85,7 @@ class QueryService:
         self.slots = ClientSlots(
             slots_directory(str(settings.build_path.resolve())), settings.sparql_client_concurrency
         )
-        self.cache: ResultCache[QueryOutcome] = ResultCache(settings.sparql_cache_bytes)
+        self.cache: BoundedLRU[QueryOutcome] = BoundedLRU(settings.sparql_cache_bytes)
 
     def prepare(
         self,

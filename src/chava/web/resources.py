@@ -20,8 +20,8 @@ from chava.dataset_description import dataset_iri
 from chava.errors import BadRequestError, ResourceNotFoundError, URITooLongError
 from chava.formats import Format
 from chava.iri_mapping import canonical_iri, local_path, path_mappings
+from chava.lru_cache import BoundedLRU
 from chava.negotiate import negotiate
-from chava.representation_cache import RepresentationCache
 from chava.store import PublishedStore
 from chava.web import state
 from chava.web.profiles import profile_response
@@ -52,9 +52,7 @@ def init_app(app: Flask) -> None:
         )
     blueprint.add_url_rule("/.well-known/void", "well_known_void", serve_void)
     app.register_blueprint(blueprint)
-    app.extensions[CACHE_KEY] = RepresentationCache[Representation](
-        settings.representation_cache_bytes
-    )
+    app.extensions[CACHE_KEY] = BoundedLRU[Representation](settings.representation_cache_bytes)
     # Replays whole responses of repeated requests before Flask runs (same bytes, same headers).
     app.wsgi_app = ResponseCache(app.wsgi_app, settings.representation_cache_bytes)  # type: ignore[method-assign]
 
@@ -191,9 +189,9 @@ def _etag(build_id: str, iri: str, fmt: Format, lang: str, page: int, base_url: 
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def _cache() -> RepresentationCache[Representation]:
+def _cache() -> BoundedLRU[Representation]:
     from flask import current_app
 
     cache = current_app.extensions[CACHE_KEY]
-    assert isinstance(cache, RepresentationCache)
+    assert isinstance(cache, BoundedLRU)
     return cache

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from chava.representation_cache import RepresentationCache
+from chava.lru_cache import BoundedLRU
 
 CACHEABLE = "chava.cacheable"
 """WSGI environ key a route sets to True when its response may be replayed."""
@@ -36,7 +36,7 @@ class ResponseCache:
 
     def __init__(self, app: WSGIApp, max_bytes: int) -> None:
         self.app = app
-        self.entries = RepresentationCache[_Entry](max_bytes)
+        self.entries = BoundedLRU[_Entry](max_bytes)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")

@@ -16,8 +16,7 @@ from chava.sparql.protocol import FORM, QueryRequest, read_request
 from chava.sparql.service_description import describe_service, graph_sizes, serialize_description
 from chava.web import sparql_pages, state
 from chava.web.rendering import cached
-from chava.web.sparql_replay import MARK as REPLAYABLE
-from chava.web.sparql_replay import SparqlReplay
+from chava.web.response_cache import CACHEABLE
 from chava.web.sparql_state import SERVICE_KEY, query_service
 
 TRUNCATED_HEADER: Final = "X-Chava-Results-Truncated"
@@ -48,9 +47,6 @@ def init_app(app: Flask) -> None:
             settings.sparql_timeout,
         )
     app.extensions[SERVICE_KEY] = service
-    if settings.sparql_cache_bytes > 0:
-        replay = SparqlReplay(app.wsgi_app, settings.sparql_cache_bytes)
-        app.wsgi_app = replay  # type: ignore[method-assign]
     weakref.finalize(app, service.close)  # kill the workers with the app (or at exit)
     app.register_blueprint(blueprint)
     app.register_blueprint(sparql_pages.blueprint)
@@ -86,7 +82,8 @@ def _answer(query_request: QueryRequest) -> Response:
     if is_get:
         _cacheable(response, prepared)
     if request.method == "GET" and prepared.cacheable:
-        request.environ[REPLAYABLE] = prepared.etag
+        # Replayed before Flask by chava.web.response_cache on the next identical request.
+        request.environ[CACHEABLE] = True
     if outcome.truncated:
         response.headers[TRUNCATED_HEADER] = "true"
         response.headers[LIMIT_HEADER] = str(service.settings.sparql_max_results)

@@ -1,4 +1,4 @@
-"""A bounded, thread-safe LRU of rendered representations (a build never changes once made)."""
+"""A bounded, thread-safe LRU weighed in bytes, for rendered representations and query results."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Generic, TypeVar
 Value = TypeVar("Value")
 
 
-class RepresentationCache(Generic[Value]):
+class BoundedLRU(Generic[Value]):
     """Least-recently-used entries up to *max_bytes* of payload; keys must include the build id."""
 
     def __init__(self, max_bytes: int) -> None:
