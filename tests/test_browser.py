@@ -6,106 +6,33 @@ they must run: `make browser` installs Debian's chromium.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import PROJECT_ROOT
+from tests.serve_support import chava_serve, launch_chromium, requires_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-STARTUP_SECONDS = 90
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.server,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason="Debian's chromium is not installed (/usr/bin/chromium): `make browser`",
-    ),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+pytestmark = [pytest.mark.browser, pytest.mark.server, requires_chromium]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`chava serve` on the bundled publication, on a free loopback port, stopped afterwards."""
-    chava = shutil.which("chava", path=str(Path(sys.executable).parent))
-    assert chava is not None, "the chava console script is not installed in this environment"
-    port = _free_port()
     build_dir = tmp_path_factory.mktemp("browser-build")
-    environment = {
-        **{key: value for key, value in os.environ.items() if not key.startswith("CHAVA_")},
-        "CHAVA_BUILD_DIR": str(build_dir),
-    }
-    log = (build_dir / "server.log").open("w")
-    command = [chava, "--root", str(PROJECT_ROOT), "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--workers", "1", "--threads", "4", "--no-validate"]
-    process = subprocess.Popen(
-        command,
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_ready(base, process, build_dir / "server.log")
+    options = ("--workers", "1", "--threads", "4", "--no-validate")
+    environment = {"CHAVA_BUILD_DIR": str(build_dir)}
+    with chava_serve(PROJECT_ROOT, *options, environment=environment, ready_path="/") as base:
         yield base
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=5)
-        log.close()
-
-
-def _wait_until_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"chava serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if requests.get(base + "/", timeout=2).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"chava serve did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        launched = launch_chromium(playwright)
         yield launched
         launched.close()
 

@@ -3,91 +3,33 @@ search, language switch, screenshots, and no console errors."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import PROJECT_ROOT
+from tests.serve_support import chava_serve, launch_chromium, requires_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-SERVE_OPTIONS = ["--host", "127.0.0.1", "--workers", "1", "--threads", "4", "--no-validate"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.server,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason="Debian's chromium is not installed (/usr/bin/chromium): `make browser`",
-    ),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.server, requires_chromium]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`chava serve` on the bundled publication on a free loopback port; stopped afterwards."""
-    chava = shutil.which("chava", path=str(Path(sys.executable).parent))
-    assert chava is not None
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     build_dir = tmp_path_factory.mktemp("portal-build")
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("CHAVA_")}
-    environment["CHAVA_BUILD_DIR"] = str(build_dir)
-    log_path = build_dir / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [chava, "--root", str(PROJECT_ROOT), "serve", *SERVE_OPTIONS, "--port", str(port)],
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"chava serve did not start:\n{log_path.read_text()}")
-                try:
-                    if requests.get(base + "/api", timeout=2).status_code == 200:
-                        break
-                except requests.ConnectionError:
-                    time.sleep(0.3)
-            yield base
-        finally:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait(timeout=5)
+    options = ("--workers", "1", "--threads", "4", "--no-validate")
+    environment = {"CHAVA_BUILD_DIR": str(build_dir)}
+    with chava_serve(PROJECT_ROOT, *options, environment=environment, ready_path="/api") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        launched = launch_chromium(playwright)
         yield launched
         launched.close()
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import sys
-import time
 import tomllib
 from pathlib import Path
 
@@ -18,7 +14,7 @@ from chava.cli import cli
 from chava.config import Settings
 from chava.scaffold import slug_of
 from chava.sources import load_publication
-from tests.oxigraph_server import free_port
+from tests.serve_support import chava_serve
 
 CHAVA = Path(sys.executable).parent / "chava"
 
@@ -93,26 +89,7 @@ def test_init_refuses_a_name_without_letters(project_root: Path, tmp_path: Path)
 def test_the_scaffold_is_served_as_it_is(project_root: Path, tmp_path: Path) -> None:
     target = tmp_path / "city"
     assert _init(project_root, target, "Exampleville")[0] == 0
-    port = free_port()
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("CHAVA_")}
-    process = subprocess.Popen(
-        [str(CHAVA), "--root", str(target), "serve", "--port", str(port), "--workers", "1"],
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, "chava serve exited"
-            try:
-                requests.get(base + "/.well-known/void", timeout=2)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "chava serve did not start"
-                time.sleep(0.2)
+    with chava_serve(target, "--workers", "1", startup_seconds=60) as base:
         shapes = requests.get(
             base + "/learning-city/def/shapes", headers={"Accept": "text/turtle"}, timeout=10
         )
@@ -123,10 +100,3 @@ def test_the_scaffold_is_served_as_it_is(project_root: Path, tmp_path: Path) -> 
         )
         assert void.status_code in (200, 303)
         assert requests.get(base + "/", timeout=10).status_code == 200
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()

@@ -3,12 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,56 +11,17 @@ import pytest
 import requests
 
 from tests.publish_fixtures import write_publication
+from tests.serve_support import chava_serve
 
 pytestmark = pytest.mark.server
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT_ROOT.parent / "shared" / "fixtures"
-CHAVA = Path(sys.executable).parent / "chava"
-STARTUP_SECONDS = 60
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _serve(root: Path, *arguments: str) -> Iterator[str]:
-    port = _free_port()
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("CHAVA_")}
-    command = [str(CHAVA), "--root", str(root), "serve", "--port", str(port), "--workers", "1"]
-    process = subprocess.Popen(
-        [*command, *arguments],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"chava serve exited with {process.returncode}:\n{output}")
-            try:
-                requests.get(base + "/.well-known/void", timeout=2)
-                break
-            except requests.ConnectionError:
-                if time.monotonic() > deadline:
-                    pytest.fail("chava serve did not start in time")
-                time.sleep(0.2)
+    with chava_serve(root, "--workers", "1", *arguments, startup_seconds=60) as base:
         yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        if process.stdout:
-            process.stdout.close()
 
 
 @pytest.fixture(scope="module")

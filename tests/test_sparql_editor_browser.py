@@ -1,8 +1,7 @@
-"""The query editor in headless Chromium (Debian's), offline: it reaches nothing but loopback."""
+"""The query editor in headless Chromium (Debian's) on the real server, offline: loopback only."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
@@ -11,28 +10,18 @@ import pytest
 import requests
 from playwright.sync_api import Route, sync_playwright
 
-from chava.builds import Build
-from chava.config import Settings
-from chava.web.app import create_app
-from tests.sparql_support import live_server
+from tests.serve_support import chava_serve, launch_chromium, requires_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.server,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason="Debian's chromium is not installed (/usr/bin/chromium): `make browser`",
-    ),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.server, requires_chromium]
 
 
 @pytest.fixture(scope="module")
-def base(bundled_build: tuple[Settings, Build]) -> Iterator[str]:
-    settings, build = bundled_build
-    with live_server(create_app(settings, build=build)) as server:
-        yield server.url
+def base(project_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real `chava serve` over a fresh build of the bundled publication."""
+    options = ("--workers", "1", "--threads", "4", "--no-validate")
+    environment = {"CHAVA_BUILD_DIR": str(tmp_path_factory.mktemp("editor-build"))}
+    with chava_serve(project_root, *options, environment=environment, ready_path="/") as url:
+        yield url
 
 
 def test_the_editor_works_offline_with_one_tab_per_example(base: str) -> None:
@@ -48,9 +37,7 @@ def test_the_editor_works_offline_with_one_tab_per_example(base: str) -> None:
             route.abort()
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
-        )
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page()
             page.route("**/*", only_loopback)
@@ -74,9 +61,7 @@ def test_the_editor_works_offline_with_one_tab_per_example(base: str) -> None:
 def test_an_editor_link_opens_its_query(base: str) -> None:
     query = "ASK { ?s a <https://w3id.org/learning-city/def/core#Theme> }"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
-        )
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page()
             page.goto(base + "/sparql/editor?" + urlencode({"query": query}))

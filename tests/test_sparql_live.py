@@ -1,14 +1,9 @@
-"""A researcher's script against the real server: `chava serve` (gunicorn) and SPARQLWrapper."""
+"""A researcher's script against the real server: `chava serve` (granian) and SPARQLWrapper."""
 
 from __future__ import annotations
 
 import csv
 import io
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 import warnings
 from collections.abc import Iterator
@@ -22,9 +17,10 @@ import requests
 from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
+from tests.serve_support import chava_serve
+
 pytestmark = pytest.mark.server
 
-CHAVA = Path(sys.executable).parent / "chava"
 TIMEOUT = 1.5
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l%d }"
 SELECT = """PREFIX lc: <https://w3id.org/learning-city/def/core#>
@@ -38,48 +34,16 @@ CONSTRUCT = """PREFIX lc: <https://w3id.org/learning-city/def/core#>
 CONSTRUCT { ?body a lc:GovernanceBody } WHERE { ?body a lc:GovernanceBody }"""
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def endpoint(project_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`chava serve` on a free port over a fresh build of the bundled publication."""
-    port = free_port()
     environment = {
-        **os.environ,
         "CHAVA_BUILD_DIR": str(tmp_path_factory.mktemp("serve")),
         "CHAVA_SPARQL_TIMEOUT": str(TIMEOUT),
     }
-    server = subprocess.Popen(
-        [
-            *(str(CHAVA), "--root", str(project_root), "serve", "--host", "127.0.0.1"),
-            *("--port", str(port), "--workers", "2", "--threads", "4", "--no-validate"),
-        ],
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/sparql"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert server.poll() is None, "chava serve exited"
-            try:
-                if requests.get(url, params={"query": "ASK {}"}, timeout=5).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert time.monotonic() < deadline, "chava serve did not start"
-            time.sleep(0.3)
-        yield url
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    options = ("--workers", "2", "--threads", "4", "--no-validate")
+    with chava_serve(project_root, *options, environment=environment) as base:
+        yield base + "/sparql"
 
 
 def wrapper(endpoint: str, query: str, return_format: str, *, post: bool = False) -> SPARQLWrapper:

@@ -1,0 +1,112 @@
+"""Real processes for tests: `chava serve` on a free loopback port, and Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+CHAVA = Path(sys.executable).parent / "chava"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+"""Headless Chromium on a closed network: no background connections, no updates, no sync."""
+
+requires_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists() and not os.environ.get("CI"),
+    reason="Debian's chromium is not installed (/usr/bin/chromium): `make browser`",
+)
+"""Browser tests skip only outside CI; in CI `make browser` installs chromium and they run."""
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Launch Debian's Chromium headless through Playwright (never a downloaded browser)."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
+
+
+@contextmanager
+def chava_serve(
+    root: Path,
+    *options: str,
+    environment: Mapping[str, str] | None = None,
+    ready_path: str = "/.well-known/void",
+    startup_seconds: float = 120,
+) -> Iterator[str]:
+    """Run `chava --root ROOT serve` on a free 127.0.0.1 port; yield its base URL; stop it.
+
+    CHAVA_* variables of the calling environment are dropped (tests set their own through
+    *environment*); the process runs in its own session so its whole tree is stopped.
+    """
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CHAVA_")}
+    env.update(environment or {})
+    command = [str(CHAVA), "--root", str(root), "serve", "--host", "127.0.0.1"]
+    command += ["--port", str(port), *options]
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_ready(base + ready_path, process, log, startup_seconds)
+            yield base
+        finally:
+            _stop(process)
+
+
+def _wait_until_ready(
+    url: str, process: subprocess.Popen[bytes], log: Any, startup_seconds: float
+) -> None:
+    deadline = time.monotonic() + startup_seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"chava serve exited with {process.returncode}:\n{_read(log)}")
+        try:
+            if requests.get(url, timeout=5).status_code < 500:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"chava serve did not answer {url} within {startup_seconds} s:\n{_read(log)}")
+
+
+def _read(log: Any) -> str:
+    log.seek(0)
+    return str(log.read().decode("utf-8", "replace"))
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
