@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from chava.build import build_publication
 from chava.builds import Build
 from chava.config import Settings
+from tests.remote_store_support import serve_from_engines
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -34,3 +36,9 @@ def bundled_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, B
 def _build_directly(settings: Settings) -> Build:
     """The real build (store, dumps, VoID), unvalidated: validation has tests of its own."""
     return build_publication(settings, validate=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _store_under_test(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Apps read from an Oxigraph server when CHAVA_TEST_STORE=oxigraph-server is set."""
+    yield from serve_from_engines(tmp_path_factory)

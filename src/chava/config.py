@@ -143,6 +143,11 @@ class Settings:
     harvest_page_size: int = _setting(
         10_000, "Resources per CONSTRUCT page when reading a SPARQL endpoint (LIMIT/OFFSET)."
     )
+    store_url: str = _setting(
+        "",
+        "SPARQL 1.1 query endpoint of an external engine holding the build (`chava serve "
+        "--store`); empty: the local store.",
+    )
     publish_user: str | None = _setting(
         None, "User name for `chava publish --to` (HTTP basic auth; unset: no credentials)."
     )

@@ -15,6 +15,7 @@ from chava.builds import Build
 from chava.cli.group import settings_from
 from chava.config import Settings
 from chava.errors import ShaclEngineError
+from chava.remote_store import open_remote
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,13 @@ logger = logging.getLogger(__name__)
 @click.option("--threads", type=int, default=None, help="Threads per worker (web_threads).")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation when (re)building.")
 @click.option("--dev", is_flag=True, help="Use Flask's development server (reloader off).")
+@click.option(
+    "--store",
+    "store_url",
+    default=None,
+    help="Read the build from this SPARQL 1.1 query endpoint (setting store_url); push the "
+    "build there first with `chava publish --to`.",
+)
 @click.pass_context
 def serve_command(
     ctx: click.Context,
@@ -43,6 +51,7 @@ def serve_command(
     threads: int | None,
     no_validate: bool,
     dev: bool,
+    store_url: str | None,
 ) -> None:
     """Serve the current build, building it first if the sources changed.
 
@@ -57,6 +66,7 @@ def serve_command(
             ("port", port),
             ("web_workers", workers),
             ("web_threads", threads),
+            ("store_url", store_url),
         )
         if value is not None
     }
@@ -65,6 +75,9 @@ def serve_command(
     build = ensure_build(settings, paths, validate=not no_validate and paths is None)
     if paths is not None:
         settings = data_settings(settings, paths)
+    if settings.store_url:
+        open_remote(settings, build)  # fails early, in one line, if the engine lacks the build
+        logger.warning("reading build %s from %s", build.build_id, settings.store_url)
     logger.warning(
         "serving build %s on http://%s:%d/", build.build_id, settings.host, settings.port
     )

@@ -21,6 +21,7 @@ from chava.formats import RDF_FORMATS, SPARQL_JSON, SPARQL_XML, TABLE_FORMATS, F
 from chava.lru_cache import BoundedLRU
 from chava.namespaces import PREFIXES
 from chava.negotiate import negotiate
+from chava.remote_store import RemoteConfig
 from chava.sparql.clients import ClientSlots, slots_directory
 from chava.sparql.pool import QueryOutcome, QueryPool
 from chava.sparql.protocol import QueryRequest
@@ -67,7 +68,9 @@ class PreparedQuery:
 class QueryService:
     """Screens, caches and runs public queries for one build."""
 
-    def __init__(self, settings: Settings, build: Build) -> None:
+    def __init__(
+        self, settings: Settings, build: Build, *, remote: RemoteConfig | None = None
+    ) -> None:
         for name in ("sparql_default_graphs", "sparql_service_allowlist"):
             for iri in getattr(settings, name):
                 try:
@@ -81,6 +84,7 @@ class QueryService:
             size=settings.sparql_workers,
             timeout=settings.sparql_timeout,
             memory_mb=settings.sparql_worker_memory_mb,
+            remote=remote,
         )
         self.slots = ClientSlots(
             slots_directory(str(settings.build_path.resolve())), settings.sparql_client_concurrency

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from chava.errors import QueryEngineError, QueryError, QueryTimeoutError, QueryWorkerDiedError
+from chava.remote_store import RemoteConfig
 from chava.sparql import worker as protocol
 
 logger = logging.getLogger(__name__)
@@ -52,9 +53,12 @@ class _DeadlineError(Exception):
 class QueryWorker:
     """One worker process and the pipes to it."""
 
-    def __init__(self, store_path: Path, *, memory_mb: int = 0) -> None:
+    def __init__(
+        self, store_path: Path, *, memory_mb: int = 0, remote: RemoteConfig | None = None
+    ) -> None:
+        source = str(store_path) if remote is None else protocol.REMOTE
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "chava.sparql.worker", str(store_path), str(memory_mb)],
+            [sys.executable, "-m", "chava.sparql.worker", source, str(memory_mb)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             close_fds=True,
@@ -62,6 +66,12 @@ class QueryWorker:
         assert self.process.stdin is not None
         assert self.process.stdout is not None
         self._stdin = self.process.stdin
+        if remote is not None:
+            try:
+                protocol.write_frame(self._stdin, remote.as_dict())
+            except OSError:
+                self.kill()
+                raise
         self._stdout_fd = self.process.stdout.fileno()
         self._buffer = bytearray()
         try:
@@ -121,10 +131,19 @@ class QueryWorker:
 class QueryPool:
     """A fixed number of query workers over one store; started on first use, in this process."""
 
-    def __init__(self, store_path: Path, *, size: int, timeout: float, memory_mb: int = 0) -> None:
+    def __init__(
+        self,
+        store_path: Path,
+        *,
+        size: int,
+        timeout: float,
+        memory_mb: int = 0,
+        remote: RemoteConfig | None = None,
+    ) -> None:
         if size < 1:
             raise ValueError("a pool needs at least one worker")
         self.store_path = store_path
+        self.remote = remote
         self.memory_mb = memory_mb
         self.size = size
         self.timeout = timeout
@@ -215,7 +234,7 @@ class QueryPool:
 
     def _spawn(self) -> None:
         try:
-            worker = QueryWorker(self.store_path, memory_mb=self.memory_mb)
+            worker = QueryWorker(self.store_path, memory_mb=self.memory_mb, remote=self.remote)
         except (OSError, _WorkerDiedError, _DeadlineError):
             logger.exception("could not start a query worker on %s", self.store_path)
             with self._lock:

@@ -21,6 +21,8 @@ from typing import IO, Final, cast
 
 import pyoxigraph as ox
 
+from chava.remote_store import RemoteTriples
+
 TRUNCATION_LINK: Final = "https://w3id.org/chava/sparql#results-truncated"
 """The IRI a cut SPARQL JSON/XML result links to from its head (documented in the README)."""
 
@@ -85,7 +87,7 @@ def write_boolean(answer: ox.QueryBoolean, results_format: ox.QueryResultsFormat
 
 
 def write_triples(
-    triples: ox.QueryTriples,
+    triples: ox.QueryTriples | RemoteTriples,
     rdf_format: ox.RdfFormat,
     *,
     limit: int,

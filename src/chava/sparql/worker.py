@@ -1,6 +1,8 @@
 """A query worker process: opens the built store read-only and runs one query at a time.
 
-Started by `chava.sparql.pool` as `python -m chava.sparql.worker STORE_PATH`; it speaks frames
+Started by `chava.sparql.pool` as `python -m chava.sparql.worker STORE_PATH`, or with `--remote`
+instead of the path to query an external engine (its RemoteConfig comes as the first frame on
+stdin, so credentials never show in the process list); it speaks frames
 on stdin/stdout (see `write_frame`). It may be SIGKILLed at any moment, which is the point: the
 supervisor kills it when a query overruns its deadline. It exits when its stdin closes.
 """
@@ -15,9 +17,14 @@ from typing import IO, Any, Final
 
 import pyoxigraph as ox
 
+from chava.errors import PublisherError
+from chava.remote_store import RemoteConfig, RemoteStore, RemoteTriples
 from chava.sparql import results
 
 _LENGTHS: Final = struct.Struct(">II")
+_EMPTY: Final = ox.Store()
+REMOTE: Final = "--remote"
+"""The worker argument meaning: read from the engine described by the first frame."""
 READY: Final = b"R"
 
 
@@ -52,7 +59,7 @@ def unpack_lengths(data: bytes) -> tuple[int, int]:
 LENGTHS_SIZE: Final = _LENGTHS.size
 
 
-def run_job(store: ox.Store, job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+def run_job(store: ox.Store | RemoteStore, job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     """Run one query job; return the reply header and the serialized result."""
     options: dict[str, Any] = {"base_iri": job.get("base_iri")}
     try:
@@ -65,10 +72,13 @@ def run_job(store: ox.Store, job: dict[str, Any]) -> tuple[dict[str, Any], bytes
     except ValueError as error:  # the web side checks these IRIs first; never crash on one
         return {"ok": False, "kind": "evaluation", "message": str(error)}, b""
     try:
+        if isinstance(store, RemoteStore):
+            # The same syntax errors (line and column) as over the local store: parse here first.
+            _EMPTY.query(job["query"], base_iri=job.get("base_iri"))
         answer = store.query(job["query"], **options)
     except SyntaxError as error:
         return {"ok": False, "kind": "syntax", "message": str(error)}, b""
-    except (ValueError, OSError, RuntimeError) as error:
+    except (ValueError, OSError, RuntimeError, PublisherError) as error:
         return {"ok": False, "kind": "evaluation", "message": str(error)}, b""
     media_type = job["media_type"]
     limit = int(job["limit"])
@@ -81,7 +91,7 @@ def run_job(store: ox.Store, job: dict[str, Any]) -> tuple[dict[str, Any], bytes
         if isinstance(answer, ox.QuerySolutions) and table_format is not None:
             body, truncated = results.write_solutions(answer, table_format, limit=limit)
             return {"ok": True, "truncated": truncated}, body
-        if isinstance(answer, ox.QueryTriples) and rdf_format is not None:
+        if isinstance(answer, ox.QueryTriples | RemoteTriples) and rdf_format is not None:
             prefixes = job.get("prefixes", {})
             body, truncated = results.write_triples(
                 answer, rdf_format, limit=limit, prefixes=prefixes
@@ -95,14 +105,21 @@ def run_job(store: ox.Store, job: dict[str, Any]) -> tuple[dict[str, Any], bytes
 
 
 def main(argv: list[str]) -> int:
-    """Serve jobs from stdin until it closes: `worker STORE_PATH [MEMORY_MB]`."""
+    """Serve jobs from stdin until it closes: `worker STORE_PATH|--remote [MEMORY_MB]`."""
     memory_mb = int(argv[2]) if len(argv) > 2 else 0
     if memory_mb > 0:
         # Past this, allocations fail and the worker aborts: the pool answers 503 and replaces it.
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    store = ox.Store.read_only(argv[1])
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    store: ox.Store | RemoteStore
+    if argv[1] == REMOTE:
+        opening = read_frame(stdin)
+        if opening is None:
+            return 1
+        store = RemoteStore(RemoteConfig.from_dict(opening[0]))
+    else:
+        store = ox.Store.read_only(argv[1])
     stdout.write(READY)
     stdout.flush()
     while (frame := read_frame(stdin)) is not None:

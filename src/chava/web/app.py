@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 
+import pyoxigraph as ox
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from chava.builds import Build, current_build
 from chava.config import Settings
 from chava.errors import PublisherError
+from chava.remote_store import open_remote
 from chava.store import PublishedStore
 from chava.web import api, cors, dumps, harvest, pages, resources, sparql, state
 
@@ -22,7 +25,7 @@ def create_app(settings: Settings | None = None, *, build: Build | None = None) 
     build = build or current_build(settings)
     app = Flask(__name__)
     app.extensions[state.SETTINGS_KEY] = settings
-    app.extensions[state.STORE_KEY] = PublishedStore(build)
+    app.extensions[state.STORE_KEY] = open_store(settings, build)
     # Each feature blueprint module exposes init_app(app); add yours here, one line each.
     resources.init_app(app)
     dumps.init_app(app)
@@ -35,6 +38,15 @@ def create_app(settings: Settings | None = None, *, build: Build | None = None) 
     app.register_error_handler(HTTPException, _report_http_exception)
     app.register_error_handler(Exception, _report_unexpected)
     return app
+
+
+def open_store(settings: Settings, build: Build) -> PublishedStore:
+    """The build's local store, or the external engine of `store_url` holding that build."""
+    if not settings.store_url:
+        return PublishedStore(build)
+    remote = open_remote(settings, build)
+    # RemoteStore offers the part of ox.Store that the readers use (see chava.remote_store).
+    return PublishedStore(build, cast(ox.Store, remote))
 
 
 def _wants_html() -> bool:

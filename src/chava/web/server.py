@@ -31,6 +31,8 @@ def run_server(settings: Settings, build: Build) -> None:
     # (which `--data` changes) and the root travel as the CHAVA_* variables Settings reads.
     os.environ[ENV_PREFIX + "ROOT"] = str(settings.root.resolve())
     os.environ[ENV_PREFIX + "BUILD_DIR"] = str(settings.build_path.resolve())
+    if settings.store_url:  # `--store`
+        os.environ[ENV_PREFIX + "STORE_URL"] = settings.store_url
     server = Granian(
         "chava.web.server:create_worker_app",
         address=settings.host,

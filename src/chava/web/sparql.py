@@ -11,6 +11,7 @@ from flask import Blueprint, Flask, Response, request
 from chava.errors import PayloadTooLargeError, QueryError
 from chava.formats import HTML, JSON_LD, N_TRIPLES, RDF_XML, TURTLE
 from chava.negotiate import negotiate
+from chava.remote_store import remote_config
 from chava.sparql.endpoint import PreparedQuery, QueryService
 from chava.sparql.protocol import FORM, QueryRequest, read_request
 from chava.sparql.service_description import describe_service, graph_sizes, serialize_description
@@ -35,7 +36,8 @@ def init_app(app: Flask) -> None:
     """Register /sparql and the example pages; the query workers start on the first query."""
     with app.app_context():
         settings = state.settings()
-        service = QueryService(settings, state.published_store().build)
+        store = state.published_store()
+        service = QueryService(settings, store.build, remote=remote_config(store.oxigraph))
     if settings.web_threads <= settings.sparql_client_concurrency:
         # A thread waiting on a query worker holds its web worker: with too few threads, a
         # client's slow queries make every page of that worker wait for them.

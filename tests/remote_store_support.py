@@ -1,0 +1,77 @@
+"""Serve tests from a real Oxigraph server: `CHAVA_TEST_STORE=oxigraph-server pytest ...`.
+
+With that variable set, every app made by `create_app` in the session reads its build from an
+Oxigraph server (one per build, started on first use) into which the build was pushed with
+`chava publish --to`'s code (Graph Store Protocol), instead of the local pyoxigraph store: the
+resource, JSON-LD and SPARQL tests then run unchanged against an external engine.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import cast
+
+import pyoxigraph as ox
+import pytest
+
+from chava.builds import Build
+from chava.config import Settings
+from chava.publish_remote import push_build
+from chava.remote_store import open_remote
+from chava.store import PublishedStore
+from tests.oxigraph_server import OxigraphServer, oxigraph_server
+
+VARIABLE = "CHAVA_TEST_STORE"
+ENGINE = "oxigraph-server"
+
+
+def remote_requested() -> bool:
+    """Whether this test session serves from the Oxigraph server."""
+    return os.environ.get(VARIABLE, "") == ENGINE
+
+
+class Engines:
+    """One Oxigraph server per build (builds share graph names), pushed once, stopped at exit."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.stack = ExitStack()
+        self.servers: dict[Path, OxigraphServer] = {}
+
+    def server_for(self, settings: Settings, build: Build) -> OxigraphServer:
+        server = self.servers.get(build.path)
+        if server is None:
+            location = self.folder / f"engine-{len(self.servers)}"
+            server = self.stack.enter_context(oxigraph_server(location, union_default_graph=False))
+            push_build(build, server.store, settings)
+            self.servers[build.path] = server
+        return server
+
+    def open_store(self, settings: Settings, build: Build) -> PublishedStore:
+        """The drop-in for chava.web.app.open_store: the build, read from its engine."""
+        # Tests of remote sources shorten the remote_* limits; the engine gets the defaults.
+        defaults = Settings.load(root=settings.root, environ={})
+        settings = dataclasses.replace(
+            settings,
+            remote_connect_timeout=defaults.remote_connect_timeout,
+            remote_read_timeout=defaults.remote_read_timeout,
+            remote_max_bytes=defaults.remote_max_bytes,
+        )
+        server = self.server_for(settings, build)
+        remote = open_remote(dataclasses.replace(settings, store_url=server.query), build)
+        return PublishedStore(build, cast(ox.Store, remote))  # as chava.web.app.open_store
+
+
+def serve_from_engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """While active, create_app reads from the engines (nothing changes without the variable)."""
+    if not remote_requested():
+        yield
+        return
+    engines = Engines(tmp_path_factory.mktemp("engines"))
+    with engines.stack, pytest.MonkeyPatch.context() as patch:
+        patch.setattr("chava.web.app.open_store", engines.open_store)
+        yield
