@@ -23,6 +23,7 @@ from chava.errors import StoreError
 from chava.publish_remote import push_build
 from chava.remote_store import RemoteConfig, RemoteStore, RemoteTriples, open_remote
 from chava.sparql.pool import QueryPool
+from chava.sparql.worker import check_syntax
 from tests.oxigraph_server import OxigraphServer, free_port, oxigraph_server
 from tests.remote_store_support import ENGINE, VARIABLE
 from tests.serve_support import chava_serve
@@ -270,3 +271,21 @@ def test_the_serving_test_modules_pass_unchanged_against_the_engine(tmp_path: Pa
     assert "failed" not in finished.stdout
     # The apps did read from engines: one Oxigraph server was started per build served.
     assert len(list((inner / "engines0").glob("engine-*"))) >= 3
+
+
+@pytest.mark.parametrize(
+    ("query", "error"),
+    [
+        ("SELECT * WHERE {\n  ?s ?p \n}", "3:"),
+        ("ASK { ?s ?p ?o }", None),
+        # ASK is evaluated when parsed: a SERVICE call is left to the engine, never made here.
+        ("ASK { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", None),
+        ("SELECT * WHERE { ?s ?p ?o FILTER(1/0) }", None),
+    ],
+)
+def test_worker_syntax_check_before_the_engine(query: str, error: str | None) -> None:
+    if error is None:
+        check_syntax(query, None)
+    else:
+        with pytest.raises(SyntaxError, match=error):
+            check_syntax(query, None)
