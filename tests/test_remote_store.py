@@ -289,3 +289,14 @@ def test_worker_syntax_check_before_the_engine(query: str, error: str | None) ->
     else:
         with pytest.raises(SyntaxError, match=error):
             check_syntax(query, None)
+
+
+def test_a_build_with_a_default_graph_is_refused(
+    bundled_build: tuple[Settings, Build], engine: OxigraphServer
+) -> None:
+    settings, build = bundled_build
+    with_default = dataclasses.replace(
+        build, manifest={**build.manifest, "graphs": {**build.manifest["graphs"], "": 2}}
+    )
+    with pytest.raises(StoreError, match="default graph"):
+        open_remote(dataclasses.replace(settings, store_url=engine.query), with_default)

@@ -237,6 +237,12 @@ def open_remote(settings: Settings, build: Build) -> RemoteStore:
     graphs = build.manifest.get("graphs")
     if not isinstance(graphs, Mapping) or not graphs:
         graphs = _local_counts(build)
+    if int(graphs.get("", 0)):
+        raise StoreError(
+            f"build {build.build_id} has triples in the default graph, which a SPARQL 1.1 "
+            "Protocol request cannot name: serve it from the local store, or build it with "
+            "data_default_graph set"
+        )
     named = {str(iri): int(count) for iri, count in graphs.items() if iri}
     store = RemoteStore(RemoteConfig.from_settings(settings, sorted(named)))
     try:
@@ -258,15 +264,15 @@ def open_remote(settings: Settings, build: Build) -> RemoteStore:
 
 
 def _local_counts(build: Build) -> dict[str, int]:
-    """Triples per named graph of the local copy of the build (a manifest without counts)."""
+    """Triples per graph ('' the default) of the local copy (a manifest without counts)."""
     try:
         local = ox.Store.read_only(str(build.store_path))
     except OSError as error:
         raise StoreError(f"{build.store_path}: cannot open the store: {error}") from error
     counts: dict[str, int] = {}
     for quad in local.quads_for_pattern(None, None, None, None):
-        if isinstance(quad.graph_name, ox.NamedNode):
-            counts[quad.graph_name.value] = counts.get(quad.graph_name.value, 0) + 1
+        name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+        counts[name] = counts.get(name, 0) + 1
     return counts
 
 
