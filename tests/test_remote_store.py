@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from chava.builds import Build
 from chava.cli import cli
 from chava.config import Settings
-from chava.errors import StoreError
+from chava.errors import ConfigError, StoreError
 from chava.publish_remote import push_build
 from chava.remote_store import RemoteConfig, RemoteStore, RemoteTriples, open_remote
 from chava.sparql.pool import QueryPool
@@ -300,3 +300,10 @@ def test_a_build_with_a_default_graph_is_refused(
     )
     with pytest.raises(StoreError, match="default graph"):
         open_remote(dataclasses.replace(settings, store_url=engine.query), with_default)
+
+
+def test_credentials_in_the_store_url_are_refused(bundled_build: tuple[Settings, Build]) -> None:
+    settings, build = bundled_build
+    leaky = dataclasses.replace(settings, store_url="http://reader:secret@127.0.0.1:1/query")
+    with pytest.raises(ConfigError, match="credentials in store_url refused"):
+        open_remote(leaky, build)

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, Final
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
 
@@ -52,6 +52,10 @@ class RemoteConfig:
     def from_settings(cls, settings: Settings, graphs: Sequence[str]) -> RemoteConfig:
         """The engine of `store_url`, with the remote_* limits and the publish credentials."""
         url = check_url(settings.store_url)
+        if urlsplit(url).username or urlsplit(url).password:
+            raise ConfigError(
+                "credentials in store_url refused: set publish_user and publish_password instead"
+            )
         if settings.publish_user is not None and settings.publish_password is None:
             raise ConfigError("publish_user is set but publish_password is not")
         return cls(
