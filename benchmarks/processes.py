@@ -127,7 +127,11 @@ class ProcessRegistry:
                 time.sleep(0.05)
             if not group_members(group_id):
                 break
-        process.popen.poll()
+        try:  # reap the leader, so no zombie and no ResourceWarning remain
+            process.popen.wait(timeout=5.0)
+        except subprocess.TimeoutExpired:
+            process.popen.kill()
+            process.popen.wait(timeout=5.0)
         if process in self.processes:
             self.processes.remove(process)
 
