@@ -1,7 +1,7 @@
 """Server processes for the benchmark: start in their own process group, watch memory, stop all.
 
 Every process the harness starts goes through `ProcessRegistry.spawn`, which puts it in a new
-session (its own process group), so stopping it stops its whole tree (gunicorn and its workers,
+session (its own process group), so stopping it stops its whole tree (granian and its workers,
 uvicorn, query workers). `stop_all` runs from a `finally` block and on SIGTERM/Ctrl-C.
 """
 

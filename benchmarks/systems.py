@@ -188,7 +188,7 @@ class RdflibEndpoint(System):
 
 
 class ChavaServer(System):
-    """`chava serve --data FILE`: gunicorn, the built pyoxigraph store, /id/ and /sparql."""
+    """`chava serve --data FILE`: granian, the built pyoxigraph store, /id/ and /sparql."""
 
     name = "chava"
     startup_timeout = 300.0

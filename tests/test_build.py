@@ -256,3 +256,14 @@ def test_bundled_description_states_license_and_the_project_as_publisher(tmp_pat
         if isinstance(quad.object, ox.Literal)
     }
     assert "The chava contributors" in names
+
+
+def test_a_dataset_under_another_base_iri_is_still_validated(tmp_path: Path) -> None:
+    """Regression: with `data_base_iri` moved, `build --data` skipped validation silently."""
+    root = write_publication(tmp_path / "root")
+    settings = publication_settings(root, data_base_iri="https://city.example.org/")
+    source = tmp_path / "partner.ttl"
+    source.write_text(f"<https://city.example.org/id/tool/sans-nom> a <{TOOL_CLASS}> .\n")
+    with pytest.raises(ValidationFailedError) as raised:
+        build_dataset(settings, [source])
+    assert "sans-nom" in str(raised.value)

@@ -32,7 +32,14 @@ from chava.config import Settings
 from chava.dataset_description import BuildFacts, describe_dataset, metadata_graph_iri
 from chava.dumps import write_dumps
 from chava.errors import BuildError, LoadError, ValidationFailedError
-from chava.sources import Publication, collect_files, load_files, load_publication, rdf_format_of
+from chava.sources import (
+    FOLDER_GRAPHS,
+    Publication,
+    collect_files,
+    load_files,
+    load_publication,
+    rdf_format_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +92,7 @@ def build_dataset(
         raise LoadError(", ".join(str(path) for path in paths), "no RDF file found")
     if validate:
         publication = load_files(files, default_graph=settings.data_default_graph)
-        own_shapes = bool(publication.graph(settings.data_base_iri + "graph/shapes"))
+        own_shapes = any(publication.graph(iri) for iri in _shapes_graphs(settings))
         profile = None if own_shapes else _profile(settings)
         if own_shapes or profile is not None:
             _validate(publication, profile, settings, allow_invalid=allow_invalid)
@@ -263,4 +270,9 @@ def _profile(settings: Settings) -> Publication | None:
         profile = load_publication(settings.root)
     except LoadError:
         return None
-    return profile if profile.graph(settings.data_base_iri + "graph/shapes") else None
+    return profile if any(profile.graph(iri) for iri in _shapes_graphs(settings)) else None
+
+
+def _shapes_graphs(settings: Settings) -> tuple[str, ...]:
+    """Where shapes may be: the loader's shapes graph, and the one under the data base IRI."""
+    return tuple(dict.fromkeys((FOLDER_GRAPHS["shapes"], settings.data_base_iri + "graph/shapes")))
