@@ -16,6 +16,9 @@ from typing import Any
 
 import pytest
 import requests
+from playwright.sync_api import Browser, sync_playwright
+
+from tests.conftest import PROJECT_ROOT
 
 CHAVA = Path(sys.executable).parent / "chava"
 
@@ -45,9 +48,28 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def launch_chromium(playwright: Any) -> Any:
-    """Launch Debian's Chromium headless through Playwright (never a downloaded browser)."""
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def serve_bundled(build_dir: Path, *, ready_path: str = "/") -> Iterator[str]:
+    """The real `chava serve` over a fresh build of the bundled publication in *build_dir*."""
+    options = ("--workers", "1", "--threads", "4", "--no-validate")
+    environment = {"CHAVA_BUILD_DIR": str(build_dir)}
+    with chava_serve(
+        PROJECT_ROOT, *options, environment=environment, ready_path=ready_path
+    ) as base:
+        yield base
 
 
 @contextmanager

@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import PROJECT_ROOT
-from tests.serve_support import chava_serve, launch_chromium, requires_chromium
+from tests.serve_support import chromium, requires_chromium, serve_bundled
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, requires_chromium]
 
@@ -19,19 +18,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.server, requires_chromium]
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`chava serve` on the bundled publication on a free loopback port; stopped afterwards."""
-    build_dir = tmp_path_factory.mktemp("portal-build")
-    options = ("--workers", "1", "--threads", "4", "--no-validate")
-    environment = {"CHAVA_BUILD_DIR": str(build_dir)}
-    with chava_serve(PROJECT_ROOT, *options, environment=environment, ready_path="/api") as base:
+    with serve_bundled(tmp_path_factory.mktemp("portal-build"), ready_path="/api") as base:
         yield base
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = launch_chromium(playwright)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def test_portal_shows_tools_filters_searches_and_switches_language(

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 import requests
-from playwright.sync_api import Route, sync_playwright
+from playwright.sync_api import Route
 
-from tests.serve_support import chava_serve, launch_chromium, requires_chromium
+from tests.serve_support import chromium, requires_chromium, serve_bundled
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, requires_chromium]
 
 
 @pytest.fixture(scope="module")
-def base(project_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real `chava serve` over a fresh build of the bundled publication."""
-    options = ("--workers", "1", "--threads", "4", "--no-validate")
-    environment = {"CHAVA_BUILD_DIR": str(tmp_path_factory.mktemp("editor-build"))}
-    with chava_serve(project_root, *options, environment=environment, ready_path="/") as url:
+    with serve_bundled(tmp_path_factory.mktemp("editor-build")) as url:
         yield url
 
 
@@ -36,40 +33,32 @@ def test_the_editor_works_offline_with_one_tab_per_example(base: str) -> None:
             outside.append(route.request.url)
             route.abort()
 
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page()
-            page.route("**/*", only_loopback)
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(base + "/sparql", wait_until="networkidle")
-            page.wait_for_selector(".yasqe .CodeMirror")
-            tab_names = page.locator(".tabsList .tab").all_inner_texts()
-            assert len(tab_names) >= 1 + examples, tab_names
-            editor_text = page.evaluate(
-                "document.querySelector('.yasqe .CodeMirror').CodeMirror.getValue()"
-            )
-            assert "PREFIX lc: <https://w3id.org/learning-city/def/core#>" in editor_text
-            page.locator(".yasqe_queryButton").first.click()
-            page.wait_for_selector(".yasr table, .yasr .dataTable", timeout=30_000)
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.route("**/*", only_loopback)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(base + "/sparql", wait_until="networkidle")
+        page.wait_for_selector(".yasqe .CodeMirror")
+        tab_names = page.locator(".tabsList .tab").all_inner_texts()
+        assert len(tab_names) >= 1 + examples, tab_names
+        editor_text = page.evaluate(
+            "document.querySelector('.yasqe .CodeMirror').CodeMirror.getValue()"
+        )
+        assert "PREFIX lc: <https://w3id.org/learning-city/def/core#>" in editor_text
+        page.locator(".yasqe_queryButton").first.click()
+        page.wait_for_selector(".yasr table, .yasr .dataTable", timeout=30_000)
     assert not outside, f"the editor reached outside: {outside}"
     assert not errors, errors
 
 
 def test_an_editor_link_opens_its_query(base: str) -> None:
     query = "ASK { ?s a <https://w3id.org/learning-city/def/core#Theme> }"
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page()
-            page.goto(base + "/sparql/editor?" + urlencode({"query": query}))
-            page.wait_for_selector(".yasqe .CodeMirror")
-            shown = page.evaluate(
-                "Array.from(document.querySelectorAll('.yasqe .CodeMirror'))"
-                ".filter(e => e.offsetParent !== null)[0].CodeMirror.getValue()"
-            )
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(base + "/sparql/editor?" + urlencode({"query": query}))
+        page.wait_for_selector(".yasqe .CodeMirror")
+        shown = page.evaluate(
+            "Array.from(document.querySelectorAll('.yasqe .CodeMirror'))"
+            ".filter(e => e.offsetParent !== null)[0].CodeMirror.getValue()"
+        )
     assert shown == query
