@@ -65,3 +65,13 @@ def test_data_option_serves_a_dataset_with_its_named_graphs(tmp_path: Path) -> N
         assert len(quads) == 3
         void = requests.get(base + "/.well-known/void", headers={"Accept": "application/n-triples"})
         assert "http://kasei.us/2009/09/sparql/data/data2.rdf" in void.text
+
+
+def test_dev_option_serves_with_flasks_development_server(tmp_path: Path) -> None:
+    root = write_publication(tmp_path / "publication")
+    with chava_serve(root, "--dev", "--no-validate", startup_seconds=60) as base:
+        response = requests.get(
+            base + "/id/tool/aide-memoire", headers={"Accept": "text/turtle"}, timeout=10
+        )
+    assert response.status_code == 200
+    assert response.headers["Server"].startswith("Werkzeug")
