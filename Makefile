@@ -10,10 +10,10 @@ PORT ?= 8080
 
 .PHONY: serve test check lint types bench browser clean
 
-$(BIN)/chava: pyproject.toml
+$(BIN)/chava: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
 	touch $@
 
 serve: $(BIN)/chava
