@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from chava import namespaces
 from chava.errors import ConfigError
 from chava.sources import RDF_SUFFIXES
 
@@ -38,18 +39,24 @@ vocabulary_base_iri = "https://w3id.org/learning-city/"
 languages = ["fr", "en"]
 """
 
-PREFIXES: Final = """\
-@prefix lc:      <https://w3id.org/learning-city/def/core#> .
-@prefix rdf:     <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
-@prefix skos:    <http://www.w3.org/2004/02/skos/core#> .
-@prefix org:     <http://www.w3.org/ns/org#> .
-@prefix schema:  <http://schema.org/> .
-@prefix foaf:    <http://xmlns.com/foaf/0.1/> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix prov:    <http://www.w3.org/ns/prov#> .
-@prefix time:    <http://www.w3.org/2006/time#> .
+_STANDARD_PREFIXES: Final = (
+    "lc",
+    "rdf",
+    "rdfs",
+    "xsd",
+    "skos",
+    "org",
+    "schema",
+    "foaf",
+    "dcterms",
+    "prov",
+    "time",
+)
+PREFIXES: Final = (
+    "".join(
+        f"@prefix {name + ':':<8} <{namespaces.PREFIXES[name]}> .\n" for name in _STANDARD_PREFIXES
+    )
+    + """\
 @prefix kf:      <https://w3id.org/learning-city/id/concept/key-feature/> .
 @prefix src:     <{base}id/source/> .
 @prefix o:       <{base}id/organization/> .
@@ -58,6 +65,7 @@ PREFIXES: Final = """\
 @prefix tool:    <{base}id/tool/> .
 @prefix event:   <{base}id/event/> .
 """
+)
 
 DATA_FILES: Final = {
     "city.ttl": """\

@@ -212,7 +212,7 @@ class _NodeWriter:
                 compactor.add_types(node, objects, entries)
                 continue
             iri = predicate.value
-            for value in sorted(objects, key=_order) if len(objects) > 1 else objects:
+            for value in sorted(objects, key=value_order) if len(objects) > 1 else objects:
                 if value in self.embeddable:
                     compactor.add_value(entries, iri, self.node(value, with_id=False))
                 else:
@@ -260,7 +260,8 @@ def _embeddable(subjects: dict[Subject, Properties]) -> set[Any]:
     return embeddable
 
 
-def _order(value: Any) -> tuple[int, str, str]:
+def value_order(value: Any) -> tuple[int, str, str]:
+    """Sort key for the values of one property: IRIs, then blank nodes, then literals."""
     if isinstance(value, ox.NamedNode):
         return (0, value.value, "")
     if isinstance(value, ox.BlankNode):

@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import pyoxigraph as ox
 
-from chava.jsonld.compact import RDF_TYPE, Compactor, Subject, compactor_for
+from chava.jsonld.compact import RDF_TYPE, Compactor, Subject, compactor_for, value_order
 from chava.jsonld.context import Context, load_context
 
 SMALL_FRAME: Final = 8
@@ -230,7 +230,7 @@ class Framer:
                 if implicit is None:
                     implicit = NodeFrame(embed=frame.embed, explicit=frame.explicit)
                 subframe = implicit
-            for value in sorted(objects, key=_order) if len(objects) > 1 else objects:
+            for value in sorted(objects, key=value_order) if len(objects) > 1 else objects:
                 if isinstance(value, ox.Literal):
                     compactor.add_value(entries, iri, value)
                     continue
@@ -300,11 +300,3 @@ def keep_language(
         else:
             result[key] = keep_language(item, language, fallbacks, map_terms)
     return result
-
-
-def _order(value: Any) -> tuple[int, str, str]:
-    if isinstance(value, ox.NamedNode):
-        return (0, value.value, "")
-    if isinstance(value, ox.BlankNode):
-        return (1, value.value, "")
-    return (2, value.value, value.language or value.datatype.value)
