@@ -15,6 +15,7 @@ import logging
 import shlex
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -27,6 +28,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import extras, loadgen
+from benchmarks.bars import bars_table
 from benchmarks.client import Client
 from benchmarks.dataset import ensure_dataset
 from benchmarks.measure import (
@@ -35,10 +37,11 @@ from benchmarks.measure import (
     api_table,
     latency_table,
     query_table,
+    uncached_query_table,
 )
 from benchmarks.processes import ProcessRegistry, ServerProcess
 from benchmarks.report import Table, machine, write_results
-from benchmarks.systems import SYSTEMS, System
+from benchmarks.systems import MEDIA_TYPES, SYSTEMS, Request, System
 from benchmarks.throughput import throughput_table
 from benchmarks.workloads import (
     DESCRIBE_MEDIA,
@@ -139,6 +142,32 @@ def probe(running: Running, iri: str) -> None:
             running.missing[capability] = f"n/a (HTTP {sample.status} {sample.error or ''})".strip()
 
 
+def client_floor(registry: ProcessRegistry, options: Options, *, count: int = 300) -> float | None:
+    """Median latency (ms) of `benchmarks/floor_server.py` with the harness's client.
+
+    The server sends a fixed answer: what remains is the client, the loopback and the kernel,
+    the least any system can show. None when the floor server did not start.
+    """
+    port = free_port()
+    process = registry.spawn(
+        "floor", [sys.executable, str(BENCHMARKS / "floor_server.py"), "--port", str(port)]
+    )
+    client = Client(port, timeout=options.timeout)
+    request = Request("/sparql?query=ASK%7B%7D", {"Accept": MEDIA_TYPES["json"]})
+    try:
+        deadline = time.monotonic() + 10
+        while not client.get(request, timeout=1.0).ok:
+            if time.monotonic() > deadline or not process.alive():
+                logger.warning("the floor server did not start: %s", process.log_tail())
+                return None
+            time.sleep(0.05)
+        samples = [client.get(request).seconds for _request in range(count)]
+    finally:
+        client.close()
+        registry.stop(process)
+    return statistics.median(samples) * 1000
+
+
 def benchmark(
     arguments: argparse.Namespace, registry: ProcessRegistry
 ) -> tuple[dict[str, Any], list[Table]]:
@@ -193,7 +222,9 @@ def benchmark(
         options=options,
     )
     tables.append(describe)
-    tables.append(query_table(running, load_queries(dataset), options))
+    queries = load_queries(dataset)
+    tables.append(query_table(running, queries, options))
+    tables.append(uncached_query_table(running, queries, options))
     tools = [iri for iri in iris if "/id/tool/" in iri]
     tools = shuffled(tools, limit=min(len(tools), arguments.sample), seed=arguments.seed)
     tables.append(api_table(running, tools=tools, base_iri=dataset.base_iri, options=options))
@@ -214,6 +245,10 @@ def benchmark(
         )
     for name in running:
         running[name].client.close()
+    floor_ms = client_floor(registry, options)
+    bars = bars_table(tables, floor_ms=floor_ms)
+    if bars is not None:
+        tables.append(bars)
     systems_table.plain_rows = extras.system_rows(facts, processes)
     tables.append(systems_table)
     if "validation" not in skip:
@@ -230,6 +265,7 @@ def benchmark(
         "dataset": str(dataset.path),
         "machine": machine(),
         "options": {**vars(options), "sample": len(sample), "varied": arguments.varied},
+        "client_floor_ms": floor_ms,
     }
     return meta, tables
 

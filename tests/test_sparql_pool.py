@@ -14,7 +14,7 @@ import pytest
 from chava.builds import Build
 from chava.config import Settings
 from chava.errors import QueryEngineError, QueryError, QueryTimeoutError, QueryWorkerDiedError
-from chava.sparql.pool import QueryPool
+from chava.sparql.pool import QueryPool, QueryWorker
 from tests.sparql_support import is_running
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -86,10 +86,33 @@ def test_a_worker_that_died_while_idle_is_replaced_before_use(pool: QueryPool) -
     pids = wait_for(pool, 2)
     for pid in pids:
         os.kill(pid, signal.SIGKILL)  # e.g. the kernel's OOM killer, between two queries
+    # Dead once the kernel reports the exit (a killed leader shows Z in /proc while its other
+    # threads are still exiting, and waitpid reports nothing until they are gone).
+    processes = [worker.process for worker in pool._all]
     deadline = time.monotonic() + 5
-    while any(is_running(pid) for pid in pids):
+    while any(process.poll() is None for process in processes):
         assert time.monotonic() < deadline
         time.sleep(0.01)
     for _attempt in range(3):
         assert b'"n"' in pool.execute(job(COUNT)).body
     assert not set(wait_for(pool, 2)) & set(pids)
+
+
+def test_sequential_queries_stay_on_the_warmest_worker(
+    pool: QueryPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each worker has its own block cache: the worker that answered last answers next."""
+    pool.execute(job(COUNT))
+    wait_for(pool, 2)
+    served: list[int] = []
+    run = QueryWorker.run
+
+    def recording(worker: QueryWorker, *arguments: Any) -> tuple[dict[str, Any], bytes]:
+        served.append(worker.pid)
+        return run(worker, *arguments)
+
+    monkeypatch.setattr(QueryWorker, "run", recording)
+    for _query in range(4):
+        pool.execute(job(COUNT))
+    assert len(served) == 4
+    assert len(set(served)) == 1

@@ -1,0 +1,98 @@
+"""The SPARQL endpoint's bars (issue 5), checked against the figures of one run.
+
+- each query of the mix: chava's median latency at most 1.3x the Oxigraph server's;
+- a small SELECT with N connections: chava's throughput at least 0.8x the Oxigraph server's;
+- each query of the mix: at least 20x rdflib-endpoint (its median over chava's).
+
+Both query tables are checked: the mix as the harness always ran it (five identical repeats, so
+chava's medians are answers replayed from its per-build result cache) and the uncached mix
+(every request a new text, so every answer is computed). The client floor, the latency of a
+server that does nothing (`benchmarks/floor_server.py`), bounds what any server can show: where
+rdflib-endpoint answers in under 20 times the floor, no server can be 20x faster than it as this
+client measures, and the verdict says so.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from benchmarks.measure import QUERY_TITLE, UNCACHED_TITLE
+from benchmarks.report import Table
+
+LATENCY_BAR: Final = 1.3
+THROUGHPUT_BAR: Final = 0.8
+RDFLIB_BAR: Final = 20.0
+CHAVA: Final = "chava"
+RDFLIB: Final = "rdflib-endpoint"
+THROUGHPUT_ROW: Final = "small SELECT, same IRI"
+
+
+def bars_table(tables: list[Table], *, floor_ms: float | None) -> Table | None:
+    """One row per bar and query; None when the run has no query table with chava in it."""
+    by_title = {table.title: table for table in tables}
+    query_tables = [
+        (label, by_title[title])
+        for label, title in (("repeated", QUERY_TITLE), ("uncached", UNCACHED_TITLE))
+        if title in by_title and CHAVA in by_title[title].systems
+    ]
+    if not query_tables:
+        return None
+    table = Table(
+        "SPARQL bars (issue 5), checked on this run",
+        "plain",
+        [],
+        plain_columns=["bar", "query", "repeated", "uncached"],
+    )
+    names = list(query_tables[0][1].rows)
+    for name in names:
+        cells = {label: _latency_verdict(source, name) for label, source in query_tables}
+        table.plain_rows.append([f"median <= {LATENCY_BAR}x Oxigraph", name, *_columns(cells)])
+    for name in names:
+        cells = {label: _rdflib_verdict(source, name, floor_ms) for label, source in query_tables}
+        table.plain_rows.append([f">= {RDFLIB_BAR:g}x rdflib-endpoint", name, *_columns(cells)])
+    throughputs = [source for source in tables if source.kind == "throughput"]
+    throughput = next((source for source in throughputs if THROUGHPUT_ROW in source.rows), None)
+    if throughput is not None:
+        ratio = throughput.ratio(THROUGHPUT_ROW, CHAVA)
+        verdict = "n/a" if ratio is None else _mark(ratio >= THROUGHPUT_BAR, f"x{ratio:.2f}")
+        table.plain_rows.append(
+            [f"throughput >= {THROUGHPUT_BAR}x Oxigraph", THROUGHPUT_ROW, verdict, "-"]
+        )
+    table.notes.append(
+        "repeated: the query mix as always measured (identical repeats: chava's medians are "
+        "replies from its per-build result cache); uncached: every request a new text"
+    )
+    if floor_ms is not None:
+        table.notes.append(
+            f"client floor: {floor_ms:.2f} ms, the median latency of a server that sends a fixed "
+            "answer (benchmarks/floor_server.py); 'below floor' marks an rdflib-endpoint median "
+            f"under {RDFLIB_BAR:g} x the floor, where no server can be {RDFLIB_BAR:g}x faster"
+        )
+    return table
+
+
+def _columns(cells: dict[str, str]) -> list[str]:
+    return [cells.get("repeated", "n/a"), cells.get("uncached", "n/a")]
+
+
+def _mark(passed: bool, text: str) -> str:
+    return ("pass " if passed else "FAIL ") + text
+
+
+def _latency_verdict(source: Table, name: str) -> str:
+    ratio = source.ratio(name, CHAVA) if name in source.rows else None
+    if ratio is None:
+        return "n/a"
+    return _mark(ratio <= LATENCY_BAR, f"x{ratio:.2f}")
+
+
+def _rdflib_verdict(source: Table, name: str, floor_ms: float | None) -> str:
+    cells = source.rows.get(name, {})
+    mine, theirs = cells.get(CHAVA), cells.get(RDFLIB)
+    if mine is None or theirs is None or not mine.median_ms or not theirs.median_ms:
+        return "n/a"
+    speedup = theirs.median_ms / mine.median_ms
+    text = _mark(speedup >= RDFLIB_BAR, f"{speedup:.1f}x")
+    if speedup < RDFLIB_BAR and floor_ms is not None and theirs.median_ms < RDFLIB_BAR * floor_ms:
+        text += f" (below floor: {theirs.median_ms:.2f} ms < {RDFLIB_BAR:g} x {floor_ms:.2f})"
+    return text
