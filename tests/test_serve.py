@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import os
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,3 +78,48 @@ def test_dev_option_serves_with_flasks_development_server(tmp_path: Path) -> Non
         )
     assert response.status_code == 200
     assert response.headers["Server"].startswith("Werkzeug")
+
+
+def _serving_processes(port: str) -> dict[int, int]:
+    """pid -> parent pid of every live process started as `chava ... --port PORT`."""
+    found: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            arguments = (entry / "cmdline").read_bytes().split(b"\0")
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and b"serve" in arguments and port.encode() in arguments:
+            found[int(entry.name)] = int(fields[1])
+    return found
+
+
+def _web_workers(port: str) -> set[int]:
+    processes = _serving_processes(port)
+    leaders = {pid for pid, parent in processes.items() if parent not in processes}
+    return {pid for pid, parent in processes.items() if parent in leaders}
+
+
+def test_a_web_worker_that_dies_is_replaced_and_the_server_keeps_answering(
+    tmp_path: Path,
+) -> None:
+    """Without respawning, granian stops the whole server when one of its workers dies."""
+    root = write_publication(tmp_path / "publication")
+    with chava_serve(root, "--workers", "2", "--no-validate", startup_seconds=60) as base:
+        port = base.rsplit(":", 1)[1]
+        deadline = time.monotonic() + 30
+        while len(workers := _web_workers(port)) < 2:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        victim = min(workers)
+        os.kill(victim, signal.SIGKILL)
+        while len(replaced := _web_workers(port)) < 2 or victim in replaced:
+            assert time.monotonic() < deadline, "the dead web worker was not replaced"
+            time.sleep(0.1)
+        for _request in range(20):  # fresh connections reach both workers
+            with requests.Session() as session:
+                response = session.get(base + "/id/tool/aide-memoire.ttl", timeout=10)
+            assert response.status_code == 200
+        assert requests.get(base + "/sparql?query=ASK%7B%7D", timeout=10).status_code == 200

@@ -6,6 +6,7 @@ Several threads per worker (`web_threads`, default 4) pay off although the GIL s
 Python: store reads and SPARQL worker waits release it (uncached resources: ~1000-1600 req/s
 with 4 threads against ~600 with 1), and a slow query does not hold a whole worker.
 Each worker process builds the app itself, so the read-only store is opened after the fork.
+A worker that dies is started again (granian's default is to stop the whole server).
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ def run_server(settings: Settings, build: Build) -> None:
         blocking_threads=max(1, settings.web_threads),
         factory=True,
         log_level=LogLevels.warning,
+        # A web worker that dies (the OOM killer, a crash in native code) is started again;
+        # the others keep answering meanwhile.
+        respawn_failed_workers=True,
     )
     server.serve()
 
