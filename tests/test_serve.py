@@ -123,3 +123,26 @@ def test_a_web_worker_that_dies_is_replaced_and_the_server_keeps_answering(
                 response = session.get(base + "/id/tool/aide-memoire.ttl", timeout=10)
             assert response.status_code == 200
         assert requests.get(base + "/sparql?query=ASK%7B%7D", timeout=10).status_code == 200
+
+
+def _query_workers(parents: set[int]) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            arguments = (entry / "cmdline").read_bytes().split(b"\0")
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if b"chava.sparql.worker" in arguments and int(fields[1]) in parents:
+            found.add(int(entry.name))
+    return found
+
+
+def test_query_workers_are_ready_before_the_first_query(server: str) -> None:
+    port = server.rsplit(":", 1)[1]
+    deadline = time.monotonic() + 30
+    while len(_query_workers(_web_workers(port))) < 3:  # sparql_workers, started at once
+        assert time.monotonic() < deadline, "no query workers before the first query"
+        time.sleep(0.05)

@@ -187,6 +187,10 @@ class QueryPool:
             raise QueryError(f"the query failed: {message}")
         return QueryOutcome(body, bool(header.get("truncated")))
 
+    def start(self) -> None:
+        """Start the workers now, in the background, instead of on the first query."""
+        self._start()
+
     def _live_worker(self, deadline: float) -> QueryWorker:
         """Take a free worker; one that died while idle (OOM killer...) is replaced, not used."""
         while True:
