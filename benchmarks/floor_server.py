@@ -1,11 +1,14 @@
 """The least work an HTTP server can do: a fixed answer to every request (the client's floor).
 
-    python benchmarks/floor_server.py --port PORT
+    python benchmarks/floor_server.py --port PORT            (a Python socket loop)
+    python benchmarks/floor_server.py --port PORT --granian  (an empty WSGI app under granian)
 
 Answers each HTTP/1.1 request on a keep-alive connection with the same small SPARQL JSON body,
 without parsing more than the end of the request head. The harness times it with the client it
 times the systems with: no server can answer faster than this, so a latency below a few times
-this floor measures the client and the loopback, not the server.
+this floor measures the client and the loopback, not the server. With `--granian` the same
+answer comes from a WSGI app that does nothing, served by granian as `chava serve` runs it (2
+worker processes, 4 threads each): what chava's HTTP stack costs before chava does anything.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from __future__ import annotations
 import argparse
 import socket
 import threading
-from typing import Final
+from collections.abc import Callable, Iterable
+from typing import Any, Final
 
 BODY: Final = b'{"head":{},"boolean":true}'
 ANSWER: Final = (
@@ -39,6 +43,32 @@ def answer_connection(connection: socket.socket) -> None:
                 connection.sendall(ANSWER)
 
 
+def wsgi_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """The empty WSGI app: the fixed answer, whatever was asked."""
+    start_response(
+        "200 OK",
+        [("Content-Type", "application/sparql-results+json"), ("Content-Length", str(len(BODY)))],
+    )
+    return [BODY]
+
+
+def serve_granian(host: str, port: int) -> None:
+    """Serve wsgi_app with granian, configured as `chava serve` configures it by default."""
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+
+    Granian(
+        "benchmarks.floor_server:wsgi_app",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=2,
+        blocking_threads=4,
+        log_level=LogLevels.warning,
+    ).serve()
+
+
 def serve(host: str, port: int) -> None:
     """Accept connections forever, one thread each."""
     with socket.create_server((host, port)) as server:
@@ -53,8 +83,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--granian", action="store_true", help="an empty WSGI app under granian")
     arguments = parser.parse_args()
-    serve(arguments.host, arguments.port)
+    if arguments.granian:
+        serve_granian(arguments.host, arguments.port)
+    else:
+        serve(arguments.host, arguments.port)
 
 
 if __name__ == "__main__":

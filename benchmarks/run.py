@@ -142,20 +142,26 @@ def probe(running: Running, iri: str) -> None:
             running.missing[capability] = f"n/a (HTTP {sample.status} {sample.error or ''})".strip()
 
 
-def client_floor(registry: ProcessRegistry, options: Options, *, count: int = 300) -> float | None:
+def client_floor(
+    registry: ProcessRegistry, options: Options, *, granian: bool = False, count: int = 300
+) -> float | None:
     """Median latency (ms) of `benchmarks/floor_server.py` with the harness's client.
 
-    The server sends a fixed answer: what remains is the client, the loopback and the kernel,
-    the least any system can show. None when the floor server did not start.
+    The server sends a fixed answer: what remains is the client, the loopback and the kernel
+    (with *granian*: and chava's HTTP server running an empty app), the least any system can
+    show. None when the floor server did not start.
     """
     port = free_port()
+    command = [sys.executable, str(BENCHMARKS / "floor_server.py"), "--port", str(port)]
     process = registry.spawn(
-        "floor", [sys.executable, str(BENCHMARKS / "floor_server.py"), "--port", str(port)]
+        "floor-granian" if granian else "floor",
+        [*command, "--granian"] if granian else command,
+        env={"PYTHONPATH": str(BENCHMARKS.parent)},
     )
     client = Client(port, timeout=options.timeout)
     request = Request("/sparql?query=ASK%7B%7D", {"Accept": MEDIA_TYPES["json"]})
     try:
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while not client.get(request, timeout=1.0).ok:
             if time.monotonic() > deadline or not process.alive():
                 logger.warning("the floor server did not start: %s", process.log_tail())
@@ -246,7 +252,8 @@ def benchmark(
     for name in running:
         running[name].client.close()
     floor_ms = client_floor(registry, options)
-    bars = bars_table(tables, floor_ms=floor_ms)
+    granian_floor_ms = client_floor(registry, options, granian=True)
+    bars = bars_table(tables, floor_ms=floor_ms, granian_floor_ms=granian_floor_ms)
     if bars is not None:
         tables.append(bars)
     systems_table.plain_rows = extras.system_rows(facts, processes)
@@ -266,6 +273,7 @@ def benchmark(
         "machine": machine(),
         "options": {**vars(options), "sample": len(sample), "varied": arguments.varied},
         "client_floor_ms": floor_ms,
+        "granian_floor_ms": granian_floor_ms,
     }
     return meta, tables
 

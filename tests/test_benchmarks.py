@@ -96,11 +96,13 @@ def test_harness_runs_every_system_and_leaves_nothing_behind(
         assert row["chava"]["errors"] == 0
         assert row["chava"]["samples"] == 2  # one per repeat: each a new text
     assert 0 < document["meta"]["client_floor_ms"] < 50
+    assert 0 < document["meta"]["granian_floor_ms"] < 50
     bars = tables["SPARQL bars (issue 5), checked on this run"]
     assert {row[1] for row in bars["plain_rows"]} >= set(mix["rows"])
     for row in bars["plain_rows"]:
         assert row[2].startswith(("pass", "FAIL", "n/a")), row
     assert any("client floor" in note for note in bars["notes"])
+    assert any("granian floor" in note for note in bars["notes"])
 
     throughput = [table for title, table in tables.items() if title.startswith("Throughput")]
     if wrk_available():

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from benchmarks.bars import bars_table
 from benchmarks.extras import framing_rows
+from benchmarks.measure import QUERY_TITLE, UNCACHED_TITLE
 from benchmarks.report import Cell, Table
 from benchmarks.workloads import rotations, sample_iris, shuffled
 
@@ -80,3 +82,51 @@ def test_every_query_of_the_mix_is_documented() -> None:
     assert len(queries) >= 8
     for path in queries:
         assert any(line.startswith("# ") for line in path.read_text().splitlines()), path
+
+
+def _latencies(title: str, medians_ms: dict[str, dict[str, float]]) -> Table:
+    systems = ["chava", "oxigraph", "rdflib-endpoint"]
+    table = Table(title, "latency", systems)
+    for row, cells in medians_ms.items():
+        table.rows[row] = {
+            system: Cell.from_latencies([ms / 1000], cold=[], errors=0)
+            for system, ms in cells.items()
+        }
+    return table
+
+
+def test_bars_are_checked_on_both_query_tables_against_the_floor() -> None:
+    repeated = _latencies(
+        QUERY_TITLE,
+        {
+            "cheap": {"chava": 0.3, "oxigraph": 0.5, "rdflib-endpoint": 3.0},
+            "heavy": {"chava": 0.3, "oxigraph": 40.0, "rdflib-endpoint": 100.0},
+        },
+    )
+    uncached = _latencies(
+        UNCACHED_TITLE,
+        {
+            "cheap": {"chava": 1.5, "oxigraph": 0.5, "rdflib-endpoint": 3.0},
+            "heavy": {"chava": 50.0, "oxigraph": 40.0, "rdflib-endpoint": 100.0},
+        },
+    )
+    throughput = Table("Throughput", "throughput", ["chava", "oxigraph"])
+    throughput.rows["small SELECT, same IRI"] = {
+        "chava": Cell(median_ms=0.2, p99_ms=1.0, requests_per_second=900.0),
+        "oxigraph": Cell(median_ms=0.2, p99_ms=1.0, requests_per_second=1000.0),
+    }
+    table = bars_table([repeated, uncached, throughput], floor_ms=0.12, granian_floor_ms=0.17)
+    assert table is not None
+    rows = {(row[0], row[1]): row[2:] for row in table.plain_rows}
+    assert rows[("median <= 1.3x Oxigraph", "cheap")] == ["pass x0.60", "FAIL x3.00"]
+    assert rows[("median <= 1.3x Oxigraph", "heavy")] == ["pass x0.01", "pass x1.25"]
+    cheap = rows[(">= 20x rdflib-endpoint", "cheap")]
+    assert cheap[0] == "FAIL 10.0x (below granian floor: 3.00 ms < 20 x 0.17)"
+    assert cheap[1].startswith("FAIL 2.0x (below granian floor")
+    tighter = bars_table([repeated], floor_ms=0.2, granian_floor_ms=0.3)
+    assert tighter is not None
+    assert tighter.plain_rows[2][2] == "FAIL 10.0x (below floor: 3.00 ms < 20 x 0.20)"
+    assert tighter.plain_rows[2][3] == "n/a"  # no uncached table in that run
+    assert rows[(">= 20x rdflib-endpoint", "heavy")] == ["pass 333.3x", "FAIL 2.0x"]
+    assert rows[("throughput >= 0.8x Oxigraph", "small SELECT, same IRI")] == ["pass x0.90", "-"]
+    assert bars_table([throughput], floor_ms=None) is None  # no query table, no verdict
