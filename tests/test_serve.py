@@ -80,9 +80,9 @@ def test_dev_option_serves_with_flasks_development_server(tmp_path: Path) -> Non
     assert response.headers["Server"].startswith("Werkzeug")
 
 
-def _serving_processes(port: str) -> dict[int, int]:
-    """pid -> parent pid of every live process started as `chava ... --port PORT`."""
-    found: dict[int, int] = {}
+def _live_processes() -> dict[int, tuple[int, list[bytes]]]:
+    """pid -> (parent pid, command-line arguments) of every live (not zombie) process."""
+    found: dict[int, tuple[int, list[bytes]]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -91,9 +91,18 @@ def _serving_processes(port: str) -> dict[int, int]:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if fields[0] != "Z" and b"serve" in arguments and port.encode() in arguments:
-            found[int(entry.name)] = int(fields[1])
+        if fields[0] != "Z":
+            found[int(entry.name)] = (int(fields[1]), arguments)
     return found
+
+
+def _serving_processes(port: str) -> dict[int, int]:
+    """pid -> parent pid of every live process started as `chava ... serve ... --port PORT`."""
+    return {
+        pid: parent
+        for pid, (parent, arguments) in _live_processes().items()
+        if b"serve" in arguments and port.encode() in arguments
+    }
 
 
 def _web_workers(port: str) -> set[int]:
@@ -126,18 +135,11 @@ def test_a_web_worker_that_dies_is_replaced_and_the_server_keeps_answering(
 
 
 def _query_workers(parents: set[int]) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            arguments = (entry / "cmdline").read_bytes().split(b"\0")
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if b"chava.sparql.worker" in arguments and int(fields[1]) in parents:
-            found.add(int(entry.name))
-    return found
+    return {
+        pid
+        for pid, (parent, arguments) in _live_processes().items()
+        if b"chava.sparql.worker" in arguments and parent in parents
+    }
 
 
 def test_query_workers_are_ready_before_the_first_query(server: str) -> None:
