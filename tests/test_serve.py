@@ -123,9 +123,15 @@ def test_a_web_worker_that_dies_is_replaced_and_the_server_keeps_answering(
             assert time.monotonic() < deadline
             time.sleep(0.1)
         victim = min(workers)
+        while not (orphans := _query_workers({victim})):  # started with each web process
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
         os.kill(victim, signal.SIGKILL)
         while len(replaced := _web_workers(port)) < 2 or victim in replaced:
             assert time.monotonic() < deadline, "the dead web worker was not replaced"
+            time.sleep(0.1)
+        while orphans & set(_live_processes()):  # their pipes closed: they exit on their own
+            assert time.monotonic() < deadline, "the dead web worker's query workers live on"
             time.sleep(0.1)
         for _request in range(20):  # fresh connections reach both workers
             with requests.Session() as session:
