@@ -15,6 +15,9 @@ from chava.errors import PublisherError
 from chava.remote_store import open_remote
 from chava.store import PublishedStore
 from chava.web import api, cors, dumps, harvest, pages, resources, sparql, state
+from chava.web.response_cache import ResponseCache
+from chava.web.sparql_fast import SparqlFastPath
+from chava.web.sparql_state import SERVICE_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +37,10 @@ def create_app(settings: Settings | None = None, *, build: Build | None = None) 
     pages.init_app(app)
     api.init_app(app)
     harvest.init_app(app)
+    # The WSGI stack, outermost first: repeated requests replayed from memory, plain SPARQL
+    # GETs answered without the framework, then Flask.
+    fast = SparqlFastPath(app.wsgi_app, app.extensions[SERVICE_KEY])
+    app.wsgi_app = ResponseCache(fast, settings.representation_cache_bytes)  # type: ignore[method-assign]
     app.register_error_handler(PublisherError, _report_error)
     app.register_error_handler(HTTPException, _report_http_exception)
     app.register_error_handler(Exception, _report_unexpected)

@@ -26,7 +26,7 @@ from chava.store import PublishedStore
 from chava.web import state
 from chava.web.profiles import profile_response
 from chava.web.representations import Representation, render_representation
-from chava.web.response_cache import CACHEABLE, ResponseCache
+from chava.web.response_cache import CACHEABLE
 
 CACHE_KEY = "chava.representations"
 MAX_PAGE = 1_000_000
@@ -53,8 +53,6 @@ def init_app(app: Flask) -> None:
     blueprint.add_url_rule("/.well-known/void", "well_known_void", serve_void)
     app.register_blueprint(blueprint)
     app.extensions[CACHE_KEY] = BoundedLRU[Representation](settings.representation_cache_bytes)
-    # Replays whole responses of repeated requests before Flask runs (same bytes, same headers).
-    app.wsgi_app = ResponseCache(app.wsgi_app, settings.representation_cache_bytes)  # type: ignore[method-assign]
 
 
 def serve_resource(rest: str) -> Response:

@@ -18,15 +18,16 @@ from chava.sparql.service_description import describe_service, graph_sizes, seri
 from chava.web import sparql_pages, state
 from chava.web.rendering import cached
 from chava.web.response_cache import CACHEABLE
+from chava.web.sparql_fast import (
+    CORS_HEADERS,
+    RUN_FAILURE,
+    cache_headers,
+    endpoint_iri_of,
+    result_headers,
+)
 from chava.web.sparql_state import SERVICE_KEY, query_service
 
-TRUNCATED_HEADER: Final = "X-Chava-Results-Truncated"
-LIMIT_HEADER: Final = "X-Chava-Results-Limit"
 DESCRIPTION_FORMATS: Final = (TURTLE, HTML, JSON_LD, N_TRIPLES, RDF_XML)
-CORS_HEADERS: Final = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": f"ETag, Retry-After, {TRUNCATED_HEADER}, {LIMIT_HEADER}",
-}
 
 logger = logging.getLogger(__name__)
 blueprint = Blueprint("sparql", __name__)
@@ -58,6 +59,9 @@ def init_app(app: Flask) -> None:
 @blueprint.route("/sparql/", methods=["GET", "POST", "OPTIONS"])
 def endpoint() -> Response:
     """Answer a SPARQL query, or describe the service (machines) / open the editor (browsers)."""
+    failure = request.environ.pop(RUN_FAILURE, None)
+    if failure is not None:  # raised while chava.web.sparql_fast ran this query: report it
+        raise failure
     if request.method == "OPTIONS":
         return _with_cors(_preflight())
     query_request = _read_protocol_request()
@@ -79,22 +83,18 @@ def _answer(query_request: QueryRequest) -> Response:
     if is_get and prepared.cacheable and prepared.etag in request.if_none_match:
         return _not_modified(prepared)
     outcome = service.run(prepared, client=request.remote_addr or "unknown")
-    response = Response(outcome.body, content_type=prepared.format.content_type)
-    response.vary.add("Accept")
-    if is_get:
-        _cacheable(response, prepared)
+    limit = service.settings.sparql_max_results
+    headers = result_headers(prepared, outcome, is_get=is_get, limit=limit)
+    response = Response(outcome.body, headers=headers)
     if request.method == "GET" and prepared.cacheable:
         # Replayed before Flask by chava.web.response_cache on the next identical request.
         request.environ[CACHEABLE] = True
-    if outcome.truncated:
-        response.headers[TRUNCATED_HEADER] = "true"
-        response.headers[LIMIT_HEADER] = str(service.settings.sparql_max_results)
     return response
 
 
 def endpoint_iri() -> str:
     """The endpoint's URL as this request reached it (the base IRI of queries)."""
-    return request.host_url.rstrip("/") + "/sparql"
+    return endpoint_iri_of(request.environ)
 
 
 def _read_protocol_request() -> QueryRequest:
@@ -135,19 +135,8 @@ def _describe_or_edit() -> Response:
     return response
 
 
-def _cacheable(response: Response, prepared: PreparedQuery) -> None:
-    if prepared.cacheable:
-        response.set_etag(prepared.etag)
-        response.headers["Cache-Control"] = "public, no-cache"  # revalidate: 304 via the ETag
-    else:
-        response.headers["Cache-Control"] = "no-store"
-
-
 def _not_modified(prepared: PreparedQuery) -> Response:
-    response = Response(status=304)
-    _cacheable(response, prepared)
-    response.vary.add("Accept")
-    return response
+    return Response(status=304, headers=[*cache_headers(prepared), ("Vary", "Accept")])
 
 
 def _preflight() -> Response:

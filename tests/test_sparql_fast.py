@@ -1,0 +1,154 @@
+"""Plain SPARQL GETs answered before Flask: the same answers, headers and errors as the route."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from flask import Flask
+from werkzeug.test import Client
+
+from chava.builds import Build
+from chava.config import Settings
+from chava.sparql.endpoint import QueryService
+from chava.web.app import create_app
+from chava.web.response_cache import ResponseCache
+from chava.web.sparql_fast import SparqlFastPath
+from chava.web.sparql_state import SERVICE_KEY
+
+SELECT = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 3"
+ALL = "SELECT * WHERE { ?s ?p ?o }"
+CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
+GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+ASSERTED = "https://w3id.org/chava/graph/asserted"
+
+
+@pytest.fixture(scope="module")
+def app(bundled_build: tuple[Settings, Build]) -> Iterator[Flask]:
+    settings, build = bundled_build
+    app = create_app(dataclasses.replace(settings, sparql_max_results=5), build=build)
+    yield app
+    app.extensions[SERVICE_KEY].close()
+
+
+def paths(app: Flask) -> tuple[SparqlFastPath, Any]:
+    """The fast path (below the replay layer) and the Flask app below it."""
+    replay = app.wsgi_app
+    assert isinstance(replay, ResponseCache)
+    fast = replay.app
+    assert isinstance(fast, SparqlFastPath)
+    return fast, fast.app
+
+
+def url(query: str, **parameters: str) -> str:
+    return "/sparql?" + urlencode({"query": query, **parameters})
+
+
+def answer(wsgi: Any, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    response = Client(wsgi).get(path, headers=headers)
+    return response.status_code, dict(response.headers), response.get_data()
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        (url(SELECT), {}),
+        (url(SELECT), {"Accept": "text/csv"}),
+        (url(SELECT, format="tsv"), {}),
+        (url(SELECT), {"Accept": "application/sparql-results+xml;q=0.9, text/csv;q=0.5"}),
+        (url(CONSTRUCT), {"Accept": "text/turtle"}),
+        (url(CONSTRUCT, format="jsonld"), {}),
+        (url("ASK { ?s ?p ?o }"), {}),
+        (url(ALL), {}),  # cut at the cap: truncation headers
+        (url(GRAPHS, **{"default-graph-uri": ASSERTED}), {}),
+        (url(GRAPHS, **{"named-graph-uri": ASSERTED}), {}),
+        (url("SELECT (RAND() AS ?r) WHERE {}"), {}),  # never cached: no-store
+        (url("SELECT ?s WHERE { ?s ?p <relative> } LIMIT 1"), {}),  # base IRI: the endpoint
+    ],
+)
+def test_the_fast_path_answers_as_the_flask_route_does(
+    app: Flask, path: str, headers: dict[str, str]
+) -> None:
+    fast, flask_wsgi = paths(app)
+    status, fast_headers, body = answer(fast, path, headers)
+    flask_status, flask_headers, flask_body = answer(flask_wsgi, path, headers)
+    assert status == flask_status == 200
+    if "RAND" in path:  # a new random number each time: only the length may differ
+        del fast_headers["Content-Length"], flask_headers["Content-Length"]
+        body = flask_body
+    assert fast_headers == flask_headers
+    assert body == flask_body
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "status"),
+    [
+        (url("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"), {}, 400),
+        (url(SELECT), {"Accept": "image/png"}, 406),
+        (url("SELECT * WHERE {" * 200 + "}" * 200), {}, 400),  # too deep
+        ("/sparql?" + urlencode({"update": "DROP ALL"}), {}, 403),
+        (url(SELECT) + "&" + urlencode({"query": SELECT}), {}, 400),  # two queries
+        (url(SELECT, **{"default-graph-uri": "not an IRI"}), {}, 400),
+    ],
+)
+def test_a_request_refused_before_running_is_reported_by_flask(
+    app: Flask,
+    path: str,
+    headers: dict[str, str],
+    status: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runs: list[object] = []
+    monkeypatch.setattr(QueryService, "run", lambda *arguments, **_: runs.append(arguments))
+    fast, flask_wsgi = paths(app)
+    refused = answer(fast, path, {"Accept": "application/json", **headers})
+    assert refused[0] == status
+    assert refused == answer(flask_wsgi, path, {"Accept": "application/json", **headers})
+    assert b'"message"' in refused[2]
+    assert runs == []
+
+
+def test_an_error_while_running_is_reported_by_flask_and_not_run_again(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service: QueryService = app.extensions[SERVICE_KEY]
+    runs: list[str] = []
+    run = QueryService.run
+
+    def counting(self: QueryService, prepared: Any, *, client: str) -> Any:
+        runs.append(prepared.screened.text)
+        return run(self, prepared, client=client)
+
+    monkeypatch.setattr(QueryService, "run", counting)
+    fast, _flask_wsgi = paths(app)
+    status, headers, body = answer(fast, url("SELECT * WHERE { ?s ?p }"), {})  # worker: syntax
+    assert status == 400
+    assert b"syntax error" in body
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert len(runs) == 1
+    assert service.pool.worker_pids()  # the workers live on
+
+
+def test_other_requests_go_to_flask(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """POST, HEAD, conditional GETs, the editor and the service description."""
+    fast, _flask_wsgi = paths(app)
+    prepared: list[object] = []
+    original = SparqlFastPath._prepare
+
+    def spying(self: SparqlFastPath, environ: dict[str, Any]) -> Any:
+        prepared.append(environ["REQUEST_METHOD"])
+        return original(self, environ)
+
+    monkeypatch.setattr(SparqlFastPath, "_prepare", spying)
+    client = Client(fast)
+    etag = client.get(url(SELECT)).headers["ETag"]
+    assert prepared == ["GET"]
+    assert client.get(url(SELECT), headers={"If-None-Match": etag}).status_code == 304
+    assert client.head(url(SELECT)).status_code == 200
+    assert client.post("/sparql", data={"query": SELECT}).status_code == 200
+    assert client.get("/sparql", headers={"Accept": "text/turtle"}).status_code == 200
+    assert client.get("/sparql/editor").status_code == 200
+    assert prepared == ["GET"]
