@@ -144,49 +144,38 @@ QUERY_TITLE: Final = "SPARQL query mix (latency)"
 UNCACHED_TITLE: Final = "SPARQL query mix, uncached (latency, a new query text per request)"
 
 
-def query_table(running: dict[str, Running], queries: list[Query], options: Options) -> Table:
-    """The query mix: each query on every system."""
-    by_name = {query.name: query for query in queries}
-    table = latency_table(
-        QUERY_TITLE,
-        running,
-        {query.name: [query.name] for query in queries},
-        lambda system, name, _item: system.query(by_name[name].text, by_name[name].media),
-        capability="sparql",
-        options=options,
-    )
-    table.notes.extend(f"{query.name}: {query.comment}" for query in queries)
-    return table
-
-
-def uncached_query_table(
-    running: dict[str, Running], queries: list[Query], options: Options
+def query_table(
+    running: dict[str, Running], queries: list[Query], options: Options, *, uncached: bool = False
 ) -> Table:
-    """The query mix again, every request a text never sent before: no result cache helps.
+    """The query mix: each query on every system, repeated identically or (*uncached*) not.
 
-    Each request ends with its own comment line (`# request N`), so chava's per-build result
-    caches miss and every answer is computed by the engine; the peers get the same texts.
-    Latencies then compare engines plus each server's own overhead per query.
+    Uncached, each request ends with its own comment line (`# request N`): a text never sent
+    before, so chava's per-build result caches miss and every answer is computed by the engine;
+    the peers get the same texts. Latencies then compare engines plus each server's own work.
     """
     by_name = {query.name: query for query in queries}
     counter = itertools.count(1)
 
     def request(system: System, name: str, _item: str) -> Request | None:
         query = by_name[name]
-        return system.query(f"{query.text.rstrip()}\n# request {next(counter)}\n", query.media)
+        text = f"{query.text.rstrip()}\n# request {next(counter)}\n" if uncached else query.text
+        return system.query(text, query.media)
 
     table = latency_table(
-        UNCACHED_TITLE,
+        UNCACHED_TITLE if uncached else QUERY_TITLE,
         running,
         {query.name: [query.name] for query in queries},
         request,
         capability="sparql",
         options=options,
     )
-    table.notes.append(
-        "every request is a new query text (a trailing `# request N` comment): chava's result "
-        "caches never answer, so this is the engine plus each server's own overhead"
-    )
+    if uncached:
+        table.notes.append(
+            "every request is a new query text (a trailing `# request N` comment): chava's "
+            "result caches never answer, so this is the engine plus each server's own overhead"
+        )
+    else:
+        table.notes.extend(f"{query.name}: {query.comment}" for query in queries)
     return table
 
 

@@ -37,7 +37,6 @@ from benchmarks.measure import (
     api_table,
     latency_table,
     query_table,
-    uncached_query_table,
 )
 from benchmarks.processes import ProcessRegistry, ServerProcess
 from benchmarks.report import Table, machine, write_results
@@ -230,7 +229,7 @@ def benchmark(
     tables.append(describe)
     queries = load_queries(dataset)
     tables.append(query_table(running, queries, options))
-    tables.append(uncached_query_table(running, queries, options))
+    tables.append(query_table(running, queries, options, uncached=True))
     tools = [iri for iri in iris if "/id/tool/" in iri]
     tools = shuffled(tools, limit=min(len(tools), arguments.sample), seed=arguments.seed)
     tables.append(api_table(running, tools=tools, base_iri=dataset.base_iri, options=options))

@@ -2,20 +2,44 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from chava.builds import Build
+from chava.config import Settings
 from chava.sparql.endpoint import QueryService
+from chava.web.app import create_app
 from chava.web.sparql_state import SERVICE_KEY
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+SELECT = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 3"
+CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
+
+
+def url(query: str, **parameters: str) -> str:
+    """`/sparql?query=...` with the other protocol parameters."""
+    return "/sparql?" + urlencode({"query": query, **parameters})
+
+
+@contextmanager
+def small_app(bundled_build: tuple[Settings, Build], **settings: Any) -> Iterator[Flask]:
+    """The app over the bundled build with a result cap of 5 (and *settings*); workers stopped."""
+    base, build = bundled_build
+    app = create_app(dataclasses.replace(base, sparql_max_results=5, **settings), build=build)
+    try:
+        yield app
+    finally:
+        app.extensions[SERVICE_KEY].close()
 
 
 @dataclass(frozen=True)

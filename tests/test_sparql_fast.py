@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
@@ -14,24 +13,20 @@ from werkzeug.test import Client
 from chava.builds import Build
 from chava.config import Settings
 from chava.sparql.endpoint import QueryService
-from chava.web.app import create_app
 from chava.web.response_cache import ResponseCache
 from chava.web.sparql_fast import SparqlFastPath
 from chava.web.sparql_state import SERVICE_KEY
+from tests.sparql_support import CONSTRUCT, SELECT, small_app, url
 
-SELECT = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 3"
 ALL = "SELECT * WHERE { ?s ?p ?o }"
-CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
 GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 ASSERTED = "https://w3id.org/chava/graph/asserted"
 
 
 @pytest.fixture(scope="module")
 def app(bundled_build: tuple[Settings, Build]) -> Iterator[Flask]:
-    settings, build = bundled_build
-    app = create_app(dataclasses.replace(settings, sparql_max_results=5), build=build)
-    yield app
-    app.extensions[SERVICE_KEY].close()
+    with small_app(bundled_build) as app:
+        yield app
 
 
 def paths(app: Flask) -> tuple[SparqlFastPath, Any]:
@@ -41,10 +36,6 @@ def paths(app: Flask) -> tuple[SparqlFastPath, Any]:
     fast = replay.app
     assert isinstance(fast, SparqlFastPath)
     return fast, fast.app
-
-
-def url(query: str, **parameters: str) -> str:
-    return "/sparql?" + urlencode({"query": query, **parameters})
 
 
 def answer(wsgi: Any, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
@@ -152,3 +143,18 @@ def test_other_requests_go_to_flask(app: Flask, monkeypatch: pytest.MonkeyPatch)
     assert client.get("/sparql", headers={"Accept": "text/turtle"}).status_code == 200
     assert client.get("/sparql/editor").status_code == 200
     assert prepared == ["GET"]
+
+
+def test_the_endpoint_iri_is_werkzeugs_host_url_and_the_memo_stays_bounded() -> None:
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    from chava.web import sparql_fast
+
+    for number in range(200):  # the Host header is the client's to choose
+        for host in (f"host-{number}.example:8080", f"host-{number}.example:80"):
+            environ = EnvironBuilder(path="/sparql", headers=[("Host", host)]).get_environ()
+            expected = Request(environ).host_url + "sparql"
+            assert sparql_fast.endpoint_iri_of(environ) == expected
+            assert sparql_fast.endpoint_iri_of(environ) == expected  # remembered, unchanged
+    assert len(sparql_fast._endpoints) <= sparql_fast._ENDPOINTS_KEPT

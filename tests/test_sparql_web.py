@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections.abc import Iterator
-from urllib.parse import urlencode
 
 import pyoxigraph as ox
 import pytest
@@ -15,25 +13,15 @@ from flask.testing import FlaskClient
 from chava.builds import Build
 from chava.config import Settings
 from chava.sparql.results import TRUNCATION_LINK
-from chava.web.app import create_app
-from chava.web.sparql_state import SERVICE_KEY
+from tests.sparql_support import CONSTRUCT, SELECT, small_app, url
 
-SELECT = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 3"
-CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 @pytest.fixture(scope="module")
 def client(bundled_build: tuple[Settings, Build]) -> Iterator[FlaskClient]:
-    settings, build = bundled_build
-    small = dataclasses.replace(settings, sparql_max_results=5, sparql_max_query_bytes=2048)
-    app = create_app(small, build=build)
-    yield app.test_client()
-    app.extensions[SERVICE_KEY].close()
-
-
-def url(query: str, **parameters: str) -> str:
-    return "/sparql?" + urlencode({"query": query, **parameters})
+    with small_app(bundled_build, sparql_max_query_bytes=2048) as app:
+        yield app.test_client()
 
 
 @pytest.mark.parametrize(
