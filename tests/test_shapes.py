@@ -160,7 +160,7 @@ CASES: list[tuple[str, str, set[Expected]]] = [
     (
         "unknown-lc-class",
         f"o:x a org:Organization , lc:Workgroup ; {OK} .",
-        {(o("x"), namespaces.RDF + "type", V, "Pattern")},
+        {(o("x"), namespaces.RDF + "type", V, "Or")},
     ),
     # --- MintedIriShape
     (
