@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 from chava import namespaces
-from chava.sources import load_publication
+from chava.sources import REFERENCE_GRAPH, load_publication
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT_ROOT.parent / "shared" / "seeds"
@@ -42,6 +42,8 @@ PREFIXES = "\n".join(
 ASSERTED = f"<{namespaces.ASSERTED_GRAPH}>"
 INFERRED = f"<{namespaces.INFERRED_GRAPH}>"
 LINKS = f"<{namespaces.LINKS_GRAPH}>"
+REFERENCE = f"<{REFERENCE_GRAPH}>"
+GNLC = f"<{namespaces.GNLC}>"
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +89,7 @@ def test_governance_slide_shows_seven_bodies(store: ox.Store) -> None:
         store,
         f"""
         SELECT ?body WHERE {{ GRAPH {ASSERTED} {{
-            ?slide schema:isPartOf <{SEED_001}> ; schema:mentions ?body . ?body a ?type }} }}""",
+            ?slide schema:isPartOf <{SEED_001}> ; schema:mentions ?body }} GRAPH ?g {{ ?body a ?type }} }}""",
     )
     assert len({body for (body,) in rows}) == 7
     local = count(
@@ -101,7 +103,7 @@ def test_governance_slide_shows_seven_bodies(store: ox.Store) -> None:
     assert (
         count(
             store,
-            f"SELECT ?n WHERE {{ GRAPH {ASSERTED} {{ ?s schema:mentions ?n . ?n a lc:Network }} }}",
+            f"SELECT ?n WHERE {{ GRAPH {ASSERTED} {{ ?s schema:mentions ?n }} GRAPH {REFERENCE} {{ ?n a lc:Network }} }}",
         )
         == 1
     )
@@ -229,7 +231,7 @@ def test_seven_feedback_items_numbered_four_to_seven_by_the_seed(store: ox.Store
 def test_key_features_three_six_three(store: ox.Store) -> None:
     notations = labels(
         store,
-        f"""SELECT ?n WHERE {{ GRAPH {ASSERTED} {{
+        f"""SELECT ?n WHERE {{ GRAPH {REFERENCE} {{
         ?k a lc:KeyFeature ; skos:inScheme kfs:key-feature ; skos:notation ?n ; skos:broader ?group }} }}""",
     )
     by_group = {
@@ -243,11 +245,13 @@ def test_key_features_three_six_three(store: ox.Store) -> None:
 
 
 def test_the_six_characteristics_are_the_building_blocks_in_seed_wording(store: ox.Store) -> None:
+    """Seed 001's six characteristics: the shared BB.1-BB.6 in its French, on the GNLC's slide."""
     rows = select(
         store,
         f"""SELECT ?n ?label WHERE {{ GRAPH {ASSERTED} {{
-        ?k a lc:KeyFeature ; skos:notation ?n ; skos:prefLabel ?label ; dcterms:source <{SEED_001}>
-        FILTER(lang(?label) = "fr") }} }} ORDER BY ?n""",
+        ?k skos:prefLabel ?label ; dcterms:source <{SEED_001}> . {GNLC} lc:addressesKeyFeature ?k
+        FILTER(lang(?label) = "fr") }}
+        GRAPH {REFERENCE} {{ ?k a lc:KeyFeature ; skos:notation ?n }} }} ORDER BY ?n""",
     )
     assert [n for n, _ in rows] == [f"BB.{n}" for n in range(1, 7)]
     text = seed_text("001")
@@ -255,15 +259,28 @@ def test_the_six_characteristics_are_the_building_blocks_in_seed_wording(store: 
     assert positions == sorted(positions)  # same order as the slide
 
 
-def test_french_labels_not_in_the_seed_are_marked_as_translations(store: ox.Store) -> None:
-    unmarked = select(
+def test_key_features_carry_uil_names_and_no_translation_of_ours(store: ox.Store) -> None:
+    """English names from the UIL page; French only where seed 001 words it (BB.1-BB.6)."""
+    english = count(
         store,
-        f"""SELECT ?k WHERE {{ GRAPH {ASSERTED} {{ ?k a lc:KeyFeature }}
-        FILTER NOT EXISTS {{ GRAPH {ASSERTED} {{ ?k dcterms:source <{SEED_001}> }} }}
-        FILTER NOT EXISTS {{ GRAPH {ASSERTED} {{ ?k skos:editorialNote ?note
-            FILTER(CONTAINS(STR(?note), "not yet checked")) }} }} }}""",
+        f"""SELECT ?k WHERE {{ GRAPH {REFERENCE} {{ ?k a lc:KeyFeature ; skos:prefLabel ?l
+        FILTER(lang(?l) = "en") }} }}""",
     )
-    assert unmarked == []
+    assert english == 15
+    french = select(
+        store,
+        f"""SELECT ?k ?g WHERE {{ GRAPH ?g {{ ?k skos:prefLabel ?l FILTER(lang(?l) = "fr") }}
+        GRAPH {REFERENCE} {{ ?k a lc:KeyFeature }} }}""",
+    )
+    assert len(french) == 6
+    assert {graph for _, graph in french} == {namespaces.ASSERTED_GRAPH}
+    bb5 = select(
+        store,
+        f"""SELECT ?en ?note WHERE {{ GRAPH {REFERENCE} {{ ?k skos:notation "BB.5" ; skos:prefLabel ?en }}
+        GRAPH {ASSERTED} {{ ?k skos:note ?note FILTER(lang(?note) = "en") }} }}""",
+    )
+    assert bb5 == [("Enhanced quality in learning", bb5[0][1])]
+    assert "excellence" in bb5[0][1]
 
 
 # --- Éducation permanente, Territoires de la Mémoire ---------------------------------------------
@@ -376,7 +393,7 @@ def test_membership_of_the_network_since_september_2020(store: ox.Store) -> None
         store,
         f"""SELECT ?month WHERE {{ GRAPH {ASSERTED} {{
         ?m a org:Membership ; org:member o:ville-de-charleroi ;
-            org:organization o:reseau-mondial-des-villes-apprenantes ;
+            org:organization {GNLC} ;
             org:memberDuring/time:hasBeginning/time:inXSDgYearMonth ?month }} }}""",
     )
     assert rows == [("2020-09",)]

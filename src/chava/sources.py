@@ -44,6 +44,12 @@ IMPORTS_GRAPH: Final = namespaces.GRAPH + "imports"
 """Local copies of the reused vocabularies' class hierarchies (ORG, schema.org, ...), needed by
 validation (`sh:class` through `rdfs:subClassOf`). Never fetched: shipped as files."""
 
+REFERENCE_FOLDER: Final = "ontology/reference"
+REFERENCE_GRAPH: Final = namespaces.GRAPH + "reference"
+"""Shared reference data every city uses (the GNLC, UIL and UNESCO, the Key Features scheme,
+the availability scheme): instances under the vocabulary base, shipped with the ontology and
+profile. Validated as data; a partner's data is checked with ours, never with its own copy."""
+
 OWL_IMPORTS: Final = ox.NamedNode(namespaces.OWL + "imports")
 
 _Term = TypeVar("_Term")
@@ -144,12 +150,17 @@ def load_publication(root: Path) -> Publication:
     if missing:
         raise LoadError(root, f"not a publication root: missing folder(s) {', '.join(missing)}")
     imports = root / IMPORTS_FOLDER
+    reference = root / REFERENCE_FOLDER
 
     def sources() -> Iterable[tuple[Path, str]]:
         for folder, graph in FOLDER_GRAPHS.items():
             for path in collect_files([root / folder]):
-                in_imports = imports in path.parents
-                yield path, IMPORTS_GRAPH if in_imports else graph
+                if imports in path.parents:
+                    yield path, IMPORTS_GRAPH
+                elif reference in path.parents:
+                    yield path, REFERENCE_GRAPH
+                else:
+                    yield path, graph
 
     return _assemble(sources())
 

@@ -19,7 +19,7 @@ from chava import namespaces
 from chava.entailment import entailed_statements
 from chava.errors import ShaclEngineError
 from chava.rdflib_bridge import statement_of, to_rdflib_graph
-from chava.sources import IMPORTS_GRAPH, Publication
+from chava.sources import IMPORTS_GRAPH, REFERENCE_GRAPH, Publication
 from chava.validation_terms import render_path, render_term
 
 logger = logging.getLogger(__name__)
@@ -161,6 +161,8 @@ def _split(
         elif graph_name is None:  # plain files may carry the class hierarchy the shapes need
             shape_quads.append(quad)
             ontology.append(quad)
+        elif graph_name == REFERENCE_GRAPH:  # shared reference data: the data's links reach it
+            data.append(quad)
         # Other named graphs are the data of the shapes' own publication: not ours to check.
     return data, shape_quads, ontology
 
