@@ -16,7 +16,7 @@ from typing import Final, TypeVar, cast
 
 import pyoxigraph as ox
 
-from chava import namespaces
+from chava import namespaces, sdg
 from chava.errors import LoadError, RemoteImportError, UnsupportedFormatError
 
 logger = logging.getLogger(__name__)
@@ -171,7 +171,9 @@ def _assemble(sources: Iterable[tuple[Path, str | None]]) -> Publication:
     statement_counts: Counter[tuple[ox.NamedNode | ox.BlankNode | ox.Triple, Path]] = Counter()
     blank_labels: set[str] = set()
     for path, graph in sources:
-        parsed = _separate_blank_nodes(parse_file(path, default_graph=graph), blank_labels)
+        parsed = sdg.normalise_quads(  # one form for SDG IRIs, the UN KOS's http one
+            _separate_blank_nodes(parse_file(path, default_graph=graph), blank_labels)
+        )
         files.append(path)
         quads.extend(parsed)
         statement_counts.update((quad.subject, path) for quad in parsed)
