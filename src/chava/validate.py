@@ -21,6 +21,7 @@ from chava.errors import ShaclEngineError
 from chava.rdflib_bridge import statement_of, to_rdflib_graph
 from chava.sources import IMPORTS_GRAPH, REFERENCE_GRAPH, Publication
 from chava.validation_terms import render_path, render_term
+from chava.vocabulary_check import annotate_report, unknown_terms
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +129,8 @@ def validate_publication(
     # On some failures pyshacl returns the exception in place of the report graph.
     if not isinstance(report_graph, Graph):
         raise ShaclEngineError(f"SHACL engine failed: {_one_line(str(report_text))}")
+    # Undefined lc: classes and properties, each with the closest defined term.
+    annotate_report(report_graph, unknown_terms(data_quads, ontology_quads))
     for prefix, namespace in namespaces.PREFIXES.items():
         report_graph.bind(prefix, namespace, replace=True)
     results = tuple(sorted(_results(report_graph, publication, languages), key=_order))
