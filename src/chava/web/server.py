@@ -1,4 +1,9 @@
-"""The production server: granian (Rust HTTP, keep-alive) running the WSGI app in N processes.
+"""The production server: granian (Rust HTTP, keep-alive) running the app in N processes.
+
+granian runs chava.web.gateway's RSGI front in each worker, which hands requests to the Flask
+app on two lanes of threads (pages and SPARQL), caps bodies and drops requests whose client
+hung up; the WSGI interface could do none of this (a WSGI server cannot tell a hang-up, and
+every request shares one pool of threads).
 
 Measured on a 686k-quad build, 8 keep-alive connections (wrk), one cached resource in Turtle:
 granian 2 workers ~6000 req/s, gunicorn gthread 2x8 ~1900 req/s, the Oxigraph server ~4400.
@@ -13,14 +18,17 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import TYPE_CHECKING
 
-from flask import Flask
 from granian import Granian
 from granian.constants import Interfaces
 from granian.log import LogLevels
 
 from chava.builds import Build, current_build
 from chava.config import ENV_PREFIX, Settings
+
+if TYPE_CHECKING:
+    from chava.web.gateway import Gateway
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +46,10 @@ def run_server(settings: Settings, build: Build) -> None:
         "chava.web.server:create_worker_app",
         address=settings.host,
         port=settings.port,
-        interface=Interfaces.WSGI,
+        interface=Interfaces.RSGI,
         workers=max(1, settings.web_workers),
-        blocking_threads=max(1, settings.web_threads),
         factory=True,
+        websockets=False,
         log_level=LogLevels.warning,
         # A web worker that dies (the OOM killer, a crash in native code) is started again;
         # the others keep answering meanwhile.
@@ -79,9 +87,10 @@ def prefetch_store(build: Build) -> int:
     return hinted
 
 
-def create_worker_app() -> Flask:
+def create_worker_app() -> Gateway:
     """The app of one worker process: the current build of the Settings it reads."""
     from chava.web.app import create_app
+    from chava.web.gateway import Gateway
     from chava.web.sparql_state import query_service
 
     settings = Settings.load()
@@ -89,7 +98,7 @@ def create_worker_app() -> Flask:
     # The first query would otherwise wait for the query workers to start (~0.2 s at 1M).
     with app.app_context():
         query_service().pool.start()
-    return app
+    return Gateway(app, settings)
 
 
 def run_development_server(settings: Settings, build: Build) -> None:
