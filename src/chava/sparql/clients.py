@@ -138,9 +138,12 @@ class ClientLedger:
             return values[2]
 
     def close(self) -> None:
-        """Unmap the ledger (the file stays for the other processes)."""
-        self._map.close()
-        os.close(self._descriptor)
+        """Unmap the ledger (the file stays for the other processes); idempotent."""
+        with self._lock:
+            if self._map.closed:
+                return
+            self._map.close()
+            os.close(self._descriptor)
 
     def _refill(self, values: list[float], now: float) -> None:
         tokens, tokens_at, spent, spent_at = values

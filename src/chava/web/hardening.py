@@ -4,8 +4,9 @@ Every response leaves through here, the ones replayed by chava.web.response_cach
 by chava.web.sparql_fast included, so each carries the same security headers:
 
 - `Content-Security-Policy`: scripts, styles, fonts, images and connections from this origin
-  only (images may also be `data:` URLs), no plugins, no framing, no `<base>`; a `javascript:`
-  link that slipped into a page runs nothing.
+  only (images may also be `data:` URLs; one inline style of the vendored editor is allowed by
+  its hash), no inline script, no plugins, no framing, no `<base>`; a `javascript:` link that
+  slipped into a page runs nothing.
 - `X-Content-Type-Options: nosniff`: a browser never reads a dump or a result as HTML.
 - `Referrer-Policy`: other sites see at most this server's origin.
 
@@ -33,8 +34,11 @@ from chava.web.sparql_fast import PATHS, RUN_FAILURE
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
+YASGUI_GRIP_STYLE: Final = "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='"
+"""The one inline style the vendored editor adds: its results table's column grips (constant)."""
 CONTENT_SECURITY_POLICY: Final = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; "
+    f"style-src 'self' {YASGUI_GRIP_STYLE}; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
