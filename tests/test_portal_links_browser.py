@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Dialog, Page
 
 from tests.conftest import PROJECT_ROOT
 from tests.serve_support import chava_serve, chromium, requires_chromium
@@ -60,7 +59,12 @@ def _portal_tools(browser: Browser, base: str) -> tuple[Page, list[str]]:
     """The portal, its tool list loaded (the hostile tools are published by its provider)."""
     page = browser.new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def refuse(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", refuse)
     page.goto(base + "/portal/")
     page.wait_for_selector("body[data-ready]", timeout=60_000)
     page.wait_for_selector("#tool-list li", timeout=30_000)
