@@ -289,3 +289,47 @@ def test_huge_and_many_headers_are_refused_and_the_server_goes_on(server: str) -
     except (OSError, http.client.HTTPException):
         pass
     assert get(server, "/", headers={"Accept": "text/html"}).status == 200
+
+
+@pytest.mark.slow
+def test_many_silent_connections_do_not_shut_pages_out(server: str) -> None:
+    """granian's default let 1024 sockets that never speak stop a worker from accepting."""
+    parts = urlsplit(server)
+    sockets: list[socket.socket] = []
+    try:
+        for index in range(1100):
+            sock = socket.socket()
+            sock.bind((f"127.0.0.{2 + index % 200}", 0))
+            sock.connect((parts.hostname, parts.port))
+            sockets.append(sock)
+        time.sleep(0.5)
+        for _attempt in range(3):
+            reply = get(
+                server, "/id/tool/aide-memoire", headers={"Accept": "text/html"}, timeout=10
+            )
+            assert reply.status == 200
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def test_headers_sent_byte_by_byte_are_cut_after_the_timeout(server: str) -> None:
+    parts = urlsplit(server)
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        started = time.monotonic()
+        closed = False
+        while time.monotonic() - started < 20:
+            try:
+                sock.sendall(b"X")  # a slowloris: one byte of a header line now and then
+                sock.settimeout(0.5)
+                if sock.recv(4096) == b"":
+                    closed = True
+                    break
+            except TimeoutError:
+                continue
+            except OSError:
+                closed = True
+                break
+        assert closed, "a client sending headers forever kept its connection"
+        assert time.monotonic() - started < 10  # web_body_timeout is 2 s here

@@ -74,7 +74,14 @@ class Settings:
         "more: 413. /sparql allows at most what its query limit needs.",
     )
     web_body_timeout: float = _setting(
-        10.0, "Seconds a client may take to send a request body; slower: 408."
+        10.0,
+        "Seconds a client may take to send a request's headers (then the connection is closed) "
+        "and, after them, its body (408).",
+    )
+    web_max_connections: int = _setting(
+        4096,
+        "Open connections one web worker accepts (idle keep-alive ones included); the open-file "
+        "limit is raised to fit when the system allows.",
     )
     public_base_url: str = _setting(
         "",

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
 from typing import TYPE_CHECKING
 
 from granian import Granian
 from granian.constants import Interfaces
+from granian.http import HTTP1Settings
 from granian.log import LogLevels
 
 from chava.builds import Build, current_build
@@ -42,20 +44,52 @@ def run_server(settings: Settings, build: Build) -> None:
     os.environ[ENV_PREFIX + "BUILD_DIR"] = str(settings.build_path.resolve())
     if settings.store_url:  # `--store`
         os.environ[ENV_PREFIX + "STORE_URL"] = settings.store_url
+    workers = max(1, settings.web_workers)
+    connections = max(64, settings.web_max_connections)
+    raise_open_files(workers * (connections + 256) + 1024)
     server = Granian(
         "chava.web.server:create_worker_app",
         address=settings.host,
         port=settings.port,
         interface=Interfaces.RSGI,
-        workers=max(1, settings.web_workers),
+        workers=workers,
         factory=True,
         websockets=False,
+        # granian holds one permit per open connection, idle keep-alive ones included, and
+        # stops accepting when they run out (its default: 1024 / workers). A connection that
+        # never sends a byte is never closed by it: room for many keeps a few hundred silent
+        # sockets from shutting everyone out. Headers must arrive within web_body_timeout.
+        backpressure=connections,
+        backlog=4096,
+        http1_settings=HTTP1Settings(
+            header_read_timeout=max(1000, int(settings.web_body_timeout * 1000))
+        ),
         log_level=LogLevels.warning,
         # A web worker that dies (the OOM killer, a crash in native code) is started again;
         # the others keep answering meanwhile.
         respawn_failed_workers=True,
     )
     server.serve()
+
+
+def raise_open_files(wanted: int) -> int:
+    """Raise this process's soft open-file limit towards *wanted* (workers inherit it).
+
+    Returns the soft limit in force; never above the hard limit, never lowered.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            logger.warning("could not raise the open-file limit from %d to %d", soft, target)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        logger.warning(
+            "open-file limit %d is below the %d that web_max_connections asks for", soft, wanted
+        )
+    return soft
 
 
 def prefetch_store(build: Build) -> int:
