@@ -101,14 +101,24 @@ def _read_protocol_request() -> QueryRequest:
             f"{settings.sparql_max_query_bytes} bytes"
         )
     # Chunked bodies carry no Content-Length: the cap holds while the body is read (413).
-    request.max_content_length = min(too_long, settings.web_max_body_bytes)
+    # werkzeug stops reading a stream at max_content_length without a word (the form parser
+    # too), so read one byte more than the cap: a body that has it is too long. The form is
+    # then parsed from these cached bytes, never from a truncated stream.
+    cap = min(too_long, settings.web_max_body_bytes)
+    request.max_content_length = cap + 1
     is_form = request.method == "POST" and request.mimetype == FORM
+    body = request.get_data(cache=True) if request.method == "POST" else b""
+    if len(body) > cap:
+        raise PayloadTooLargeError(
+            f"the request body passed {cap} bytes; queries are limited to "
+            f"{settings.sparql_max_query_bytes} bytes"
+        )
     query_request = read_request(
         "GET" if request.method == "HEAD" else request.method,  # HEAD is a GET without body
         content_type=request.headers.get("Content-Type"),
         args=request.args.to_dict(flat=False),
         form=request.form.to_dict(flat=False) if is_form else None,
-        body=b"" if is_form or request.method != "POST" else request.get_data(),
+        body=b"" if is_form else body,
     )
     if query_request.query is None and request.method == "POST":
         raise QueryError("no query: send it as `query` (form) or as the request body")
