@@ -13,6 +13,7 @@ import io
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,6 @@ from flask import Flask
 from chava.builds import Build
 from chava.config import Settings
 from chava.errors import ConfigError, TooManyRequestsError
-from chava.sparql import clients
 from chava.sparql.clients import ClientLedger
 from chava.web.gateway import Answer, Gateway, Lane
 from chava.web.hardening import CONTENT_SECURITY_POLICY, public_origin
@@ -47,7 +47,7 @@ def test_the_budget_refuses_once_spent_and_refills(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     now = [1000.0]
-    monkeypatch.setattr(clients.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(time, "monotonic", lambda: now[0])
     ledger = ClientLedger(tmp_path, rate=0, burst=1, budget=6)  # 6 s per 60 s: 0.1 s/s
     ledger.admit("203.0.113.1")
     ledger.charge("203.0.113.1", 8.0)
@@ -107,7 +107,7 @@ def app(bundled_build: tuple[Settings, Build]) -> Iterator[Flask]:
 
 
 def _secured(headers: Any) -> bool:
-    return (
+    return bool(
         headers.get("Content-Security-Policy") == CONTENT_SECURITY_POLICY
         and headers.get("X-Content-Type-Options") == "nosniff"
     )
