@@ -46,6 +46,18 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 BUSY_RETRY_AFTER: Final = 1
 """Seconds a client told 503 (a full queue) should wait."""
 _NO_BODY_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "TRACE"})
+_PROTOCOLS: Final = {"1": "HTTP/1.0", "1.1": "HTTP/1.1", "2": "HTTP/2", "3": "HTTP/3"}
+_BASE_ENVIRON: Final[dict[str, Any]] = {
+    "SCRIPT_NAME": "",
+    "wsgi.version": (1, 0),
+    "wsgi.errors": sys.stderr,
+    "wsgi.multithread": True,
+    "wsgi.multiprocess": True,
+    "wsgi.run_once": False,
+    "wsgi.input_terminated": True,
+}
+_HEADER_KEYS: dict[str, str] = {}
+"""Header name (as granian gives it, lower-case) -> its WSGI environ key."""
 
 
 class Scope(Protocol):
@@ -142,6 +154,10 @@ class Gateway:
     def __init__(self, app: WSGIApp, settings: Settings) -> None:
         self.app = app
         self.settings = settings
+        # chava.web.hardening's replay: repeated requests answered in the event loop.
+        self._replay: Callable[..., Iterable[bytes] | None] | None = getattr(
+            getattr(app, "wsgi_app", app), "replay", None
+        )
         self.pages = Lane("pages", max(1, settings.web_threads), settings.web_queue_length)
         self.sparql = Lane(
             "sparql", max(1, settings.sparql_workers) + 1, settings.sparql_queue_length
@@ -154,6 +170,11 @@ class Gateway:
     async def __call__(self, scope: Scope, proto: Any) -> None:
         if scope.proto != "http":  # websockets are off; nothing else is served
             return
+        if scope.method in ("GET", "HEAD") and self._replay is not None:
+            replayed = self._replayed(_replay_environ(scope))
+            if replayed is not None:  # a dictionary lookup: no thread, no queue
+                _send(proto, replayed)
+                return
         environ = self._environ(scope)
         is_query = is_sparql_query(environ)
         lane = self.sparql if is_query else self.pages
@@ -208,23 +229,19 @@ class Gateway:
         if declared and declared.isdigit() and int(declared) > limit:
             _refuse(proto, 413, f"the request body is {declared} bytes; the limit is {limit}")
             return False
-        chunks: list[bytes] = []
-        size = 0
         try:
-            async with asyncio.timeout(self.settings.web_body_timeout):
-                async for chunk in proto:
-                    size += len(chunk)
-                    if size > limit:
-                        _refuse(proto, 413, f"the request body passed the limit of {limit} bytes")
-                        return False
-                    chunks.append(chunk)
+            # wait_for runs the reading as an asyncio task of its own: granian's Rust tasks
+            # (TaskImpl.rust) do not support asyncio.timeout.
+            body = await asyncio.wait_for(_collect(proto, limit), self.settings.web_body_timeout)
         except TimeoutError:
             _refuse(proto, 408, "the request body did not arrive in time")
             return False
         except Exception:  # granian's protocol error: the client went away mid-body
             logger.debug("request body not read", exc_info=True)
             return False
-        body = b"".join(chunks)
+        if body is None:
+            _refuse(proto, 413, f"the request body passed the limit of {limit} bytes")
+            return False
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         environ.pop("HTTP_TRANSFER_ENCODING", None)
@@ -234,35 +251,48 @@ class Gateway:
         """The WSGI environ of *scope*, as granian's WSGI interface builds it (PEP 3333)."""
         server_host, _colon, server_port = scope.server.rpartition(":")
         client_host = scope.client.rpartition(":")[0] or scope.client
-        environ: dict[str, Any] = {
-            "REQUEST_METHOD": scope.method,
-            "SCRIPT_NAME": "",
-            # PEP 3333: the percent-decoded bytes as latin-1 (granian gives them as UTF-8).
-            "PATH_INFO": scope.path.encode("utf-8", "surrogateescape").decode("latin-1"),
-            "QUERY_STRING": scope.query_string.encode("utf-8").decode("latin-1"),
-            "SERVER_NAME": server_host.strip("[]"),
-            "SERVER_PORT": server_port,
-            "SERVER_PROTOCOL": f"HTTP/{scope.http_version}",
-            "REMOTE_ADDR": client_host.strip("[]"),
-            "wsgi.version": (1, 0),
-            "wsgi.url_scheme": scope.scheme,
-            "wsgi.errors": sys.stderr,
-            "wsgi.multithread": True,
-            "wsgi.multiprocess": True,
-            "wsgi.run_once": False,
-            "wsgi.input_terminated": True,
-            "wsgi.file_wrapper": FileHandle,
-        }
+        path, query = scope.path, scope.query_string
+        environ = dict(_BASE_ENVIRON)
+        environ["REQUEST_METHOD"] = scope.method
+        # PEP 3333: the percent-decoded bytes as latin-1 (granian gives them as UTF-8).
+        environ["PATH_INFO"] = path if path.isascii() else path.encode().decode("latin-1")
+        environ["QUERY_STRING"] = query if query.isascii() else query.encode().decode("latin-1")
+        environ["SERVER_NAME"] = server_host.strip("[]")
+        environ["SERVER_PORT"] = server_port
+        environ["SERVER_PROTOCOL"] = _PROTOCOLS.get(scope.http_version, "HTTP/1.1")
+        environ["REMOTE_ADDR"] = client_host.strip("[]")
+        environ["wsgi.url_scheme"] = scope.scheme
+        environ["wsgi.file_wrapper"] = FileHandle
         for name, value in scope.headers.items():
-            key = name.upper().replace("-", "_")
-            if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-                environ[key] = value
-                continue
-            key = "HTTP_" + key
+            key = _HEADER_KEYS.get(name)
+            if key is None:
+                key = name.upper().replace("-", "_")
+                if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                    key = "HTTP_" + key
+                if len(_HEADER_KEYS) < 1024:  # header names are the client's: stay bounded
+                    _HEADER_KEYS[name] = key
             environ[key] = f"{environ[key]},{value}" if key in environ else value
         if "HTTP_HOST" not in environ and scope.authority:
             environ["HTTP_HOST"] = scope.authority
         return environ
+
+    def _replayed(self, environ: dict[str, Any]) -> Answer | None:
+        assert self._replay is not None
+        started: list[Any] = []
+
+        def start_response(status: str, headers: list[tuple[str, str]], *_rest: Any) -> Any:
+            started[:] = [status, headers]
+            return _no_write
+
+        try:
+            result = self._replay(environ, start_response)
+            if result is None:
+                return None
+            body = b"".join(result)
+        except Exception:  # a bug in the replay: log it, let the app answer on a lane
+            logger.exception("replay failed on %s", environ["PATH_INFO"])
+            return None
+        return Answer(int(str(started[0]).split(" ", 1)[0]), list(started[1]), body)
 
     def _call_app(self, environ: dict[str, Any]) -> Answer:
         """Run the WSGI app on a lane thread and collect its response."""
@@ -299,6 +329,45 @@ class Gateway:
         """Stop both lanes."""
         self.pages.close()
         self.sparql.close()
+
+
+def _replay_environ(scope: Scope) -> dict[str, Any]:
+    """The part of the environ a replay reads (chava.web.response_cache's key, conditions).
+
+    Built for every GET, so kept small: the full environ is built only when the app runs.
+    """
+    headers = scope.headers
+    path, query = scope.path, scope.query_string
+    environ = {
+        "REQUEST_METHOD": scope.method,
+        "PATH_INFO": path if path.isascii() else path.encode().decode("latin-1"),
+        "QUERY_STRING": query if query.isascii() else query.encode().decode("latin-1"),
+        "HTTP_ACCEPT": headers.get("accept"),
+        "HTTP_ACCEPT_LANGUAGE": headers.get("accept-language"),
+        "HTTP_HOST": headers.get("host") or scope.authority,
+        "REMOTE_ADDR": (scope.client.rpartition(":")[0] or scope.client).strip("[]"),
+        "wsgi.url_scheme": scope.scheme,
+    }
+    for name, key in (
+        ("if-none-match", "HTTP_IF_NONE_MATCH"),
+        ("if-modified-since", "HTTP_IF_MODIFIED_SINCE"),
+    ):
+        value = headers.get(name)
+        if value is not None:
+            environ[key] = value
+    return environ
+
+
+async def _collect(proto: Any, limit: int) -> bytes | None:
+    """The request body, or None as soon as it passes *limit* bytes (the rest is not read)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in proto:
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _no_write(_data: bytes) -> None:

