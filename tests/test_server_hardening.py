@@ -333,3 +333,17 @@ def test_headers_sent_byte_by_byte_are_cut_after_the_timeout(server: str) -> Non
                 break
         assert closed, "a client sending headers forever kept its connection"
         assert time.monotonic() - started < 10  # web_body_timeout is 2 s here
+
+
+def test_dumps_are_sent_from_disk_with_ranges_and_revalidation(server: str) -> None:
+    whole = get(server, "/dumps/chava.ttl")
+    assert whole.status == 200
+    assert int(whole.headers["content-length"]) == len(whole.body) > 100
+    part = get(server, "/dumps/chava.ttl", headers={"Range": "bytes=10-19"})
+    assert part.status == 206
+    assert part.body == whole.body[10:20]
+    assert part.headers["content-range"] == f"bytes 10-19/{len(whole.body)}"
+    again = get(server, "/dumps/chava.ttl", headers={"If-None-Match": whole.headers["etag"]})
+    assert again.status == 304
+    assert again.body == b""
+    _assert_secured(part.headers, "range")

@@ -51,7 +51,9 @@ class Settings:
     )
     host: str = _setting("127.0.0.1", "Interface `chava serve` listens on.")
     port: int = _setting(8080, "Port `chava serve` listens on.")
-    web_workers: int = _setting(2, "WSGI worker processes for pages, resources and the API.")
+    web_workers: int = _setting(
+        2, "Web worker processes (granian), each with its own threads, caches and query workers."
+    )
     # --- publish: dereferencing, builds, serving ---
     iri_paths: tuple[str, ...] = _setting(
         ("/id/={data}id/", "/graph/={data}graph/", "/learning-city/={vocabulary}"),

@@ -5,11 +5,10 @@ app on two lanes of threads (pages and SPARQL), caps bodies and drops requests w
 hung up; the WSGI interface could do none of this (a WSGI server cannot tell a hang-up, and
 every request shares one pool of threads).
 
-Measured on a 686k-quad build, 8 keep-alive connections (wrk), one cached resource in Turtle:
-granian 2 workers ~6000 req/s, gunicorn gthread 2x8 ~1900 req/s, the Oxigraph server ~4400.
-Several threads per worker (`web_threads`, default 4) pay off although the GIL serialises
-Python: store reads and SPARQL worker waits release it (uncached resources: ~1000-1600 req/s
-with 4 threads against ~600 with 1), and a slow query does not hold a whole worker.
+Measured on a 686k-quad build with the WSGI interface, 8 keep-alive connections (wrk), one
+cached resource in Turtle: granian 2 workers ~6000 req/s, gunicorn gthread 2x8 ~1900 req/s, the
+Oxigraph server ~4400. The RSGI front replays repeated requests in its event loop and runs the
+rest on threads (`web_threads` for pages: store reads release the GIL, so several pay off).
 Each worker process builds the app itself, so the read-only store is opened after the fork.
 A worker that dies is started again (granian's default is to stop the whole server).
 """
