@@ -302,3 +302,18 @@ def test_a_lane_refuses_past_its_threads_and_queue() -> None:
     assert second.result(10).status == 200
     assert lane.submit(job) is not None
     lane.close()
+
+
+def test_an_ipv6_client_is_its_64_network(tmp_path: Path) -> None:
+    """Addresses of one /64 share one budget; another /64 and IPv4 have their own."""
+    ledger = ClientLedger(tmp_path, rate=1, burst=2, budget=0)
+    ledger.admit("2001:db8:1:2::1")
+    ledger.admit("2001:db8:1:2:ffff::9")
+    with pytest.raises(TooManyRequestsError):
+        ledger.admit("2001:db8:1:2:abcd::42")
+    ledger.admit("2001:db8:1:3::1")
+    ledger.admit("::ffff:192.0.2.7")
+    ledger.admit("192.0.2.7")
+    with pytest.raises(TooManyRequestsError):
+        ledger.admit("192.0.2.7")  # the mapped address was the same client
+    ledger.close()

@@ -5,7 +5,7 @@ memory would let a client run N times the limit. Instead a client holds one of `
 files while its query runs: `flock` on a slot is exclusive across processes and threads (each
 `open` is its own lock owner) and the kernel drops it when the holder exits or is killed, so a
 crashed web worker can never leave a client locked out. Clients are hashed into 65,536 buckets
-to bound the number of slot files.
+to bound the number of slot files; a client is an IPv4 address or an IPv6 /64 (client_key).
 
 The request rate (a token bucket) and the query-time budget (Wikidata's rule: so many seconds
 of query time per minute, refilled continuously) live in one mapped file of 65,536 records of
@@ -17,7 +17,9 @@ processes of one machine.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
+import ipaddress
 import math
 import mmap
 import os
@@ -39,8 +41,27 @@ _RECORD: Final = struct.Struct("=dddd")
 """tokens, when the tokens were counted, seconds spent, when they were counted."""
 
 
+@functools.lru_cache(maxsize=4096)
+def client_key(address: str) -> str:
+    """The client an address belongs to: an IPv4 address, or an IPv6 /64 network.
+
+    One IPv6 subscriber usually holds a whole /64: counting each address apart would give them
+    2**64 budgets. An IPv4-mapped IPv6 address is its IPv4 address.
+    """
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return str(parsed)
+
+
 def _bucket(client: str) -> int:
-    return int.from_bytes(hashlib.sha256(client.encode()).digest()[:4], "big") % BUCKETS
+    key = client_key(client).encode()
+    return int.from_bytes(hashlib.sha256(key).digest()[:4], "big") % BUCKETS
 
 
 def _own_directory(directory: Path) -> None:
