@@ -317,3 +317,25 @@ def test_an_ipv6_client_is_its_64_network(tmp_path: Path) -> None:
     with pytest.raises(TooManyRequestsError):
         ledger.admit("192.0.2.7")  # the mapped address was the same client
     ledger.close()
+
+
+def test_a_body_being_read_holds_its_place_in_the_lane() -> None:
+    """Slow uploads cannot pile up in memory past the lane's places: the next one gets 503."""
+    gateway = _gateway(web_threads=1, web_queue_length=0, web_body_timeout=5)
+    slow = FakeProto([b"x"] * 5, pause=0.1)
+    other = FakeProto([b"y"])
+    upload = FakeScope(method="POST", path="/upload", headers_list=(("content-length", "5"),))
+
+    async def both() -> None:
+        first = asyncio.ensure_future(gateway(upload, slow))
+        await asyncio.sleep(0.05)  # the first is reading its body
+        await gateway(upload, other)
+        await first
+
+    asyncio.run(both())
+    assert other.response is not None
+    assert other.response[0] == 503
+    assert slow.response is not None
+    assert slow.response[0] == 200
+    assert gateway.pages.pending == 0
+    gateway.close()

@@ -71,7 +71,7 @@ class Settings:
         "503 at once, with Retry-After.",
     )
     web_max_body_bytes: int = _setting(
-        1024 * 1024,
+        256 * 1024,
         "Largest request body on any route, counted while it is read (chunked bodies too); "
         "more: 413. /sparql allows at most what its query limit needs.",
     )

@@ -111,7 +111,11 @@ class Answer:
 
 
 class Lane:
-    """A fixed pool of threads and at most *queue_length* requests waiting for one."""
+    """A fixed pool of threads and at most *queue_length* requests waiting for one.
+
+    A request takes its place (reserve) before its body is read, so the bodies held in
+    memory are bounded by the lane too; the place is freed when its job ends (or is dropped).
+    """
 
     def __init__(self, name: str, threads: int, queue_length: int) -> None:
         self.name = name
@@ -122,26 +126,35 @@ class Lane:
 
     @property
     def pending(self) -> int:
-        """Requests submitted and not finished (running or waiting)."""
+        """Requests holding a place: reading their body, waiting or running."""
         return self._pending
 
-    def submit(self, job: Callable[[], Answer]) -> Future[Answer] | None:
-        """Queue *job*, or return None when the lane is full."""
+    def reserve(self) -> bool:
+        """Take a place, or return False when the lane is full."""
         with self._lock:
             if self._pending >= self.limit:
-                return None
+                return False
             self._pending += 1
+            return True
+
+    def release(self) -> None:
+        """Give back a place taken by reserve (a request refused before it ran)."""
+        with self._lock:
+            self._pending -= 1
+
+    def run(self, job: Callable[[], Answer]) -> Future[Answer] | None:
+        """Queue *job* on a reserved place (freed when it ends); None if the lane is closed."""
         try:
             future = self.executor.submit(job)
         except RuntimeError:  # shut down
-            self._finished(None)
+            self.release()
             return None
-        future.add_done_callback(self._finished)
+        future.add_done_callback(lambda _future: self.release())
         return future
 
-    def _finished(self, _future: Future[Answer] | None) -> None:
-        with self._lock:
-            self._pending -= 1
+    def submit(self, job: Callable[[], Answer]) -> Future[Answer] | None:
+        """Reserve and queue *job*, or return None when the lane is full."""
+        return self.run(job) if self.reserve() else None
 
     def close(self) -> None:
         """Stop the threads once the jobs under way end; waiting ones are dropped."""
@@ -178,16 +191,22 @@ class Gateway:
         environ = self._environ(scope)
         is_query = is_sparql_query(environ)
         lane = self.sparql if is_query else self.pages
-        if lane.pending >= lane.limit:  # refuse before reading anything
+        if not lane.reserve():  # refused before anything is read
             _refuse(proto, 503, f"the server's {lane.name} queue is full; try again shortly")
             return
-        if not await self._read_body(scope, proto, environ, is_query):
+        try:
+            body_read = await self._read_body(scope, proto, environ, is_query)
+        except BaseException:
+            lane.release()
+            raise
+        if not body_read:
+            lane.release()
             return
         gone = threading.Event()
         environ[CLIENT_GONE] = gone.is_set
-        job = lane.submit(lambda: self._call_app(environ))
+        job = lane.run(lambda: self._call_app(environ))
         if job is None:
-            _refuse(proto, 503, f"the server's {lane.name} queue is full; try again shortly")
+            _refuse(proto, 503, "the server is stopping")
             return
         if is_query:
             answer = await self._unless_gone(job, proto, gone)
