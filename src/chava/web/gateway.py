@@ -164,9 +164,12 @@ class Lane:
 class Gateway:
     """The RSGI application granian runs: *app* is the Flask app's WSGI callable."""
 
-    def __init__(self, app: WSGIApp, settings: Settings) -> None:
+    def __init__(
+        self, app: WSGIApp, settings: Settings, *, on_close: Callable[[], None] | None = None
+    ) -> None:
         self.app = app
         self.settings = settings
+        self.on_close = on_close
         # chava.web.hardening's replay: repeated requests answered in the event loop.
         self._replay: Callable[..., Iterable[bytes] | None] | None = getattr(
             getattr(app, "wsgi_app", app), "replay", None
@@ -345,9 +348,15 @@ class Gateway:
         return Answer(status, headers, body)
 
     def close(self) -> None:
-        """Stop both lanes."""
+        """Stop both lanes (and call on_close: the query workers are stopped with them)."""
         self.pages.close()
         self.sparql.close()
+        if self.on_close is not None:
+            self.on_close()
+
+    def __rsgi_del__(self, _loop: Any) -> None:
+        """granian's hook when the worker stops: drop what waits, end the queries under way."""
+        self.close()
 
 
 def _replay_environ(scope: Scope) -> dict[str, Any]:

@@ -133,8 +133,11 @@ def create_worker_app() -> Gateway:
     app = create_app(settings, build=current_build(settings))
     # The first query would otherwise wait for the query workers to start (~0.2 s at 1M).
     with app.app_context():
-        query_service().pool.start()
-    return Gateway(app, settings)
+        service = query_service()
+    service.pool.start()
+    # Stopping the worker kills its query workers at once: a query under way ends (503)
+    # instead of holding the shutdown for up to sparql_timeout.
+    return Gateway(app, settings, on_close=service.close)
 
 
 def run_development_server(settings: Settings, build: Build) -> None:
