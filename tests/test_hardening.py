@@ -339,3 +339,22 @@ def test_a_body_being_read_holds_its_place_in_the_lane() -> None:
     assert slow.response[0] == 200
     assert gateway.pages.pending == 0
     gateway.close()
+
+
+def test_serve_refuses_a_malformed_public_base_url_in_one_line(tmp_path: Path) -> None:
+    """Before any build or worker: a worker refusing it at start-up would crash-loop."""
+    from click.testing import CliRunner
+
+    from chava.cli import cli
+    from tests.publish_fixtures import write_publication
+
+    root = write_publication(tmp_path / "publication")
+    result = CliRunner().invoke(
+        cli,
+        ["--root", str(root), "serve", "--no-validate"],
+        env={"CHAVA_PUBLIC_BASE_URL": "https://data.example.org/base/"},
+    )
+    assert result.exit_code == 2, result.output
+    assert "public_base_url" in result.output
+    assert "Traceback" not in result.output
+    assert not (root / "build").exists()  # refused before building
