@@ -191,13 +191,19 @@ class Gateway:
             if replayed is not None:  # a dictionary lookup: no thread, no queue
                 _send(proto, replayed)
                 return
-        environ = self._environ(scope)
-        is_query = is_sparql_query(environ)
+        is_query = is_sparql_query(
+            {
+                "PATH_INFO": scope.path,
+                "REQUEST_METHOD": scope.method,
+                "QUERY_STRING": scope.query_string,
+            }
+        )
         lane = self.sparql if is_query else self.pages
-        if not lane.reserve():  # refused before anything is read
+        if not lane.reserve():  # refused before anything is read or built: a flood costs little
             _refuse(proto, 503, f"the server's {lane.name} queue is full; try again shortly")
             return
         try:
+            environ = self._environ(scope)
             body_read = await self._read_body(scope, proto, environ, is_query)
         except BaseException:
             lane.release()
