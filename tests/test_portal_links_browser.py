@@ -113,3 +113,25 @@ def test_the_content_security_policy_alone_stops_a_javascript_link(
     assert dialogs == []
     assert any("Content Security Policy" in text for text in violations), violations
     page.close()
+
+
+def test_pages_the_portal_and_the_editor_run_under_the_policy_without_violations(
+    browser: Browser, server: str
+) -> None:
+    """The policy is strict and nothing of ours breaks it (a new YASGUI would change its hash)."""
+    page = browser.new_page()
+    page.add_init_script(
+        "window.__violations = [];"
+        "document.addEventListener('securitypolicyviolation', e =>"
+        " window.__violations.push(e.violatedDirective + ' ' + e.sourceFile));"
+    )
+    for path in ("/", "/id/organization/territoires-de-la-memoire", "/classes/", "/portal/"):
+        page.goto(server + path, wait_until="networkidle")
+        assert page.evaluate("window.__violations") == [], path
+    page.goto(server + "/sparql", wait_until="networkidle")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.locator(".yasqe_queryButton").first.click()
+    page.wait_for_selector(".yasr table, .yasr .dataTable", timeout=30_000)
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__violations") == [], "/sparql"
+    page.close()
