@@ -13,6 +13,7 @@ from werkzeug.test import Client
 from chava.builds import Build
 from chava.config import Settings
 from chava.sparql.endpoint import QueryService
+from chava.web.hardening import HardenedApp
 from chava.web.response_cache import ResponseCache
 from chava.web.sparql_fast import SparqlFastPath
 from chava.web.sparql_state import SERVICE_KEY
@@ -30,8 +31,10 @@ def app(bundled_build: tuple[Settings, Build]) -> Iterator[Flask]:
 
 
 def paths(app: Flask) -> tuple[SparqlFastPath, Any]:
-    """The fast path (below the replay layer) and the Flask app below it."""
-    replay = app.wsgi_app
+    """The fast path (below the hardening and replay layers) and the Flask app below it."""
+    hardened = app.wsgi_app
+    assert isinstance(hardened, HardenedApp)
+    replay = hardened.app
     assert isinstance(replay, ResponseCache)
     fast = replay.app
     assert isinstance(fast, SparqlFastPath)
@@ -109,9 +112,9 @@ def test_an_error_while_running_is_reported_by_flask_and_not_run_again(
     runs: list[str] = []
     run = QueryService.run
 
-    def counting(self: QueryService, prepared: Any, *, client: str) -> Any:
+    def counting(self: QueryService, prepared: Any, *, client: str, gone: Any = None) -> Any:
         runs.append(prepared.screened.text)
-        return run(self, prepared, client=client)
+        return run(self, prepared, client=client, gone=gone)
 
     monkeypatch.setattr(QueryService, "run", counting)
     fast, _flask_wsgi = paths(app)

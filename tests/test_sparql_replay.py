@@ -12,6 +12,7 @@ from flask import Flask
 from chava.builds import Build
 from chava.config import Settings
 from chava.web.app import create_app
+from chava.web.hardening import HardenedApp
 from chava.web.response_cache import ResponseCache
 from chava.web.sparql_state import SERVICE_KEY
 
@@ -23,7 +24,9 @@ def app(bundled_build: tuple[Settings, Build]) -> Iterator[tuple[Flask, list[str
     settings, build = bundled_build
     app = create_app(settings, build=build)
     routed: list[str] = []  # requests that reached what is below the replay layer
-    replay = app.wsgi_app
+    hardened = app.wsgi_app
+    assert isinstance(hardened, HardenedApp)
+    replay = hardened.app
     assert isinstance(replay, ResponseCache)
     below = replay.app
 

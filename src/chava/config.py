@@ -53,7 +53,9 @@ class Settings:
     )
     host: str = _setting("127.0.0.1", "Interface `chava serve` listens on.")
     port: int = _setting(8080, "Port `chava serve` listens on.")
-    web_workers: int = _setting(2, "WSGI worker processes for pages, resources and the API.")
+    web_workers: int = _setting(
+        2, "Web worker processes (granian), each with its own threads, caches and query workers."
+    )
     # --- publish: dereferencing, builds, serving ---
     iri_paths: tuple[str, ...] = _setting(
         ("/id/={data}id/", "/graph/={data}graph/", "/learning-city/={vocabulary}"),
@@ -61,7 +63,34 @@ class Settings:
         "`/path/=IRI`; `{data}` and `{vocabulary}` stand for the two base IRIs.",
     )
     web_threads: int = _setting(
-        4, "Threads per worker process running the app (granian's blocking threads)."
+        4,
+        "Threads per web worker for pages, resources, the API and dumps; SPARQL queries run on "
+        "threads of their own and never take these.",
+    )
+    web_queue_length: int = _setting(
+        64,
+        "Requests for pages, the API and dumps one web worker lets wait for a thread; more: "
+        "503 at once, with Retry-After.",
+    )
+    web_max_body_bytes: int = _setting(
+        256 * 1024,
+        "Largest request body on any route, counted while it is read (chunked bodies too); "
+        "more: 413. /sparql allows at most what its query limit needs.",
+    )
+    web_body_timeout: float = _setting(
+        10.0,
+        "Seconds a client may take to send a request's headers (then the connection is closed) "
+        "and, after them, its body (408).",
+    )
+    web_max_connections: int = _setting(
+        4096,
+        "Open connections one web worker accepts (idle keep-alive ones included); the open-file "
+        "limit is raised to fit when the system allows.",
+    )
+    public_base_url: str = _setting(
+        "",
+        "The server's public URL, e.g. `https://data.example.org` (empty: links, Location "
+        "headers and JSON-LD URLs follow the request's Host header, which clients choose).",
     )
     incoming_limit: int = _setting(
         100, "Incoming links shown per page of a resource; more pages via `Link: rel=next`."
@@ -109,6 +138,24 @@ class Settings:
         3,
         "Query worker processes per web worker, each running one query at a time; keep it above "
         "sparql_client_concurrency so one client never holds every worker.",
+    )
+    sparql_queue_length: int = _setting(
+        4,
+        "SPARQL requests one web worker lets wait for a query worker; more: 503 at once, with "
+        "Retry-After. A waiting request whose client hangs up is dropped, never run.",
+    )
+    sparql_rate_limit: float = _setting(
+        20.0,
+        "SPARQL requests per second one client (IP address) may send on average, across all "
+        "web workers, cached answers included (more: 429 with Retry-After; 0: no limit).",
+    )
+    sparql_rate_burst: int = _setting(
+        100, "SPARQL requests one client may send at once before sparql_rate_limit applies."
+    )
+    sparql_client_budget: float = _setting(
+        60.0,
+        "Seconds of query time one client (IP address) may use per minute, across all web "
+        "workers (Wikidata's rule); spent: 429 with Retry-After until it refills (0: no budget).",
     )
     sparql_service_allowlist: tuple[str, ...] = _setting(
         (), "Endpoint IRIs a query may call with SERVICE (empty: SERVICE is refused)."

@@ -147,6 +147,22 @@ class TooManyRequestsError(PublisherError):
         super().__init__(message)
 
 
+class ServiceBusyError(PublisherError):
+    """The server's queue for this kind of request is full; retry after `retry_after` seconds."""
+
+    http_status = 503
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class ClientGoneError(PublisherError):
+    """The client hung up before its request ran; nothing was run and nobody reads the answer."""
+
+    http_status = 503
+
+
 # --- SPARQL --------------------------------------------------------------------------------
 
 

@@ -71,6 +71,7 @@ def serve_command(
         if value is not None
     }
     settings = dataclasses.replace(settings, **overrides)
+    check_serving_settings(settings)  # in one line, before a build or a worker starts
     paths = list(data_paths) or None
     build = ensure_build(settings, paths, validate=not no_validate and paths is None)
     if paths is not None:
@@ -88,6 +89,13 @@ def serve_command(
         run_development_server(settings, build)
     else:
         run_server(settings, build)
+
+
+def check_serving_settings(settings: Settings) -> None:
+    """Raise ConfigError for a serving setting the web workers would refuse at start-up."""
+    from chava.web.hardening import public_origin
+
+    public_origin(settings.public_base_url)
 
 
 def ensure_build(settings: Settings, paths: list[Path] | None, *, validate: bool) -> Build:

@@ -9,6 +9,9 @@ worker.
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -16,16 +19,18 @@ import pyoxigraph as ox
 
 from chava.builds import Build
 from chava.config import Settings
-from chava.errors import ConfigError, QueryError
+from chava.errors import ClientGoneError, ConfigError, QueryError
 from chava.formats import RDF_FORMATS, SPARQL_JSON, SPARQL_XML, TABLE_FORMATS, Format
 from chava.lru_cache import BoundedLRU
 from chava.namespaces import PREFIXES
 from chava.negotiate import negotiate
 from chava.remote_store import RemoteConfig
-from chava.sparql.clients import ClientSlots, slots_directory
+from chava.sparql.clients import ClientLedger, ClientSlots, slots_directory
 from chava.sparql.pool import QueryOutcome, QueryPool
 from chava.sparql.protocol import QueryRequest
 from chava.sparql.screen import ScreenedQuery, check_size, screen_query
+
+logger = logging.getLogger(__name__)
 
 BOOLEAN_FORMATS: Final = (SPARQL_JSON, SPARQL_XML)
 """ASK results: CSV and TSV carry no boolean."""
@@ -86,9 +91,16 @@ class QueryService:
             memory_mb=settings.sparql_worker_memory_mb,
             remote=remote,
         )
-        self.slots = ClientSlots(
-            slots_directory(str(settings.build_path.resolve())), settings.sparql_client_concurrency
+        shared = slots_directory(str(settings.build_path.resolve()))
+        self.slots = ClientSlots(shared, settings.sparql_client_concurrency)
+        self.ledger = ClientLedger(
+            shared,
+            rate=settings.sparql_rate_limit,
+            burst=settings.sparql_rate_burst,
+            budget=settings.sparql_client_budget,
         )
+        self.dropped = 0
+        """Queries not run because their client had hung up (for tests and the log)."""
         self.cache: BoundedLRU[QueryOutcome] = BoundedLRU(settings.sparql_cache_bytes)
 
     def prepare(
@@ -144,14 +156,33 @@ class QueryService:
         etag = hashlib.sha256(identity.encode()).hexdigest()[:32]
         return PreparedQuery(screened, chosen, job, etag, screened.deterministic)
 
-    def run(self, prepared: PreparedQuery, *, client: str) -> QueryOutcome:
-        """Answer from the cache, or run on a worker under the client's concurrency limit."""
+    def run(
+        self,
+        prepared: PreparedQuery,
+        *,
+        client: str,
+        gone: Callable[[], bool] | None = None,
+    ) -> QueryOutcome:
+        """Answer from the cache, or run on a worker under the client's concurrency limit.
+
+        *gone* tells whether the client has hung up: checked right before a worker is asked, so
+        an abandoned request never runs (ClientGoneError). The query's time is charged to the
+        client's budget (ClientLedger).
+        """
         if prepared.cacheable:
             cached = self.cache.get(prepared.etag)
             if cached is not None:
                 return cached
         with self.slots.hold(client):
-            outcome = self.pool.execute(prepared.job)
+            if gone is not None and gone():
+                self.dropped += 1
+                logger.info("client %s hung up: its query was not run", client)
+                raise ClientGoneError("the client hung up before its query ran")
+            started = time.monotonic()
+            try:
+                outcome = self.pool.execute(prepared.job)
+            finally:
+                self.ledger.charge(client, time.monotonic() - started)
         if prepared.cacheable:
             self.cache.put(prepared.etag, outcome, len(outcome.body))
         return outcome
@@ -159,3 +190,4 @@ class QueryService:
     def close(self) -> None:
         """Stop the query workers."""
         self.pool.close()
+        self.ledger.close()

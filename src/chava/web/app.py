@@ -15,6 +15,7 @@ from chava.errors import PublisherError
 from chava.remote_store import open_remote
 from chava.store import PublishedStore
 from chava.web import api, cors, dumps, harvest, pages, resources, sparql, state
+from chava.web.hardening import HardenedApp, public_origin
 from chava.web.response_cache import ResponseCache
 from chava.web.sparql_fast import SparqlFastPath
 from chava.web.sparql_state import SERVICE_KEY
@@ -26,7 +27,11 @@ def create_app(settings: Settings | None = None, *, build: Build | None = None) 
     """Build the WSGI application over *build* (default: the current build of *settings*)."""
     settings = settings or Settings.load()
     build = build or current_build(settings)
+    public_origin(settings.public_base_url)  # refuse a malformed one before anything starts
     app = Flask(__name__)
+    # Bodies are capped while they are read, chunked ones too (werkzeug applies it to streams
+    # the server marks `wsgi.input_terminated`, as granian and chava.web.gateway do): 413.
+    app.config["MAX_CONTENT_LENGTH"] = settings.web_max_body_bytes
     app.extensions[state.SETTINGS_KEY] = settings
     app.extensions[state.STORE_KEY] = open_store(settings, build)
     # Each feature blueprint module exposes init_app(app); add yours here, one line each.
@@ -37,10 +42,14 @@ def create_app(settings: Settings | None = None, *, build: Build | None = None) 
     pages.init_app(app)
     api.init_app(app)
     harvest.init_app(app)
-    # The WSGI stack, outermost first: repeated requests replayed from memory, plain SPARQL
-    # GETs answered without the framework, then Flask.
-    fast = SparqlFastPath(app.wsgi_app, app.extensions[SERVICE_KEY])
-    app.wsgi_app = ResponseCache(fast, settings.representation_cache_bytes)  # type: ignore[method-assign]
+    # The WSGI stack, outermost first: the public host, security headers and SPARQL's
+    # per-client limits; repeated requests replayed from memory; plain SPARQL GETs answered
+    # without the framework; then Flask.
+    service = app.extensions[SERVICE_KEY]
+    flask_app = app.wsgi_app
+    fast = SparqlFastPath(flask_app, service)
+    cache = ResponseCache(fast, settings.representation_cache_bytes)
+    app.wsgi_app = HardenedApp(cache, flask_app, settings, service.ledger)  # type: ignore[method-assign]
     app.register_error_handler(PublisherError, _report_error)
     app.register_error_handler(HTTPException, _report_http_exception)
     app.register_error_handler(Exception, _report_unexpected)

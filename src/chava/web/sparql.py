@@ -19,6 +19,7 @@ from chava.web import sparql_pages, state
 from chava.web.rendering import cached
 from chava.web.response_cache import CACHEABLE
 from chava.web.sparql_fast import (
+    CLIENT_GONE,
     CORS_HEADERS,
     RUN_FAILURE,
     cache_headers,
@@ -39,16 +40,6 @@ def init_app(app: Flask) -> None:
         settings = state.settings()
         store = state.published_store()
         service = QueryService(settings, store.build, remote=remote_config(store.oxigraph))
-    if settings.web_threads <= settings.sparql_client_concurrency:
-        # A thread waiting on a query worker holds its web worker: with too few threads, a
-        # client's slow queries make every page of that worker wait for them.
-        logger.warning(
-            "web_threads=%d is not above sparql_client_concurrency=%d: one client's slow SPARQL "
-            "queries can hold every thread of a web worker for up to %g s, and its pages wait",
-            settings.web_threads,
-            settings.sparql_client_concurrency,
-            settings.sparql_timeout,
-        )
     app.extensions[SERVICE_KEY] = service
     weakref.finalize(app, service.close)  # kill the workers with the app (or at exit)
     app.register_blueprint(blueprint)
@@ -82,7 +73,11 @@ def _answer(query_request: QueryRequest) -> Response:
     is_get = request.method in ("GET", "HEAD")
     if is_get and prepared.cacheable and prepared.etag in request.if_none_match:
         return _not_modified(prepared)
-    outcome = service.run(prepared, client=request.remote_addr or "unknown")
+    outcome = service.run(
+        prepared,
+        client=request.remote_addr or "unknown",
+        gone=request.environ.get(CLIENT_GONE),
+    )
     limit = service.settings.sparql_max_results
     headers = result_headers(prepared, outcome, is_get=is_get, limit=limit)
     response = Response(outcome.body, headers=headers)
@@ -105,13 +100,25 @@ def _read_protocol_request() -> QueryRequest:
             f"the request body is {request.content_length} bytes; queries are limited to "
             f"{settings.sparql_max_query_bytes} bytes"
         )
+    # Chunked bodies carry no Content-Length: the cap holds while the body is read (413).
+    # werkzeug stops reading a stream at max_content_length without a word (the form parser
+    # too), so read one byte more than the cap: a body that has it is too long. The form is
+    # then parsed from these cached bytes, never from a truncated stream.
+    cap = min(too_long, settings.web_max_body_bytes)
+    request.max_content_length = cap + 1
     is_form = request.method == "POST" and request.mimetype == FORM
+    body = request.get_data(cache=True) if request.method == "POST" else b""
+    if len(body) > cap:
+        raise PayloadTooLargeError(
+            f"the request body passed {cap} bytes; queries are limited to "
+            f"{settings.sparql_max_query_bytes} bytes"
+        )
     query_request = read_request(
         "GET" if request.method == "HEAD" else request.method,  # HEAD is a GET without body
         content_type=request.headers.get("Content-Type"),
         args=request.args.to_dict(flat=False),
         form=request.form.to_dict(flat=False) if is_form else None,
-        body=b"" if is_form or request.method != "POST" else request.get_data(),
+        body=b"" if is_form else body,
     )
     if query_request.query is None and request.method == "POST":
         raise QueryError("no query: send it as `query` (form) or as the request body")

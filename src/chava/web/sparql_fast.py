@@ -39,6 +39,8 @@ CORS_HEADERS: Final = {
 }
 RUN_FAILURE: Final = "chava.sparql.failure"
 """WSGI environ key: the exception a query raised while it ran, for the Flask route to raise."""
+CLIENT_GONE: Final = "chava.client_gone"
+"""WSGI environ key: a callable telling whether the client has hung up (set by the gateway)."""
 PATHS: Final = frozenset({"/sparql", "/sparql/"})
 _ENDPOINTS_KEPT: Final = 64
 
@@ -109,7 +111,11 @@ class SparqlFastPath:
         if prepared is None:
             return self.app(environ, start_response)
         try:
-            outcome = self.service.run(prepared, client=environ.get("REMOTE_ADDR") or "unknown")
+            outcome = self.service.run(
+                prepared,
+                client=environ.get("REMOTE_ADDR") or "unknown",
+                gone=environ.get(CLIENT_GONE),
+            )
         except Exception as error:  # reported by the Flask route, never run again
             environ[RUN_FAILURE] = error
             return self.app(environ, start_response)

@@ -84,8 +84,26 @@ function localHref(iri) {
   return iri;
 }
 
-const link = (node) => el("a", { href: localHref(typeof node === "string" ? node : node.id) }, label(node));
+// Only web IRIs (http, https) and local paths become links. Any other IRI is valid RDF but
+// must never be followed: `javascript:`, `data:` or `vbscript:` would run in this page. It is
+// shown as text. Every text goes through text nodes (el), never through HTML.
+function safeHref(iri) {
+  if (typeof iri !== "string") return null;
+  const href = localHref(iri);
+  if (/^\/(?![\/\\])/.test(href)) return href; // a local path, not //host or /\host
+  try {
+    const url = new URL(href);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
 const idOf = (node) => (typeof node === "string" ? node : node.id);
+function link(node) {
+  const href = safeHref(idOf(node));
+  return href ? el("a", { href }, label(node)) : el("span", { class: "iri" }, label(node));
+}
 
 function fail(container, error) {
   container.replaceChildren(el("p", { class: "note", role: "status" }, `${t("failed")} (${error.message})`));
