@@ -115,5 +115,7 @@ def _load_paths(paths: tuple[Path, ...]) -> Publication:
     for path in paths:
         if path.is_dir() and not any(path in file.parents for file in publication.files):
             known = ", ".join(sorted(RDF_SUFFIXES))
-            raise LoadError(path, f"no RDF file in this folder (known types: {known})")
+            raise LoadError(
+                path, f"no RDF file in this folder (known types: {known}, each optionally .gz)"
+            )
     return publication
