@@ -1,4 +1,4 @@
-"""Read a partner's dataset from a SPARQL endpoint (CONSTRUCT by class, paged), a dump URL or
+"""Read a partner's dataset from a SPARQL endpoint (DESCRIBE by class, paged), a dump URL or
 a local file.
 
 SPARQLWrapper writes the SPARQL 1.1 Protocol requests; `chava.remote.send` sends them within
@@ -48,15 +48,12 @@ MAX_CLASSES: Final = 10_000
 GZIP_TYPES: Final = ("application/gzip", "application/x-gzip")
 
 _CLASSES: Final = f"SELECT DISTINCT ?class WHERE {{ ?s a ?class }} LIMIT {MAX_CLASSES}"
-_PAGE: Final = """CONSTRUCT {{ ?s ?p ?o . ?o ?p1 ?o1 . ?o1 ?p2 ?o2 . ?o2 ?p3 ?o3 }} WHERE {{
-  {{ SELECT ?s WHERE {{ ?s a <{cls}> FILTER(isIRI(?s)) }}
-    ORDER BY ?s LIMIT {limit} OFFSET {offset} }}
-  ?s ?p ?o .
-  OPTIONAL {{ ?o ?p1 ?o1 FILTER(isBlank(?o))
-    OPTIONAL {{ ?o1 ?p2 ?o2 FILTER(isBlank(?o1))
-      OPTIONAL {{ ?o2 ?p3 ?o3 FILTER(isBlank(?o2)) }} }} }}
+_PAGE: Final = """DESCRIBE ?s WHERE {{
+  {{ SELECT ?s WHERE {{ ?s a <{cls}> FILTER(isIRI(?s)) }} ORDER BY ?s LIMIT {limit} OFFSET {offset} }}
 }}"""
-"""Resources with an IRI, paged by subject, with the blank nodes under them (three levels)."""
+"""Resources with an IRI, paged by subject, each with its description: for chava, Oxigraph and
+Fuseki its Concise Bounded Description (its statements and, recursively, those of the blank
+nodes under it: shapes and RDF lists whole). Statements about other subjects are dropped."""
 
 _Term = TypeVar("_Term")
 
@@ -78,11 +75,12 @@ class RemoteDataset:
 def read_endpoint(
     endpoint: str, limits: Limits, *, page_size: int, input_limits: InputLimits | None = None
 ) -> RemoteDataset:
-    """Read every typed resource of *endpoint*: one paged CONSTRUCT per class, subjects ordered.
+    """Read every typed resource of *endpoint*: one paged DESCRIBE per class, subjects ordered.
 
     Each page holds *page_size* subjects (IRIs) with all their triples and those of the blank
-    nodes under them, three levels deep, so a blank node is never split from its owner; pages
-    an endpoint says it cut (a chava endpoint's result cap) are asked again, half as large.
+    nodes under them (the engine's description), so a blank node is never split from its
+    owner; pages an endpoint says it cut (a chava endpoint's result cap) are asked again, half
+    as large.
     Untyped resources and blank nodes no IRI points to are not read. When the endpoint holds
     graphs that are not the partner's data, the others are named as the default graph of each
     request. Raises RemoteSourceError, or LoadError for a reply beyond *input_limits*.

@@ -49,14 +49,16 @@ EXTENDS: Final = "extends"
 DIFFERS: Final = "differs"
 MESSAGES: Final = {
     EXTENDS: (
-        "Étend le vocabulaire partagé (non publié) : {statement} / "
-        "Extends the shared vocabulary (not published): {statement}"
+        "Étend le vocabulaire partagé (non publié) : {statements} / "
+        "Extends the shared vocabulary (not published): {statements}"
     ),
     DIFFERS: (
-        "Diffère du vocabulaire partagé (non publié) : {statement} ; partagé : {shared} / "
-        "Differs from the shared vocabulary (not published): {statement}; shared: {shared}"
+        "Diffère du vocabulaire partagé (non publié) : {statements} / "
+        "Differs from the shared vocabulary (not published): {statements}"
     ),
 }
+SHOWN: Final = 3
+"""Statements quoted in one message (the others are counted)."""
 
 Subject = ox.NamedNode | ox.BlankNode | ox.Triple
 _Key = tuple[str, str, str]
@@ -64,20 +66,23 @@ _Key = tuple[str, str, str]
 
 @dataclass(frozen=True)
 class Divergence:
-    """One partner statement about a shared term that the shared vocabulary does not make."""
+    """What a partner says of one shared term (or of its own term, about a shared one) that
+    the shared vocabulary does not say: one kind, every statement of that kind."""
 
     subject: str
     kind: str
     """EXTENDS or DIFFERS."""
-    statement: str
-    """The predicate and object, compact (`skos:prefLabel "Tool"@en`)."""
-    shared: str = ""
-    """What the shared vocabulary says there instead (DIFFERS only)."""
+    statements: tuple[str, ...]
+    """Each as predicate and object, compact (`skos:prefLabel "Tool"@en`); for DIFFERS, with
+    what the shared vocabulary says there (`(shared: "Outil"@en)`)."""
 
     @property
     def message(self) -> str:
         """The report's message, in French and English."""
-        return MESSAGES[self.kind].format(statement=self.statement, shared=self.shared)
+        shown = "; ".join(self.statements[:SHOWN])
+        if len(self.statements) > SHOWN:
+            shown += f" (+{len(self.statements) - SHOWN})"
+        return MESSAGES[self.kind].format(statements=shown)
 
 
 @dataclass
@@ -90,6 +95,7 @@ class VocabularySplit:
     divergent: list[ox.Triple] = field(default_factory=list)
     """Statements extending or differing from it (with the blank nodes under them)."""
     divergences: list[Divergence] = field(default_factory=list)
+    """One per (term, kind), in the order the terms come."""
 
 
 class SharedVocabulary:
@@ -133,6 +139,7 @@ class SharedVocabulary:
         split = VocabularySplit()
         left_out: set[ox.Triple] = set()
         divergent: set[ox.Triple] = set()
+        found: dict[tuple[str, str], list[str]] = {}
         for triple in triples:
             subject = triple.subject
             if isinstance(subject, ox.NamedNode) and self.is_term(subject.value):
@@ -141,7 +148,8 @@ class SharedVocabulary:
                     left_out |= closure
                     continue
                 divergent |= closure
-                split.divergences.append(self._divergence(triple))
+                kind, statement = self._divergence(triple)
+                found.setdefault((subject.value, kind), []).append(statement)
             elif (
                 isinstance(subject, ox.NamedNode)
                 and triple.predicate in AXIOMS
@@ -149,13 +157,17 @@ class SharedVocabulary:
                 and self.is_term(triple.object.value)
             ):
                 divergent |= canon.closure(triple)
-                split.divergences.append(Divergence(subject.value, EXTENDS, _statement(triple)))
+                found.setdefault((subject.value, EXTENDS), []).append(_statement(triple))
             elif (
                 isinstance(subject, ox.BlankNode)
                 and subject not in canon.parents
                 and canon.signature(subject) in self.roots
             ):
                 left_out |= canon.closure_of(subject)
+        split.divergences = [
+            Divergence(subject, kind, tuple(sorted(statements)))
+            for (subject, kind), statements in found.items()
+        ]
         for triple in triples:
             if triple in divergent:
                 split.divergent.append(triple)
@@ -165,15 +177,15 @@ class SharedVocabulary:
                 split.data.append(triple)
         return split
 
-    def _divergence(self, triple: ox.Triple) -> Divergence:
+    def _divergence(self, triple: ox.Triple) -> tuple[str, str]:
         subject = triple.subject
         assert isinstance(subject, ox.NamedNode)
         for slot in reversed(_slots(triple)):  # the language slot first: it is the closer
             shared = self.values.get((subject.value, slot))
             if shared:
-                shown = ", ".join(sorted(shared)[:3]) + (" ..." if len(shared) > 3 else "")
-                return Divergence(subject.value, DIFFERS, _statement(triple), shown)
-        return Divergence(subject.value, EXTENDS, _statement(triple))
+                shown = ", ".join(sorted(shared)[:SHOWN]) + (" ..." if len(shared) > SHOWN else "")
+                return DIFFERS, f"{_statement(triple)} (shared: {shown})"
+        return EXTENDS, _statement(triple)
 
 
 class _Canon:

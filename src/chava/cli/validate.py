@@ -37,7 +37,7 @@ from chava.validate import validate_publication
 @click.option(
     "--endpoint",
     metavar="URL",
-    help="With --profile: read the data from this SPARQL endpoint (CONSTRUCT by class, paged).",
+    help="With --profile: read the data from this SPARQL endpoint (DESCRIBE by class, paged).",
 )
 @click.option(
     "--format",
