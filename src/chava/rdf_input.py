@@ -168,6 +168,8 @@ def load_into(
             store.bulk_load(data, format=rdf_format, to_graph=to_graph)
         except SyntaxError as error:
             raise LoadError(source, _reason(error), line=error.lineno) from error
+        except MemoryError as error:
+            raise _huge_token(source, error) from error
         return
     if rdf_format == ox.RdfFormat.JSON_LD:
         data = resolve_contexts(data, source=source)
@@ -359,6 +361,14 @@ def _parse(
         raise LoadError(source, _reason(error), line=error.lineno, column=error.offset) from error
     except ValueError as error:
         raise LoadError(source, str(error)) from error
+    except MemoryError as error:  # pyoxigraph's token buffer (16 MiB) overflowed: a huge term
+        raise _huge_token(source, error) from error
+
+
+def _huge_token(source: Path | str, error: MemoryError) -> InputRefusedError:
+    return InputRefusedError(
+        source, f"a term larger than the parser's buffer ({' '.join(str(error).split())}): refused"
+    )
 
 
 def _checked(
@@ -377,10 +387,10 @@ def _checked(
         if long_terms_possible:
             for term in (quad.subject, quad.predicate, quad.object):
                 if isinstance(term, ox.NamedNode | ox.Literal) and _too_long(term.value, cap):
-                    kind = "literal" if isinstance(term, ox.Literal) else "IRI"
+                    kind = "a literal" if isinstance(term, ox.Literal) else "an IRI"
                     raise InputRefusedError(
                         source,
-                        f"a {kind} of more than {cap} bytes (input_max_term_bytes), statement "
+                        f"{kind} of more than {cap} bytes (input_max_term_bytes), statement "
                         f"{count}: refused",
                     )
         yield quad

@@ -49,7 +49,8 @@ GZIP_TYPES: Final = ("application/gzip", "application/x-gzip")
 
 _CLASSES: Final = f"SELECT DISTINCT ?class WHERE {{ ?s a ?class }} LIMIT {MAX_CLASSES}"
 _PAGE: Final = """DESCRIBE ?s WHERE {{
-  {{ SELECT ?s WHERE {{ ?s a <{cls}> FILTER(isIRI(?s)) }} ORDER BY ?s LIMIT {limit} OFFSET {offset} }}
+  {{ SELECT ?s WHERE {{ ?s a <{cls}> FILTER(isIRI(?s)) }}
+    ORDER BY ?s LIMIT {limit} OFFSET {offset} }}
 }}"""
 """Resources with an IRI, paged by subject, each with its description: for chava, Oxigraph and
 Fuseki its Concise Bounded Description (its statements and, recursively, those of the blank

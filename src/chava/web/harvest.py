@@ -120,7 +120,7 @@ def partners_of(store: PublishedStore, data_base_iri: str) -> list[Partner]:
         "} ORDER BY ?graph"
     )
     assert isinstance(rows, ox.QuerySolutions)
-    partners = []
+    partners: list[Partner] = []
     for row in rows:
         graph, source, ended = row["graph"], row["source"], row["ended"]
         if graph is None or source is None or ended is None:
