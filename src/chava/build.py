@@ -19,6 +19,7 @@ from typing import Any, cast
 
 import pyoxigraph as ox
 
+from chava import sdg
 from chava.build_inputs import (
     canonical_nquads,
     data_settings,
@@ -118,6 +119,7 @@ def build_dataset(
             except (OSError, ValueError) as error:
                 raise LoadError(path, str(error)) from error
             logger.info("loaded %s", path)
+        sdg.normalise_store(store)  # https SDG IRIs published in the UN KOS's http form
 
     sources = stat_sources(files)
     return _build(settings, digest.hexdigest()[:16], load, sources=sources, bundled=False)
@@ -277,10 +279,16 @@ def _validate(
     publication: Publication, shapes: Publication | None, settings: Settings, *, allow_invalid: bool
 ) -> None:
     # Imported here: pyshacl takes a second to import, and serving a built store never needs it.
+    from chava.publication_shapes import publication_shapes
     from chava.report import render_text, summary
     from chava.validate import validate_publication
 
-    report = validate_publication(publication, shapes=shapes, languages=settings.languages)
+    report = validate_publication(
+        publication,
+        shapes=shapes,
+        languages=settings.languages,
+        extra_shapes=publication_shapes(settings),
+    )
     if report.conforms:
         logger.info("validation: %s", summary(report).strip())
         return
