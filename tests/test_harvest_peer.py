@@ -37,7 +37,7 @@ from chava.scaffold import scaffold_publication
 from chava.store import PublishedStore
 from chava.web.app import create_app
 from tests.oxigraph_server import oxigraph_server
-from tests.serve_support import chava_serve
+from tests.serve_support import chava_serve, serve_bundled
 
 LC = namespaces.LC
 PEER = "https://example.org/peerville/"
@@ -45,10 +45,14 @@ BROKEN_TOOL = PEER + "id/tool/zyxbroken"
 NEW_TERM = LC + "ZyxExtension"
 PEER_CLASS = PEER + "def/Gadget"
 RELABELLED = LC + "PedagogicalTool"
+GNLC = namespaces.VOCABULARY_BASE + "id/organization/gnlc"
+FINNISH_NAME = "Oppivien kaupunkien verkosto"
 PEER_FILE = f"""\
 @prefix lc: <{LC}> .
 @prefix owl: <{namespaces.OWL}> .
 @prefix rdfs: <{namespaces.RDFS}> .
+
+<{GNLC}> rdfs:label "{FINNISH_NAME}"@fi , "Zyx network"@en .
 
 <{BROKEN_TOOL}> a lc:PedagogicalTool ;
     rdfs:label "Zyxbroken Werkzeug"@de .
@@ -57,8 +61,10 @@ lc:ZyxExtension a owl:Class ; rdfs:subClassOf lc:PedagogicalTool .
 <{PEER_CLASS}> a owl:Class ; rdfs:subClassOf lc:PedagogicalTool .
 lc:PedagogicalTool rdfs:label "Zyx relabelled tool"@en .
 """
-"""A tool labelled in German only without a source, kind or availability (violations), a new term in the shared namespace,
-the peer's own class made a sub-class of a shared one, and a shared class relabelled."""
+"""A tool labelled in German only without a source, kind or availability (violations), a new
+term in the shared namespace, the peer's own class made a sub-class of a shared one, a shared
+class relabelled; a shared resource (the GNLC) named in Finnish (an addition) and renamed in
+English (a relabelling)."""
 ENVIRONMENT = {"CHAVA_REMOTE_READ_TIMEOUT": "30"}
 SERVE = ("--workers", "1", "--threads", "4", "--no-validate")
 
@@ -107,7 +113,7 @@ def test_nothing_of_the_shared_vocabulary_is_quarantined(network: Network, how: 
     # The peer's copies of the ontology, the profile and the reused vocabularies are ours:
     # left out, counted, not quarantined; only the two shared terms it changed are reported.
     assert result.shared_vocabulary > 1500
-    assert shared_terms(result, network.settings) == {NEW_TERM, RELABELLED}
+    assert shared_terms(result, network.settings) == {NEW_TERM, RELABELLED, GNLC}
     assert result.reasons[NEW_TERM] == (
         "Étend le vocabulaire partagé (non publié) : rdf:type owl:Class; rdfs:subClassOf "
         "lc:PedagogicalTool / Extends the shared vocabulary (not published): rdf:type "
@@ -123,7 +129,17 @@ def test_nothing_of_the_shared_vocabulary_is_quarantined(network: Network, how: 
     )
     # Judged by the shared profile, not by the harvester's languages (its own data needs French).
     assert not any("French" in reason for reason in result.reasons[BROKEN_TOOL])
-    assert set(result.quarantined_resources) == {BROKEN_TOOL, NEW_TERM, PEER_CLASS, RELABELLED}
+    assert set(result.quarantined_resources) == {
+        BROKEN_TOOL,
+        NEW_TERM,
+        PEER_CLASS,
+        RELABELLED,
+        GNLC,
+    }
+    (renamed,) = result.reasons[GNLC]
+    assert '"Zyx network"@en (shared: "UNESCO Global Network of Learning Cities"@en)' in renamed
+    (added,) = result.additions[GNLC]
+    assert added.endswith(f'Adds to a shared resource (published): rdfs:label "{FINNISH_NAME}"@fi')
     assert result.published_triples > 1000
 
 
@@ -162,8 +178,9 @@ def test_the_cli_lists_each_quarantined_resource_with_its_reasons(
         line.startswith("  left out: ") and "identical to the shared vocabulary" in line
         for line in lines
     )
-    for resource in (BROKEN_TOOL, NEW_TERM, PEER_CLASS, RELABELLED):
+    for resource in (BROKEN_TOOL, NEW_TERM, PEER_CLASS, RELABELLED, GNLC):
         assert any(line.startswith(f"  quarantined <{resource}>: ") for line in lines), resource
+    assert any(line.startswith(f"  adds to <{GNLC}>: ") for line in lines)
 
 
 @pytest.fixture(scope="module")
@@ -233,17 +250,22 @@ def test_sparql_sees_the_quarantine_only_by_its_name(network: Network, served: s
         f"ASK {{ GRAPH <{quarantine}/report> {{ ?r <{namespaces.SH}focusNode> <{BROKEN_TOOL}> }} }}"
     )
     assert ask(f'ASK {{ ?tool a <{LC}PedagogicalTool> FILTER(STRSTARTS(STR(?tool), "{PEER}")) }}')
+    # An addition to a shared resource is published; a relabelling is not.
+    assert ask(f'ASK {{ <{GNLC}> ?p "{FINNISH_NAME}"@fi }}')
+    assert not ask(f'ASK {{ <{GNLC}> ?p "Zyx network"@en }}')
 
 
 def test_the_harvest_page_lists_each_quarantined_resource_with_its_reasons(served: str) -> None:
     html = text_of(served + "/harvest/", **{"Accept-Language": "en"})
-    for resource in (BROKEN_TOOL, NEW_TERM, PEER_CLASS, RELABELLED):
+    for resource in (BROKEN_TOOL, NEW_TERM, PEER_CLASS, RELABELLED, GNLC):
         assert f"<code>{resource}</code>" in html
     assert "Missing source (dcterms:source, an IRI)" in html
     assert "Extends the shared vocabulary" in html
     assert "Differs from the shared vocabulary" in html
     assert "statements identical to the shared vocabulary: not harvested" in html
     assert "(dataset description, not read): not harvested" in html
+    assert "Additions to shared resources (published)" in html
+    assert FINNISH_NAME in html
 
 
 def test_an_engine_serving_the_build_keeps_the_quarantine_out_too(
@@ -330,3 +352,22 @@ def test_a_broken_harvest_file_is_skipped_loudly_and_blocks_nothing(
     assert "peerville" in page
     tools = client.get("/api/tools?limit=500").get_data(as_text=True)
     assert "https://example.org/peerville/id/" in tools
+
+
+@pytest.mark.parametrize("how", ["dump", "endpoint"])
+def test_charleroi_is_harvested_with_nothing_quarantined(
+    bundled_build: tuple[Settings, Build], tmp_path: Path, project_root: Path, how: str
+) -> None:
+    root = scaffold_publication(tmp_path / "city", "Exampleville", profile_root=project_root).root
+    settings = Settings.load(root=root, environ={})
+    if how == "dump":
+        dump = bundled_build[1].dumps_path / "chava.nq.gz"
+        result = harvest(str(dump), partner="charleroi", settings=settings)
+    else:
+        with serve_bundled(tmp_path / "charleroi-build") as base:
+            result = harvest(base + "/sparql", partner="charleroi", settings=settings)
+    assert result.quarantined_resources == ()
+    assert result.shared_vocabulary > 2000
+    assert result.published_triples > 1000
+    # What Charleroi's seeds say of the shared GNLC is its data: published, and reported.
+    assert any("Adds to a shared resource (published)" in m for m in result.additions[GNLC])

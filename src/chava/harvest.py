@@ -70,6 +70,8 @@ class HarvestResult:
     report: ProfileReport
     reasons: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Each quarantined resource's reasons (messages), in report order."""
+    additions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """What the partner adds to shared resources (published), per resource."""
     shared_vocabulary: int = 0
     """Statements identical to the shared vocabulary's: left out."""
     skipped_graphs: tuple[SkippedGraph, ...] = ()
@@ -157,7 +159,15 @@ def harvest(source: str, *, partner: str, settings: Settings, kind: str = "auto"
     failing = set().union(trespassing, *owners.values())
     quarantined = _closure(failing, split.data) | set(split.divergent)
     published = [triple for triple in split.data if triple not in quarantined]
-    reasons = _reasons(report, owners, trespassing, split.divergences)
+    quarantining = [divergence for divergence in split.divergences if divergence.quarantined]
+    reasons = _reasons(report, owners, trespassing, quarantining)
+    additions: dict[str, tuple[str, ...]] = {}
+    for divergence in split.divergences:
+        if not divergence.quarantined:
+            additions[divergence.subject] = (
+                *additions.get(divergence.subject, ()),
+                divergence.message,
+            )
     ended = datetime.now(UTC)
     path = settings.root / HARVEST_FOLDER / f"{partner}.trig"
     result = HarvestResult(
@@ -172,6 +182,7 @@ def harvest(source: str, *, partner: str, settings: Settings, kind: str = "auto"
         quarantined_resources=tuple(sorted(reasons)),
         report=report,
         reasons=reasons,
+        additions=dict(sorted(additions.items())),
         shared_vocabulary=split.identical,
         skipped_graphs=dataset.skipped_graphs,
         imports_dropped=len(imports),
@@ -377,15 +388,17 @@ def _refusals(subjects: set[ox.NamedNode], graph: ox.NamedNode) -> list[ox.Quad]
 
 
 def _divergences(divergences: list[Divergence], graph: ox.NamedNode) -> list[ox.Quad]:
-    """Report entries for statements extending or differing from the shared vocabulary."""
+    """Report entries for statements about the shared vocabulary: extending or differing
+    (sh:Violation: quarantined), adding to a shared resource (sh:Info: published)."""
     sh = namespaces.SH
     quads: list[ox.Quad] = []
     for divergence in divergences:
         node = ox.BlankNode()
+        severity = sh + ("Violation" if divergence.quarantined else "Info")
         for predicate, value in (
             (RDF_TYPE, ox.NamedNode(sh + "ValidationResult")),
             (sh + "focusNode", ox.NamedNode(divergence.subject)),
-            (sh + "resultSeverity", ox.NamedNode(sh + "Violation")),
+            (sh + "resultSeverity", ox.NamedNode(severity)),
             (sh + "resultMessage", ox.Literal(divergence.message)),
         ):
             quads.append(ox.Quad(node, ox.NamedNode(predicate), value, graph))

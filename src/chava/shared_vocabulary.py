@@ -1,17 +1,24 @@
-"""What a partner says about the shared vocabulary: the same (left out) or more or else (reported).
+"""What a partner says about the shared vocabulary: the same (left out), more or else (reported).
 
 The shared vocabulary is what the publication root's `ontology/` and `shapes/` folders hold:
-the `lc:` ontology, the SHACL profile, the local copies of reused vocabularies and the shared
-reference data kept there. Every chava peer publishes a copy of it. When harvesting, a
-partner's statement about a term of the shared vocabulary (an IRI the shared vocabulary
-describes, or any IRI under `vocabulary_base_iri`) is:
+the `lc:` ontology, the SHACL profile and the local copies of reused vocabularies (its
+**terms**), and the shared reference data of `ontology/reference/` (its **resources**: the GNLC,
+UIL, UNESCO, the Key Features and availability schemes, their sources). Every chava peer
+publishes a copy of it. When harvesting, a partner's statement about one of them is:
 
 - **identical** to a shared statement: left out (we publish it already), only counted;
-- **different**: it changes what the shared vocabulary says of that term and property (a new
-  label in a language it has, a changed shape): quarantined and reported;
-- **extending**: it adds what the shared vocabulary does not say (a new term in its namespace,
-  a property it does not give that term, or a partner's own class or property declared a
-  sub-class, sub-property or equivalent of a shared term): quarantined and reported.
+- about a **term** (or any IRI under `vocabulary_base_iri` the shared vocabulary does not
+  describe), and not identical: it **differs** (the shared vocabulary says something else for
+  that term and property, or that language: a changed shape, a relabelled class) or it
+  **extends** it (a new term in its namespace, a property it does not give that term), and so
+  does a partner's own class or property declared a sub-class, sub-property, equivalent,
+  domain or range of a shared term: quarantined and reported, never published (a partner
+  does not redefine the shared vocabulary);
+- about a **resource**, and not identical: a label (`skos:prefLabel`, `rdfs:label`,
+  `schema:name`, `skos:notation`, ...) where the shared data has another one in the same
+  language **differs** (a relabelled shared concept): quarantined and reported; anything else
+  **adds** to it (a source, a link, a name in another language: what a city's own sources say
+  of the GNLC): the partner's data, published and reported.
 
 Blank nodes (shapes' property shapes, RDF lists) are compared by content: two blank nodes are
 the same when the statements under them are, whatever their labels.
@@ -29,7 +36,7 @@ import pyoxigraph as ox
 
 from chava import namespaces
 from chava.rdf_input import InputLimits
-from chava.sources import collect_files, parse_file
+from chava.sources import REFERENCE_FOLDER, collect_files, parse_file
 
 SHARED_FOLDERS: Final = ("ontology", "shapes")
 AXIOMS: Final = frozenset(
@@ -45,8 +52,21 @@ AXIOMS: Final = frozenset(
     )
 )
 """Statements by which a partner's own term changes what a shared term means."""
+LABELS: Final = frozenset(
+    ox.NamedNode(iri)
+    for iri in (
+        namespaces.SKOS + "prefLabel",
+        namespaces.RDFS + "label",
+        namespaces.SCHEMA + "name",
+        namespaces.FOAF + "name",
+        namespaces.DCTERMS + "title",
+        namespaces.SKOS + "notation",
+    )
+)
+"""What names a shared resource: one value per language (a partner's other value relabels it)."""
 EXTENDS: Final = "extends"
 DIFFERS: Final = "differs"
+ADDS: Final = "adds"
 MESSAGES: Final = {
     EXTENDS: (
         "Étend le vocabulaire partagé (non publié) : {statements} / "
@@ -55,6 +75,10 @@ MESSAGES: Final = {
     DIFFERS: (
         "Diffère du vocabulaire partagé (non publié) : {statements} / "
         "Differs from the shared vocabulary (not published): {statements}"
+    ),
+    ADDS: (
+        "Complète une ressource partagée (publié) : {statements} / "
+        "Adds to a shared resource (published): {statements}"
     ),
 }
 SHOWN: Final = 3
@@ -66,12 +90,12 @@ _Key = tuple[str, str, str]
 
 @dataclass(frozen=True)
 class Divergence:
-    """What a partner says of one shared term (or of its own term, about a shared one) that
-    the shared vocabulary does not say: one kind, every statement of that kind."""
+    """What a partner says of one shared term or resource (or of its own term, about a shared
+    one) that the shared vocabulary does not say: one kind, every statement of that kind."""
 
     subject: str
     kind: str
-    """EXTENDS or DIFFERS."""
+    """EXTENDS, DIFFERS (quarantined) or ADDS (published)."""
     statements: tuple[str, ...]
     """Each as predicate and object, compact (`skos:prefLabel "Tool"@en`); for DIFFERS, with
     what the shared vocabulary says there (`(shared: "Outil"@en)`)."""
@@ -84,24 +108,35 @@ class Divergence:
             shown += f" (+{len(self.statements) - SHOWN})"
         return MESSAGES[self.kind].format(statements=shown)
 
+    @property
+    def quarantined(self) -> bool:
+        """Whether the statements are kept out of what is published."""
+        return self.kind != ADDS
+
 
 @dataclass
 class VocabularySplit:
     """A partner's triples, sorted into its data and its statements about the shared vocabulary."""
 
     data: list[ox.Triple] = field(default_factory=list)
+    """The partner's data, additions to shared resources included."""
     identical: int = 0
     """Statements identical to the shared vocabulary's: left out."""
     divergent: list[ox.Triple] = field(default_factory=list)
     """Statements extending or differing from it (with the blank nodes under them)."""
     divergences: list[Divergence] = field(default_factory=list)
-    """One per (term, kind), in the order the terms come."""
+    """One per (term or resource, kind), in the order they come; ADDS ones are published."""
 
 
 class SharedVocabulary:
     """The statements of the shared vocabulary, indexed to compare a partner's with them."""
 
-    def __init__(self, triples: Sequence[ox.Triple], base_iri: str) -> None:
+    def __init__(
+        self,
+        triples: Sequence[ox.Triple],
+        base_iri: str,
+        resources: Iterable[str] = (),
+    ) -> None:
         self.base_iri = base_iri
         canon = _Canon(triples)
         self.statements: set[_Key] = set()
@@ -117,21 +152,28 @@ class SharedVocabulary:
                     self.values.setdefault((subject.value, slot), []).append(_render(triple.object))
             elif isinstance(subject, ox.BlankNode) and subject not in canon.parents:
                 self.roots.add(canon.signature(subject))
-        self.subjects = frozenset(subject for subject, _slot in self.values)
+        described = frozenset(subject for subject, _slot in self.values)
+        self.resources = frozenset(resources) & described
+        """The shared reference data's subjects (partners may add to them)."""
+        self.terms = described - self.resources
 
     @classmethod
     def load(cls, root: Path, base_iri: str, limits: InputLimits | None = None) -> SharedVocabulary:
         """The shared vocabulary of the publication at *root* (its ontology/ and shapes/)."""
         folders = [root / name for name in SHARED_FOLDERS if (root / name).is_dir()]
+        reference = root / REFERENCE_FOLDER
         triples: dict[ox.Triple, None] = {}
+        resources: set[str] = set()
         for path in collect_files(folders):
             for quad in parse_file(path, limits=limits):
                 triples[quad.triple] = None
-        return cls(list(triples), base_iri)
+                if reference in path.parents and isinstance(quad.subject, ox.NamedNode):
+                    resources.add(quad.subject.value)
+        return cls(list(triples), base_iri, resources)
 
     def is_term(self, iri: str) -> bool:
-        """Whether *iri* is a term of the shared vocabulary."""
-        return iri in self.subjects or iri.startswith(self.base_iri)
+        """Whether *iri* is a term of the shared vocabulary (or under its base, unknown)."""
+        return iri in self.terms or (iri.startswith(self.base_iri) and iri not in self.resources)
 
     def split(self, triples: Sequence[ox.Triple]) -> VocabularySplit:
         """Sort a partner's triples: its data, and what it says about shared terms."""
@@ -142,13 +184,21 @@ class SharedVocabulary:
         found: dict[tuple[str, str], list[str]] = {}
         for triple in triples:
             subject = triple.subject
-            if isinstance(subject, ox.NamedNode) and self.is_term(subject.value):
+            if isinstance(subject, ox.NamedNode) and subject.value in self.resources:
+                if canon.key(triple) in self.statements:
+                    left_out |= canon.closure(triple)
+                    continue
+                kind, statement = self._resource_statement(triple)
+                found.setdefault((subject.value, kind), []).append(statement)
+                if kind == DIFFERS:
+                    divergent |= canon.closure(triple)
+            elif isinstance(subject, ox.NamedNode) and self.is_term(subject.value):
                 closure = canon.closure(triple)
                 if canon.key(triple) in self.statements:
                     left_out |= closure
                     continue
                 divergent |= closure
-                kind, statement = self._divergence(triple)
+                kind, statement = self._term_statement(triple)
                 found.setdefault((subject.value, kind), []).append(statement)
             elif (
                 isinstance(subject, ox.NamedNode)
@@ -177,15 +227,33 @@ class SharedVocabulary:
                 split.data.append(triple)
         return split
 
-    def _divergence(self, triple: ox.Triple) -> tuple[str, str]:
+    def _term_statement(self, triple: ox.Triple) -> tuple[str, str]:
+        """DIFFERS when the shared vocabulary says something else there, else EXTENDS."""
+        shared = self._shared(triple, language_only=False)
+        if shared is not None:
+            return DIFFERS, f"{_statement(triple)} (shared: {shared})"
+        return EXTENDS, _statement(triple)
+
+    def _resource_statement(self, triple: ox.Triple) -> tuple[str, str]:
+        """DIFFERS for another label in a language (or notation) the shared data names, else
+        ADDS."""
+        if triple.predicate in LABELS:
+            shared = self._shared(triple, language_only=True)
+            if shared is not None:
+                return DIFFERS, f"{_statement(triple)} (shared: {shared})"
+        return ADDS, _statement(triple)
+
+    def _shared(self, triple: ox.Triple, *, language_only: bool) -> str | None:
         subject = triple.subject
         assert isinstance(subject, ox.NamedNode)
-        for slot in reversed(_slots(triple)):  # the language slot first: it is the closer
+        slots = _slots(triple)
+        if language_only and isinstance(triple.object, ox.Literal) and triple.object.language:
+            slots = slots[1:]  # only the same language counts for a label
+        for slot in reversed(slots):  # the language slot first: it is the closer
             shared = self.values.get((subject.value, slot))
             if shared:
-                shown = ", ".join(sorted(shared)[:SHOWN]) + (" ..." if len(shared) > SHOWN else "")
-                return DIFFERS, f"{_statement(triple)} (shared: {shown})"
-        return EXTENDS, _statement(triple)
+                return ", ".join(sorted(shared)[:SHOWN]) + (" ..." if len(shared) > SHOWN else "")
+        return None
 
 
 class _Canon:

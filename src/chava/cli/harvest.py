@@ -44,3 +44,6 @@ def harvest_command(ctx: click.Context, source: str, partner: str, kind: str) ->
     for resource, reasons in result.reasons.items():
         for reason in reasons:
             click.echo(f"  quarantined <{resource}>: {reason}")
+    for resource, additions in result.additions.items():
+        for addition in additions:
+            click.echo(f"  adds to <{resource}>: {addition}")

@@ -42,6 +42,7 @@ TEXTS: Final = {
         "message": "Erreur",
         "no_quarantine": "Aucune ressource en quarantaine.",
         "notes": "Non moissonné",
+        "additions": "Compléments aux ressources partagées (publiés)",
         "skipped": "Fichiers moissonnés ignorés par la construction (illisibles)",
         "file": "Fichier",
         "reason": "Raison",
@@ -62,6 +63,7 @@ TEXTS: Final = {
         "message": "Error",
         "no_quarantine": "No resource in quarantine.",
         "notes": "Not harvested",
+        "additions": "Additions to shared resources (published)",
         "skipped": "Harvested files the build skipped (unreadable)",
         "file": "File",
         "reason": "Reason",
@@ -83,6 +85,8 @@ class Partner:
     """(resource IRI, message) of each reason a resource is quarantined."""
     notes: tuple[str, ...] = ()
     """What the harvest left out (shared vocabulary, the partner's dataset description, ...)."""
+    additions: tuple[tuple[str, str], ...] = ()
+    """(shared resource IRI, message): what the partner adds to it (published)."""
 
 
 def init_app(app: Flask) -> None:
@@ -139,6 +143,7 @@ def partners_of(store: PublishedStore, data_base_iri: str) -> list[Partner]:
                 quarantined=_number(row["quarantined"]),
                 problems=_problems(store, report),
                 notes=_notes(store, graph.value),
+                additions=_problems(store, report, "Info"),
             )
         )
     return partners
@@ -155,11 +160,16 @@ def _notes(store: PublishedStore, graph: str) -> tuple[str, ...]:
     return tuple(row["note"].value for row in rows if row["note"] is not None)
 
 
-def _problems(store: PublishedStore, report_graph: str) -> tuple[tuple[str, str], ...]:
+def _problems(
+    store: PublishedStore, report_graph: str, severity: str = "Violation"
+) -> tuple[tuple[str, str], ...]:
+    """(resource, message) of the report's results of *severity*: the reasons a resource is
+    quarantined (Violation), or what a partner adds to shared resources (Info)."""
     # The report is a withheld graph: read on this page only.
     rows = store.query_withheld(
         PREFIXES + f"SELECT DISTINCT ?focus ?message WHERE {{ GRAPH <{report_graph}> {{"
-        " ?result sh:focusNode ?focus ; sh:resultMessage ?message } } ORDER BY ?focus ?message"
+        " ?result sh:focusNode ?focus ; sh:resultMessage ?message ; "
+        f"sh:resultSeverity sh:{severity} }} }} ORDER BY ?focus ?message"
     )
     assert isinstance(rows, ox.QuerySolutions)
     return tuple(
