@@ -23,8 +23,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import requests
+from click.testing import CliRunner
 
 from chava import namespaces
+from chava.cli import cli
 from chava.errors import InputRefusedError, LoadError, RemoteImportError
 from chava.generate import generate_chunks
 from chava.rdf_input import InputLimits, bundled_context, parse_rdf, rdf_format_of
@@ -534,3 +536,26 @@ def test_serve_data_serves_a_gzipped_dump(generated_gz: Path, city: Path, tmp_pa
         )
     assert reply.status_code == 200, reply.text
     assert reply.json()["boolean"] is True
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (MemoryError(), "error: out of memory; lower the input or raise the machine's memory\n"),
+        (RecursionError(), "error: input nested too deeply for this command\n"),
+    ],
+)
+def test_the_command_line_never_shows_a_traceback_for_memory_or_recursion(
+    monkeypatch: pytest.MonkeyPatch, harvester: Path, error: BaseException, message: str
+) -> None:
+    """Defence in depth behind the limits: the CLI edge turns these into one line, exit 2."""
+
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr("chava.cli.harvest.harvest", exhausted)
+    outcome = CliRunner().invoke(
+        cli, ["--root", str(harvester), "harvest", "http://127.0.0.1:9/x.ttl", "--partner", "x"]
+    )
+    assert outcome.exit_code == 2
+    assert outcome.stderr == message
