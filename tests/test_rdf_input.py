@@ -559,3 +559,14 @@ def test_the_command_line_never_shows_a_traceback_for_memory_or_recursion(
     )
     assert outcome.exit_code == 2
     assert outcome.stderr == message
+
+
+def test_a_context_importing_schema_org_keeps_its_own_terms(tmp_path: Path) -> None:
+    path = tmp_path / "imported.jsonld"
+    context = {"@version": 1.1, "@import": "https://schema.org/", "nick": "http://e/nick"}
+    path.write_bytes(jsonld(context, {"@id": "http://e/a", "name": "Ada", "nick": "ada"}))
+    quads = load_files([path]).quads
+    assert {(q.predicate.value, str(q.object)) for q in quads} == {
+        ("http://schema.org/name", '"Ada"'),
+        ("http://e/nick", '"ada"'),
+    }

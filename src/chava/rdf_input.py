@@ -298,16 +298,19 @@ def resolve_contexts(data: bytes, *, source: Path | str) -> bytes:
         if isinstance(value, list):
             pending.extend(value)
         elif isinstance(value, dict):
-            for key in ("@context", "@import"):
-                if key in value:
-                    value[key] = _resolve(value[key], key, data, source, bundled)
+            if "@context" in value:
+                value["@context"] = _resolve(value["@context"], data, source, bundled)
+            if isinstance(value.get("@import"), str):  # a context importing another one
+                imported = _resolve(value.pop("@import"), data, source, bundled)
+                for key, definition in imported.items():
+                    value.setdefault(key, definition)  # the importing context's own terms win
             pending.extend(value.values())
     return json.dumps(document, ensure_ascii=False).encode("utf-8")
 
 
-def _resolve(value: Any, key: str, data: bytes, source: Path | str, bundled: set[int]) -> Any:
-    if isinstance(value, list) and key == "@context":
-        return [_resolve(item, key, data, source, bundled) for item in value]
+def _resolve(value: Any, data: bytes, source: Path | str, bundled: set[int]) -> Any:
+    if isinstance(value, list):
+        return [_resolve(item, data, source, bundled) for item in value]
     if not isinstance(value, str):
         return value
     context = bundled_context(value)
