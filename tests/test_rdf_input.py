@@ -570,3 +570,16 @@ def test_a_context_importing_schema_org_keeps_its_own_terms(tmp_path: Path) -> N
         ("http://schema.org/name", '"Ada"'),
         ("http://e/nick", '"ada"'),
     }
+
+
+def test_a_harvest_that_would_not_build_is_never_written(tmp_path: Path) -> None:
+    from chava.harvest import _write_checked
+
+    path = tmp_path / "data" / "harvest" / "partner.trig"
+    path.parent.mkdir(parents=True)
+    path.write_text("# the previous harvest\n", encoding="utf-8")
+    quads = [ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x" * 50))]
+    with pytest.raises(LoadError, match="the harvest would not build, not written"):
+        _write_checked(path, quads, InputLimits(max_term_bytes=20))
+    assert path.read_text(encoding="utf-8") == "# the previous harvest\n"
+    assert [p.name for p in path.parent.iterdir()] == ["partner.trig"]
