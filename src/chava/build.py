@@ -32,6 +32,7 @@ from chava.config import Settings
 from chava.dataset_description import BuildFacts, describe_dataset, metadata_graph_iri
 from chava.dumps import write_dumps
 from chava.errors import BuildError, LoadError, ValidationFailedError
+from chava.publication_iris import publication_iris, rename_loaded_graphs
 from chava.sources import (
     FOLDER_GRAPHS,
     Publication,
@@ -68,8 +69,10 @@ def build_publication(
     if validate:
         _validate(publication, None, settings, allow_invalid=allow_invalid)
 
+    quads = rename_loaded_graphs(publication.quads, publication_iris(settings))
+
     def load(store: ox.Store) -> None:
-        store.bulk_extend(publication.quads)
+        store.bulk_extend(quads)
 
     return _build(settings, digest.hexdigest()[:16], load, sources=sources, bundled=True)
 
@@ -176,14 +179,18 @@ def _write_build(
     folder.mkdir(parents=True)
     store = ox.Store(str(folder / "store"))
     load(store)
-    dumps = write_dumps(store, folder / "dumps")
+    dumps = write_dumps(store, folder / "dumps", prefixes=publication_iris(settings).prefixes)
     counts = _graph_counts(store)
     facts = BuildFacts(build_id, created, dumps, bundled, counts)
     metadata = describe_dataset(store, settings, facts)
     store.extend(metadata)
     store.flush()
     store.optimize()
-    counts[metadata_graph_iri(settings)] = len(set(metadata))
+    # The metadata graph: what the data states about the dataset, and what the build added.
+    metadata_graph = ox.NamedNode(metadata_graph_iri(settings))
+    counts[metadata_graph.value] = sum(
+        1 for _ in store.quads_for_pattern(None, None, None, metadata_graph)
+    )
     counts = dict(sorted(counts.items()))
     del store  # closes the RocksDB files before the folder is renamed
     write_manifest(

@@ -21,6 +21,7 @@ from chava.jsonld.frame import Framer, NodeCache
 from chava.jsonld.listing import ListingIndex, build_index
 from chava.jsonld.paging import build_page, parse_page_request
 from chava.jsonld.profiles import frame_path, schema_path
+from chava.publication_iris import publication_iris
 from chava.web import jsonld_documents, portal, state
 from chava.web.jsonld_http import json_response, require_json
 
@@ -131,6 +132,7 @@ def _page(collection: str | None, *, search: bool) -> Response:
         build_id=build_id,
         search=search,
         graphs=index.graphs,
+        graph_base=publication_iris(settings).graph_base,
     )
     etag_key = "\0".join((build_id, request.host_url, request.full_path))
     root = request.host_url.rstrip("/")

@@ -129,7 +129,8 @@ def _describe_or_edit() -> Response:
         sizes = cached(store, "sparql.graph-sizes", lambda: graph_sizes(store))
         triples = describe_service(endpoint_iri(), state.settings(), sizes)
         response = Response(
-            serialize_description(triples, chosen), content_type=chosen.content_type
+            serialize_description(triples, chosen, state.settings()),
+            content_type=chosen.content_type,
         )
     response.vary.add("Accept")
     return response
