@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Final, Literal
 
 RIGHT_TO_LEFT_LANGUAGES: Final = frozenset(
@@ -97,3 +97,40 @@ def language_name(tag: str) -> str:
     subtag's (`fr-BE` is Français), else the tag itself."""
     lowered = tag.lower().replace("_", "-")
     return LANGUAGE_NAMES.get(lowered) or LANGUAGE_NAMES.get(lowered.split("-", 1)[0]) or tag
+
+
+def match_language(ranges: Sequence[tuple[str, float]], offered: Sequence[str]) -> str | None:
+    """The offered tag the best of *ranges* (Accept-Language, with q-values) asks for, or None.
+
+    Ranges are tried by quality, then order. A range matches an offered tag exactly, then as
+    its prefix (`zh` asks for `zh-Hans`), then by the tag being its prefix (`fr-BE` gets `fr`),
+    then by primary subtag (`zh-CN` gets `zh-Hans`); `*` takes the first offered tag not
+    refused with `q=0`; tags are compared case-insensitively.
+    """
+    refused = {name.lower() for name, quality in ranges if quality <= 0}
+    allowed = [tag for tag in offered if tag.lower() not in refused]
+    wanted = sorted(
+        ((name.lower().replace("_", "-"), quality) for name, quality in ranges if quality > 0),
+        key=lambda pair: -pair[1],
+    )
+    for name, _quality in wanted:
+        if name == "*":
+            return allowed[0] if allowed else None
+        ranked = [(rank, tag) for tag in allowed if (rank := _closeness(name, tag)) is not None]
+        if ranked:
+            return min(ranked, key=lambda pair: pair[0])[1]
+    return None
+
+
+def _closeness(wanted: str, tag: str) -> int | None:
+    """How well offered *tag* answers the range *wanted* (lower is better; None: not at all)."""
+    offered = tag.lower()
+    if offered == wanted:
+        return 0
+    if offered.startswith(wanted + "-"):
+        return 1
+    if wanted.startswith(offered + "-"):
+        return 2
+    if offered.split("-", 1)[0] == wanted.split("-", 1)[0]:
+        return 3
+    return None
