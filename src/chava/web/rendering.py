@@ -51,6 +51,8 @@ def lang_attrs(context: Context, tag: str | None, always: bool = False) -> Marku
     """
     if not tag:
         return Markup("")
+    # Stores give tags in lower case (`zh-hans`): say a configured language as configured.
+    tag = next((known for known in state.settings().languages if known.lower() == tag.lower()), tag)
     document = str(context.get("doc_lang") or "en")
     attributes = ""
     if always or tag.lower() != document.lower():
