@@ -117,9 +117,9 @@ def _crawl(client: FlaskClient) -> Iterator[tuple[str, str]]:
     api = json.loads(client.get("/api", headers={"Accept": "application/json"}).data)
     machine += [(urlsplit(c["url"]).path, "application/ld+json") for c in api["collections"]]
     for path, accept in machine:
-        response = client.get(path, headers={"Accept": accept}, follow_redirects=True)
-        assert response.status_code == 200, (path, response.status_code)
-        yield f"{path} ({accept})", _text(response.data, response.content_type)
+        answer = client.get(path, headers={"Accept": accept}, follow_redirects=True)
+        assert answer.status_code == 200, (path, answer.status_code)
+        yield f"{path} ({accept})", _text(answer.data, answer.content_type)
     while queue and len(seen) < 300:
         path = queue.pop(0)
         if path in seen:
