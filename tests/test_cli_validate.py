@@ -20,6 +20,7 @@ PREFIXES = """\
 @prefix lcsh: <https://w3id.org/learning-city/def/shapes#> .
 @prefix chorg: <https://w3id.org/chava/id/org/> .
 @prefix org: <http://www.w3.org/ns/org#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix sh: <http://www.w3.org/ns/shacl#> .
 """
@@ -34,8 +35,10 @@ lcsh:OrganizationShape a sh:NodeShape ;
                   sh:severity sh:Warning ] .
 """
 )
-GOOD = PREFIXES + 'chorg:charleroi a org:Organization ; skos:prefLabel "Charleroi"@fr .\n'
-UNLABELLED = PREFIXES + "chorg:x a org:Organization .\n"
+# rdfs:label in French and English: the publication's own language requirements (languages).
+NAMED = 'rdfs:label "Nom"@fr , "Name"@en'
+GOOD = PREFIXES + f'chorg:charleroi a org:Organization ; {NAMED} ; skos:prefLabel "C"@fr .\n'
+UNLABELLED = PREFIXES + f"chorg:x a org:Organization ; {NAMED} .\n"
 
 
 def write(path: Path, text: str) -> Path:
@@ -76,7 +79,7 @@ def test_conforming_project_exits_0(project: Path) -> None:
 def test_warnings_are_printed_but_exit_0(project: Path) -> None:
     write(
         project / "data" / "more.ttl",
-        PREFIXES + 'chorg:y a org:Organization ; skos:prefLabel "Y"@de .\n',
+        PREFIXES + f'chorg:y a org:Organization ; {NAMED} ; skos:prefLabel "Y"@de .\n',
     )
     result = run()
     assert result.exit_code == 0
@@ -134,7 +137,7 @@ def test_shapes_option_replaces_the_project_shapes(project: Path) -> None:
         (
             {"data/bad.ttl": PREFIXES + "\nchorg:a a org:Organization ;\n"},
             [],
-            "data/bad.ttl:8:1: Unexpected end",
+            "data/bad.ttl:9:1: Unexpected end",
         ),
         (
             {"data/bad.ttl": '@prefix ex: <http://example.org/> .\n\nex:a ex:b "unterminated .\n'},

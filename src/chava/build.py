@@ -257,10 +257,16 @@ def _validate(
     publication: Publication, shapes: Publication | None, settings: Settings, *, allow_invalid: bool
 ) -> None:
     # Imported here: pyshacl takes a second to import, and serving a built store never needs it.
+    from chava.publication_shapes import publication_shapes
     from chava.report import render_text, summary
     from chava.validate import validate_publication
 
-    report = validate_publication(publication, shapes=shapes, languages=settings.languages)
+    report = validate_publication(
+        publication,
+        shapes=shapes,
+        languages=settings.languages,
+        extra_shapes=publication_shapes(settings),
+    )
     if report.conforms:
         logger.info("validation: %s", summary(report).strip())
         return

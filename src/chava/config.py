@@ -54,7 +54,9 @@ class Settings:
         "city's slug); the dataset's title comes from its own data.",
     )
     languages: tuple[str, ...] = _setting(
-        ("fr", "en"), "Languages of labels and pages, preferred first; the first is the default."
+        ("fr", "en"),
+        "Languages of labels and pages (BCP 47 tags), preferred first; the publication's own "
+        "resources need a label in the first (violation), in the others (warning).",
     )
     host: str = _setting("127.0.0.1", "Interface `chava serve` listens on.")
     port: int = _setting(8080, "Port `chava serve` listens on.")

@@ -70,7 +70,7 @@ def _text_line(result: ValidationResult, base: Path) -> str:
     fields = [f"{result.severity:<9}", focus if focus.startswith("_:") else compact_iri(focus)]
     if result.path:
         fields.append(_compact_path(result.path))
-    if result.value is not None:
+    if result.value is not None and result.value != f"<{focus}>":  # a node shape's own node
         fields.append(_compact_value(result.value))
     line = " ".join(fields) + f": {result.message}"
     if result.source_file is not None:

@@ -89,6 +89,7 @@ def validate_publication(
     *,
     shapes: Publication | None = None,
     languages: Sequence[str] = ("fr", "en"),
+    extra_shapes: Sequence[ox.Quad] = (),
 ) -> ValidationReport:
     """Validate a publication's data graphs against shapes, with RDFS entailment, offline.
 
@@ -96,10 +97,13 @@ def validate_publication(
     shapes are the shapes graph of *shapes* when given (plus its default graph: plain files),
     else of the publication. The ontology and imports graphs of both, and the plain files of
     *shapes*, are mixed into the data for RDFS reasoning (pyshacl copies only their RDFS/OWL
-    axioms).
+    axioms). *extra_shapes* are added to the shapes whatever their graph: the publication's own
+    requirements (`chava.publication_shapes`), never used for a partner's data. Messages are
+    given in *languages* order, then English, then the others.
     Raises ShaclEngineError when there is no shape at all or pyshacl fails.
     """
     data_quads, shapes_quads, ontology_quads = _split(publication, shapes)
+    shapes_quads.extend(extra_shapes)
     data = [statement_of(quad) for quad in data_quads]
     ontology = [statement_of(quad) for quad in ontology_quads]
     data.extend(entailed_statements(data, ontology))
@@ -227,10 +231,18 @@ def _message(report: Graph, result: Node, languages: Sequence[str]) -> str:
 
     def preference(message: Node) -> tuple[int, str, str]:
         language = message.language if isinstance(message, Literal) else None
-        rank = languages.index(language) if language in languages else len(languages)
-        return (rank, language or "", str(message))
+        return (message_rank(message, languages), language or "", str(message))
 
     return " / ".join(_one_line(str(message)) for message in sorted(messages, key=preference))
+
+
+def message_rank(message: Node, languages: Sequence[str]) -> int:
+    """Order messages: the publication's languages first, then English, then the others."""
+    language = (message.language or "").lower() if isinstance(message, Literal) else ""
+    wanted = [tag.lower() for tag in languages]
+    if language in wanted:
+        return wanted.index(language)
+    return len(wanted) if language == "en" else len(wanted) + 1
 
 
 def _origin(publication: Publication, focus: Node | None) -> Path | None:

@@ -11,6 +11,7 @@ from chava.config import Settings
 from chava.errors import LoadError
 from chava.profile import check_dataset, load_profile
 from chava.profile_report import render_profile_text
+from chava.publication_shapes import publication_shapes
 from chava.remote import Limits
 from chava.remote_dataset import read_endpoint
 from chava.report import REPORT_FORMATS, render_report
@@ -74,7 +75,11 @@ def validate_command(
             shapes = load_publication(settings.root)
     else:
         publication = load_publication(settings.root)
-    report = validate_publication(publication, shapes=shapes, languages=settings.languages)
+    # The publication's own language requirements, unless other shapes were asked for.
+    own = () if shapes_paths else publication_shapes(settings)
+    report = validate_publication(
+        publication, shapes=shapes, languages=settings.languages, extra_shapes=own
+    )
     click.echo(render_report(report, output_format), nl=False)
     ctx.exit(0 if report.conforms else 1)
 
