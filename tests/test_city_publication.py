@@ -48,18 +48,19 @@ DATA: Final = f"""\
 <{BASE}id/place/jarvilinna> a schema:City ;
     rdfs:label "Järvilinna"@fi , "Järvilinna"@es , "يارفيلينا"@ar , "亚尔维林纳"@zh-Hans ;
     dcterms:source <{BASE}id/source/profile> .
-<{BASE}id/tool/lukupiiri> a lc:PedagogicalTool , schema:CreativeWork ;
-    rdfs:label "Lukupiiri"@fi ;
+<{BASE}id/place/vanhakaupunki> a schema:Place ;
+    rdfs:label "Vanhakaupunki"@fi ;
     dcterms:source <{BASE}id/source/profile> .
 <{BASE}id/source/profile> a lc:SourceDocument , prov:Entity ;
-    rdfs:label "Järvilinnan profiili"@fi , "Perfil de Järvilinna"@es .
+    rdfs:label "Järvilinnan profiili"@fi , "Perfil de Järvilinna"@es ;
+    dcterms:title "Järvilinnan profiili"@fi ;
+    dcterms:language "fi" .
 """
 
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Järvilinna, scaffolded in four languages, with a little data, built (unvalidated: the
-    profile's label languages are another branch's work)."""
+    """Järvilinna, scaffolded in four languages, with a little data, validated and built."""
     root = tmp_path_factory.mktemp("jarvilinna") / "city"
     scaffold_publication(
         root, "Järvilinna", profile_root=PROJECT_ROOT, languages=LANGUAGES, base_iri=BASE
@@ -67,11 +68,16 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     (root / "data" / "city.ttl").write_text(DATA, encoding="utf-8")
     dataset = (root / "data" / "dataset.trig").read_text(encoding="utf-8")
     titles = " , ".join(f'"{title}"@{tag}' for tag, title in TITLES.items())
-    dataset, count = re.subn(r"dcterms:title [^.]*\.", f"dcterms:title {titles} .", dataset)
+    dataset, count = re.subn(
+        r"dcterms:title .*?(?= ;\n    dcterms:description| \.\n)",
+        f"dcterms:title {titles}",
+        dataset,
+        flags=re.DOTALL,
+    )
     assert count == 1
     (root / "data" / "dataset.trig").write_text(dataset, encoding="utf-8")
     settings = Settings.load(root=root, environ={})
-    build_publication(settings, validate=False)
+    build_publication(settings)
     return settings
 
 
@@ -220,10 +226,10 @@ def test_lang_parameter_is_case_insensitive_and_refuses_other_languages(
 
 
 def test_labels_fall_back_through_the_configured_languages(client: FlaskClient) -> None:
-    """The tool has only a Finnish label: an Arabic page shows it, marked Finnish."""
-    arabic = client.get("/id/tool/lukupiiri?lang=ar", headers=HTML).text
+    """The old town has only a Finnish label: an Arabic page shows it, marked Finnish."""
+    arabic = client.get("/id/place/vanhakaupunki?lang=ar", headers=HTML).text
     assert '<h1 lang="fi">' in arabic
-    assert "Lukupiiri" in arabic
+    assert "Vanhakaupunki" in arabic
     place = client.get("/id/place/jarvilinna?lang=ar", headers=HTML).text
     assert '<h1 lang="ar" dir="rtl">' in place
     chinese = client.get("/id/place/jarvilinna?lang=zh-Hans", headers=HTML).text

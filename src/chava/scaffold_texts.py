@@ -1,9 +1,10 @@
 """The files `chava init` writes, as templates: settings, data, dataset description, queries.
 
-Filled by `chava.scaffold` with the city's name, slug, base IRI and languages. Texts a
-template cannot know in the city's languages (a dataset description, query labels) are given in
-English and French where those are configured, and left for the city to write otherwise: a
-page then falls back to the next configured language, as for any label.
+Filled by `chava.scaffold` with the city's name, slug, base IRI and languages. The scaffold's
+own texts (dataset description, example queries) come in the languages of `TRANSLATIONS`; for
+another language a query gets a bracketed English placeholder to translate (the profile asks a
+query for a title and a description in the publication's first language), and the dataset no
+description in it (a page falls back to the next configured language, as for any label).
 """
 
 from __future__ import annotations
@@ -104,7 +105,9 @@ GRAPH <{base}graph/metadata> {{
 
 QUERIES_TEMPLATE: Final = """\
 # Example queries of {city}'s SPARQL endpoint (SHACL-AF executables): /sparql/examples lists
-# them, the query editor opens each in a tab. Add your own research questions here.
+# them, the query editor opens each in a tab. Add your own research questions here, each with a
+# title and a description in every language of chava.toml. A text ending in a language tag in
+# brackets ("... [sw]") is an English placeholder: translate it.
 {prefixes}
 GRAPH <{base}graph/queries> {{
 
@@ -152,64 +155,145 @@ GRAPH <{base}graph/links> {{
 }}
 """
 
-_DESCRIPTIONS: Final = {
-    "en": "The knowledge graph of {city}, learning city: its initiative, governance, actors and "
-    "tools, as linked data.",
-    "fr": "Le graphe de connaissances de {city}, ville apprenante : son initiative, sa "
-    "gouvernance, ses acteurs et ses outils, en données liées.",
-}
-_CATALOGUE_LABELS: Final = {
-    "en": "Example queries of {city}'s publication",
-    "fr": "Requêtes d'exemple de la publication de {city}",
-}
-_QUERY_TEXTS: Final = {
+TRANSLATIONS: Final[dict[str, dict[str, str]]] = {
+    "description": {
+        "en": "{city}, learning city: its knowledge graph as linked data.",
+        "fr": "{city}, ville apprenante : son graphe de connaissances en données liées.",
+        "fi": "{city}, oppiva kaupunki: tietograafi linkitettynä datana.",
+        "es": "{city}, ciudad del aprendizaje: su grafo de conocimiento como datos enlazados.",
+        "de": "{city}, lernende Stadt: ihr Wissensgraph als Linked Data.",
+        "nl": "{city}, lerende stad: haar kennisgraaf als linked data.",
+        "it": "{city}, città dell'apprendimento: il suo grafo di conoscenza come dati collegati.",
+        "pt": "{city}, cidade de aprendizagem: o seu grafo de conhecimento como dados ligados.",
+        "ar": "{city}، مدينة التعلّم: رسمها المعرفي كبيانات مترابطة.",
+        "zh-hans": "{city}，学习型城市：以关联数据发布的知识图谱。",  # noqa: RUF001 (Chinese punctuation)
+    },
+    "catalogue_labels": {
+        "en": "{city}: example queries",
+        "fr": "{city} : requêtes d'exemple",
+        "fi": "{city}: esimerkkikyselyt",
+        "es": "{city}: consultas de ejemplo",
+        "de": "{city}: Beispielabfragen",
+        "nl": "{city}: voorbeeldquery's",
+        "it": "{city}: query di esempio",
+        "pt": "{city}: consultas de exemplo",
+        "ar": "{city}: استعلامات نموذجية",
+        "zh-hans": "{city}：示例查询",  # noqa: RUF001 (Chinese punctuation)
+    },
     "count_labels": {
-        "en": "What does {city}'s publication hold? Resources per class",
-        "fr": "Que contient la publication de {city} ? Ressources par classe",
+        "en": "{city}: resources per class",
+        "fr": "{city} : ressources par classe",
+        "fi": "{city}: resurssit luokittain",
+        "es": "{city}: recursos por clase",
+        "de": "{city}: Ressourcen pro Klasse",
+        "nl": "{city}: bronnen per klasse",
+        "it": "{city}: risorse per classe",
+        "pt": "{city}: recursos por classe",
+        "ar": "{city}: الموارد حسب الفئة",
+        "zh-hans": "{city}：按类别统计的资源",  # noqa: RUF001 (Chinese punctuation)
     },
     "count_comments": {
-        "en": "How many resources of each class {city}'s own graphs hold (the shared "
-        "vocabulary, the profile and the metadata left out).",
-        "fr": "Combien de ressources de chaque classe les graphes de {city} contiennent (sans le "
-        "vocabulaire partagé, le profil ni les métadonnées).",
+        "en": "How many resources of each class the own graphs of {city} hold.",
+        "fr": "Combien de ressources de chaque classe les graphes de {city} contiennent.",
+        "fi": "{city}: kunkin luokan resurssien määrä omissa graafeissa.",
+        "es": "Cuántos recursos de cada clase contienen los grafos propios de {city}.",
+        "de": "Wie viele Ressourcen jeder Klasse die eigenen Graphen von {city} enthalten.",
+        "nl": "Hoeveel bronnen van elke klasse de eigen grafen van {city} bevatten.",
+        "it": "Quante risorse di ogni classe contengono i grafi di {city}.",
+        "pt": "Quantos recursos de cada classe contêm os grafos de {city}.",
+        "ar": "عدد موارد كل فئة في رسوم {city} البيانية.",
+        "zh-hans": "{city}自身图中每个类别的资源数量。",
     },
-    "count_keywords": {"en": "classes", "fr": "classes"},
+    "count_keywords": {
+        "en": "classes",
+        "fr": "classes",
+        "fi": "luokat",
+        "es": "clases",
+        "de": "Klassen",
+        "nl": "klassen",
+        "it": "classi",
+        "pt": "classes",
+        "ar": "الفئات",
+        "zh-hans": "类别",
+    },
     "label_labels": {
-        "en": "{city}'s resources and their labels in {language}",
-        "fr": "Les ressources de {city} et leur libellé en {language}",
+        "en": "{city}: resources and their labels ({language})",
+        "fr": "{city} : ressources et leurs libellés ({language})",
+        "fi": "{city}: resurssit ja niiden nimet ({language})",
+        "es": "{city}: recursos y sus etiquetas ({language})",
+        "de": "{city}: Ressourcen und ihre Bezeichnungen ({language})",
+        "nl": "{city}: bronnen en hun labels ({language})",
+        "it": "{city}: risorse e le loro etichette ({language})",
+        "pt": "{city}: recursos e os seus rótulos ({language})",
+        "ar": "{city}: الموارد وتسمياتها ({language})",
+        "zh-hans": "{city}：资源及其标签（{language}）",  # noqa: RUF001 (Chinese punctuation)
     },
     "label_comments": {
-        "en": "Every resource {city} mints with its label in {language}, the first language of "
-        "the publication.",
-        "fr": "Chaque ressource que {city} publie, avec son libellé en {language}, la première "
-        "langue de la publication.",
+        "en": "Every resource {city} publishes, with its label in the first language of the "
+        "publication.",
+        "fr": "Chaque ressource que {city} publie, avec son libellé dans la première langue de la "
+        "publication.",
+        "fi": "Jokainen resurssi, jonka {city} julkaisee, ja sen nimi julkaisun ensimmäisellä "
+        "kielellä.",
+        "es": "Cada recurso que publica {city}, con su etiqueta en la primera lengua de la "
+        "publicación.",
+        "de": "Jede Ressource, die {city} veröffentlicht, mit ihrer Bezeichnung in der ersten "
+        "Sprache der Veröffentlichung.",
+        "nl": "Elke bron die {city} publiceert, met haar label in de eerste taal van de "
+        "publicatie.",
+        "it": "Ogni risorsa che {city} pubblica, con la sua etichetta nella prima lingua della "
+        "pubblicazione.",
+        "pt": "Cada recurso que {city} publica, com o seu rótulo na primeira língua da publicação.",
+        "ar": "كل مورد تنشره {city} مع تسميته باللغة الأولى للمنشور.",
+        "zh-hans": "{city}发布的每个资源及其在该出版物第一语言中的标签。",
     },
-    "label_keywords": {"en": "labels", "fr": "libellés"},
+    "label_keywords": {
+        "en": "labels",
+        "fr": "libellés",
+        "fi": "nimet",
+        "es": "etiquetas",
+        "de": "Bezeichnungen",
+        "nl": "labels",
+        "it": "etichette",
+        "pt": "rótulos",
+        "ar": "التسميات",
+        "zh-hans": "标签",
+    },
 }
-"""The texts of the example queries. The profile asks a query for French and English titles,
-descriptions and keywords, whatever the city's languages: these are given in both."""
+"""The scaffold's own texts, by language (lower-case tags). A language not here gets the English
+text followed by its tag in brackets (`... [sw]`): a placeholder the city translates."""
 
 
 def dataset_descriptions(city: str, languages: Sequence[str]) -> str:
-    """`dcterms:description` lines in the *languages* we have a text for ('' if none)."""
-    texts = _literals(_DESCRIPTIONS, city, languages, language=languages[0])
-    return f" ;\n    dcterms:description {texts}" if texts else ""
+    """`dcterms:description` in the *languages* we have a text for ('' if none)."""
+    found = [
+        f'"{text}"@{tag}'
+        for tag in languages
+        if (text := _translated("description", tag, city=city)) is not None
+    ]
+    return f" ;\n    dcterms:description {' , '.join(found)}" if found else ""
 
 
 def query_texts(city: str, languages: Sequence[str]) -> dict[str, str]:
-    """The labels, descriptions and keywords of the catalogue and its queries."""
+    """The labels, descriptions and keywords of the example queries, one per language."""
     first = languages[0]
-    texts = {"catalogue_labels": _CATALOGUE_LABELS, **_QUERY_TEXTS}
     return {
-        name: _literals(by_language, city, ("fr", "en"), language=first)
-        for name, by_language in texts.items()
+        name: " , ".join(
+            f'"{_text_or_placeholder(name, tag, city=city, language=first)}"@{tag}'
+            for tag in languages
+        )
+        for name in TRANSLATIONS
+        if name != "description"
     }
 
 
-def _literals(texts: dict[str, str], city: str, languages: Sequence[str], *, language: str) -> str:
-    found = [
-        f'"{texts[tag.lower()].format(city=city, language=language)}"@{tag}'
-        for tag in languages
-        if tag.lower() in texts
-    ]
-    return " , ".join(found)
+def _translated(name: str, tag: str, **values: str) -> str | None:
+    texts = TRANSLATIONS[name]
+    lowered = tag.lower()
+    template = texts.get(lowered) or texts.get(lowered.split("-", 1)[0])
+    return template.format(**values) if template is not None else None
+
+
+def _text_or_placeholder(name: str, tag: str, **values: str) -> str:
+    found = _translated(name, tag, **values)
+    return found if found is not None else f"{TRANSLATIONS[name]['en'].format(**values)} [{tag}]"
