@@ -67,15 +67,19 @@ def instance_page(
     page: int,
     page_size: int,
     vocabulary_graphs: Sequence[str] = VOCABULARY_GRAPHS,
+    within: str | None = None,
 ) -> InstancePage:
     """Return page *page* (1-based) of the named instances of *class_iri*, sorted by IRI.
 
+    With *within*, only instances whose IRI starts with it (a publication's own things).
     Raises BadRequestError for a page below 1 or past the last one.
     """
     if page < 1:
         raise BadRequestError(f"page must be 1 or more, not {page}")
     target = _iri_term(class_iri)
     not_vocabulary = _not_in(vocabulary_graphs)
+    if within is not None:
+        not_vocabulary += f" FILTER(STRSTARTS(STR(?s), {ox.Literal(within)}))"
     counts = store.query(
         "SELECT (COUNT(DISTINCT ?s) AS ?all) (COUNT(DISTINCT ?named) AS ?iris) WHERE { "
         f"GRAPH ?g {{ ?s a {target} }} {not_vocabulary} "

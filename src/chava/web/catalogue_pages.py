@@ -151,7 +151,11 @@ def _class_href(linker: Linker, iri: str) -> str:
 def _entry_iris(
     vocabulary_base: str, counts: Sequence[catalogue.ClassCount]
 ) -> list[tuple[str, tuple[str, ...], int]]:
-    """The entry classes present in the data, with their first instances (IRIs) and totals."""
+    """The entry classes present in the data, with their first own instances (IRIs) and totals.
+
+    Own: under the publication's data base. Harvested partners' resources are counted on the
+    class pages and listed on /harvest/, not offered as this publication's entry points.
+    """
     store = state.published_store()
     by_iri = {count.iri: count.count for count in counts}
     core = vocabulary_base + "def/core#"
@@ -169,9 +173,11 @@ def _entry_iris(
                     page=1,
                     page_size=ENTRY_INSTANCES,
                     vocabulary_graphs=publication_iris(state.settings()).vocabulary_graphs,
+                    within=state.settings().data_base_iri,
                 ),
             )
-            found.append((iri, page.instances, page.named_total))
+            if page.named_total:
+                found.append((iri, page.instances, page.named_total))
     return found
 
 
