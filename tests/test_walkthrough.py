@@ -1,6 +1,6 @@
 """README's "Publish your learning city" walkthrough, run as written, so the doc cannot rot.
 
-Each ```sh block between `<!-- BEGIN walkthrough -->` and `<!-- END walkthrough -->` runs in
+Each ```sh block between `<!-- walkthrough begins -->` and `<!-- walkthrough ends -->` runs in
 bash (`set -euo pipefail`) in order, in the folder the previous block ended in, with chava
 installed from a wheel of this checkout into a fresh virtualenv (the `install` step, done the
 same way offline) and `$CHARLEROI` the SPARQL endpoint of the bundled publication served
@@ -53,7 +53,7 @@ class Step:
 
 def walkthrough_steps(text: str) -> list[Step]:
     """The blocks of the walkthrough section of *text*, in order."""
-    section = re.search(r"<!-- BEGIN walkthrough -->(.*?)<!-- END walkthrough -->", text, re.S)
+    section = re.search(r"<!-- walkthrough begins -->(.*?)<!-- walkthrough ends -->", text, re.S)
     assert section is not None, "README has no walkthrough section"
     steps = []
     for block in BLOCK.finditer(section.group(1)):
