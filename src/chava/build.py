@@ -15,7 +15,7 @@ import shutil
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 
@@ -33,13 +33,14 @@ from chava.dataset_description import BuildFacts, describe_dataset, metadata_gra
 from chava.dumps import write_dumps
 from chava.errors import BuildError, LoadError, ValidationFailedError
 from chava.publication_iris import publication_iris, rename_loaded_graphs
+from chava.published_graphs import GraphView, withheld_graphs
+from chava.rdf_input import InputLimits, load_into, rdf_format_of, read_file
 from chava.sources import (
     FOLDER_GRAPHS,
     Publication,
     collect_files,
     load_files,
     load_publication,
-    rdf_format_of,
 )
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def build_publication(
     """
     digest = hashlib.sha256(settings_key(settings).encode())
     if publication is None:
-        publication = load_publication(settings.root)
+        publication = load_publication(settings.root, limits=InputLimits.from_settings(settings))
         files = publication_files(settings)
         sources = stat_sources(files)
         hash_files(digest, files, relative_to=settings.root)
@@ -74,7 +75,10 @@ def build_publication(
     def load(store: ox.Store) -> None:
         store.bulk_extend(quads)
 
-    return _build(settings, digest.hexdigest()[:16], load, sources=sources, bundled=True)
+    skipped = [{"path": str(path), "reason": reason} for path, reason in publication.skipped]
+    return _build(
+        settings, digest.hexdigest()[:16], load, sources=sources, bundled=True, skipped=skipped
+    )
 
 
 def build_dataset(
@@ -93,8 +97,9 @@ def build_dataset(
     files = collect_files(paths)
     if not files:
         raise LoadError(", ".join(str(path) for path in paths), "no RDF file found")
+    limits = InputLimits.from_settings(settings)
     if validate:
-        publication = load_files(files, default_graph=settings.data_default_graph)
+        publication = load_files(files, default_graph=settings.data_default_graph, limits=limits)
         own_shapes = any(publication.graph(iri) for iri in _shapes_graphs(settings))
         profile = None if own_shapes else _profile(settings)
         if own_shapes or profile is not None:
@@ -108,10 +113,11 @@ def build_dataset(
         target = settings.data_default_graph
         to_graph = ox.NamedNode(target) if target else ox.DefaultGraph()
         for path in files:
+            data = read_file(path, limits)
             try:
-                store.bulk_load(path=path, format=rdf_format_of(path), to_graph=to_graph)
-            except SyntaxError as error:
-                raise LoadError(path, str(error.msg), line=error.lineno) from error
+                load_into(
+                    store, data, rdf_format_of(path), source=path, limits=limits, to_graph=to_graph
+                )
             except (OSError, ValueError) as error:
                 raise LoadError(path, str(error)) from error
             logger.info("loaded %s", path)
@@ -143,6 +149,7 @@ def _build(
     *,
     sources: list[dict[str, Any]],
     bundled: bool,
+    skipped: list[dict[str, str]] | None = None,
 ) -> Build:
     builds = settings.build_path / BUILDS
     final = builds / build_id
@@ -153,7 +160,15 @@ def _build(
         temporary = builds / f".tmp-{build_id}-{os.getpid()}"
         shutil.rmtree(temporary, ignore_errors=True)
         try:
-            _write_build(temporary, settings, build_id, load, sources=sources, bundled=bundled)
+            _write_build(
+                temporary,
+                settings,
+                build_id,
+                load,
+                sources=sources,
+                bundled=bundled,
+                skipped=skipped or [],
+            )
             temporary.rename(final)
         except OSError as error:
             # A concurrent `chava build` of the same inputs may have renamed its copy first.
@@ -174,15 +189,25 @@ def _write_build(
     *,
     sources: list[dict[str, Any]],
     bundled: bool,
+    skipped: list[dict[str, str]],
 ) -> None:
     created = datetime.now(UTC).replace(microsecond=0)
     folder.mkdir(parents=True)
     store = ox.Store(str(folder / "store"))
     load(store)
-    dumps = write_dumps(store, folder / "dumps", prefixes=publication_iris(settings).prefixes)
     counts = _graph_counts(store)
-    facts = BuildFacts(build_id, created, dumps, bundled, counts)
-    metadata = describe_dataset(store, settings, facts)
+    withheld = withheld_graphs(counts, settings.data_base_iri)
+    # Dumps and the dataset description cover the published graphs only.
+    published = cast(ox.Store, GraphView(store, withheld)) if withheld else store
+    dumps = write_dumps(published, folder / "dumps", prefixes=publication_iris(settings).prefixes)
+    facts = BuildFacts(
+        build_id,
+        created,
+        dumps,
+        bundled,
+        {iri: count for iri, count in counts.items() if iri not in withheld},
+    )
+    metadata = describe_dataset(published, settings, facts)
     store.extend(metadata)
     store.flush()
     store.optimize()
@@ -192,7 +217,7 @@ def _write_build(
         1 for _ in store.quads_for_pattern(None, None, None, metadata_graph)
     )
     counts = dict(sorted(counts.items()))
-    del store  # closes the RocksDB files before the folder is renamed
+    del store, published  # closes the RocksDB files before the folder is renamed
     write_manifest(
         folder,
         {
@@ -202,6 +227,8 @@ def _write_build(
             "graphs": counts,
             "triples": sum(counts.values()),
             "metadata_graph": metadata_graph_iri(settings),
+            "withheld_graphs": withheld,
+            "skipped_files": skipped,
             "dumps": [dump.to_manifest() for dump in dumps],
             "sources": sources,
             "settings_key": settings_key(settings),

@@ -93,6 +93,17 @@ class Settings:
         "Graph IRI for triples outside any named graph in `--data` files "
         "(unset: they stay in the default graph).",
     )
+    # --- input: every RDF document read (publication, --data, validate, harvest) ---
+    input_max_depth: int = _setting(
+        100,
+        "Deepest nesting in an RDF document: JSON-LD objects and arrays, Turtle/TriG [] () {} "
+        "and triple terms, RDF/XML elements (deeper: refused before parsing).",
+    )
+    input_max_term_bytes: int = _setting(
+        1024 * 1024,
+        "Longest literal or IRI in an RDF document, in UTF-8 bytes (longer: the document is "
+        "refused).",
+    )
     # --- sparql: the public endpoint ---
     sparql_default_graphs: tuple[str, ...] = _setting(
         (), "Graph IRIs forming the default graph of public queries (empty: union of all)."
@@ -148,6 +159,11 @@ class Settings:
     remote_max_bytes: int = _setting(
         256 * 1024 * 1024,
         "Most bytes read from one remote source, all pages together (more: refused).",
+    )
+    harvest_max_statements: int = _setting(
+        250_000,
+        "Most statements read from one partner by `chava harvest` or `chava validate --profile` "
+        "(more: refused; checking takes about 1 GB per 250,000).",
     )
     harvest_page_size: int = _setting(
         10_000, "Resources per CONSTRUCT page when reading a SPARQL endpoint (LIMIT/OFFSET)."

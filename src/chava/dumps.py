@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Final, cast
+from typing import IO, Any, Final, cast
 
 import pyoxigraph as ox
 
@@ -64,7 +64,9 @@ def write_dumps(
 ) -> tuple[Dump, ...]:
     """Write every dump of *store* into *folder*; Turtle gets the union of the graphs.
 
-    *prefixes* are declared in the syntaxes that have them (the publication's own).
+    *prefixes* are declared in the syntaxes that have them (the publication's own). *store*
+    may be a `chava.published_graphs.GraphView`: the dumps then hold its published graphs only
+    (quarantined harvests are never in a dump).
     """
     folder.mkdir(parents=True, exist_ok=True)
 
@@ -96,10 +98,10 @@ def _write_one(store: ox.Store, kind: DumpKind, path: Path, prefixes: Mapping[st
             path.open("wb") as raw,
             gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0) as stream,
         ):
-            store.dump(cast(IO[bytes], stream), rdf_format)
+            _dump(store, cast(IO[bytes], stream), rdf_format, None)
         return
     if kind.format.supports_datasets or rdf_format == ox.RdfFormat.JSON_LD:
-        store.dump(path, rdf_format, prefixes=declared)
+        _dump(store, path, rdf_format, declared)
         return
     # A triple syntax: the union of every graph, each triple once (CONSTRUCT returns a set).
     triples = store.query(
@@ -107,6 +109,17 @@ def _write_one(store: ox.Store, kind: DumpKind, path: Path, prefixes: Mapping[st
     )
     assert isinstance(triples, ox.QueryTriples)
     ox.serialize(triples, path, rdf_format, prefixes=declared)
+
+
+def _dump(
+    store: ox.Store, output: IO[bytes] | Path, rdf_format: ox.RdfFormat, prefixes: Any
+) -> None:
+    """Every quad of *store*: the store's own dump, or a view's quads serialized one by one."""
+    if isinstance(store, ox.Store):
+        store.dump(output, rdf_format, prefixes=prefixes)
+    else:
+        quads = store.quads_for_pattern(None, None, None, None)
+        ox.serialize(quads, output, rdf_format, prefixes=prefixes)
 
 
 _PREFIXED: Final = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)

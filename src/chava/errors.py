@@ -51,6 +51,11 @@ class UnsupportedFormatError(LoadError):
     """A file's extension names no RDF syntax we read."""
 
 
+class InputRefusedError(LoadError):
+    """An RDF source is refused before or while parsing: an entity declaration, nesting or a
+    term beyond the limits, too many statements (`chava.rdf_input`)."""
+
+
 class RemoteImportError(LoadError):
     """A source asks for `owl:imports` of a remote document: refused, nothing is fetched."""
 

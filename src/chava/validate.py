@@ -30,6 +30,9 @@ ONTOLOGY_GRAPHS: Final = frozenset({namespaces.ONTOLOGY_GRAPH, IMPORTS_GRAPH})
 QUARANTINE_SEGMENT: Final = "/graph/quarantine/"
 """Graphs named `{data}graph/quarantine/...` hold harvested data that failed the profile: kept
 with their report for people to see, never validated again (nor counted as data)."""
+HARVEST_SEGMENT: Final = "/graph/harvest/"
+"""Graphs named `{data}graph/harvest/...` hold partners' data, judged by the shared profile when
+harvested: not validated again with the publication (a partner never blocks our build)."""
 
 # Any of these in the shapes graph makes it a SHACL shapes graph.
 SHAPE_TYPES: Final = (URIRef(SH + "NodeShape"), URIRef(SH + "PropertyShape"))
@@ -93,9 +96,9 @@ def validate_publication(
 ) -> ValidationReport:
     """Validate a publication's data graphs against shapes, with RDFS entailment, offline.
 
-    The data is every graph but the ontology, shapes, imports and quarantine graphs. The
-    shapes are the shapes graph of *shapes* when given (plus its default graph: plain files),
-    else of the publication. The ontology and imports graphs of both, and the plain files of
+    The data is every graph but the ontology, shapes, imports, harvest and quarantine graphs.
+    The shapes are the shapes graph of *shapes* when given (plus its default graph: plain
+    files), else of the publication. The ontology and imports graphs of both, and the plain files of
     *shapes*, are mixed into the data for RDFS reasoning (pyshacl copies only their RDFS/OWL
     axioms). *extra_shapes* are added to the shapes whatever their graph: the publication's own
     requirements (`chava.publication_shapes`), never used for a partner's data. Messages are
@@ -150,7 +153,9 @@ def _split(
         elif graph_name == namespaces.SHAPES_GRAPH:
             if shapes is None:
                 shape_quads.append(quad)
-        elif graph_name is None or QUARANTINE_SEGMENT not in graph_name:
+        elif graph_name is None or not (
+            QUARANTINE_SEGMENT in graph_name or HARVEST_SEGMENT in graph_name
+        ):
             data.append(quad)
     for quad in shapes.quads if shapes is not None else ():
         graph_name = _graph_name(quad)

@@ -21,6 +21,15 @@ class PublisherGroup(click.Group):
         except PublisherError as error:
             click.echo(f"error: {error}", err=True)
             ctx.exit(error.exit_code)
+        except MemoryError:
+            # Limits (input_*, harvest_max_statements) should stop input first; never a traceback.
+            click.echo(
+                "error: out of memory; lower the input or raise the machine's memory", err=True
+            )
+            ctx.exit(2)
+        except RecursionError:
+            click.echo("error: input nested too deeply for this command", err=True)
+            ctx.exit(2)
 
 
 @click.group(cls=PublisherGroup)

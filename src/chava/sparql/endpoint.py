@@ -44,6 +44,17 @@ def _check_graph_iris(request: QueryRequest) -> None:
                 raise QueryError(f"{parameter} {iri[:100]!r} is not an absolute IRI") from error
 
 
+def published_default_graphs(build: Build) -> tuple[str, ...] | None:
+    """The graphs forming the default graph of public queries when the build withholds some
+    (quarantined harvests: reachable by name only), '' standing for the default graph; None
+    when nothing is withheld (the union of every graph)."""
+    withheld = set(build.manifest.get("withheld_graphs") or ())
+    if not withheld:
+        return None
+    graphs = build.manifest.get("graphs") or {}
+    return tuple(sorted(str(name) for name in graphs if str(name) not in withheld))
+
+
 def result_formats(form: str) -> tuple[Format, ...]:
     """The formats a query form's results are offered in, preferred first."""
     if form == "SELECT":
@@ -79,6 +90,8 @@ class QueryService:
                     raise ConfigError(f"{name}: {iri!r} is not an absolute IRI") from error
         self.settings = settings
         self.build = build
+        self.published_graphs = published_default_graphs(build)
+        """The default graph when the build withholds graphs ('' is the default graph)."""
         self.pool = QueryPool(
             build.store_path,
             size=settings.sparql_workers,
@@ -129,6 +142,8 @@ class QueryService:
         elif not screened.has_dataset_clause:
             if settings.sparql_default_graphs:
                 job["default_graphs"] = list(settings.sparql_default_graphs)
+            elif self.published_graphs is not None:
+                job["default_graphs"] = list(self.published_graphs)
             else:
                 job["union"] = True
         identity = "\x00".join(

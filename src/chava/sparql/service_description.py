@@ -48,10 +48,10 @@ def graph_sizes(store: PublishedStore) -> dict[str, int]:
 
 
 def describe_service(
-    endpoint: str, settings: Settings, sizes: Mapping[str, int]
+    endpoint: str, settings: Settings, sizes: Mapping[str, int], withheld: Sequence[str] = ()
 ) -> list[ox.Triple]:
     """Return the triples of the service description of the endpoint at *endpoint*."""
-    return list(_triples(endpoint, settings, sizes))
+    return list(_triples(endpoint, settings, sizes, withheld))
 
 
 def serialize_description(
@@ -72,7 +72,9 @@ _PREFIXES = {
 }
 
 
-def _triples(endpoint: str, settings: Settings, sizes: Mapping[str, int]) -> Iterator[ox.Triple]:
+def _triples(
+    endpoint: str, settings: Settings, sizes: Mapping[str, int], withheld: Sequence[str]
+) -> Iterator[ox.Triple]:
     def iri(value: str) -> ox.NamedNode:
         return ox.NamedNode(value)
 
@@ -88,7 +90,7 @@ def _triples(endpoint: str, settings: Settings, sizes: Mapping[str, int]) -> Ite
     )
     if settings.sparql_service_allowlist:
         yield ox.Triple(service, iri(sd + "feature"), iri(sd + "BasicFederatedQuery"))
-    if not settings.sparql_default_graphs:
+    if not settings.sparql_default_graphs and not withheld:
         yield ox.Triple(service, iri(sd + "feature"), iri(sd + "UnionDefaultGraph"))
     yield ox.Triple(
         service,
@@ -105,7 +107,10 @@ def _triples(endpoint: str, settings: Settings, sizes: Mapping[str, int]) -> Ite
     yield ox.Triple(service, iri(sd + "defaultDataset"), dataset)
     yield ox.Triple(dataset, _TYPE, iri(sd + "Dataset"))
     yield ox.Triple(dataset, iri(ns.DCTERMS + "source"), iri(publication_iris(settings).dataset))
-    default_members = settings.sparql_default_graphs or tuple(sizes)
+    # Withheld graphs (quarantined harvests) are named graphs, never in the default graph.
+    default_members = settings.sparql_default_graphs or tuple(
+        name for name in sizes if name not in withheld
+    )
     default_graph = ox.BlankNode("default")
     yield ox.Triple(dataset, iri(sd + "defaultGraph"), default_graph)
     yield ox.Triple(default_graph, _TYPE, iri(sd + "Graph"))

@@ -80,7 +80,9 @@ def run_job(store: ox.Store | RemoteStore, job: dict[str, Any]) -> tuple[dict[st
     options: dict[str, Any] = {"base_iri": job.get("base_iri")}
     try:
         if job.get("default_graphs") is not None:
-            options["default_graph"] = [ox.NamedNode(iri) for iri in job["default_graphs"]]
+            options["default_graph"] = [
+                ox.NamedNode(iri) if iri else ox.DefaultGraph() for iri in job["default_graphs"]
+            ]
         elif job.get("union"):
             options["use_default_graph_as_union"] = True
         if job.get("named_graphs") is not None:

@@ -127,7 +127,8 @@ def _describe_or_edit() -> Response:
     else:
         store = state.published_store()
         sizes = cached(store, "sparql.graph-sizes", lambda: graph_sizes(store))
-        triples = describe_service(endpoint_iri(), state.settings(), sizes)
+        withheld = store.build.manifest.get("withheld_graphs") or ()
+        triples = describe_service(endpoint_iri(), state.settings(), sizes, withheld)
         response = Response(
             serialize_description(triples, chosen, state.settings()),
             content_type=chosen.content_type,
