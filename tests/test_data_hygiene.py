@@ -17,11 +17,12 @@ import pyoxigraph as ox
 import pytest
 
 from chava import namespaces
-from chava.sources import IMPORTS_GRAPH, load_publication
+from chava.sources import IMPORTS_GRAPH, REFERENCE_GRAPH, load_publication
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_GRAPHS = (namespaces.ASSERTED_GRAPH, namespaces.INFERRED_GRAPH, namespaces.LINKS_GRAPH)
 OUR_DATA_NAMESPACES = (namespaces.DATA_BASE, namespaces.VOCABULARY_BASE + "id/")
+SHARED = namespaces.VOCABULARY_ID
 ALLOWED_LANGUAGES = {"fr", "en"}
 ONTOLOGY_IRI = namespaces.ONTOLOGY_IRI
 
@@ -56,6 +57,12 @@ def data(graphs: dict[str, Quads]) -> Quads:
     return [quad for name in DATA_GRAPHS for quad in graphs[name]]
 
 
+@pytest.fixture(scope="module")
+def reference(graphs: dict[str, Quads]) -> Quads:
+    """The shared reference data (ontology/reference/): the network, Key Features, availability."""
+    return graphs[REFERENCE_GRAPH]
+
+
 def subjects(quads: Iterable[ox.Quad]) -> set[ox.NamedNode | ox.BlankNode]:
     return {q.subject for q in quads if isinstance(q.subject, ox.NamedNode | ox.BlankNode)}
 
@@ -85,9 +92,14 @@ def test_data_lives_in_three_named_graphs(graphs: dict[str, Quads]) -> None:
 
 
 def test_every_described_subject_has_type_french_label_and_source(data: Quads) -> None:
+    """Charleroi's own resources; what it says of a shared resource (SHARED) carries a source."""
     problems = []
     described_elsewhere = subjects(q for q in data if q.predicate == RDF_TYPE)
     for subject in subjects(data):
+        if isinstance(subject, ox.NamedNode) and subject.value.startswith(SHARED):
+            if not values(data, subject, SOURCE) and not values(data, subject, RDF_TYPE):
+                problems.append(f"{subject}: Charleroi's statements about it cite no source")
+            continue
         if isinstance(subject, ox.BlankNode):
             # Blank nodes are the reified link statements: typed and sourced, not labelled.
             if STATEMENT not in values(data, subject, RDF_TYPE) or not values(
@@ -109,23 +121,30 @@ def test_every_described_subject_has_type_french_label_and_source(data: Quads) -
     assert problems == []
 
 
-def test_labelled_resources_have_one_label_per_language_french_and_english(data: Quads) -> None:
+def test_labelled_resources_have_one_label_per_language_french_and_english(
+    data: Quads, reference: Quads
+) -> None:
+    """Charleroi's resources: French and English; shared ones: one per language overall."""
     problems = []
     for subject in subjects(data):
+        shared = isinstance(subject, ox.NamedNode) and subject.value.startswith(SHARED)
         for predicate in LABEL_PROPERTIES:
-            tags = languages(data, subject, predicate)
-            if tags and sorted(map(str, tags)) != ["en", "fr"]:
+            tags = languages(data + (reference if shared else []), subject, predicate)
+            wrong = len(tags) != len(set(tags)) if shared else tags and set(tags) != {"en", "fr"}
+            if wrong or len(tags) != len(set(tags)):
                 problems.append(f"{subject} {predicate.value}: {sorted(map(str, tags))}")
     assert problems == []
 
 
-def test_concepts_use_pref_label_and_other_resources_rdfs_label(data: Quads) -> None:
+def test_concepts_use_pref_label_and_other_resources_rdfs_label(
+    data: Quads, reference: Quads
+) -> None:
     concept = ox.NamedNode(namespaces.SKOS + "Concept")
-    for subject in subjects(data):
-        types = values(data, subject, RDF_TYPE)
+    for subject in subjects(data + reference):
+        types = values(data + reference, subject, RDF_TYPE)
         if concept in types:
-            assert not values(data, subject, RDFS_LABEL), subject
-        elif values(data, subject, PREF_LABEL):
+            assert not values(data + reference, subject, RDFS_LABEL), subject
+        elif values(data + reference, subject, PREF_LABEL):
             pytest.fail(f"{subject} has skos:prefLabel but is not a skos:Concept")
 
 
@@ -189,8 +208,10 @@ def test_minted_iris_follow_the_layout(data: Quads) -> None:
     assert sorted(iri for iri in minted - graph_names if not MINTED.match(iri)) == []
 
 
-def test_no_dangling_internal_links(data: Quads, graphs: dict[str, Quads]) -> None:
-    typed = {q.subject for q in data if q.predicate == RDF_TYPE}
+def test_no_dangling_internal_links(
+    data: Quads, reference: Quads, graphs: dict[str, Quads]
+) -> None:
+    typed = {q.subject for q in data + reference if q.predicate == RDF_TYPE}
     dangling = {
         q.object.value
         for q in data
@@ -276,13 +297,19 @@ def test_inferred_graph_describes_its_method(graphs: dict[str, Quads]) -> None:
 
 
 # External IRIs DOMAIN.md marks VERIFIED; anything else (GeoNames, other QIDs) must stay out.
-VERIFIED_EXTERNAL = {
-    namespaces.WD + "Q7809",
-    namespaces.WD + "Q3335",
-    namespaces.SDG + "4",
-    namespaces.SDG + "11",
-    "https://uil.unesco.org",
-    "https://uil.unesco.org/lifelong-learning/learning-cities",
+VERIFIED_EXTERNAL = {namespaces.WD + "Q3335"}
+# The shared network's links (ontology/reference/network.ttl), each VERIFIED in DOMAIN.md.
+VERIFIED_SHARED_LINKS = {
+    (namespaces.UNESCO, namespaces.SCHEMA + "sameAs", namespaces.WD + "Q7809"),
+    (namespaces.GNLC, namespaces.LC + "contributesToSDG", namespaces.SDG + "4"),
+    (namespaces.GNLC, namespaces.LC + "contributesToSDG", namespaces.SDG + "11"),
+    (namespaces.GNLC, namespaces.LC + "coordinatedBy", namespaces.UIL),
+    (
+        namespaces.GNLC,
+        namespaces.SCHEMA + "url",
+        "https://uil.unesco.org/lifelong-learning/learning-cities",
+    ),
+    (namespaces.UIL, namespaces.SCHEMA + "url", "https://uil.unesco.org"),
 }
 
 
@@ -314,11 +341,62 @@ def test_links_graph_holds_only_verified_identifiers_each_with_provenance(
     assert {(q.subject, q.predicate, q.object) for q in links} == reified
 
 
-def test_no_same_as_between_organisations_places_and_people(data: Quads) -> None:
+def test_shared_network_links_are_the_verified_ones_each_with_provenance(
+    reference: Quads,
+) -> None:
+    rdf = namespaces.RDF
+    reified = {
+        tuple(
+            str(values(reference, node, ox.NamedNode(rdf + part))[0].value)  # type: ignore[attr-defined]
+            for part in ("subject", "predicate", "object")
+        )
+        for node in subjects(reference)
+        if STATEMENT in values(reference, node, RDF_TYPE) and values(reference, node, SOURCE)
+    }
+    assert reified == VERIFIED_SHARED_LINKS
+    external = {
+        (q.subject.value, q.predicate.value, q.object.value)
+        for q in reference
+        if isinstance(q.subject, ox.NamedNode)
+        and q.subject.value in (namespaces.GNLC, namespaces.UIL, namespaces.UNESCO)
+        and isinstance(q.object, ox.NamedNode)
+        and q.predicate.value not in (rdf + "type", namespaces.DCTERMS + "source")
+    }
+    assert external == VERIFIED_SHARED_LINKS
+
+
+def test_every_shared_resource_is_typed_labelled_and_sourced(reference: Quads) -> None:
+    problems = []
+    for subject in subjects(reference):
+        if isinstance(subject, ox.BlankNode):
+            continue
+        if not subject.value.startswith(SHARED) and SOURCE_DOCUMENT not in values(
+            reference, subject, RDF_TYPE
+        ):
+            problems.append(f"{subject}: not under {SHARED}")
+        if not values(reference, subject, RDF_TYPE):
+            problems.append(f"{subject}: no rdf:type")
+        if not any(values(reference, subject, predicate) for predicate in LABEL_PROPERTIES):
+            problems.append(f"{subject}: no label")
+        if SOURCE_DOCUMENT not in values(reference, subject, RDF_TYPE) and not values(
+            reference, subject, SOURCE
+        ):
+            problems.append(f"{subject}: no dcterms:source")
+    assert problems == []
+    # Reference data cites the shared sources, never one city's documents.
+    cited = {q.object.value for q in reference if q.predicate == SOURCE}  # type: ignore[union-attr]
+    assert not any(iri.startswith(namespaces.DATA_BASE) for iri in cited)
+
+
+def test_no_same_as_between_organisations_places_and_people(data: Quads, reference: Quads) -> None:
     same_as = {namespaces.OWL + "sameAs", namespaces.SCHEMA + "sameAs"}
-    pairs = {(q.subject.value, q.object.value) for q in data if q.predicate.value in same_as}  # type: ignore[union-attr]
-    assert pairs == {(namespaces.ID + "organization/unesco", namespaces.WD + "Q7809")}
-    assert all(q.predicate.value != namespaces.OWL + "sameAs" for q in data)
+    pairs = {
+        (q.subject.value, q.object.value)  # type: ignore[union-attr]
+        for q in data + reference
+        if q.predicate.value in same_as and not isinstance(q.subject, ox.BlankNode)
+    }
+    assert pairs == {(namespaces.UNESCO, namespaces.WD + "Q7809")}
+    assert all(q.predicate.value != namespaces.OWL + "sameAs" for q in data + reference)
 
 
 def test_no_unverified_identifier_is_published(data: Quads) -> None:

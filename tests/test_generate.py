@@ -131,7 +131,7 @@ def test_uses_only_defined_or_standard_terms(project_root: Path) -> None:
 
 
 def test_key_features_are_the_bundled_shared_concepts(project_root: Path) -> None:
-    defined = subjects_defined_in([project_root / "data" / "key-features.ttl"])
+    defined = subjects_defined_in([project_root / "ontology" / "reference" / "key-features.ttl"])
     assert {KEY_FEATURE_BASE + slug for slug in KEY_FEATURE_SLUGS} <= defined
 
 

@@ -165,9 +165,11 @@ def test_the_served_shapes_are_downloadable_turtle_that_validates(
         load_profile(project_root),
         source="files",
     )
+    # The shared reference data (the GNLC the memberships point to) is data, read with it.
     code, out, _err = _run(
         project_root,
         str(partner_file),
+        str(project_root / "ontology" / "reference"),
         "--shapes",
         str(tmp_path / "shapes.ttl"),
         "--shapes",

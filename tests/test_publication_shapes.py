@@ -28,7 +28,14 @@ from chava.publication_shapes import (
     publication_shapes,
     publication_shapes_graph,
 )
-from chava.sources import IMPORTS_GRAPH, Publication, load_files, load_publication, parse_file
+from chava.sources import (
+    IMPORTS_GRAPH,
+    REFERENCE_GRAPH,
+    Publication,
+    load_files,
+    load_publication,
+    parse_file,
+)
 from chava.validate import ValidationReport, validate_publication
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +69,7 @@ def source(*languages: str) -> str:
 @pytest.fixture(scope="module")
 def profile() -> tuple[ox.Quad, ...]:
     """The shared profile: ontology, imports and shapes of the project, no data."""
-    keep = {namespaces.ONTOLOGY_GRAPH, IMPORTS_GRAPH, namespaces.SHAPES_GRAPH}
+    keep = {namespaces.ONTOLOGY_GRAPH, IMPORTS_GRAPH, namespaces.SHAPES_GRAPH, REFERENCE_GRAPH}
     return tuple(
         quad
         for quad in load_publication(PROJECT_ROOT).quads

@@ -16,7 +16,13 @@ import pytest
 
 from chava import namespaces
 from chava.generate import generate_chunks
-from chava.sources import IMPORTS_GRAPH, Publication, load_publication, parse_file
+from chava.sources import (
+    IMPORTS_GRAPH,
+    REFERENCE_GRAPH,
+    Publication,
+    load_publication,
+    parse_file,
+)
 from chava.validate import ValidationReport, validate_publication
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -78,9 +84,7 @@ KIND = f"c:kind a lc:ToolKind , skos:Concept ; {CONCEPT_OK} ."
 
 
 KEY_FEATURE = "https://w3id.org/learning-city/id/concept/key-feature/"
-KEY_FEATURE_SCHEME = f"""
-<https://w3id.org/learning-city/id/conceptscheme/key-feature> a skos:ConceptScheme ; {OK} ; skos:hasTopConcept c:top .
-"""
+KEY_FEATURE_SCHEME = ""  # the shared scheme ships in ontology/reference/key-features.ttl
 
 
 def o(name: str) -> str:
@@ -765,8 +769,8 @@ CASES: list[tuple[str, str, set[Expected]]] = [
 
 @pytest.fixture(scope="module")
 def profile_quads() -> list[ox.Quad]:
-    """The project's ontology, imports and shapes: everything but its data."""
-    keep = {namespaces.ONTOLOGY_GRAPH, IMPORTS_GRAPH, namespaces.SHAPES_GRAPH}
+    """The shared vocabulary: ontology, imports, shapes and reference data; no city's data."""
+    keep = {namespaces.ONTOLOGY_GRAPH, IMPORTS_GRAPH, namespaces.SHAPES_GRAPH, REFERENCE_GRAPH}
     publication = load_publication(PROJECT_ROOT)
     return [
         quad
@@ -1030,9 +1034,6 @@ ev:workshop a lc:Workshop , schema:EducationEvent ; {OK} ; schema:position 1 .
 ev:meeting a lc:LearningMeeting , schema:Event ; {OK} ; schema:startDate "2021-03-04"^^xsd:date .
 w:feedback a lc:FeedbackItem , schema:CreativeWork ; {OK} ; schema:position 1 ; lc:feedbackOn ev:meeting .
 col:list a skos:Collection ; {OK} ; skos:member c:challenge .
-kf:developpement-durable a lc:KeyFeature , skos:Concept ; {CONCEPT_OK} ; skos:notation "WB.3" ;
-    skos:inScheme <https://w3id.org/learning-city/id/conceptscheme/key-feature> .
-{KEY_FEATURE_SCHEME}
 """
 
 

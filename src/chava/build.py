@@ -19,6 +19,7 @@ from typing import Any, cast
 
 import pyoxigraph as ox
 
+from chava import sdg
 from chava.build_inputs import (
     canonical_nquads,
     data_settings,
@@ -121,6 +122,7 @@ def build_dataset(
             except (OSError, ValueError) as error:
                 raise LoadError(path, str(error)) from error
             logger.info("loaded %s", path)
+        sdg.normalise_store(store)  # https SDG IRIs published in the UN KOS's http form
 
     sources = stat_sources(files)
     return _build(settings, digest.hexdigest()[:16], load, sources=sources, bundled=False)

@@ -16,12 +16,13 @@ from typing import Final
 import pyoxigraph as ox
 
 from chava import namespaces
-from chava.sources import IMPORTS_GRAPH, Publication, load_publication
+from chava.sources import IMPORTS_GRAPH, REFERENCE_GRAPH, Publication, load_publication
 from chava.validate import ValidationReport, validate_publication
 
 PROFILE_GRAPHS: Final = frozenset(
-    {namespaces.SHAPES_GRAPH, namespaces.ONTOLOGY_GRAPH, IMPORTS_GRAPH}
+    {namespaces.SHAPES_GRAPH, namespaces.ONTOLOGY_GRAPH, IMPORTS_GRAPH, REFERENCE_GRAPH}
 )
+"""The shared vocabulary: ontology, imports, shapes and the shared reference data."""
 RDF_TYPE: Final = ox.NamedNode(namespaces.RDF + "type")
 NODE_SHAPE: Final = ox.NamedNode(namespaces.SH + "NodeShape")
 VERSION_IRI: Final = ox.NamedNode(namespaces.OWL + "versionIRI")

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from chava import namespaces
 from chava.config import Settings
-from chava.sources import FOLDER_GRAPHS, IMPORTS_GRAPH
+from chava.sources import FOLDER_GRAPHS, IMPORTS_GRAPH, REFERENCE_GRAPH
 
 GRAPH_NAMES: Final = (
     "asserted",
@@ -26,6 +26,7 @@ GRAPH_NAMES: Final = (
     "ontology",
     "shapes",
     "imports",
+    "reference",
     "metadata",
     "queries",
 )
@@ -43,6 +44,7 @@ _LOADED: Final = {
     FOLDER_GRAPHS["data"]: "asserted",
     FOLDER_GRAPHS["shapes"]: "shapes",
     IMPORTS_GRAPH: "imports",
+    REFERENCE_GRAPH: "reference",
 }
 """The loader's graph for each folder, and the name it has in a built publication."""
 

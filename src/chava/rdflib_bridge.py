@@ -35,6 +35,11 @@ def statement_of(quad: ox.Quad) -> Statement:
     return (quad.subject, quad.predicate, quad.object)
 
 
+def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    """The rdflib term of a pyoxigraph term (a triple term is refused)."""
+    return _term(term)
+
+
 def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)

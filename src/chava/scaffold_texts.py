@@ -54,6 +54,8 @@ _PREFIXES: Final = (
     )
     + """\
 @prefix kf:      <https://w3id.org/learning-city/id/concept/key-feature/> .
+@prefix lcorg:   <https://w3id.org/learning-city/id/organization/> .
+@prefix ms:      <{base}id/membership/> .
 @prefix src:     <{base}id/source/> .
 @prefix o:       <{base}id/organization/> .
 @prefix place:   <{base}id/place/> .
@@ -79,6 +81,15 @@ DATA_FILES: Final = {
 #
 # place:{slug} a schema:City ;
 #     rdfs:label {label_example} ;
+#     dcterms:source src:application-file .
+#
+# The network, UIL and UNESCO have shared IRIs (ontology/reference/network.ttl): point to them,
+# never mint your own. Your membership of the GNLC:
+#
+# ms:{slug}-gnlc a org:Membership ;
+#     rdfs:label {label_example} ;
+#     org:member o:city-government-of-{slug} ;
+#     org:organization lcorg:gnlc ;
 #     dcterms:source src:application-file .
 {prefixes}""",
     "sources.ttl": """\

@@ -16,7 +16,7 @@ from typing import Final, TypeVar, cast
 
 import pyoxigraph as ox
 
-from chava import namespaces
+from chava import namespaces, sdg
 from chava.errors import LoadError, RemoteImportError
 from chava.rdf_input import (
     RDF_SUFFIXES,
@@ -57,6 +57,12 @@ IMPORTS_FOLDER: Final = "ontology/imports"
 IMPORTS_GRAPH: Final = namespaces.GRAPH + "imports"
 """Local copies of the reused vocabularies' class hierarchies (ORG, schema.org, ...), needed by
 validation (`sh:class` through `rdfs:subClassOf`). Never fetched: shipped as files."""
+
+REFERENCE_FOLDER: Final = "ontology/reference"
+REFERENCE_GRAPH: Final = namespaces.GRAPH + "reference"
+"""Shared reference data every city uses (the GNLC, UIL and UNESCO, the Key Features scheme,
+the availability scheme): instances under the vocabulary base, shipped with the ontology and
+profile. Validated as data; a partner's data is checked with ours, never with its own copy."""
 
 OWL_IMPORTS: Final = ox.NamedNode(namespaces.OWL + "imports")
 
@@ -144,12 +150,17 @@ def load_publication(root: Path, *, limits: InputLimits | None = None) -> Public
     if missing:
         raise LoadError(root, f"not a publication root: missing folder(s) {', '.join(missing)}")
     imports = root / IMPORTS_FOLDER
+    reference = root / REFERENCE_FOLDER
 
     def sources() -> Iterable[tuple[Path, str]]:
         for folder, graph in FOLDER_GRAPHS.items():
             for path in collect_files([root / folder]):
-                in_imports = imports in path.parents
-                yield path, IMPORTS_GRAPH if in_imports else graph
+                if imports in path.parents:
+                    yield path, IMPORTS_GRAPH
+                elif reference in path.parents:
+                    yield path, REFERENCE_GRAPH
+                else:
+                    yield path, graph
 
     return _assemble(sources(), limits, optional=root / HARVEST_FOLDER)
 
@@ -174,7 +185,8 @@ def _assemble(
             logger.warning("SKIPPED harvested file %s: %s", path, error.reason)
             skipped.append((path, error.reason))
             continue
-        parsed = _separate_blank_nodes(parsed, blank_labels)
+        # One form for SDG IRIs, the UN KOS's http one (chava.sdg).
+        parsed = sdg.normalise_quads(_separate_blank_nodes(parsed, blank_labels))
         files.append(path)
         quads.extend(parsed)
         statement_counts.update((quad.subject, path) for quad in parsed)

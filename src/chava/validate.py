@@ -16,11 +16,12 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from chava import namespaces
-from chava.entailment import entailed_statements
+from chava.entailment import Statement, entailed_statements
 from chava.errors import ShaclEngineError
 from chava.rdflib_bridge import statement_of, to_rdflib_graph
-from chava.sources import IMPORTS_GRAPH, Publication
+from chava.sources import IMPORTS_GRAPH, REFERENCE_GRAPH, Publication
 from chava.validation_terms import render_path, render_term
+from chava.vocabulary_check import annotate_report, unknown_terms
 
 logger = logging.getLogger(__name__)
 
@@ -105,21 +106,14 @@ def validate_publication(
     given in *languages* order, then English, then the others.
     Raises ShaclEngineError when there is no shape at all or pyshacl fails.
     """
-    data_quads, shapes_quads, ontology_quads = _split(publication, shapes)
-    shapes_quads.extend(extra_shapes)
-    data = [statement_of(quad) for quad in data_quads]
-    ontology = [statement_of(quad) for quad in ontology_quads]
-    data.extend(entailed_statements(data, ontology))
-    data_graph = to_rdflib_graph(data)
-    shapes_graph = to_rdflib_graph(shapes_quads)
-    ontology_graph = to_rdflib_graph(ontology)
-    _require_shapes(shapes_graph, _shapes_files(shapes_quads, publication, shapes))
+    given = engine_input(publication, shapes=shapes, extra_shapes=extra_shapes)
+    data_graph = to_rdflib_graph(given.data)
     try:
         with _silent_pyshacl():
             _conforms, report_graph, report_text = pyshacl.validate(
                 data_graph,
-                shacl_graph=shapes_graph,
-                ont_graph=ontology_graph,
+                shacl_graph=to_rdflib_graph(given.shapes),
+                ont_graph=to_rdflib_graph(given.ontology),
                 inference=None,  # RDFS entailment is done above, 20 times faster
                 inplace=True,  # data_graph is our own throw-away copy
                 allow_warnings=True,
@@ -131,11 +125,60 @@ def validate_publication(
     # On some failures pyshacl returns the exception in place of the report graph.
     if not isinstance(report_graph, Graph):
         raise ShaclEngineError(f"SHACL engine failed: {_one_line(str(report_text))}")
+    report = report_of(report_graph, given, publication, languages)
+    logger.info("validated %d data triples: %d results", len(data_graph), len(report.results))
+    return report
+
+
+@dataclass(frozen=True)
+class EngineInput:
+    """What a SHACL engine is given, whichever engine it is."""
+
+    data: list[Statement]
+    """The data graph: the data as written and its RDFS entailments."""
+    shapes: list[ox.Quad]
+    ontology: list[Statement]
+    """The class and property hierarchies (ontology, imports, plain shapes files)."""
+    data_quads: list[ox.Quad]
+    """The data as written, in its graphs."""
+    ontology_quads: list[ox.Quad]
+
+
+def engine_input(
+    publication: Publication,
+    *,
+    shapes: Publication | None = None,
+    extra_shapes: Sequence[ox.Quad] = (),
+) -> EngineInput:
+    """Sort *publication* (and *shapes*) into an engine's input; see validate_publication.
+
+    Raises ShaclEngineError when there is no shape at all.
+    """
+    data_quads, shapes_quads, ontology_quads = _split(publication, shapes)
+    shapes_quads.extend(extra_shapes)
+    data = [statement_of(quad) for quad in data_quads]
+    ontology = [statement_of(quad) for quad in ontology_quads]
+    data.extend(entailed_statements(data, ontology))
+    files = _shapes_files(shapes_quads, publication, shapes)
+    _require_shapes(to_rdflib_graph(shapes_quads), files)
+    return EngineInput(data, shapes_quads, ontology, data_quads, ontology_quads)
+
+
+def report_of(
+    report_graph: Graph,
+    given: EngineInput,
+    publication: Publication,
+    languages: Sequence[str],
+) -> ValidationReport:
+    """Turn an engine's sh:ValidationReport graph into chava's report, for any engine.
+
+    Adds the unknown `lc:` terms (with the closest defined term), then reads every result.
+    """
+    annotate_report(report_graph, unknown_terms(given.data_quads, given.ontology_quads))
     for prefix, namespace in namespaces.PREFIXES.items():
         report_graph.bind(prefix, namespace, replace=True)
     results = tuple(sorted(_results(report_graph, publication, languages), key=_order))
     conforms = not any(result.severity == "Violation" for result in results)
-    logger.info("validated %d data triples: %d results", len(data_graph), len(results))
     return ValidationReport(conforms, results, report_graph)
 
 
@@ -166,6 +209,8 @@ def _split(
         elif graph_name is None:  # plain files may carry the class hierarchy the shapes need
             shape_quads.append(quad)
             ontology.append(quad)
+        elif graph_name == REFERENCE_GRAPH:  # shared reference data: the data's links reach it
+            data.append(quad)
         # Other named graphs are the data of the shapes' own publication: not ours to check.
     return data, shape_quads, ontology
 

@@ -9,7 +9,6 @@ from chava.generate import vocabulary as v
 from chava.generate import words
 from chava.generate.ecosystem import add_actor, add_event, add_tool
 from chava.generate.nquads import GraphWriter, iri, literal, typed
-from chava.generate.shared import NETWORK_SLUG
 
 ACTORS_PER_CITY: Final = (46, 62)
 TOOLS_PER_CITY: Final = (18, 26)
@@ -127,7 +126,7 @@ class CityGenerator:
         )
         self.out.add(subject, v.AREA_SERVED, self.place)
         self.out.add(subject, v.HOMEPAGE, iri(f"https://www.{self.slug}.example.org/"))
-        self.out.add(subject, v.MEMBER_OF, self.out.thing("organization", NETWORK_SLUG))
+        self.out.add(subject, v.MEMBER_OF, v.GNLC)
         self.contact(subject, "info")
         for number, (role, title) in enumerate(
             (("mayor", "Bourgmestre"), ("alderman", "Échevin·e de l'éducation"))
@@ -156,9 +155,7 @@ class CityGenerator:
         self.out.add(membership, v.LABEL, literal(f"Adhésion de {self.name} au réseau", "fr"))
         self.out.add(membership, v.LABEL, literal(f"{self.name}'s membership of the network", "en"))
         self.out.add(membership, v.MEMBER, self.government)
-        self.out.add(
-            membership, v.ORGANIZATION_OF_MEMBERSHIP, self.out.thing("organization", NETWORK_SLUG)
-        )
+        self.out.add(membership, v.ORGANIZATION_OF_MEMBERSHIP, v.GNLC)
         interval = self.out.blank()
         beginning = self.out.blank()
         self.out.add(membership, v.MEMBER_DURING, interval)

@@ -1,4 +1,7 @@
-"""The resources every synthetic city links to: the network and the shared concept schemes."""
+"""The resources every synthetic city links to: the shared concept schemes and the source.
+
+Memberships point to the shared GNLC (`chava.namespaces.GNLC`, ontology/reference/), as a real
+city's do: the generator mints no copy of the network."""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from chava.generate import vocabulary as v
 from chava.generate import words
 from chava.generate.nquads import GraphWriter, literal, typed
 
-NETWORK_SLUG: Final = "global-network-of-learning-cities"
 SOURCE_SLUG: Final = "synthetic-generator"
 
 
@@ -26,7 +28,7 @@ def add_labels(
 
 
 def write_shared(writer: GraphWriter) -> None:
-    """Write the network, the theme, tool-kind and availability schemes and the source."""
+    """Write the theme and tool-kind schemes and the source."""
     source = writer.thing("source", SOURCE_SLUG)
     writer.add(source, v.A, v.PROV_ENTITY)
     writer.add(source, v.A, v.SOURCE_DOCUMENT)
@@ -38,18 +40,6 @@ def write_shared(writer: GraphWriter) -> None:
         writer.add(source, v.TITLE, literal(title, language))
     writer.add(source, v.LANGUAGE, literal("en"))
     writer.add(source, v.URL, literal("https://learning-cities.example.org/generator"))
-
-    network = writer.thing("organization", NETWORK_SLUG)
-    for kind in (v.NETWORK, v.COLLABORATION, v.ORGANIZATION):
-        writer.add(network, v.A, kind)
-    names: words.Words = (
-        "Réseau mondial des villes apprenantes (copie synthétique)",
-        "Global Network of Learning Cities (synthetic copy)",
-        "Wereldwijd netwerk van lerende steden (synthetische kopie)",
-        "Globales Netzwerk lernender Städte (synthetische Kopie)",
-    )
-    add_labels(writer, network, v.LABEL, names, languages=words.LANGUAGES)
-    writer.add(network, v.SOURCE, source)
 
     _write_scheme(
         writer,

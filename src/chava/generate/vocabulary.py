@@ -28,6 +28,8 @@ KEY_FEATURE_SLUGS: Final = (
     "gouvernance-et-participation-de-toutes-les-parties-prenantes",
     "mobilisation-et-utilisation-des-ressources",
 )
+GNLC: Final = iri(ns.GNLC)
+"""The shared UNESCO Global Network of Learning Cities every city's membership points to."""
 KEY_FEATURES: Final = tuple(iri(KEY_FEATURE_BASE + slug) for slug in KEY_FEATURE_SLUGS)
 AVAILABILITY_BASE: Final = ns.VOCABULARY_BASE + "id/concept/availability/"
 AVAILABILITIES: Final = tuple(iri(AVAILABILITY_BASE + slug) for slug in ("perenne", "temporaire"))
