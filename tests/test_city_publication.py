@@ -32,6 +32,7 @@ TITLES: Final = {
     "ar": "يارفيلينا، مدينة التعلّم",
     "zh-Hans": "亚尔维林纳学习型城市",
 }
+SHARED: Final = "/learning-city/"
 FORBIDDEN: Final = ("Charleroi", "ChaVa", "Territoires", "Mémoire", "w3id.org/chava")
 """What a city that is not Charleroi must never show."""
 HTML: Final = {"Accept": "text/html"}
@@ -145,8 +146,14 @@ def _crawl(client: FlaskClient) -> Iterator[tuple[str, str]]:
 def test_nothing_a_visitor_or_a_machine_sees_is_charleroi_s(client: FlaskClient) -> None:
     crawled = dict(_crawl(client))
     assert len(crawled) > 30
+    # The shared vocabulary and reference data (`/learning-city/...`) are the same in every
+    # city; their provenance may cite the publication they were drawn from (the availability
+    # scheme cites a Charleroi source), never in words a visitor reads as the city's own.
     problems = [
-        f"{path}: {word}" for path, text in crawled.items() for word in FORBIDDEN if word in text
+        f"{path}: {word}"
+        for path, text in crawled.items()
+        for word in FORBIDDEN
+        if word in text and not (path.startswith(SHARED) and word == "w3id.org/chava")
     ]
     assert problems == []
     # The JSON-LD context is the one shared, frozen contract of every chava publication: its

@@ -24,7 +24,7 @@ from tests.conftest import PROJECT_ROOT
 from tests.serve_support import chava_serve
 
 CHAVA = Path(sys.executable).parent / "chava"
-GRAPHS = ("ontology", "imports", "shapes", "metadata", "queries")
+GRAPHS = ("ontology", "imports", "reference", "shapes", "metadata", "queries")
 TITLE = ox.NamedNode(namespaces.DCTERMS + "title")
 
 
