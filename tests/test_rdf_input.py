@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import requests
 
 from chava import namespaces
 from chava.errors import InputRefusedError, LoadError, RemoteImportError
@@ -31,6 +32,7 @@ from chava.scaffold import scaffold_publication
 from chava.sources import load_files
 from tests import hostile_inputs
 from tests.hostile_server import HOSTILE, hostile_server
+from tests.serve_support import chava_serve
 
 CHAVA = Path(sys.executable).parent / "chava"
 LIMITS = InputLimits()
@@ -518,3 +520,17 @@ def test_gzip_that_is_not_gzip_is_one_line(tmp_path: Path) -> None:
     path.write_bytes(b"not gzip at all")
     with pytest.raises(LoadError, match="not valid gzip"):
         load_files([path])
+
+
+def test_serve_data_serves_a_gzipped_dump(generated_gz: Path, city: Path, tmp_path: Path) -> None:
+    environment = {"CHAVA_BUILD_DIR": str(tmp_path)}
+    options = ("--data", str(generated_gz), "--workers", "1", "--no-validate")
+    with chava_serve(city, *options, environment=environment) as base:
+        reply = requests.get(
+            base + "/sparql",
+            params={"query": f"ASK {{ ?tool a <{namespaces.LC}PedagogicalTool> }}"},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=60,
+        )
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["boolean"] is True

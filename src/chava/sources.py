@@ -32,6 +32,8 @@ __all__ = [
     "HARVEST_FOLDER",
     "IMPORTS_GRAPH",
     "RDF_SUFFIXES",
+    "REFERENCE_FOLDER",
+    "REFERENCE_GRAPH",
     "Publication",
     "collect_files",
     "load_files",
@@ -185,7 +187,7 @@ def _assemble(
             logger.warning("SKIPPED harvested file %s: %s", path, error.reason)
             skipped.append((path, error.reason))
             continue
-        # One form for SDG IRIs, the UN KOS's http one (chava.sdg).
+        # One form for SDG IRIs, the UN KOS's http one.
         parsed = sdg.normalise_quads(_separate_blank_nodes(parsed, blank_labels))
         files.append(path)
         quads.extend(parsed)
