@@ -33,6 +33,7 @@ from chava.config import Settings
 from chava.dataset_description import BuildFacts, describe_dataset, metadata_graph_iri
 from chava.dumps import write_dumps
 from chava.errors import BuildError, LoadError, ValidationFailedError
+from chava.publication_iris import publication_iris, rename_loaded_graphs
 from chava.published_graphs import GraphView, withheld_graphs
 from chava.rdf_input import InputLimits, load_into, rdf_format_of, read_file
 from chava.sources import (
@@ -70,8 +71,10 @@ def build_publication(
     if validate:
         _validate(publication, None, settings, allow_invalid=allow_invalid)
 
+    quads = rename_loaded_graphs(publication.quads, publication_iris(settings))
+
     def load(store: ox.Store) -> None:
-        store.bulk_extend(publication.quads)
+        store.bulk_extend(quads)
 
     skipped = [{"path": str(path), "reason": reason} for path, reason in publication.skipped]
     return _build(
@@ -198,7 +201,7 @@ def _write_build(
     withheld = withheld_graphs(counts, settings.data_base_iri)
     # Dumps and the dataset description cover the published graphs only.
     published = cast(ox.Store, GraphView(store, withheld)) if withheld else store
-    dumps = write_dumps(published, folder / "dumps")
+    dumps = write_dumps(published, folder / "dumps", prefixes=publication_iris(settings).prefixes)
     facts = BuildFacts(
         build_id,
         created,
@@ -210,7 +213,11 @@ def _write_build(
     store.extend(metadata)
     store.flush()
     store.optimize()
-    counts[metadata_graph_iri(settings)] = len(set(metadata))
+    # The metadata graph: what the data states about the dataset, and what the build added.
+    metadata_graph = ox.NamedNode(metadata_graph_iri(settings))
+    counts[metadata_graph.value] = sum(
+        1 for _ in store.quads_for_pattern(None, None, None, metadata_graph)
+    )
     counts = dict(sorted(counts.items()))
     del store, published  # closes the RocksDB files before the folder is renamed
     write_manifest(

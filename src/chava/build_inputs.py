@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from chava.config import Settings
 from chava.sources import collect_files
 
-BUILD_LAYOUT_VERSION: Final = "2"
+BUILD_LAYOUT_VERSION: Final = "3"
 """Bump when what a build contains changes, so old builds are not reused."""
 
 
@@ -72,6 +72,7 @@ def settings_key(settings: Settings) -> str:
             BUILD_LAYOUT_VERSION,
             settings.data_base_iri,
             settings.vocabulary_base_iri,
+            settings.dataset_name,
             settings.data_default_graph or "",
             settings.dataset_license,
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 import types
 import typing
@@ -21,6 +22,7 @@ from chava import namespaces
 from chava.errors import ConfigError
 
 ENV_PREFIX = "CHAVA_"
+_DATASET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def _setting(default: Any, help: str) -> Any:
@@ -45,6 +47,11 @@ class Settings:
     )
     vocabulary_base_iri: str = _setting(
         namespaces.VOCABULARY_BASE, "Canonical base of the vocabulary (ontology and shapes)."
+    )
+    dataset_name: str = _setting(
+        "chava",
+        "Last segment of the dataset IRI, `{data}id/dataset/NAME` (`chava init` sets the "
+        "city's slug); the dataset's title comes from its own data.",
     )
     languages: tuple[str, ...] = _setting(
         ("fr", "en"),
@@ -224,6 +231,13 @@ class Settings:
             "CHAVA_PUBLISH_PASSWORD."
         },
     )
+
+    def __post_init__(self) -> None:
+        if not _DATASET_NAME.fullmatch(self.dataset_name):
+            raise ConfigError(
+                f"dataset_name: {self.dataset_name!r} must be letters, digits, '.', '_' or '-' "
+                "(it ends the dataset IRI)"
+            )
 
     @property
     def build_path(self) -> Path:

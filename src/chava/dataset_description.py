@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from chava import namespaces
 from chava.config import Settings
 from chava.dumps import Dump
+from chava.publication_iris import publication_iris
 
 SPDX: Final = "http://spdx.org/rdf/terms#"
 IANA_MEDIA_TYPES: Final = "https://www.iana.org/assignments/media-types/"
@@ -36,12 +37,12 @@ DCTERMS_DESCRIPTION: Final = ox.NamedNode(namespaces.DCTERMS + "description")
 
 def dataset_iri(settings: Settings) -> str:
     """The IRI of the published dataset."""
-    return settings.data_base_iri + "id/dataset/chava"
+    return publication_iris(settings).dataset
 
 
 def metadata_graph_iri(settings: Settings) -> str:
     """The named graph holding the self-description."""
-    return settings.data_base_iri + "graph/metadata"
+    return publication_iris(settings).metadata
 
 
 def well_known_targets(settings: Settings) -> tuple[str, ...]:
@@ -92,8 +93,9 @@ def describe_dataset(store: ox.Store, settings: Settings, facts: BuildFacts) -> 
     say(dataset, namespaces.VOID + "triples", _integer(_count(store, _DISTINCT_TRIPLES)))
     say(dataset, namespaces.VOID + "entities", _integer(_count(store, _DISTINCT_SUBJECTS)))
     if facts.bundled:
-        say(dataset, namespaces.VOID + "vocabulary", ox.NamedNode(namespaces.LC))
-        say(dataset, namespaces.DCTERMS + "conformsTo", ox.NamedNode(namespaces.SHAPES_IRI))
+        vocabulary = settings.vocabulary_base_iri
+        say(dataset, namespaces.VOID + "vocabulary", ox.NamedNode(vocabulary + "def/core#"))
+        say(dataset, namespaces.DCTERMS + "conformsTo", ox.NamedNode(vocabulary + "def/shapes"))
 
     for cls, entities in _rows(store, _CLASS_PARTITIONS):
         partition = ox.BlankNode()
@@ -203,22 +205,13 @@ def _describe_linksets(
 def _describe_provenance(
     store: ox.Store, settings: Settings, dataset: ox.NamedNode, say: Say
 ) -> None:
-    """License and publisher of the bundled publication, unless its data states them.
+    """The license of the publication, unless its data states one.
 
-    The publisher is the chava project itself (the authors of this repository), never an
-    organisation the data is about: nothing in the sources says who publishes this graph.
+    The publisher is whatever the publication's data says (`dcterms:publisher` of the dataset,
+    in `data/dataset.trig`): nothing else knows who publishes a city's graph.
     """
     if not _states(store, dataset, ox.NamedNode(namespaces.DCTERMS + "license")):
         say(dataset, namespaces.DCTERMS + "license", ox.NamedNode(settings.dataset_license))
-    if not _states(store, dataset, ox.NamedNode(namespaces.DCTERMS + "publisher")):
-        publisher = ox.NamedNode(settings.data_base_iri + "id/agent/chava-contributors")
-        say(dataset, namespaces.DCTERMS + "publisher", publisher)
-        say(publisher, namespaces.RDF + "type", ox.NamedNode(namespaces.FOAF + "Agent"))
-        for text, language in (
-            ("Les contributeurs et contributrices de chava", "fr"),
-            ("The chava contributors", "en"),
-        ):
-            say(publisher, namespaces.FOAF + "name", ox.Literal(text, language=language))
 
 
 def _slug_of(predicate: str) -> str:
@@ -266,10 +259,11 @@ def _rows(store: ox.Store, query: str) -> list[tuple[ox.NamedNode, ox.Literal]]:
 
 
 def _default_titles(bundled: bool) -> tuple[tuple[str, str], ...]:
+    """Titles for a dataset whose data states none (a city's own are in data/dataset.trig)."""
     if bundled:
         return (
-            ("ChaVa — Charleroi, ville apprenante : graphe de connaissances", "fr"),
-            ("ChaVa — Charleroi, learning city: knowledge graph", "en"),
+            ("Données liées publiées avec chava", "fr"),
+            ("Linked data published with chava", "en"),
         )
     return (("Jeu de données publié avec chava", "fr"), ("Dataset published with chava", "en"))
 
@@ -277,18 +271,8 @@ def _default_titles(bundled: bool) -> tuple[tuple[str, str], ...]:
 def _default_descriptions(bundled: bool) -> tuple[tuple[str, str], ...]:
     if bundled:
         return (
-            (
-                "Les acteurs, thématiques, instances de gouvernance et outils de ChaVa "
-                "(Charleroi, ville apprenante, membre du Réseau mondial des villes apprenantes "
-                "de l'UNESCO), décrits en RDF d'après les documents sources.",
-                "fr",
-            ),
-            (
-                "The actors, themes, governance bodies and tools of ChaVa (Charleroi, learning "
-                "city, member of the UNESCO Global Network of Learning Cities), described in RDF "
-                "from the source documents.",
-                "en",
-            ),
+            ("Une publication de données liées dont les données ne se décrivent pas.", "fr"),
+            ("A linked-data publication whose data does not describe itself.", "en"),
         )
     return (
         ("Un jeu de données RDF publié tel quel par chava (option --data).", "fr"),

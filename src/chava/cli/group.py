@@ -43,7 +43,7 @@ class PublisherGroup(click.Group):
 @click.version_option(package_name="chava")
 @click.pass_context
 def cli(ctx: click.Context, root: Path | None, verbose: int) -> None:
-    """Publish the ChaVa learning-city knowledge graph as linked data."""
+    """Publish a learning city's knowledge graph as linked data."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     ctx.obj = SettingsHolder(root)

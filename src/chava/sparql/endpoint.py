@@ -22,8 +22,8 @@ from chava.config import Settings
 from chava.errors import ClientGoneError, ConfigError, QueryError
 from chava.formats import RDF_FORMATS, SPARQL_JSON, SPARQL_XML, TABLE_FORMATS, Format
 from chava.lru_cache import BoundedLRU
-from chava.namespaces import PREFIXES
 from chava.negotiate import negotiate
+from chava.publication_iris import publication_iris
 from chava.remote_store import RemoteConfig
 from chava.sparql.clients import ClientLedger, ClientSlots, slots_directory
 from chava.sparql.pool import QueryOutcome, QueryPool
@@ -144,7 +144,8 @@ class QueryService:
             "base_iri": base_iri,
         }
         if screened.form in ("CONSTRUCT", "DESCRIBE"):
-            job["prefixes"] = PREFIXES  # Turtle, TriG and RDF/XML results read better with them
+            # Turtle, TriG and RDF/XML results read better with them.
+            job["prefixes"] = publication_iris(settings).prefixes
         if request.names_dataset:
             _check_graph_iris(request)
             # The protocol's dataset wins over FROM / FROM NAMED (SPARQL 1.1 Protocol 2.1.4).

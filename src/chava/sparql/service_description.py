@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from chava import namespaces as ns
 from chava.config import Settings
 from chava.formats import RDF_FORMATS, TABLE_FORMATS, Format
+from chava.publication_iris import publication_iris
 from chava.store import PublishedStore
 
 FORMATS_NS = "http://www.w3.org/ns/formats/"
@@ -53,10 +54,13 @@ def describe_service(
     return list(_triples(endpoint, settings, sizes, withheld))
 
 
-def serialize_description(triples: Sequence[ox.Triple], chosen: Format) -> bytes:
+def serialize_description(
+    triples: Sequence[ox.Triple], chosen: Format, settings: Settings
+) -> bytes:
     """Write the description in *chosen* (an RDF format)."""
     assert chosen.rdf_format is not None
-    return ox.serialize(triples, format=chosen.rdf_format, prefixes=_PREFIXES) or b""
+    prefixes = {**_PREFIXES, "graph": publication_iris(settings).graph_base}
+    return ox.serialize(triples, format=chosen.rdf_format, prefixes=prefixes) or b""
 
 
 _PREFIXES = {
@@ -64,7 +68,6 @@ _PREFIXES = {
     "void": ns.VOID,
     "formats": FORMATS_NS,
     "dcterms": ns.DCTERMS,
-    "graph": ns.GRAPH,
     "rdfs": ns.RDFS,
 }
 
@@ -103,7 +106,7 @@ def _triples(
     dataset = ox.BlankNode("dataset")
     yield ox.Triple(service, iri(sd + "defaultDataset"), dataset)
     yield ox.Triple(dataset, _TYPE, iri(sd + "Dataset"))
-    yield ox.Triple(dataset, iri(ns.DCTERMS + "source"), iri(ns.DATASET_IRI))
+    yield ox.Triple(dataset, iri(ns.DCTERMS + "source"), iri(publication_iris(settings).dataset))
     # Withheld graphs (quarantined harvests) are named graphs, never in the default graph.
     default_members = settings.sparql_default_graphs or tuple(
         name for name in sizes if name not in withheld

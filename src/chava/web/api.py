@@ -21,8 +21,11 @@ from chava.jsonld.frame import Framer, NodeCache
 from chava.jsonld.listing import ListingIndex, build_index
 from chava.jsonld.paging import build_page, parse_page_request
 from chava.jsonld.profiles import frame_path, schema_path
+from chava.language_tags import direction, language_name
+from chava.publication_iris import publication_iris
 from chava.web import jsonld_documents, portal, state
 from chava.web.jsonld_http import json_response, require_json
+from chava.web.site import site_descriptions, site_titles
 
 INDEX_KEY = "chava.listing_index"
 CACHE_KEY = "chava.framed_items"
@@ -69,10 +72,18 @@ def listing_index() -> ListingIndex:
 @blueprint.get("/api")
 @blueprint.get("/api/")
 def api_index() -> Response:
-    """What the API offers: each collection with its profile, filters and search."""
+    """What the API offers: the dataset's title and languages, each collection with its
+    profile, filters and search."""
     require_json()
     root = request.host_url.rstrip("/")
+    settings = state.settings()
     document = {
+        "title": _language_map(site_titles()),
+        "description": _language_map(site_descriptions()),
+        "languages": [
+            {"tag": tag, "name": language_name(tag), "direction": direction(tag)}
+            for tag in settings.languages
+        ],
         "collections": [
             {
                 "name": name,
@@ -89,16 +100,21 @@ def api_index() -> Response:
         "context": root + context_path("v1"),
         "iriPaths": [
             {"path": mapping.path_prefix, "iri": mapping.iri_prefix}
-            for mapping in path_mappings(state.settings())
+            for mapping in path_mappings(settings)
         ],
     }
     body = json.dumps(document, indent=2).encode("utf-8")
     return json_response(
         body,
         etag_key=body.decode(),
-        max_age=state.settings().cache_max_age,
+        max_age=settings.cache_max_age,
         content_type="application/json; charset=utf-8",
     )
+
+
+def _language_map(texts: Mapping[str, str]) -> dict[str, str]:
+    """{tag: text} as a JSON-LD language map: an untagged text under `@none`."""
+    return {tag or "@none": text for tag, text in sorted(texts.items())}
 
 
 @blueprint.get("/api/search")
@@ -131,6 +147,7 @@ def _page(collection: str | None, *, search: bool) -> Response:
         build_id=build_id,
         search=search,
         graphs=index.graphs,
+        graph_base=publication_iris(settings).graph_base,
     )
     etag_key = "\0".join((build_id, request.host_url, request.full_path))
     root = request.host_url.rstrip("/")

@@ -137,7 +137,8 @@ def _describe_or_edit() -> Response:
         withheld = store.build.manifest.get("withheld_graphs") or ()
         triples = describe_service(endpoint_iri(), state.settings(), sizes, withheld)
         response = Response(
-            serialize_description(triples, chosen), content_type=chosen.content_type
+            serialize_description(triples, chosen, state.settings()),
+            content_type=chosen.content_type,
         )
     response.vary.add("Accept")
     return response

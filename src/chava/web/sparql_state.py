@@ -6,6 +6,7 @@ from typing import Final
 
 from flask import current_app
 
+from chava.publication_iris import publication_iris
 from chava.sparql.catalogue import ExampleQuery, read_catalogue
 from chava.sparql.endpoint import QueryService
 from chava.web import state
@@ -24,4 +25,5 @@ def query_service() -> QueryService:
 def catalogue() -> tuple[ExampleQuery, ...]:
     """The example queries of the served build (read once per build)."""
     store = state.published_store()
-    return cached(store, "sparql.catalogue", lambda: read_catalogue(store))
+    graph = publication_iris(state.settings()).queries
+    return cached(store, "sparql.catalogue", lambda: read_catalogue(store, graph=graph))
