@@ -16,6 +16,7 @@ from chava.cli.group import settings_from
 from chava.config import Settings
 from chava.errors import ShaclEngineError
 from chava.remote_store import open_remote
+from chava.sparql import sandbox
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +72,9 @@ def serve_command(
         if value is not None
     }
     settings = dataclasses.replace(settings, **overrides)
+    # Before any build: a kernel refusing the query workers' namespaces stops here, in one line
+    # (sparql_worker_isolation = "require"), or is logged loudly ("warn").
+    sandbox.check(settings.sparql_worker_isolation)
     paths = list(data_paths) or None
     build = ensure_build(settings, paths, validate=not no_validate and paths is None)
     if paths is not None:

@@ -9,6 +9,7 @@ worker.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -22,10 +23,14 @@ from chava.lru_cache import BoundedLRU
 from chava.namespaces import PREFIXES
 from chava.negotiate import negotiate
 from chava.remote_store import RemoteConfig
+from chava.sparql import sandbox
 from chava.sparql.clients import ClientSlots, slots_directory
 from chava.sparql.pool import QueryOutcome, QueryPool
 from chava.sparql.protocol import QueryRequest
 from chava.sparql.screen import ScreenedQuery, check_size, screen_query
+from chava.sparql.sizing import query_sizing
+
+logger = logging.getLogger(__name__)
 
 BOOLEAN_FORMATS: Final = (SPARQL_JSON, SPARQL_XML)
 """ASK results: CSV and TSV carry no boolean."""
@@ -79,12 +84,24 @@ class QueryService:
                     raise ConfigError(f"{name}: {iri!r} is not an absolute IRI") from error
         self.settings = settings
         self.build = build
+        isolated = sandbox.check(settings.sparql_worker_isolation)
+        self.sizing = query_sizing(settings)
+        logger.info(
+            "query workers: %d per web worker, %d MB of address space each, %s",
+            self.sizing.workers,
+            self.sizing.memory_mb,
+            "each in its own network namespace" if isolated else "NOT isolated from the network",
+        )
         self.pool = QueryPool(
             build.store_path,
-            size=settings.sparql_workers,
+            size=self.sizing.workers,
             timeout=settings.sparql_timeout,
-            memory_mb=settings.sparql_worker_memory_mb,
+            memory_mb=self.sizing.memory_mb,
             remote=remote,
+            isolation=settings.sparql_worker_isolation,
+            egress=settings.sparql_service_allowlist,
+            connect_timeout=settings.remote_connect_timeout,
+            max_result_bytes=settings.sparql_max_result_bytes,
         )
         self.slots = ClientSlots(
             slots_directory(str(settings.build_path.resolve())), settings.sparql_client_concurrency
@@ -110,13 +127,17 @@ class QueryService:
             request.query,
             max_depth=settings.sparql_max_depth,
             service_allowlist=settings.sparql_service_allowlist,
+            max_offset=settings.sparql_max_offset,
+            base_iri=base_iri,
         )
         chosen = negotiate(result_formats(screened.form), accept, requested_format)
         job: dict[str, Any] = {
             "query": screened.text,
             "media_type": chosen.media_type,
             "limit": settings.sparql_max_results,
+            "max_bytes": settings.sparql_max_result_bytes,
             "base_iri": base_iri,
+            "service": bool(screened.services),
         }
         if screened.form in ("CONSTRUCT", "DESCRIBE"):
             job["prefixes"] = PREFIXES  # Turtle, TriG and RDF/XML results read better with them
@@ -138,6 +159,7 @@ class QueryService:
                 " ".join(request.named_graph_uris),
                 chosen.media_type,
                 str(settings.sparql_max_results),
+                str(settings.sparql_max_result_bytes),
                 base_iri or "",
             )
         )
