@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlencode
+from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from flask.testing import FlaskClient
 
 from chava.builds import Build
 from chava.config import Settings
+from chava.sparql.pool import QueryPool
 from chava.web.app import create_app
 from chava.web.sparql_state import SERVICE_KEY
 from tests.hostile_server import hostile_server
@@ -108,3 +111,49 @@ def test_the_readme_example_is_this_test(project_root: Path) -> None:
     assert (
         "SERVICE <http://127.0.0.1:7878/query> { ?city lc:addressesKeyFeature ?feature }" in readme
     )
+
+
+def test_service_goes_through_the_parent_from_an_isolated_worker(
+    client: FlaskClient, partner: OxigraphServer
+) -> None:
+    """The worker that answered the federated query has no network of its own."""
+    status, _body = _ask(client, FEDERATED.format(endpoint=partner.query))
+    assert status == 200
+    service = client.application.extensions[SERVICE_KEY]
+    pids = service.pool.worker_pids()
+    assert pids
+    for pid in pids:
+        assert Path(f"/proc/{pid}/ns/net").readlink() != Path("/proc/self/ns/net").readlink()
+
+
+def test_an_endpoint_named_by_host_name_is_mapped_into_the_worker(
+    bundled_build: tuple[Settings, Build],
+    partner: OxigraphServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`partner.test` resolves inside the worker (its own /etc/hosts) to a loopback address
+    where it listens; the parent connects to the name (here mapped to the local partner)."""
+    port = urlsplit(partner.query).port
+    named = f"http://partner.test:{port}/query"
+    connect = socket.create_connection
+
+    def resolving(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+        host, target_port = address
+        return connect(
+            ("127.0.0.1" if host == "partner.test" else host, target_port), *args, **kwargs
+        )
+
+    monkeypatch.setattr(socket, "create_connection", resolving)
+    pool = QueryPool(bundled_build[1].store_path, size=1, timeout=10, egress=(named,))
+    try:
+        job = {
+            "query": FEDERATED.format(endpoint=named),
+            "media_type": "text/tab-separated-values",
+            "limit": 10,
+            "union": True,
+            "service": True,
+        }
+        outcome = pool.execute(job)
+    finally:
+        pool.close()
+    assert b"<https://partner.example.org/id/city/exampleville>" in outcome.body

@@ -86,12 +86,16 @@ def screen_query(
     service_allowlist: Sequence[str] = (),
     max_offset: int | None = None,
     base_iri: str | None = None,
+    enforce_service_allowlist: bool = True,
 ) -> ScreenedQuery:
     """Screen *text*; raise QueryError for depth, updates, refused SERVICE calls, deep OFFSET.
 
     Relative IRIs resolve against *base_iri* (what the engine is given), then the query's BASE.
+    *enforce_service_allowlist* False lets every SERVICE through (still listed in `services`):
+    only for the tests that prove the workers' network isolation holds without this screen.
     """
-    options = (max_depth, tuple(service_allowlist), max_offset, base_iri)
+    allowlist = tuple(service_allowlist) if enforce_service_allowlist else None
+    options = (max_depth, allowlist, max_offset, base_iri)
     screened = _Reader(text, *options, strict=True).read()
     unescaped = unescape_codepoints(text)
     if unescaped != text:
@@ -106,7 +110,7 @@ class _Reader:
         self,
         text: str,
         max_depth: int,
-        allowlist: tuple[str, ...],
+        allowlist: tuple[str, ...] | None,
         max_offset: int | None,
         base_iri: str | None,
         *,
