@@ -126,28 +126,30 @@ def test_service_goes_through_the_parent_from_an_isolated_worker(
         assert Path(f"/proc/{pid}/ns/net").readlink() != Path("/proc/self/ns/net").readlink()
 
 
-def test_an_endpoint_named_by_host_name_is_mapped_into_the_worker(
+@pytest.mark.parametrize("host", ["partner.test", "10.1.2.3"])
+def test_an_endpoint_off_loopback_is_mapped_into_the_worker(
     bundled_build: tuple[Settings, Build],
     partner: OxigraphServer,
     monkeypatch: pytest.MonkeyPatch,
+    host: str,
 ) -> None:
-    """`partner.test` resolves inside the worker (its own /etc/hosts) to a loopback address
-    where it listens; the parent connects to the name (here mapped to the local partner)."""
+    """A host name resolves inside the worker (its own /etc/hosts) to a loopback address, an
+    IP address is added to its loopback; the worker connects there, and its parent connects
+    to the real host (here redirected to the local partner: tests stay on 127.0.0.1)."""
     port = urlsplit(partner.query).port
-    named = f"http://partner.test:{port}/query"
+    endpoint = f"http://{host}:{port}/query"
     connect = socket.create_connection
+    seen: list[str] = []
 
-    def resolving(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
-        host, target_port = address
-        return connect(
-            ("127.0.0.1" if host == "partner.test" else host, target_port), *args, **kwargs
-        )
+    def local(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+        seen.append(address[0])
+        return connect(("127.0.0.1", address[1]), *args, **kwargs)
 
-    monkeypatch.setattr(socket, "create_connection", resolving)
-    pool = QueryPool(bundled_build[1].store_path, size=1, timeout=10, egress=(named,))
+    monkeypatch.setattr(socket, "create_connection", local)
+    pool = QueryPool(bundled_build[1].store_path, size=1, timeout=10, egress=(endpoint,))
     try:
         job = {
-            "query": FEDERATED.format(endpoint=named),
+            "query": FEDERATED.format(endpoint=endpoint),
             "media_type": "text/tab-separated-values",
             "limit": 10,
             "union": True,
@@ -157,3 +159,4 @@ def test_an_endpoint_named_by_host_name_is_mapped_into_the_worker(
     finally:
         pool.close()
     assert b"<https://partner.example.org/id/city/exampleville>" in outcome.body
+    assert seen == [host]  # the parent was asked for that host, and connected for the worker

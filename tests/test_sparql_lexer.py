@@ -58,6 +58,7 @@ def _bind(term: str) -> list[tuple[str, ...]] | str | None:
 @settings(
     max_examples=600,
     derandomize=True,
+    database=None,
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
@@ -147,6 +148,7 @@ _counter = itertools.count()
 @settings(
     max_examples=400,
     derandomize=True,
+    database=None,
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
