@@ -187,6 +187,7 @@ LIVE = [
     *("comment-between", "silent", "glued-prefixed-name", "glued-silent", "silent-glued"),
     *("redeclared-prefix", "dotted-local-name", "prefixed-name", "relative-under-base"),
     *("network-path", "relative-prefix", "codepoint-in-iri", "numeric-host-short"),
+    *("glued-prefix-declaration", "glued-empty-prefix"),
     *("numeric-host-hex", "numeric-host-integer", "less-than-comment"),
 ]
 

@@ -33,7 +33,7 @@ from chava.errors import ConfigError, QueryError
 from chava.sparql import endpoint, sandbox
 from chava.sparql.pool import QueryPool
 from chava.sparql.screen import screen_query
-from chava.sparql.worker import SERVICE_FAILED
+from chava.sparql.worker import SERVICE_FAILED, encode_frame
 from chava.web.app import create_app
 from chava.web.sparql_state import SERVICE_KEY
 
@@ -288,8 +288,6 @@ def test_a_worker_that_cannot_isolate_itself_obeys_the_mode(
         "sys.exit(worker.main())\n"
     )
     launch = {"store": str(bundled_build[1].store_path), "isolation": mode, "targets": []}
-    from chava.sparql.worker import encode_frame
-
     finished = subprocess.run(
         [sys.executable, "-c", script],
         input=encode_frame(launch),

@@ -198,6 +198,8 @@ OBFUSCATIONS = {
     "silent-glued": "PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { SERVICE SILENT:x {} }",
     "glued-prefix-declaration": PREFIX_ALLOWED
     + "PREFIXe: <http://127.0.0.1:9/> SELECT * WHERE { SERVICE e:sparql {} }",
+    "glued-empty-prefix": "PREFIX : <http://allowed.example/> PREFIX: <http://127.0.0.1:9/> "
+    "SELECT * WHERE { SERVICE :sparql {} }",
     "redeclared-prefix": PREFIX_ALLOWED
     + "PREFIX e: <http://127.0.0.1:9/> SELECT * WHERE { SERVICE e:sparql {} }",
     # pyoxigraph ends a local name at its second run of dots: ex:a.b.SERVICE:x is three tokens.
@@ -269,6 +271,8 @@ PLAIN = {
     "keyword-in-long-string": f"SELECT * WHERE {{ ?s ?p '''a\\''' SERVICE <{EVIL}> {{}} ''' }}",
     "order-by-function": "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s <http://x#f>(?s)",
     "offset-at-the-cap": "SELECT * WHERE { ?s ?p ?o } OFFSET 1000000",
+    "glued-prefix-declaration": "PREFIXe: <http://allowed.example/> "
+    "SELECT * { SERVICE e:sparql {} }",
 }
 
 

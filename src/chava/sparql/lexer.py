@@ -18,8 +18,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 
 class Kind(enum.Enum):
@@ -37,8 +36,7 @@ class Kind(enum.Enum):
     ERROR = "unexpected character"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One token: its kind, its text as written and where it starts (a character offset)."""
 
     kind: Kind
@@ -86,6 +84,8 @@ _TOKEN: Final = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+_KINDS: Final = {kind.name: kind for kind in Kind}
+"""Group name -> kind; the groups `space` and `comment` are not tokens."""
 _CODEPOINT: Final = re.compile(rf"\\u({_HEX}{{4}})|\\U({_HEX}{{8}})")
 _IRI_ESCAPE: Final = re.compile(_UCHAR)
 
@@ -96,11 +96,11 @@ def tokenize(text: str) -> Iterator[Token]:
     A character no terminal starts with comes out as one ERROR token and lexing goes on after
     it. An unterminated string is not a string: its quote is read as ERROR.
     """
+    kinds = _KINDS
     for match in _TOKEN.finditer(text):
-        group = match.lastgroup
-        if group is None or group in ("space", "comment"):
-            continue
-        yield Token(Kind[group], match.group(), match.start())
+        kind = kinds.get(match.lastgroup or "")
+        if kind is not None:
+            yield Token(kind, match.group(), match.start())
 
 
 def iri_candidate(text: str, start: int) -> str | None:

@@ -160,6 +160,10 @@ class _Reader:
             ):
                 self.services.declare_prefix(following[0].text[:-1], following[1].text[1:-1])
                 index += 3
+            elif _glued_prefix(token) and kinds[:1] == [Kind.IRI]:
+                # `PREFIX: <...>`, `PREFIXex: <...>`: pyoxigraph splits the keyword off.
+                self.services.declare_prefix(token.text[6:-1], following[0].text[1:-1])
+                index += 2
             elif keyword == "VERSION" and kinds[:1] == [Kind.STRING]:
                 index += 2
             elif keyword in QUERY_FORMS:
@@ -258,3 +262,13 @@ class _Reader:
         self.nesting.operators_in(content, token)
         if _LEAD.search(content) and any(name in content.upper() for name in NONDETERMINISTIC):
             self.deterministic = False
+
+
+def _glued_prefix(token: Token) -> bool:
+    """A PNAME_NS made of the PREFIX keyword and the prefix declared: `PREFIXex:`."""
+    return (
+        token.kind is Kind.PNAME
+        and token.text[:6].upper() == "PREFIX"
+        and token.text.endswith(":")
+        and token.text.count(":") == 1
+    )
