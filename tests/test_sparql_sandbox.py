@@ -206,12 +206,13 @@ def test_only_the_allowed_targets_are_reachable_from_a_worker(
             {"query": "ASK {}", "media_type": "application/sparql-results+json"} | {"limit": 1}
         )
         [pid] = pool.worker_pids()
-        script = (
+        script = (  # the first connection waits for the end of the relay (the canary closes)
             "import socket, sys\n"
             "for host, port in (('127.0.0.1', sys.argv[1]), ('127.0.0.1', sys.argv[2]),"
             " ('127.0.0.2', sys.argv[1])):\n"
-            "    s = socket.socket(); s.settimeout(3)\n"
-            "    print(s.connect_ex((host, int(port))))\n"
+            "    s = socket.socket(); s.settimeout(10)\n"
+            "    code = s.connect_ex((host, int(port)))\n"
+            "    print(code, s.recv(1) if code == 0 else '')\n"
         )
         command = ["nsenter", f"--target={pid}", "--user", "--net", sys.executable, "-c", script]
         finished = subprocess.run(
@@ -225,7 +226,7 @@ def test_only_the_allowed_targets_are_reachable_from_a_worker(
         pool.close()
         allowed.close()
     assert finished.returncode == 0, finished.stderr
-    assert finished.stdout.split() == ["0", "111", "111"]
+    assert finished.stdout.split() == ["0", "b''", "111", "111"]
     assert allowed.accepted == 1
     assert canary.accepted == 0
 
