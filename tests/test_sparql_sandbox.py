@@ -260,7 +260,9 @@ def test_failed_service_calls_all_read_the_same(
 
 
 def test_require_stops_the_server_when_the_kernel_refuses(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    bundled_build: tuple[Settings, Build],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setattr(sandbox, "probe", lambda: "unshare failed: Operation not permitted")
     with pytest.raises(ConfigError, match=r"cannot be isolated.*sparql_worker_isolation"):
@@ -269,6 +271,8 @@ def test_require_stops_the_server_when_the_kernel_refuses(
     assert "WITHOUT network isolation" in caplog.text
     with pytest.raises(ConfigError, match="not one of"):
         sandbox.check("off")
+    with pytest.raises(ConfigError, match="not one of"):
+        create_app(dataclasses.replace(bundled_build[0], sparql_worker_isolation="off"))
     outcome = CliRunner().invoke(cli, ["--root", str(PROJECT_ROOT), "serve", "--no-validate"])
     assert outcome.exit_code == 2
     assert "cannot be isolated" in outcome.output

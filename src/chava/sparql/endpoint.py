@@ -84,13 +84,15 @@ class QueryService:
                     raise ConfigError(f"{name}: {iri!r} is not an absolute IRI") from error
         self.settings = settings
         self.build = build
-        isolated = sandbox.check(settings.sparql_worker_isolation)
+        # `chava serve` probed the kernel at start-up (sandbox.check); each worker isolates
+        # itself, and under "require" one that cannot exits instead of serving.
+        sandbox.check_mode(settings.sparql_worker_isolation)
         self.sizing = query_sizing(settings)
         logger.info(
-            "query workers: %d per web worker, %d MB of address space each, %s",
+            "query workers: %d per web worker, %d MB of address space each, isolation %s",
             self.sizing.workers,
             self.sizing.memory_mb,
-            "each in its own network namespace" if isolated else "NOT isolated from the network",
+            settings.sparql_worker_isolation,
         )
         self.pool = QueryPool(
             build.store_path,

@@ -20,14 +20,15 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from chava.errors import QueryEngineError, QueryError, QueryTimeoutError, QueryWorkerDiedError
 from chava.remote_store import RemoteConfig
 from chava.sparql import worker as protocol
-from chava.sparql.egress import Broker, Target, targets_of
+from chava.sparql.egress import Broker, targets_of
+from chava.sparql.launch import WorkerLaunch
 
 logger = logging.getLogger(__name__)
 
@@ -37,30 +38,6 @@ START_TIMEOUT = 60.0
 """Seconds a new worker may take to open the store before it is given up on."""
 REPLY_SLACK = 64 * 1024
 """Bytes a reply may exceed the result byte cap by (the head's truncation link, a header)."""
-
-
-@dataclass(frozen=True)
-class WorkerLaunch:
-    """How to start a query worker: its store, limits, isolation and where it may connect."""
-
-    store_path: Path
-    memory_mb: int = 0
-    remote: RemoteConfig | None = None
-    isolation: str = "require"
-    """"require" (no worker without its own network namespace), "warn" (try), "off"."""
-    targets: tuple[Target, ...] = field(default=())
-    """What the worker may reach through its parent: allow-listed SERVICE hosts, the engine."""
-    connect_timeout: float = 5.0
-
-    def as_frame(self) -> dict[str, Any]:
-        """The first frame sent to the worker (see chava.sparql.worker.main)."""
-        return {
-            "store": str(self.store_path),
-            "remote": None if self.remote is None else self.remote.as_dict(),
-            "memory_mb": self.memory_mb,
-            "isolation": self.isolation,
-            "targets": [[target.host, target.port, target.inside] for target in self.targets],
-        }
 
 
 @dataclass(frozen=True)
@@ -75,6 +52,10 @@ class _WorkerDiedError(Exception):
     """The worker process ended (crash, kill) while answering."""
 
 
+class _IsolationError(_WorkerDiedError):
+    """The worker could not enter its namespaces, and isolation is required."""
+
+
 class _DeadlineError(Exception):
     """The worker did not answer before the deadline."""
 
@@ -84,11 +65,10 @@ class QueryWorker:
 
     def __init__(self, launch: WorkerLaunch, *, max_reply_bytes: int | None = None) -> None:
         self.max_reply_bytes = max_reply_bytes
-        frame = launch.as_frame()
         channel = None
         if launch.isolation != "off" and launch.targets:
             channel, inherited = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-            frame["channel"] = inherited.fileno()
+        frame = launch.as_frame(None if channel is None else inherited.fileno())
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "chava.sparql.worker"],
@@ -117,7 +97,7 @@ class QueryWorker:
         except (_DeadlineError, _WorkerDiedError):
             self.kill()
             if self.process.returncode == protocol.SANDBOX_FAILED:
-                raise _WorkerDiedError("the worker could not isolate itself") from None
+                raise _IsolationError from None
             raise
         if ready != protocol.READY:
             self.kill()
@@ -293,6 +273,14 @@ class QueryPool:
     def _spawn(self) -> None:
         try:
             worker = QueryWorker(self.launch, max_reply_bytes=self.max_reply_bytes)
+        except _IsolationError:
+            logger.error(
+                "SECURITY: a query worker could not isolate itself from the network and "
+                'sparql_worker_isolation is "require": no query can run (see its error above)'
+            )
+            with self._lock:
+                self._starting -= 1
+            return
         except (OSError, _WorkerDiedError, _DeadlineError):
             logger.exception("could not start a query worker on %s", self.store_path)
             with self._lock:

@@ -121,10 +121,18 @@ def probe_main() -> None:
         sys.exit(1)
 
 
-def check(mode: str) -> bool:
-    """Whether query workers will be isolated; ConfigError when *mode* requires it and it fails."""
+def check_mode(mode: str) -> None:
+    """Refuse a sparql_worker_isolation value that is not one of MODES."""
     if mode not in MODES:
         raise ConfigError(f"sparql_worker_isolation: {mode!r} is not one of {', '.join(MODES)}")
+
+
+def check(mode: str) -> bool:
+    """Whether query workers will be isolated; ConfigError when *mode* requires it and it fails.
+
+    Probes the kernel (in a child process, once per process): `chava serve` calls it at start.
+    """
+    check_mode(mode)
     reason = probe()
     if reason is None:
         return True

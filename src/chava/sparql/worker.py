@@ -1,12 +1,12 @@
 """A query worker process: opens the built store read-only and runs one query at a time.
 
 Started by `chava.sparql.pool` as `python -m chava.sparql.worker`; the first frame on stdin says
-how to start (see `Launch.as_frame`): the store's path or the external engine's RemoteConfig (so
-credentials never show in the process list), the memory limit, the isolation mode and the
-egress targets. It first enters its own network namespace (`chava.sparql.sandbox`), then opens
-the store and speaks frames on stdin/stdout (see `write_frame`). It may be SIGKILLed at any
-moment, which is the point: the supervisor kills it when a query overruns its deadline. It exits
-when its stdin closes.
+how to start (a `chava.sparql.launch.WorkerLaunch`): the store's path or the external engine's
+RemoteConfig (so credentials never show in the process list), the memory limit, the isolation
+mode and the egress targets. It first enters its own network namespace (chava.sparql.sandbox),
+then opens the store and speaks frames on stdin/stdout (see `write_frame`). It may be SIGKILLed
+at any moment, which is the point: the supervisor kills it when a query overruns its deadline.
+It exits when its stdin closes.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from typing import IO, Any, Final
 import pyoxigraph as ox
 
 from chava.errors import PublisherError
-from chava.remote_store import RemoteConfig, RemoteStore, RemoteTriples
+from chava.remote_store import RemoteStore, RemoteTriples
 from chava.sparql import results, sandbox
-from chava.sparql.egress import Target
+from chava.sparql.launch import WorkerLaunch
 
 _LENGTHS: Final = struct.Struct(">II")
 READY: Final = b"R"
@@ -156,19 +156,18 @@ def main() -> int:
     opening = read_frame(stdin)
     if opening is None:
         return 1
-    launch = opening[0]
-    if not _isolate(launch):
+    launch, channel = WorkerLaunch.from_frame(opening[0])
+    if not _isolate(launch, channel):
         return SANDBOX_FAILED
-    memory_mb = int(launch.get("memory_mb") or 0)
-    if memory_mb > 0:
+    if launch.memory_mb > 0:
         # Past this, allocations fail and the worker aborts: the pool answers 503 and replaces it.
-        limit = memory_mb * 1024 * 1024
+        limit = launch.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     store: ox.Store | RemoteStore
-    if launch.get("remote") is not None:
-        store = RemoteStore(RemoteConfig.from_dict(launch["remote"]))
+    if launch.remote is not None:
+        store = RemoteStore(launch.remote)
     else:
-        store = ox.Store.read_only(launch["store"])
+        store = ox.Store.read_only(str(launch.store_path))
     stdout.write(READY)
     stdout.flush()
     while (frame := read_frame(stdin)) is not None:
@@ -177,19 +176,16 @@ def main() -> int:
     return 0
 
 
-def _isolate(launch: dict[str, Any]) -> bool:
+def _isolate(launch: WorkerLaunch, channel: int | None) -> bool:
     """Enter the sandbox as *launch* says; False when it is required and failed."""
-    mode = launch.get("isolation", "require")
-    if mode == "off":
+    if launch.isolation == "off":
         return True
-    targets = [Target(host, int(port), inside) for host, port, inside in launch["targets"]]
-    descriptor = launch.get("channel")
-    channel = None if descriptor is None else socket.socket(fileno=int(descriptor))
+    connection = None if channel is None else socket.socket(fileno=channel)
     try:
-        sandbox.enter(targets, channel)
+        sandbox.enter(launch.targets, connection)
     except sandbox.SandboxError as error:
         print(f"chava query worker: cannot isolate: {error}", file=sys.stderr, flush=True)
-        return str(mode) != "require"
+        return launch.isolation != "require"
     return True
 
 
