@@ -7,7 +7,6 @@ import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -15,6 +14,7 @@ from flask.testing import FlaskClient
 
 from chava.builds import Build
 from chava.config import Settings
+from chava.sparql import egress
 from chava.sparql.pool import QueryPool
 from chava.web.app import create_app
 from chava.web.sparql_state import SERVICE_KEY
@@ -138,14 +138,13 @@ def test_an_endpoint_off_loopback_is_mapped_into_the_worker(
     to the real host (here redirected to the local partner: tests stay on 127.0.0.1)."""
     port = urlsplit(partner.query).port
     endpoint = f"http://{host}:{port}/query"
-    connect = socket.create_connection
     seen: list[str] = []
 
-    def local(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
-        seen.append(address[0])
-        return connect(("127.0.0.1", address[1]), *args, **kwargs)
+    def local(target: egress.Target, timeout: float) -> socket.socket:
+        seen.append(target.host)
+        return socket.create_connection(("127.0.0.1", target.port), timeout=timeout)
 
-    monkeypatch.setattr(socket, "create_connection", local)
+    monkeypatch.setattr(egress, "_connect", local)
     pool = QueryPool(bundled_build[1].store_path, size=1, timeout=10, egress=(endpoint,))
     try:
         job = {

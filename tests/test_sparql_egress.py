@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+from typing import Any
+
 import pytest
 
 from chava.errors import ConfigError
+from chava.sparql import egress
 from chava.sparql.egress import Target, hosts_file, targets_of
 
 
@@ -51,3 +55,28 @@ def test_targets_keep_loopback_addresses_and_map_names_into_loopback() -> None:
 def test_targets_the_parent_cannot_honestly_reach_are_refused(url: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         targets_of([url])
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "127.5.5.5", "169.254.169.254", "::1", "0.0.0.0"])
+def test_a_host_name_is_never_followed_to_this_machine_or_link_local(
+    monkeypatch: pytest.MonkeyPatch, address: str
+) -> None:
+    """DNS rebinding or a metadata address: the parent does not connect for the worker."""
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+
+    def resolving(*args: Any, **kwargs: Any) -> list[tuple[Any, ...]]:
+        return [(family, socket.SOCK_STREAM, 6, "", (address, 80))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolving)
+    with pytest.raises(OSError, match="no address allowed"):
+        egress._connect(Target("partner.example.org", 80, "127.0.1.1"), 1.0)
+
+
+def test_an_address_on_the_allow_list_is_reached_as_written() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    try:
+        port = listener.getsockname()[1]
+        with egress._connect(Target("127.0.0.1", port, "127.0.0.1"), 5.0) as connection:
+            assert connection.getpeername() == ("127.0.0.1", port)
+    finally:
+        listener.close()

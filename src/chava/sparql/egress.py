@@ -137,9 +137,7 @@ class Broker:
             return
         target = self.targets[index]
         try:
-            connection = socket.create_connection(
-                (target.host, target.port), timeout=self.connect_timeout
-            )
+            connection = _connect(target, self.connect_timeout)
         except OSError as error:
             logger.info("egress to %s:%d failed: %s", target.host, target.port, error)
             self.channel.send(b"0")
@@ -147,6 +145,31 @@ class Broker:
         with connection:
             connection.settimeout(None)
             socket.send_fds(self.channel, [b"1"], [connection.fileno()])
+
+
+def _connect(target: Target, timeout: float) -> socket.socket:
+    """Connect to *target*; a host name is never followed to this machine or a link-local
+    address (DNS rebinding, cloud metadata): only an allow-list entry naming such an address
+    (or localhost) reaches it."""
+    if not target.named:
+        return socket.create_connection((target.host, target.port), timeout=timeout)
+    failure: OSError = OSError(f"{target.host}: no address allowed")
+    for family, kind, protocol, _name, address in socket.getaddrinfo(
+        target.host, target.port, type=socket.SOCK_STREAM
+    ):
+        ip = ipaddress.ip_address(str(address[0]).split("%")[0])
+        if ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.is_multicast:
+            continue
+        connection = socket.socket(family, kind, protocol)
+        try:
+            connection.settimeout(timeout)
+            connection.connect(address)
+        except OSError as error:
+            connection.close()
+            failure = error
+            continue
+        return connection
+    raise failure
 
 
 class Forwarder:
