@@ -152,10 +152,10 @@ class Settings:
     sparql_client_concurrency: int = _setting(
         2, "Queries one client (IP address) may have running at once, across all web workers."
     )
-    sparql_workers: int = _setting(
-        3,
-        "Query worker processes per web worker, each running one query at a time; keep it above "
-        "sparql_client_concurrency so one client never holds every worker.",
+    sparql_workers: int | None = _setting(
+        None,
+        "Query worker processes per web worker, each running one query at a time (unset: sized "
+        "from the machine, see the README); keep it above sparql_client_concurrency.",
     )
     sparql_queue_length: int = _setting(
         4,
@@ -181,10 +181,23 @@ class Settings:
     sparql_cache_bytes: int = _setting(
         32 * 1024 * 1024, "Bytes of query results cached per web worker (0: no cache)."
     )
-    sparql_worker_memory_mb: int = _setting(
-        2048,
-        "Address space of each query worker in MB (0: unlimited); a query needing more ends "
-        "its worker (503) instead of exhausting the machine's memory.",
+    sparql_worker_memory_mb: int | None = _setting(
+        None,
+        "Address space of each query worker in MB (unset: sized from the machine, see the "
+        "README; 0: unlimited); a query needing more ends its worker (503), not the machine.",
+    )
+    sparql_max_offset: int = _setting(
+        1_000_000, "Largest OFFSET a query may use (larger: 400, checked before the query runs)."
+    )
+    sparql_max_result_bytes: int = _setting(
+        16 * 1024 * 1024,
+        "Bytes per response (about): a larger result is cut at a row boundary and flagged, "
+        "like the row cap.",
+    )
+    sparql_worker_isolation: str = _setting(
+        "require",
+        "Query workers in a network namespace of their own: `require` (refuse to start where "
+        "the kernel does not allow it) or `warn` (then run without, with a warning).",
     )
     # --- pages: HTML for people ---
     class_page_size: int = _setting(

@@ -16,6 +16,8 @@ from chava.cli.group import settings_from
 from chava.config import Settings
 from chava.errors import ShaclEngineError
 from chava.remote_store import open_remote
+from chava.sparql import sandbox
+from chava.sparql.egress import targets_of
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +74,10 @@ def serve_command(
     }
     settings = dataclasses.replace(settings, **overrides)
     check_serving_settings(settings)  # in one line, before a build or a worker starts
+    # Before any build: a kernel refusing the query workers' namespaces stops here, in one line
+    # (sparql_worker_isolation = "require"), or is logged loudly ("warn").
+    sandbox.check(settings.sparql_worker_isolation)
+    targets_of(settings.sparql_service_allowlist)  # only http(s) hosts the parent can reach
     paths = list(data_paths) or None
     build = ensure_build(settings, paths, validate=not no_validate and paths is None)
     if paths is not None:

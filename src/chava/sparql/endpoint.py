@@ -25,10 +25,12 @@ from chava.lru_cache import BoundedLRU
 from chava.negotiate import negotiate
 from chava.publication_iris import publication_iris
 from chava.remote_store import RemoteConfig
+from chava.sparql import sandbox
 from chava.sparql.clients import ClientLedger, ClientSlots, slots_directory
 from chava.sparql.pool import QueryOutcome, QueryPool
 from chava.sparql.protocol import QueryRequest
 from chava.sparql.screen import ScreenedQuery, check_size, screen_query
+from chava.sparql.sizing import query_sizing
 
 logger = logging.getLogger(__name__)
 
@@ -97,12 +99,26 @@ class QueryService:
         self.build = build
         self.published_graphs = published_default_graphs(build)
         """The default graph when the build withholds graphs ('' is the default graph)."""
+        # `chava serve` probed the kernel at start-up (sandbox.check); each worker isolates
+        # itself, and under "require" one that cannot exits instead of serving.
+        sandbox.check_mode(settings.sparql_worker_isolation)
+        self.sizing = query_sizing(settings)
+        logger.info(
+            "query workers: %d per web worker, %d MB of address space each, isolation %s",
+            self.sizing.workers,
+            self.sizing.memory_mb,
+            settings.sparql_worker_isolation,
+        )
         self.pool = QueryPool(
             build.store_path,
-            size=settings.sparql_workers,
+            size=self.sizing.workers,
             timeout=settings.sparql_timeout,
-            memory_mb=settings.sparql_worker_memory_mb,
+            memory_mb=self.sizing.memory_mb,
             remote=remote,
+            isolation=settings.sparql_worker_isolation,
+            egress=settings.sparql_service_allowlist,
+            connect_timeout=settings.remote_connect_timeout,
+            max_result_bytes=settings.sparql_max_result_bytes,
         )
         shared = slots_directory(str(settings.build_path.resolve()))
         self.slots = ClientSlots(shared, settings.sparql_client_concurrency)
@@ -135,13 +151,17 @@ class QueryService:
             request.query,
             max_depth=settings.sparql_max_depth,
             service_allowlist=settings.sparql_service_allowlist,
+            max_offset=settings.sparql_max_offset,
+            base_iri=base_iri,
         )
         chosen = negotiate(result_formats(screened.form), accept, requested_format)
         job: dict[str, Any] = {
             "query": screened.text,
             "media_type": chosen.media_type,
             "limit": settings.sparql_max_results,
+            "max_bytes": settings.sparql_max_result_bytes,
             "base_iri": base_iri,
+            "service": bool(screened.services),
         }
         if screened.form in ("CONSTRUCT", "DESCRIBE"):
             # Turtle, TriG and RDF/XML results read better with them.
@@ -166,6 +186,7 @@ class QueryService:
                 " ".join(request.named_graph_uris),
                 chosen.media_type,
                 str(settings.sparql_max_results),
+                str(settings.sparql_max_result_bytes),
                 base_iri or "",
             )
         )

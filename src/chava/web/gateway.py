@@ -5,7 +5,7 @@ to the Flask app (its whole WSGI stack) on one of two lanes, each a fixed set of
 
 - the *pages* lane (`web_threads`) for everything but SPARQL queries: pages, resources, the
   API, dumps, the editor. SPARQL never takes these threads, so a slow query cannot hold a page.
-- the *SPARQL* lane (`sparql_workers` + 1 threads: one per query worker, and one for answers
+- the *SPARQL* lane (query workers + 1 threads: one per query worker, and one for answers
   from the cache) for requests that run a query.
 
 Each lane lets a bounded number of requests wait (`web_queue_length`, `sparql_queue_length`);
@@ -35,6 +35,7 @@ from typing import Any, Final, Protocol
 from werkzeug.wsgi import _RangeWrapper
 
 from chava.config import Settings
+from chava.sparql.sizing import query_sizing
 from chava.web.hardening import is_sparql_query, with_security_headers
 from chava.web.sparql_fast import CLIENT_GONE
 
@@ -176,7 +177,7 @@ class Gateway:
         )
         self.pages = Lane("pages", max(1, settings.web_threads), settings.web_queue_length)
         self.sparql = Lane(
-            "sparql", max(1, settings.sparql_workers) + 1, settings.sparql_queue_length
+            "sparql", query_sizing(settings).workers + 1, settings.sparql_queue_length
         )
         self.dropped = 0
         """SPARQL requests dropped unrun because their client hung up."""

@@ -26,6 +26,7 @@ from werkzeug.wsgi import get_host
 from chava.sparql.endpoint import PreparedQuery, QueryService
 from chava.sparql.pool import QueryOutcome
 from chava.sparql.protocol import read_request
+from chava.sparql.results import TRUNCATION_LINK
 from chava.web.response_cache import CACHEABLE
 
 StartResponse = Callable[..., Any]
@@ -33,9 +34,12 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 TRUNCATED_HEADER: Final = "X-Chava-Results-Truncated"
 LIMIT_HEADER: Final = "X-Chava-Results-Limit"
+BYTE_LIMIT_HEADER: Final = "X-Chava-Results-Byte-Limit"
 CORS_HEADERS: Final = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": f"ETag, Retry-After, {TRUNCATED_HEADER}, {LIMIT_HEADER}",
+    "Access-Control-Expose-Headers": (
+        f"ETag, Retry-After, Link, {TRUNCATED_HEADER}, {LIMIT_HEADER}, {BYTE_LIMIT_HEADER}"
+    ),
 }
 RUN_FAILURE: Final = "chava.sparql.failure"
 """WSGI environ key: the exception a query raised while it ran, for the Flask route to raise."""
@@ -82,9 +86,11 @@ def result_headers(
     headers = [("Content-Type", prepared.format.content_type), ("Vary", "Accept")]
     if is_get:
         headers.extend(cache_headers(prepared))
-    if outcome.truncated:
+    if outcome.truncated:  # said here, never inside the data (see chava.sparql.results)
         headers.append((TRUNCATED_HEADER, "true"))
         headers.append((LIMIT_HEADER, str(limit)))
+        headers.append((BYTE_LIMIT_HEADER, str(prepared.job["max_bytes"])))
+        headers.append(("Link", f'<{TRUNCATION_LINK}>; rel="describedby"'))
     headers.extend(CORS_HEADERS.items())
     return headers
 
