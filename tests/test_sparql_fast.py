@@ -14,6 +14,7 @@ from chava.builds import Build
 from chava.config import Settings
 from chava.sparql.endpoint import QueryService
 from chava.web.response_cache import ResponseCache
+from chava.web.served_build import PinBuild
 from chava.web.sparql_fast import SparqlFastPath
 from chava.web.sparql_state import SERVICE_KEY
 from tests.sparql_support import CONSTRUCT, SELECT, small_app, url
@@ -30,8 +31,10 @@ def app(bundled_build: tuple[Settings, Build]) -> Iterator[Flask]:
 
 
 def paths(app: Flask) -> tuple[SparqlFastPath, Any]:
-    """The fast path (below the replay layer) and the Flask app below it."""
-    replay = app.wsgi_app
+    """The fast path (below the build pinning and replay layers) and the Flask app below it."""
+    pin = app.wsgi_app
+    assert isinstance(pin, PinBuild)
+    replay = pin.app
     assert isinstance(replay, ResponseCache)
     fast = replay.app
     assert isinstance(fast, SparqlFastPath)

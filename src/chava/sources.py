@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from chava import namespaces
 from chava.errors import LoadError, RemoteImportError, UnsupportedFormatError
+from chava.hashed_input import HashedInput, InputDigest
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,8 @@ class Publication:
     files: tuple[Path, ...]
     origins: dict[ox.NamedNode | ox.BlankNode | ox.Triple, Path] = field(hash=False)
     """The file stating the most about each subject (the first on a tie): reports name it."""
+    digests: tuple[InputDigest, ...] = field(default=(), hash=False, compare=False)
+    """The SHA-256 of exactly the bytes parsed from each file, in `files` order."""
 
     def graph(self, graph_iri: str) -> list[ox.Quad]:
         """Return the quads of one named graph."""
@@ -106,9 +109,18 @@ def parse_file(path: Path, *, default_graph: str | None = None) -> list[ox.Quad]
     Raises LoadError with the line and column of a syntax error, and RemoteImportError when
     the file asks for `owl:imports` of a remote document.
     """
+    return parse_source(path, default_graph=default_graph)[0]
+
+
+def parse_source(
+    path: Path, *, default_graph: str | None = None
+) -> tuple[list[ox.Quad], InputDigest]:
+    """parse_file, and the digest of exactly the bytes parsed (the file is read once)."""
     rdf_format = rdf_format_of(path)
     try:
-        quads = list(ox.parse(path=path, format=rdf_format))
+        with HashedInput(path) as source:
+            quads = list(ox.parse(source.stream, format=rdf_format))
+            digest = source.digest()
     except SyntaxError as error:
         if "LoadDocumentCallback" in str(error.msg):  # pyoxigraph has no loader: never fetches
             raise RemoteImportError(
@@ -130,7 +142,7 @@ def parse_file(path: Path, *, default_graph: str | None = None) -> list[ox.Quad]
             for quad in quads
         ]
     logger.info("loaded %s (%d quads)", path, len(quads))
-    return quads
+    return quads, digest
 
 
 def load_files(paths: Sequence[Path], *, default_graph: str | None = None) -> Publication:
@@ -157,11 +169,14 @@ def load_publication(root: Path) -> Publication:
 def _assemble(sources: Iterable[tuple[Path, str | None]]) -> Publication:
     quads: list[ox.Quad] = []
     files: list[Path] = []
+    digests: list[InputDigest] = []
     statement_counts: Counter[tuple[ox.NamedNode | ox.BlankNode | ox.Triple, Path]] = Counter()
     blank_labels: set[str] = set()
     for path, graph in sources:
-        parsed = _separate_blank_nodes(parse_file(path, default_graph=graph), blank_labels)
+        parsed, digest = parse_source(path, default_graph=graph)
+        parsed = _separate_blank_nodes(parsed, blank_labels)
         files.append(path)
+        digests.append(digest)
         quads.extend(parsed)
         statement_counts.update((quad.subject, path) for quad in parsed)
     # The file saying the most about a subject is where it is defined (not, say, the file
@@ -169,7 +184,7 @@ def _assemble(sources: Iterable[tuple[Path, str | None]]) -> Publication:
     origins: dict[ox.NamedNode | ox.BlankNode | ox.Triple, Path] = {}
     for (subject, path), _count in statement_counts.most_common():
         origins.setdefault(subject, path)
-    return Publication(tuple(quads), tuple(files), origins)
+    return Publication(tuple(quads), tuple(files), origins, tuple(digests))
 
 
 def _separate_blank_nodes(quads: list[ox.Quad], seen: set[str]) -> list[ox.Quad]:

@@ -1,9 +1,10 @@
 """A WSGI layer answering repeated resource requests from memory, before Flask runs at all.
 
-A resource response is a pure function of the build (one per app), the path, the query string
-and the request headers it varies on (Accept, Accept-Language) plus the Host (JSON-LD names
-the context on this server). Routes opt in by setting `CACHEABLE` in the WSGI environ; only
-200 answers to GET are kept. Hits still honour `If-None-Match` (304).
+A resource response is a pure function of the build (its id, set in the environ by the layer
+above), the path, the query string and the request headers it varies on (Accept,
+Accept-Language) plus the Host (JSON-LD names the context on this server). Routes opt in by
+setting `CACHEABLE` in the WSGI environ; only 200 answers to GET are kept. Hits still honour
+`If-None-Match` (304).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from chava.lru_cache import BoundedLRU
 
 CACHEABLE = "chava.cacheable"
 """WSGI environ key a route sets to True when its response may be replayed."""
+BUILD_ID = "chava.build_id"
+"""WSGI environ key: the id of the build the request runs on (part of the cache key)."""
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -43,6 +46,7 @@ class ResponseCache:
         if method not in ("GET", "HEAD") or self.entries.max_bytes <= 0:
             return self.app(environ, start_response)
         key = (
+            environ.get(BUILD_ID),
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
             environ.get("HTTP_ACCEPT"),

@@ -19,7 +19,7 @@ from granian import Granian
 from granian.constants import Interfaces
 from granian.log import LogLevels
 
-from chava.builds import Build, current_build
+from chava.builds import Build
 from chava.config import ENV_PREFIX, Settings
 
 logger = logging.getLogger(__name__)
@@ -80,15 +80,21 @@ def prefetch_store(build: Build) -> int:
 
 
 def create_worker_app() -> Flask:
-    """The app of one worker process: the current build of the Settings it reads."""
+    """The app of one worker process: the current build of the Settings it reads, followed.
+
+    A damaged current build is skipped for the previous good one (loudly); a new current
+    build is picked up within a second, without a restart (chava.web.served_build).
+    """
+    from chava.web import state
     from chava.web.app import create_app
-    from chava.web.sparql_state import query_service
 
     settings = Settings.load()
-    app = create_app(settings, build=current_build(settings))
-    # The first query would otherwise wait for the query workers to start (~0.2 s at 1M).
+    app = create_app(settings)
     with app.app_context():
-        query_service().pool.start()
+        follower = state.follower()
+        # The first query would otherwise wait for the query workers to start (~0.2 s at 1M).
+        follower.current.service.pool.start()
+        follower.watch()
     return app
 
 

@@ -1,0 +1,286 @@
+"""The build a web worker serves, and its move to a new current build without a restart.
+
+A ServedBuild is one build opened for serving: a lease on its folder (so no `chava build` prunes
+it), its store opened read-only after a light verification (chava.build_check), its query
+service (query workers, result cache) and its per-build caches. Every request pins the
+ServedBuild current when it arrives (in the WSGI environ) and releases it when its response is
+closed, body streamed included; a retired build is closed (query workers stopped, lease
+dropped, old builds pruned) once its last request is done.
+
+A BuildFollower checks the `current` link at most once a second (on a request, and from a
+watcher thread under `chava serve`). When it names another build (or the same id rebuilt), the
+new build is opened and verified before anything is swapped: new requests go to it, requests
+under way finish on the old one, and no request ever fails for the switch. A build that fails
+verification is never served: the worker keeps what it serves, and says why, loudly, in its log
+and on /health, until `current` changes again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, cast
+
+import pyoxigraph as ox
+from werkzeug.wsgi import ClosingIterator
+
+from chava.build_check import choose_build, open_verified
+from chava.build_leases import BuildLease, prune_if_idle
+from chava.builds import CURRENT, MANIFEST, Build, read_build
+from chava.config import Settings
+from chava.errors import StoreError
+from chava.remote_store import open_remote, remote_config
+from chava.sparql.endpoint import QueryService
+from chava.store import PublishedStore
+from chava.web.response_cache import BUILD_ID
+
+logger = logging.getLogger(__name__)
+
+ENVIRON_KEY: Final = "chava.served_build"
+"""WSGI environ key: the ServedBuild a request was pinned to."""
+CHECK_SECONDS: Final = 1.0
+"""How often a worker looks at the `current` link (at most once per interval)."""
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+class ServedBuild:
+    """One build opened for serving; closed when retired and its last request is done."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        build: Build,
+        lease: BuildLease,
+        store: PublishedStore,
+        service: QueryService,
+    ) -> None:
+        self.settings = settings
+        self.build = build
+        self.lease = lease
+        self.store = store
+        self.service = service
+        self.caches: dict[str, Any] = {}
+        """Per-build memos (pages, API indexes): they go with the build."""
+        self._lock = threading.Lock()
+        self._users = 0
+        self._retired = False
+        self._closed = False
+
+    @classmethod
+    def open(cls, settings: Settings, build: Build) -> ServedBuild:
+        """Lease, verify and open *build*; raise StoreError (DamagedBuildError) if unusable."""
+        lease = BuildLease(build.path)
+        try:
+            # Read again under the lease: the folder may have been rebuilt since it was listed.
+            build = read_build(build.path)
+            store = open_store(settings, build)
+            service = QueryService(settings, build, remote=remote_config(store.oxigraph))
+        except BaseException:
+            lease.release()
+            raise
+        return cls(settings, build, lease, store, service)
+
+    def acquire(self) -> None:
+        """One more request uses this build."""
+        with self._lock:
+            self._users += 1
+
+    def release(self) -> None:
+        """A request using this build is done."""
+        with self._lock:
+            self._users -= 1
+            done = self._retired and self._users == 0
+        if done:
+            self.close()
+
+    def retire(self) -> None:
+        """No new request will use this build; close it once the last one is done."""
+        with self._lock:
+            self._retired = True
+            done = self._users == 0
+        if done:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the query workers, drop caches and the store, release the lease, then prune."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        self.service.close()
+        self.caches.clear()
+        self.lease.release()
+        logger.info("released build %s", self.build.build_id)
+        build_path = self.build.path.parent.parent
+        threading.Thread(
+            target=prune_if_idle, args=(build_path,), name="chava-prune", daemon=True
+        ).start()
+
+
+def open_store(settings: Settings, build: Build) -> PublishedStore:
+    """Verify *build* (light check) and open its store, or the engine of `store_url` holding it."""
+    opened = open_verified(build, thorough=False, local_store=not settings.store_url)
+    if opened is None:
+        # RemoteStore offers the part of ox.Store that the readers use (chava.remote_store).
+        return PublishedStore(build, cast(ox.Store, open_remote(settings, build)))
+    return PublishedStore(build, opened)
+
+
+@dataclass(frozen=True)
+class Health:
+    """What a worker serves and whether it is the current build (for /health and the log)."""
+
+    serving: str
+    current: str | None
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when the current build is the one served and nothing was skipped."""
+        return not self.problems and self.serving == self.current
+
+
+class BuildFollower:
+    """The ServedBuild of one app, following the `current` link of its build folder."""
+
+    def __init__(self, settings: Settings, build: Build | None = None) -> None:
+        self.settings = settings
+        self.link = settings.build_path / CURRENT
+        if build is None:
+            served, problems = choose_build(
+                settings.build_path, lambda chosen: ServedBuild.open(settings, chosen)
+            )
+            self.follows = True
+        else:
+            served, problems = ServedBuild.open(settings, build), []
+            self.follows = _is_current(self.link, build)
+        self._current = served
+        self._problems: tuple[str, ...] = tuple(problems)
+        self._served_key = self._link_key() if not problems else None
+        self._rejected_key = self._link_key() if problems else None
+        self._state = threading.Lock()
+        self._checking = threading.Lock()
+        self._next_check = time.monotonic() + CHECK_SECONDS
+        self._stopped = threading.Event()
+        self._closed = False
+        self.on_switch: Callable[[ServedBuild], None] | None = None
+        """Called with the new build after a switch (create_app keeps app.extensions current)."""
+
+    @property
+    def current(self) -> ServedBuild:
+        """The build new requests get."""
+        return self._current
+
+    def acquire(self) -> ServedBuild:
+        """Pin the current build for a request (looking for a new one first, if due)."""
+        if self.follows and time.monotonic() >= self._next_check:
+            self.check()
+        with self._state:
+            served = self._current
+            served.acquire()
+        return served
+
+    def check(self) -> None:
+        """Switch to the build `current` names if it changed and verifies; never raises."""
+        if not self._checking.acquire(blocking=False):
+            return  # another thread is checking or switching: keep serving meanwhile
+        try:
+            self._next_check = time.monotonic() + CHECK_SECONDS
+            key = self._link_key()
+            if key is None or key in (self._served_key, self._rejected_key) or self._closed:
+                return
+            self._switch(key)
+        finally:
+            self._checking.release()
+
+    def health(self) -> Health:
+        """What this worker serves, what `current` names, and why they differ."""
+        return Health(self._current.build.build_id, _current_id(self.link), self._problems)
+
+    def watch(self) -> None:
+        """Check every CHECK_SECONDS from a daemon thread too (a worker with no requests)."""
+
+        def run() -> None:
+            while not self._stopped.wait(CHECK_SECONDS):
+                self.check()
+
+        threading.Thread(target=run, name="chava-build-watch", daemon=True).start()
+
+    def close(self) -> None:
+        """Stop watching and close the served build (its query workers)."""
+        self._stopped.set()
+        with self._state:
+            self._closed = True
+            served = self._current
+        served.retire()
+
+    def _switch(self, key: tuple[str, int, int, int]) -> None:
+        target = self.link.parent / key[0]
+        try:
+            new = ServedBuild.open(self.settings, read_build(target))
+        except StoreError as error:
+            self._rejected_key = key
+            self._problems = (str(error),)
+            logger.error(
+                "NOT SWITCHING to the new current build: %s; still serving %s",
+                error,
+                self._current.build.build_id,
+            )
+            return
+        new.service.pool.start()
+        with self._state:
+            old, self._current = self._current, new
+            self._served_key, self._problems = key, ()
+            if self.on_switch is not None:
+                self.on_switch(new)
+        logger.warning("now serving build %s (was %s)", new.build.build_id, old.build.build_id)
+        old.retire()
+
+    def _link_key(self) -> tuple[str, int, int, int] | None:
+        """What identifies the build `current` names: its folder, that folder and its manifest."""
+        try:
+            target = str(self.link.readlink())
+            folder = self.link.stat()
+            manifest = (self.link / MANIFEST).stat()
+        except OSError:
+            return None
+        return (target, folder.st_ino, manifest.st_ino, manifest.st_mtime_ns)
+
+
+def _is_current(link: Path, build: Build) -> bool:
+    try:
+        return link.resolve() == build.path.resolve()
+    except OSError:
+        return False
+
+
+def _current_id(link: Path) -> str | None:
+    try:
+        return link.readlink().name
+    except OSError:
+        return None
+
+
+class PinBuild:
+    """The outermost WSGI layer: each request runs on the build current when it arrived."""
+
+    def __init__(self, app: WSGIApp, follower: BuildFollower) -> None:
+        self.app = app
+        self.follower = follower
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        served = self.follower.acquire()
+        environ[ENVIRON_KEY] = served
+        environ[BUILD_ID] = served.build.build_id
+        try:
+            result = self.app(environ, start_response)
+        except BaseException:
+            served.release()
+            raise
+        return ClosingIterator(result, served.release)
