@@ -15,6 +15,7 @@ from chava import catalogue, namespaces
 from chava.errors import BadRequestError, ResourceNotFoundError
 from chava.labels import DESCRIPTION_PREDICATES, fetch_labels, pick_text
 from chava.store import PublishedStore
+from chava.versions import dataset_versions
 from chava.web import state
 from chava.web.language import request_language
 from chava.web.linking import Link, Linker
@@ -76,6 +77,12 @@ def home() -> Response:
         ],
         counts=[(linker.link(c.iri), _class_href(linker, c.iri), c.count) for c in counts],
         dumps=_dumps(store),
+        versions=[
+            (version, linker.href(version.iri))
+            for version in cached(
+                store, "home-versions", lambda: dataset_versions(store, dataset_iri)
+            )
+        ],
     )
     return _page_response(body, lang)
 

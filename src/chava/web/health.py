@@ -1,8 +1,10 @@
 """`/health`: what this web worker serves, and whether it is the current build.
 
 For operators and load balancers: always 200 while the worker answers (it serves a good
-build); `status` is `ok`, or `degraded` when the current build is not the one served (damaged,
-so an older good build is served instead) with the reasons in `problems`. Never cached.
+build); `status` is `ok`, or `degraded` when a damaged build was skipped (the current one, so an
+older good build is served instead), with the reasons in `problems`. `build` is the build this
+request was served from, `current` what the `current` link names (for up to a second after a
+new build they differ while the worker switches). Never cached.
 """
 
 from __future__ import annotations
