@@ -43,9 +43,20 @@ from chava.build_leases import (
 from chava.build_log import LogEntry, append_entry, read_log
 from chava.builds import BUILDS, CURRENT, MANIFEST, PREVIOUS, Build, read_build, write_manifest
 from chava.config import Settings
-from chava.dataset_description import BuildFacts, describe_dataset, metadata_graph_iri
+from chava.dataset_description import (
+    BuildFacts,
+    describe_dataset,
+    distinct_triples,
+    metadata_graph_iri,
+)
 from chava.dumps import write_dumps
-from chava.errors import BuildError, LoadError, StoreError, ValidationFailedError
+from chava.errors import (
+    BuildError,
+    DamagedBuildError,
+    LoadError,
+    StoreError,
+    ValidationFailedError,
+)
 from chava.hashed_input import HashedInput, InputDigest
 from chava.sources import (
     FOLDER_GRAPHS,
@@ -212,6 +223,10 @@ def _build(
             temporary.rename(final)
         except (OSError, RuntimeError) as error:  # RuntimeError: pyoxigraph's storage errors
             raise BuildError(f"{builds}: could not write the build: {_one_line(error)}") from error
+        except DamagedBuildError as error:  # written, but it does not read back as written
+            raise BuildError(
+                f"the new build failed verification, not published: {error}"
+            ) from error
         finally:
             shutil.rmtree(temporary, ignore_errors=True)
         return _publish(settings, read_build(final), reused=False)
@@ -250,7 +265,10 @@ def _write_build(folder: Path, settings: Settings, load: Loader, *, bundled: boo
     counts = graph_counts(store)
     previous = current_build_id(settings.build_path)
     history = [entry for entry in reversed(read_log(settings.build_path))][:RECENT_BUILDS]
-    facts = BuildFacts(build_id, created, dumps, bundled, counts, previous, inputs, history)
+    triples = distinct_triples(store)
+    facts = BuildFacts(
+        build_id, created, dumps, bundled, counts, previous, inputs, history, triples
+    )
     metadata = describe_dataset(store, settings, facts)
     store.extend(metadata)
     store.flush()
@@ -267,6 +285,7 @@ def _write_build(folder: Path, settings: Settings, load: Loader, *, bundled: boo
         "bundled": bundled,
         "graphs": counts,
         "triples": sum(counts.values()),
+        "distinct_triples": triples,
         "metadata_graph": metadata_graph.value,
         "dumps": [dump.to_manifest() for dump in dumps],
         "inputs": inputs,
@@ -296,7 +315,7 @@ def _publish(settings: Settings, build: Build, *, reused: bool) -> Build:
             created=build.created,
             published=datetime.now(UTC).replace(microsecond=0),
             previous=previous,
-            triples=int(build.manifest.get("triples", 0)),
+            triples=int(build.manifest.get("distinct_triples", 0)),
             inputs=tuple(build.manifest.get("inputs", ())),
             graphs=dict(build.manifest.get("graphs", {})),
             reused=reused,

@@ -34,6 +34,7 @@ class LogEntry:
     """When it became current."""
     previous: str | None
     triples: int
+    """Distinct triples of the data (the dataset's `void:triples`; metadata graph excluded)."""
     inputs: tuple[Mapping[str, Any], ...] = ()
     graphs: Mapping[str, int] | None = None
     reused: bool = False

@@ -56,9 +56,17 @@ def dataset_versions(store: PublishedStore, dataset_iri: str) -> tuple[Version, 
                 current=version in current,
             )
         )
-    return tuple(
-        sorted(versions, key=lambda version: (version.created, version.current), reverse=True)
-    )
+    # Newest first: the chain of predecessors from the current build (builds made within the
+    # same second tie on their dates), then any other, by date.
+    by_iri = {version.iri: version for version in versions}
+    ordered: list[Version] = []
+    step = next((version for version in versions if version.current), None)
+    while step is not None and step not in ordered:
+        ordered.append(step)
+        step = by_iri.get(step.previous or "")
+    rest = [version for version in versions if version not in ordered]
+    rest.sort(key=lambda version: version.created, reverse=True)
+    return (*ordered, *rest)
 
 
 def _value(store: PublishedStore, subject: ox.NamedNode, predicate: ox.NamedNode) -> str | None:
