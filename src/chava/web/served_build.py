@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any, Final, cast
 
 import pyoxigraph as ox
-from werkzeug.wsgi import ClosingIterator
 
 from chava.build_check import choose_build, open_verified
 from chava.build_leases import BuildLease, prune_if_idle
@@ -85,6 +84,11 @@ class ServedBuild:
             lease.release()
             raise
         return cls(settings, build, lease, store, service)
+
+    @property
+    def closed(self) -> bool:
+        """True once closed (query workers stopped, lease released)."""
+        return self._closed
 
     def acquire(self) -> None:
         """One more request uses this build."""
@@ -169,6 +173,7 @@ class BuildFollower:
         self._next_check = time.monotonic() + CHECK_SECONDS
         self._stopped = threading.Event()
         self._closed = False
+        self._retired: list[ServedBuild] = []
         self.on_switch: Callable[[ServedBuild], None] | None = None
         """Called with the new build after a switch (create_app keeps app.extensions current)."""
 
@@ -213,12 +218,13 @@ class BuildFollower:
         threading.Thread(target=run, name="chava-build-watch", daemon=True).start()
 
     def close(self) -> None:
-        """Stop watching and close the served build (its query workers)."""
+        """Stop watching and close every build this app opened (their query workers)."""
         self._stopped.set()
         with self._state:
             self._closed = True
-            served = self._current
-        served.retire()
+            builds, self._retired = [*self._retired, self._current], []
+        for served in builds:
+            served.close()
 
     def _switch(self, key: tuple[str, int, int, int]) -> None:
         target = self.link.parent / key[0]
@@ -237,6 +243,8 @@ class BuildFollower:
         with self._state:
             old, self._current = self._current, new
             self._served_key, self._problems = key, ()
+            self._retired = [served for served in self._retired if not served.closed]
+            self._retired.append(old)
             if self.on_switch is not None:
                 self.on_switch(new)
         logger.warning("now serving build %s (was %s)", new.build.build_id, old.build.build_id)
@@ -283,4 +291,39 @@ class PinBuild:
         except BaseException:
             served.release()
             raise
-        return ClosingIterator(result, served.release)
+        return _PinnedBody(result, served)
+
+
+class _PinnedBody:
+    """A response body closed and released once: when exhausted or closed, whichever first.
+
+    WSGI servers call close(); a body read to its end is closed at once too, so a client that
+    never closes it (a test client) holds neither its files nor its build.
+    """
+
+    def __init__(self, body: Iterable[bytes], served: ServedBuild) -> None:
+        self._body = body
+        self._iterator = iter(body)
+        self._served: ServedBuild | None = served
+
+    def __iter__(self) -> _PinnedBody:
+        return self
+
+    def __next__(self) -> bytes:
+        try:
+            return next(self._iterator)
+        except StopIteration:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Close the body below (once), then release the build."""
+        served, self._served = self._served, None
+        if served is None:
+            return
+        try:
+            close = getattr(self._body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            served.release()
