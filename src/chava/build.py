@@ -57,7 +57,7 @@ from chava.errors import (
     StoreError,
     ValidationFailedError,
 )
-from chava.hashed_input import HashedInput, InputDigest
+from chava.hashed_input import HashedInput, InputDigest, read_digest
 from chava.sources import (
     FOLDER_GRAPHS,
     Publication,
@@ -148,9 +148,13 @@ def build_dataset(
         digests = [_bulk_load(store, path, to_graph) for path in files]
         return input_entries(digests, relative_to=None), [d.to_source() for d in digests]
 
-    # The id is known once the files are read; a build of unchanged files is still found by
-    # its stat (`up_to_date_build`), and an identical one is reused after loading.
-    return _build(settings, load_files_hashed, known_inputs=None, bundled=False)
+    # The files are hashed once first, to find an existing build of these bytes without loading
+    # them; the id of a new build is that of the bytes loaded (a file may change in between).
+    try:
+        expected = input_entries([read_digest(path) for path in files], relative_to=None)
+    except OSError as error:
+        raise LoadError(error.filename or files[0], error.strerror or str(error)) from error
+    return _build(settings, load_files_hashed, known_inputs=expected, bundled=False)
 
 
 def _bulk_load(
@@ -196,10 +200,12 @@ def up_to_date_build(settings: Settings, paths: Sequence[Path] | None = None) ->
     return build if unchanged and same_settings else None
 
 
-def _build(
-    settings: Settings, load: Loader, *, known_inputs: Inputs | None, bundled: bool
-) -> Build:
-    """Write (or reuse) the build of these inputs and make it current, under the build lock."""
+def _build(settings: Settings, load: Loader, *, known_inputs: Inputs, bundled: bool) -> Build:
+    """Write (or reuse) the build of these inputs and make it current, under the build lock.
+
+    An existing whole build of *known_inputs* is reused; otherwise the id of the new build is
+    that of the inputs *load* reports (the bytes it read).
+    """
     build_path = settings.build_path
     key = settings_key(settings)
     with build_lock(build_path):
@@ -209,15 +215,14 @@ def _build(
             prune(build_path)  # a killed build's leftovers, before using more disk
         except OSError as error:
             raise BuildError(f"{builds}: cannot write the build folder: {error}") from error
-        if known_inputs is not None:
-            existing = _reusable(builds / build_id_of(key, known_inputs))
-            if existing is not None:
-                return _publish(settings, existing, reused=True)
+        existing = _reusable(builds / build_id_of(key, known_inputs))
+        if existing is not None:
+            return _publish(settings, existing, reused=True)
         temporary = builds / f"{TEMPORARY_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
         try:
             build_id = _write_build(temporary, settings, load, bundled=bundled)
             final = builds / build_id
-            existing = _reusable(final)  # `--data` unvalidated: the id is known only now
+            existing = _reusable(final)  # a file changed after it was first hashed
             if existing is not None:
                 return _publish(settings, existing, reused=True)
             temporary.rename(final)

@@ -31,7 +31,7 @@ from chava.build_check import choose_build, open_verified
 from chava.build_leases import BuildLease, prune_if_idle
 from chava.builds import CURRENT, MANIFEST, Build, read_build
 from chava.config import Settings
-from chava.errors import StoreError
+from chava.errors import PublisherError
 from chava.remote_store import open_remote, remote_config
 from chava.sparql.endpoint import QueryService
 from chava.store import PublishedStore
@@ -156,6 +156,7 @@ class BuildFollower:
     def __init__(self, settings: Settings, build: Build | None = None) -> None:
         self.settings = settings
         self.link = settings.build_path / CURRENT
+        key = self._link_key()  # before opening: a build made meanwhile is seen next check
         if build is None:
             served, problems = choose_build(
                 settings.build_path, lambda chosen: ServedBuild.open(settings, chosen)
@@ -166,8 +167,8 @@ class BuildFollower:
             self.follows = _is_current(self.link, build)
         self._current = served
         self._problems: tuple[str, ...] = tuple(problems)
-        self._served_key = self._link_key() if not problems else None
-        self._rejected_key = self._link_key() if problems else None
+        self._served_key = None if problems else key
+        self._rejected_key = key if problems else None
         self._state = threading.Lock()
         self._checking = threading.Lock()
         self._next_check = time.monotonic() + CHECK_SECONDS
@@ -213,7 +214,10 @@ class BuildFollower:
 
         def run() -> None:
             while not self._stopped.wait(CHECK_SECONDS):
-                self.check()
+                try:
+                    self.check()
+                except Exception:  # a bug must not end the watching: say it and go on
+                    logger.exception("checking for a new build failed")
 
         threading.Thread(target=run, name="chava-build-watch", daemon=True).start()
 
@@ -230,7 +234,7 @@ class BuildFollower:
         target = self.link.parent / key[0]
         try:
             new = ServedBuild.open(self.settings, read_build(target))
-        except StoreError as error:
+        except (PublisherError, OSError) as error:  # StoreError above all: damaged, vanished
             self._rejected_key = key
             self._problems = (str(error),)
             logger.error(
