@@ -214,6 +214,19 @@ def test_a_new_app_serves_the_previous_good_build_when_the_current_is_damaged(
     assert "version 0" in answer.get_data(as_text=True)
 
 
+def test_an_unreadable_build_manifest_is_skipped_too(
+    publication: Publication, app_of: Callable[[], Flask]
+) -> None:
+    first = publication.build(0)
+    damaged = publication.build(1)
+    (damaged.path / "manifest.json").write_text("{not json", encoding="utf-8")
+    app = app_of()
+    assert _label(app) == "version 0"
+    health = json.loads(app.test_client().get("/health").data)
+    assert (health["status"], health["build"]) == ("degraded", first.build_id)
+    assert "unreadable build manifest" in health["problems"][0]
+
+
 def test_no_usable_build_is_one_store_error(publication: Publication) -> None:
     only = publication.build(0)
     corrupt(only.path, "missing .sst")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import threading
 import time
@@ -183,8 +184,36 @@ def test_builds_while_serving_are_served_without_a_failed_request(tmp_path: Path
             time.sleep(0.1)
         health = requests.get(base + "/health", timeout=10).json()
         assert (health["status"], health["build"]) == ("ok", current)
+        # Query workers killed now start again: their build is still there.
+        workers = _query_workers(root)
+        assert workers
+        assert all(f"/builds/{current}/".encode() in arguments for arguments in workers.values())
+        for pid in workers:
+            os.kill(pid, signal.SIGKILL)
+        answer = requests.get(
+            base + "/sparql?" + urlencode({"query": QUERY}),
+            headers={"Accept": "text/csv"},
+            timeout=60,
+        )
+        assert answer.status_code == 200, answer.text
+        assert f"version {BUILDS}" in answer.text
     assert load.answers > 50
     assert not load.failures, load.failures[:5]
+
+
+def _query_workers(root: Path) -> dict[int, bytes]:
+    """pid -> command line of the query workers reading a build under *root*."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            arguments = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"chava.sparql.worker" in arguments and str(root).encode() in arguments:
+            found[int(entry.name)] = arguments
+    return found
 
 
 def test_serve_falls_back_from_a_damaged_current_build_then_serves_the_next(

@@ -7,10 +7,11 @@ ServedBuild current when it arrives (in the WSGI environ) and releases it when i
 closed, body streamed included; a retired build is closed (query workers stopped, lease
 dropped, old builds pruned) once its last request is done.
 
-A BuildFollower checks the `current` link at most once a second (on a request, and from a
-watcher thread under `chava serve`). When it names another build (or the same id rebuilt), the
-new build is opened and verified before anything is swapped: new requests go to it, requests
-under way finish on the old one, and no request ever fails for the switch. A build that fails
+A BuildFollower checks the `current` link once a second (from a watcher thread under `chava
+serve`; on a request, at most once a second, in an app without one). When it names another
+build (or the same id rebuilt), the new build is opened and verified, and its query workers
+started, before anything is swapped: new requests go to it, requests under way finish on the old
+one, and no request ever fails for the switch. A build that fails
 verification is never served: the worker keeps what it serves, and says why, loudly, in its log
 and on /health, until `current` changes again.
 """
@@ -90,10 +91,13 @@ class ServedBuild:
         """True once closed (query workers stopped, lease released)."""
         return self._closed
 
-    def acquire(self) -> None:
-        """One more request uses this build."""
+    def acquire(self) -> bool:
+        """One more request uses this build; False (not acquired) once it is retired."""
         with self._lock:
+            if self._retired:
+                return False
             self._users += 1
+            return True
 
     def release(self) -> None:
         """A request using this build is done."""
@@ -116,7 +120,7 @@ class ServedBuild:
         with self._lock:
             if self._closed:
                 return
-            self._closed = True
+            self._closed = self._retired = True
         self.service.close()
         self.caches.clear()
         self.lease.release()
@@ -175,6 +179,7 @@ class BuildFollower:
         self._stopped = threading.Event()
         self._closed = False
         self._retired: list[ServedBuild] = []
+        self._watching = False
         self.on_switch: Callable[[ServedBuild], None] | None = None
         """Called with the new build after a switch (create_app keeps app.extensions current)."""
 
@@ -185,12 +190,12 @@ class BuildFollower:
 
     def acquire(self) -> ServedBuild:
         """Pin the current build for a request (looking for a new one first, if due)."""
-        if self.follows and time.monotonic() >= self._next_check:
+        if self.follows and not self._watching and time.monotonic() >= self._next_check:
             self.check()
-        with self._state:
+        while True:  # a build retired meanwhile refuses: the new current one is set by then
             served = self._current
-            served.acquire()
-        return served
+            if served.acquire():
+                return served
 
     def check(self) -> None:
         """Switch to the build `current` names if it changed and verifies; never raises."""
@@ -211,6 +216,8 @@ class BuildFollower:
 
     def watch(self) -> None:
         """Check every CHECK_SECONDS from a daemon thread too (a worker with no requests)."""
+
+        self._watching = True  # requests no longer check: switching never delays one
 
         def run() -> None:
             while not self._stopped.wait(CHECK_SECONDS):
@@ -244,6 +251,8 @@ class BuildFollower:
             )
             return
         new.service.pool.start()
+        if not new.service.pool.wait_ready():  # queries go to the new build's workers
+            logger.warning("the query workers of build %s are slow to start", new.build.build_id)
         with self._state:
             old, self._current = self._current, new
             self._served_key, self._problems = key, ()
@@ -295,6 +304,9 @@ class PinBuild:
         except BaseException:
             served.release()
             raise
+        if isinstance(result, list):  # bytes in memory (replayed, SPARQL): nothing left to read
+            served.release()
+            return result
         return _PinnedBody(result, served)
 
 

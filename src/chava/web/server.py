@@ -100,6 +100,10 @@ def create_worker_app() -> Flask:
 
 def run_development_server(settings: Settings, build: Build) -> None:
     """Serve with Flask's development server (`--dev`): one process, no reloader."""
+    from chava.web import state
     from chava.web.app import create_app
 
-    create_app(settings, build=build).run(host=settings.host, port=settings.port, threaded=True)
+    app = create_app(settings, build=build)
+    with app.app_context():
+        state.follower().watch()  # a new build is served within a second, no restart
+    app.run(host=settings.host, port=settings.port, threaded=True)
