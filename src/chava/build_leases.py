@@ -19,6 +19,7 @@ import fcntl
 import logging
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
@@ -118,12 +119,11 @@ def build_lock(build_path: Path) -> Iterator[None]:
 
 @contextlib.contextmanager
 def try_build_lock(build_path: Path) -> Iterator[bool]:
-    """The build lock if free right now (True), else nothing (False); never waits."""
-    try:
-        descriptor = os.open(build_path / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    except OSError:
-        yield False
-        return
+    """The build lock if free right now (True), else nothing (False); never waits.
+
+    Raises OSError when the lock file cannot be opened (a read-only build folder).
+    """
+    descriptor = os.open(build_path / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -202,18 +202,30 @@ def prune(build_path: Path) -> list[str]:
         if remove_folder(child, prefix=TRASH_PREFIX):
             logger.info("pruned old build %s", child.name)
             removed.append(child.name)
-    for leftover in build_path.glob(f".{CURRENT}-*"):  # a killed swap's temporary link
+    # A killed swap's temporary link, a killed write of the previous build's name.
+    for leftover in (*build_path.glob(f".{CURRENT}-*"), *build_path.glob(f"{PREVIOUS}.*")):
         with contextlib.suppress(OSError):
             leftover.unlink()
     return removed
 
 
-def prune_if_idle(build_path: Path) -> list[str]:
-    """Prune now if no build is running (a server releasing a build calls this); never raises."""
-    try:
-        with try_build_lock(build_path) as locked:
-            return prune(build_path) if locked else []
-    except OSError as error:  # a read-only build folder: the next `chava build` prunes
-        level = logging.DEBUG if error.errno in (errno.EROFS, errno.EACCES) else logging.WARNING
-        logger.log(level, "could not prune %s: %s", build_path, error)
-        return []
+def prune_if_idle(build_path: Path, *, attempts: int = 1, pause: float = 2.0) -> list[str]:
+    """Prune once no build is running (a server releasing a build calls this); never raises.
+
+    While a build holds the lock, try again after *pause* seconds, *attempts* times in all
+    (that build prunes too, but it may have finished pruning before this release).
+    """
+    for attempt in range(attempts):
+        try:
+            with try_build_lock(build_path) as locked:
+                if locked:
+                    return prune(build_path)
+        except OSError as error:  # a read-only build folder: the next `chava build` prunes
+            read_only = error.errno in (errno.EROFS, errno.EACCES)
+            logger.log(
+                logging.DEBUG if read_only else logging.WARNING, "could not prune: %s", error
+            )
+            return []
+        if attempt + 1 < attempts:
+            time.sleep(pause)
+    return []

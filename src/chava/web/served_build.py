@@ -127,7 +127,11 @@ class ServedBuild:
         logger.info("released build %s", self.build.build_id)
         build_path = self.build.path.parent.parent
         threading.Thread(
-            target=prune_if_idle, args=(build_path,), name="chava-prune", daemon=True
+            target=prune_if_idle,
+            args=(build_path,),
+            kwargs={"attempts": 30},
+            name="chava-prune",
+            daemon=True,
         ).start()
 
 
