@@ -11,9 +11,9 @@ A BuildFollower checks the `current` link once a second (from a watcher thread u
 serve`; on a request, at most once a second, in an app without one). When it names another
 build (or the same id rebuilt), the new build is opened and verified, and its query workers
 started, before anything is swapped: new requests go to it, requests under way finish on the old
-one, and no request ever fails for the switch. A build that fails
-verification is never served: the worker keeps what it serves, and says why, loudly, in its log
-and on /health, until `current` changes again.
+one, and no request ever fails for the switch. A build that fails verification is never served:
+the worker keeps what it serves, and says why, loudly, in its log and on /health, until
+`current` changes again.
 """
 
 from __future__ import annotations
@@ -207,6 +207,9 @@ class BuildFollower:
             return  # another thread is checking or switching: keep serving meanwhile
         try:
             self._next_check = time.monotonic() + CHECK_SECONDS
+            if any(served.closed for served in self._retired):  # let their stores close
+                with self._state:
+                    self._retired = [served for served in self._retired if not served.closed]
             key = self._link_key()
             if key is None or key in (self._served_key, self._rejected_key) or self._closed:
                 return
