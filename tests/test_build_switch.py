@@ -185,6 +185,8 @@ def test_a_damaged_new_build_is_not_switched_to(
     assert health["build"] == first.build_id
     assert health["current"] == damaged.build_id
     assert damaged.build_id in health["problems"][0]
+    assert str(publication.root) not in health["problems"][0]  # no server paths in public
+    assert "<build_dir>/builds/" in health["problems"][0]
     assert "NOT SWITCHING" in caplog.text
     third = publication.build(2)  # a good build again: served
     _switch(app)
