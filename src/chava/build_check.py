@@ -10,6 +10,9 @@ read-only, or raises DamagedBuildError naming what is wrong:
   files RocksDB reads first (CURRENT, MANIFEST-*, OPTIONS-*), the store opened, and the quads of
   the metadata graph counted. A truncated CURRENT, a garbage MANIFEST or a missing `.sst` are
   all caught before a request is served.
+
+`choose_build` picks what a server serves: the current build if it checks out, else the
+previous one, else the newest good one (logged loudly); none at all is one StoreError.
 """
 
 from __future__ import annotations
