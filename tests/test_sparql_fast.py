@@ -15,6 +15,7 @@ from chava.config import Settings
 from chava.sparql.endpoint import QueryService
 from chava.web.hardening import HardenedApp
 from chava.web.response_cache import ResponseCache
+from chava.web.served_build import PinBuild
 from chava.web.sparql_fast import SparqlFastPath
 from chava.web.sparql_state import SERVICE_KEY
 from tests.sparql_support import CONSTRUCT, SELECT, small_app, url
@@ -31,10 +32,12 @@ def app(bundled_build: tuple[Settings, Build]) -> Iterator[Flask]:
 
 
 def paths(app: Flask) -> tuple[SparqlFastPath, Any]:
-    """The fast path (below the hardening and replay layers) and the Flask app below it."""
+    """The fast path (below the hardening, build pinning and replay layers) and Flask."""
     hardened = app.wsgi_app
     assert isinstance(hardened, HardenedApp)
-    replay = hardened.app
+    pin = hardened.app
+    assert isinstance(pin, PinBuild)  # each request pinned to its build, above the replay
+    replay = pin.app
     assert isinstance(replay, ResponseCache)
     fast = replay.app
     assert isinstance(fast, SparqlFastPath)

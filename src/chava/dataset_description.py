@@ -3,6 +3,11 @@
 What can be counted is counted here (triples, class and property partitions, linksets, dumps);
 what must be said by people (license, publisher, title) comes from the data itself when it
 states it about the dataset IRI. Nothing about real organisations is invented here.
+
+Each build is a version of the dataset (`{dataset}/build/{id}`, DCAT 3 versioning and PROV):
+the build log's recent entries become `dcat:hasVersion` resources, each linked to the build
+current before it (`dcat:previousVersion`, `prov:wasRevisionOf`); the current version names its
+inputs with their SHA-256 (`prov:wasDerivedFrom`).
 """
 
 from __future__ import annotations
@@ -10,8 +15,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 from urllib.parse import urlsplit
@@ -19,6 +24,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from chava import namespaces
+from chava.build_log import LogEntry
 from chava.config import Settings
 from chava.dumps import Dump
 from chava.publication_iris import publication_iris
@@ -61,6 +67,24 @@ class BuildFacts:
     """True for the bundled publication, False for a `--data` dataset."""
     graph_counts: Mapping[str, int]
     """Quads per named graph ('' for the default graph), before the metadata graph."""
+    previous: str | None = None
+    """The build current when this one was written."""
+    inputs: Sequence[Mapping[str, object]] = ()
+    """The inputs read (manifest entries: name, sha256, bytes)."""
+    history: Sequence[LogEntry] = field(default=())
+    """Earlier builds made current, newest first (from the build log)."""
+    triples: int | None = None
+    """Distinct triples of the data (`distinct_triples`), if already counted."""
+
+
+def distinct_triples(store: ox.Store) -> int:
+    """The distinct triples of every graph of *store* (the dataset's `void:triples`)."""
+    return _count(store, _DISTINCT_TRIPLES)
+
+
+def version_iri(settings: Settings, build_id: str) -> str:
+    """The IRI of one build of the dataset (a version of it)."""
+    return f"{dataset_iri(settings)}/build/{build_id}"
 
 
 def describe_dataset(store: ox.Store, settings: Settings, facts: BuildFacts) -> list[ox.Quad]:
@@ -90,7 +114,8 @@ def describe_dataset(store: ox.Store, settings: Settings, facts: BuildFacts) -> 
     say(
         dataset, namespaces.VOID + "sparqlEndpoint", ox.NamedNode(settings.data_base_iri + "sparql")
     )
-    say(dataset, namespaces.VOID + "triples", _integer(_count(store, _DISTINCT_TRIPLES)))
+    triples = facts.triples if facts.triples is not None else distinct_triples(store)
+    say(dataset, namespaces.VOID + "triples", _integer(triples))
     say(dataset, namespaces.VOID + "entities", _integer(_count(store, _DISTINCT_SUBJECTS)))
     if facts.bundled:
         vocabulary = settings.vocabulary_base_iri
@@ -117,7 +142,64 @@ def describe_dataset(store: ox.Store, settings: Settings, facts: BuildFacts) -> 
     _describe_linksets(store, settings, dataset, say)
     for dump in facts.dumps:
         _describe_dump(settings, dataset, dump, stamp, say)
+    _describe_versions(settings, dataset, facts, triples, say)
     return [ox.Quad(s, ox.NamedNode(p), o, graph) for s, p, o in statements.triples]
+
+
+def _describe_versions(
+    settings: Settings, dataset: ox.NamedNode, facts: BuildFacts, triples: int, say: Say
+) -> None:
+    """This build and the recent ones as versions of the dataset, each naming its predecessor."""
+    current = LogEntry(facts.build_id, facts.created, facts.created, facts.previous, triples)
+    seen: set[str] = set()
+    for entry in (current, *facts.history):
+        if entry.build_id in seen:
+            continue  # a build made current again: its latest entry describes it
+        seen.add(entry.build_id)
+        version = ox.NamedNode(version_iri(settings, entry.build_id))
+        say(dataset, namespaces.DCAT + "hasVersion", version)
+        say(version, namespaces.RDF + "type", ox.NamedNode(namespaces.DCAT + "Dataset"))
+        say(version, namespaces.RDF + "type", ox.NamedNode(namespaces.PROV + "Entity"))
+        say(version, namespaces.DCTERMS + "isVersionOf", dataset)
+        say(version, namespaces.DCAT + "version", ox.Literal(entry.build_id))
+        date = entry.created.date().isoformat()
+        say(version, namespaces.DCTERMS + "title", ox.Literal(f"{entry.build_id} ({date})"))
+        say(version, namespaces.DCTERMS + "created", _datetime(entry.created))
+        say(version, namespaces.DCTERMS + "issued", _datetime(entry.published))
+        say(version, namespaces.VOID + "triples", _integer(entry.triples))
+        if entry.previous and entry.previous != entry.build_id:
+            previous = ox.NamedNode(version_iri(settings, entry.previous))
+            say(version, namespaces.DCAT + "previousVersion", previous)
+            say(version, namespaces.PROV + "wasRevisionOf", previous)
+    here = ox.NamedNode(version_iri(settings, facts.build_id))
+    say(dataset, namespaces.DCAT + "hasCurrentVersion", here)
+    if facts.previous and facts.previous != facts.build_id:
+        previous = ox.NamedNode(version_iri(settings, facts.previous))
+        say(dataset, namespaces.DCAT + "previousVersion", previous)
+        say(dataset, namespaces.PROV + "wasRevisionOf", previous)
+    for source in facts.inputs:
+        used = ox.BlankNode()
+        say(here, namespaces.PROV + "wasDerivedFrom", used)
+        say(used, namespaces.RDF + "type", ox.NamedNode(namespaces.PROV + "Entity"))
+        say(used, namespaces.DCTERMS + "identifier", ox.Literal(str(source["name"])))
+        size = ox.Literal(
+            str(source["bytes"]), datatype=ox.NamedNode(namespaces.XSD + "nonNegativeInteger")
+        )
+        say(used, namespaces.DCAT + "byteSize", size)
+        _say_checksum(used, str(source["sha256"]), say)
+
+
+def _say_checksum(subject: Subject, sha256: str, say: Say) -> None:
+    checksum = ox.BlankNode()
+    say(subject, SPDX + "checksum", checksum)
+    say(checksum, namespaces.RDF + "type", ox.NamedNode(SPDX + "Checksum"))
+    say(checksum, SPDX + "algorithm", ox.NamedNode(SPDX + "checksumAlgorithm_sha256"))
+    value = ox.Literal(sha256, datatype=ox.NamedNode(namespaces.XSD + "hexBinary"))
+    say(checksum, SPDX + "checksumValue", value)
+
+
+def _datetime(moment: datetime) -> ox.Literal:
+    return ox.Literal(moment.isoformat(), datatype=ox.NamedNode(namespaces.XSD + "dateTime"))
 
 
 class _Statements:
@@ -135,7 +217,6 @@ def _describe_dump(
 ) -> None:
     url = ox.NamedNode(settings.data_base_iri + "dumps/" + dump.kind.name)
     distribution = ox.NamedNode(f"{dataset.value}/distribution/{dump.kind.format.extension}")
-    checksum = ox.BlankNode()
     say(dataset, namespaces.DCAT + "distribution", distribution)
     say(dataset, namespaces.VOID + "dataDump", url)
     say(distribution, namespaces.RDF + "type", ox.NamedNode(namespaces.DCAT + "Distribution"))
@@ -152,11 +233,7 @@ def _describe_dump(
     )
     say(distribution, namespaces.DCAT + "byteSize", size)
     say(distribution, namespaces.DCTERMS + "modified", stamp)
-    say(distribution, SPDX + "checksum", checksum)
-    say(checksum, namespaces.RDF + "type", ox.NamedNode(SPDX + "Checksum"))
-    say(checksum, SPDX + "algorithm", ox.NamedNode(SPDX + "checksumAlgorithm_sha256"))
-    value = ox.Literal(dump.sha256, datatype=ox.NamedNode(namespaces.XSD + "hexBinary"))
-    say(checksum, SPDX + "checksumValue", value)
+    _say_checksum(distribution, dump.sha256, say)
 
 
 def _describe_linksets(

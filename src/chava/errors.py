@@ -81,6 +81,10 @@ class StoreError(PublisherError):
     http_status = 503
 
 
+class DamagedBuildError(StoreError):
+    """A build's files do not match its manifest (truncated, missing, altered): never served."""
+
+
 # --- HTTP requests (4xx) -------------------------------------------------------------------
 
 

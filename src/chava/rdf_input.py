@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from chava.errors import InputRefusedError, LoadError, RemoteImportError, UnsupportedFormatError
+from chava.hashed_input import InputDigest, read_bytes
 from chava.jsonld.context import context_for_url
 
 if TYPE_CHECKING:
@@ -104,15 +105,20 @@ def is_rdf_file(path: Path) -> bool:
 
 def read_file(path: Path, limits: InputLimits) -> bytes:
     """The bytes of a file, inflated when its name ends in `.gz` (within `limits.max_bytes`)."""
+    return read_hashed(path, limits)[0]
+
+
+def read_hashed(path: Path, limits: InputLimits) -> tuple[bytes, InputDigest]:
+    """read_file, and the digest of exactly the bytes read from disk (the file is read once)."""
     try:
-        data = path.read_bytes()
+        data, digest = read_bytes(path)
     except OSError as error:
         raise LoadError(path, error.strerror or str(error)) from error
     if limits.max_bytes is not None and len(data) > limits.max_bytes:
         raise InputRefusedError(path, f"more than {limits.max_bytes} bytes: refused")
     if path.name.lower().endswith(GZIP_SUFFIX):
-        return inflate(data, path, limits.max_bytes)
-    return data
+        return inflate(data, path, limits.max_bytes), digest
+    return data, digest
 
 
 def inflate(data: bytes, source: Path | str, max_bytes: int | None) -> bytes:

@@ -18,13 +18,14 @@ import pyoxigraph as ox
 
 from chava import namespaces, sdg
 from chava.errors import LoadError, RemoteImportError
+from chava.hashed_input import InputDigest
 from chava.rdf_input import (
     RDF_SUFFIXES,
     InputLimits,
     is_rdf_file,
     parse_rdf,
     rdf_format_of,
-    read_file,
+    read_hashed,
 )
 
 __all__ = [
@@ -81,6 +82,8 @@ class Publication:
     """The file stating the most about each subject (the first on a tie): reports name it."""
     skipped: tuple[tuple[Path, str], ...] = ()
     """Harvested files that could not be read, with the reason: left out, not fatal."""
+    digests: tuple[InputDigest, ...] = field(default=(), hash=False, compare=False)
+    """The SHA-256 of exactly the bytes parsed from each file, in `files` order."""
 
     def graph(self, graph_iri: str) -> list[ox.Quad]:
         """Return the quads of one named graph."""
@@ -119,9 +122,16 @@ def parse_file(
     beyond the limits, and RemoteImportError when the file asks for a remote document
     (`owl:imports`, a JSON-LD context chava does not bundle).
     """
+    return parse_source(path, default_graph=default_graph, limits=limits)[0]
+
+
+def parse_source(
+    path: Path, *, default_graph: str | None = None, limits: InputLimits | None = None
+) -> tuple[list[ox.Quad], InputDigest]:
+    """parse_file, and the digest of exactly the bytes parsed (the file is read once)."""
     limits = limits or InputLimits()
-    rdf_format = rdf_format_of(path)
-    quads = parse_rdf(read_file(path, limits), rdf_format, source=path, limits=limits)
+    data, digest = read_hashed(path, limits)
+    quads = parse_rdf(data, rdf_format_of(path), source=path, limits=limits)
     _refuse_remote_imports(path, quads)
     if default_graph is not None:
         target = ox.NamedNode(default_graph)
@@ -132,7 +142,7 @@ def parse_file(
             for quad in quads
         ]
     logger.info("loaded %s (%d quads)", path, len(quads))
-    return quads
+    return quads, digest
 
 
 def load_files(
@@ -176,11 +186,12 @@ def _assemble(
     quads: list[ox.Quad] = []
     files: list[Path] = []
     skipped: list[tuple[Path, str]] = []
+    digests: list[InputDigest] = []
     statement_counts: Counter[tuple[ox.NamedNode | ox.BlankNode | ox.Triple, Path]] = Counter()
     blank_labels: set[str] = set()
     for path, graph in sources:
         try:
-            parsed = parse_file(path, default_graph=graph, limits=limits)
+            parsed, digest = parse_source(path, default_graph=graph, limits=limits)
         except LoadError as error:
             if optional is None or optional not in path.parents:
                 raise
@@ -190,6 +201,7 @@ def _assemble(
         # One form for SDG IRIs, the UN KOS's http one.
         parsed = sdg.normalise_quads(_separate_blank_nodes(parsed, blank_labels))
         files.append(path)
+        digests.append(digest)
         quads.extend(parsed)
         statement_counts.update((quad.subject, path) for quad in parsed)
     # The file saying the most about a subject is where it is defined (not, say, the file
@@ -197,7 +209,7 @@ def _assemble(
     origins: dict[ox.NamedNode | ox.BlankNode | ox.Triple, Path] = {}
     for (subject, path), _count in statement_counts.most_common():
         origins.setdefault(subject, path)
-    return Publication(tuple(quads), tuple(files), origins, tuple(skipped))
+    return Publication(tuple(quads), tuple(files), origins, tuple(skipped), tuple(digests))
 
 
 def _separate_blank_nodes(quads: list[ox.Quad], seen: set[str]) -> list[ox.Quad]:

@@ -26,10 +26,13 @@ from chava.cli.group import settings_from
 def build_command(
     ctx: click.Context, allow_invalid: bool, no_validate: bool, data_paths: tuple[Path, ...]
 ) -> None:
-    """Validate, load into a new store, write the dumps and make it the current build.
+    """Validate, load into a new store, write the dumps, verify, and make it the current build.
 
-    Exit 1 (with the report) if the data violates the shapes, unless --allow-invalid; the
-    current build stays as it was whenever a build fails.
+    Exit 1 (with the report) if the data violates the shapes, unless --allow-invalid; exit 2
+    with one line if it cannot be written (full disk...). The current build stays as it was
+    whenever a build fails. Builds of one folder run one at a time (a second one waits); each
+    build made current gets a line in the build log (`build-log.jsonl`), and running servers
+    move to it within a second.
     """
     settings = settings_from(ctx)
     if data_paths:

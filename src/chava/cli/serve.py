@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from chava.build import build_dataset, build_publication, up_to_date_build
+from chava.build_check import choose_build, open_verified
 from chava.build_inputs import data_settings
 from chava.builds import Build
 from chava.cli.group import settings_from
@@ -59,6 +60,8 @@ def serve_command(
 
     Serving never refuses data: violations are logged as warnings (`chava build` is the gate).
     `--data` datasets are served as they are, unvalidated (check them with `chava validate`).
+    A damaged current build is not served: the previous good one is, with a loud warning (exit
+    2 if there is none). A build made while serving is served within a second, no restart.
     """
     settings = settings_from(ctx)
     overrides: dict[str, Any] = {
@@ -79,9 +82,10 @@ def serve_command(
     sandbox.check(settings.sparql_worker_isolation)
     targets_of(settings.sparql_service_allowlist)  # only http(s) hosts the parent can reach
     paths = list(data_paths) or None
-    build = ensure_build(settings, paths, validate=not no_validate and paths is None)
+    ensure_build(settings, paths, validate=not no_validate and paths is None)
     if paths is not None:
         settings = data_settings(settings, paths)
+    build = usable_build(settings)
     if settings.store_url:
         open_remote(settings, build)  # fails early, in one line, if the engine lacks the build
         logger.warning("reading build %s from %s", build.build_id, settings.store_url)
@@ -102,6 +106,21 @@ def check_serving_settings(settings: Settings) -> None:
     from chava.web.hardening import public_origin
 
     public_origin(settings.public_base_url)
+
+
+def usable_build(settings: Settings) -> Build:
+    """The build to serve: the current one if whole, else the newest good one (loudly).
+
+    Raises StoreError (one line, exit 2) when no build is usable.
+    """
+    local = not settings.store_url
+
+    def check(build: Build) -> Build:
+        open_verified(build, thorough=False, local_store=local)
+        return build
+
+    build, _problems = choose_build(settings.build_path, check)
+    return build
 
 
 def ensure_build(settings: Settings, paths: list[Path] | None, *, validate: bool) -> Build:

@@ -30,9 +30,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from chava.errors import ConfigError, TooManyRequestsError
+
+if TYPE_CHECKING:
+    from chava.config import Settings
 
 BUCKETS = 1 << 16
 BUDGET_WINDOW: Final = 60.0
@@ -120,6 +123,16 @@ class ClientLedger:
             os.ftruncate(self._descriptor, size)  # sparse: pages appear as buckets are used
         self._map = mmap.mmap(self._descriptor, size)
         self._lock = threading.Lock()
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> ClientLedger:
+        """The ledger shared by every web worker serving `settings.build_path`."""
+        return cls(
+            slots_directory(str(settings.build_path.resolve())),
+            rate=settings.sparql_rate_limit,
+            burst=settings.sparql_rate_burst,
+            budget=settings.sparql_client_budget,
+        )
 
     def admit(self, client: str) -> None:
         """Count one request of *client*, or raise TooManyRequestsError (rate or budget spent)."""

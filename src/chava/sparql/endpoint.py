@@ -122,12 +122,7 @@ class QueryService:
         )
         shared = slots_directory(str(settings.build_path.resolve()))
         self.slots = ClientSlots(shared, settings.sparql_client_concurrency)
-        self.ledger = ClientLedger(
-            shared,
-            rate=settings.sparql_rate_limit,
-            burst=settings.sparql_rate_burst,
-            budget=settings.sparql_client_budget,
-        )
+        self.ledger = ClientLedger.for_settings(settings)
         self.dropped = 0
         """Queries not run because their client had hung up (for tests and the log)."""
         self.cache: BoundedLRU[QueryOutcome] = BoundedLRU(settings.sparql_cache_bytes)

@@ -221,6 +221,19 @@ class QueryPool:
         """Start the workers now, in the background, instead of on the first query."""
         self._start()
 
+    def wait_ready(self, timeout: float = START_TIMEOUT) -> bool:
+        """Wait until every worker has started (or failed to); True if all are up.
+
+        A server switching to a new build waits for its workers before sending it queries.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self._starting <= 0:
+                    return len(self._all) >= self.size
+            time.sleep(0.02)
+        return False
+
     def _live_worker(self, deadline: float) -> QueryWorker:
         """Take a free worker; one that died while idle (OOM killer...) is replaced, not used."""
         while True:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, request
 
 from chava.iri_mapping import path_mappings
 from chava.jsonld.collections import COLLECTIONS, FILTERS
@@ -43,13 +43,11 @@ def init_app(app: Flask) -> None:
 
 def node_cache() -> NodeCache:
     """The framed-item cache of the served build, in this worker."""
-    key = f"{CACHE_KEY}:{state.published_store().build.build_id}"
-    cache = current_app.extensions.get(key)
+    caches = state.build_cache()  # goes with the build
+    cache = caches.get(CACHE_KEY)
     if cache is None:
         with _LOCK:
-            cache = current_app.extensions.setdefault(
-                key, NodeCache(state.settings().api_cache_items)
-            )
+            cache = caches.setdefault(CACHE_KEY, NodeCache(state.settings().api_cache_items))
     assert isinstance(cache, NodeCache)
     return cache
 
@@ -57,14 +55,14 @@ def node_cache() -> NodeCache:
 def listing_index() -> ListingIndex:
     """The listing index of the served build (built on first use, once per worker)."""
     store = state.published_store()
-    key = f"{INDEX_KEY}:{store.build.build_id}"
-    index = current_app.extensions.get(key)
+    caches = state.build_cache()  # goes with the build
+    index = caches.get(INDEX_KEY)
     if index is None:
         with _LOCK:
-            index = current_app.extensions.get(key)
+            index = caches.get(INDEX_KEY)
             if index is None:
                 index = build_index(store.oxigraph, state.settings().languages)
-                current_app.extensions[key] = index
+                caches[INDEX_KEY] = index
     assert isinstance(index, ListingIndex)
     return index
 

@@ -16,6 +16,7 @@ from chava.errors import BadRequestError, ResourceNotFoundError
 from chava.labels import DESCRIPTION_PREDICATES, fetch_labels, pick_text
 from chava.publication_iris import publication_iris
 from chava.store import PublishedStore
+from chava.versions import dataset_versions
 from chava.web import state
 from chava.web.language import request_language
 from chava.web.linking import Link, Linker
@@ -60,11 +61,12 @@ def home() -> Response:
         ),
     )
     linker = page_linker(labels, lang)
+    dataset_iri = publication_iris(settings).dataset
     body = render_page(
         "home.html",
         lang,
         linker=linker,
-        dataset_href=linker.href(publication_iris(settings).dataset),
+        dataset_href=linker.href(dataset_iri),
         dataset_description=site_description(lang),
         entries=[
             Entry(linker.link(iri), _class_href(linker, iri), tuple(map(linker.link, some)), total)
@@ -72,6 +74,12 @@ def home() -> Response:
         ],
         counts=[(linker.link(c.iri), _class_href(linker, c.iri), c.count) for c in counts],
         dumps=_dumps(store),
+        versions=[
+            (version, linker.href(version.iri))
+            for version in cached(
+                store, "home-versions", lambda: dataset_versions(store, dataset_iri)
+            )
+        ],
     )
     return _page_response(body, lang)
 

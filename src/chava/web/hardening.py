@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from chava.config import Settings
 from chava.errors import ConfigError, TooManyRequestsError
 from chava.sparql.clients import ClientLedger
-from chava.web.response_cache import ResponseCache
+from chava.web.response_cache import Replaying
 from chava.web.sparql_fast import PATHS, RUN_FAILURE
 
 StartResponse = Callable[..., Any]
@@ -92,7 +92,7 @@ class HardenedApp:
     """Wraps the app's WSGI stack (*app*, its replay cache); *refusals* reports a 429."""
 
     def __init__(
-        self, app: ResponseCache, refusals: WSGIApp, settings: Settings, ledger: ClientLedger
+        self, app: Replaying, refusals: WSGIApp, settings: Settings, ledger: ClientLedger
     ) -> None:
         self.app = app
         self.refusals = refusals

@@ -72,10 +72,20 @@ def page_linker(labels: Mapping[str, Mapping[str, str]], lang: str) -> Linker:
 
 
 def cached(store: PublishedStore, key: str, compute: Callable[[], T]) -> T:
-    """Compute *key* once per build of the running app (the published graph never changes)."""
-    cache: dict[tuple[str, str, str], Any] = current_app.extensions.setdefault(CACHE_KEY, {})
-    full_key = (str(store.build.path), store.build.build_id, key)
+    """Compute *key* once per build of the running app (the published graph never changes).
+
+    Kept with the served build *store* belongs to, so the memos go when the build does.
+    """
+    served = state.served_build()
+    cache: dict[str, Any] = served.caches if served.store is store else _other_cache(store)
+    full_key = f"{CACHE_KEY}:{key}"
     if full_key not in cache:
         cache[full_key] = compute()
     value: T = cache[full_key]
     return value
+
+
+def _other_cache(store: PublishedStore) -> dict[str, Any]:
+    """Memos of a store that is not the served build's (tests render other stores)."""
+    caches: dict[tuple[str, str], dict[str, Any]] = current_app.extensions.setdefault(CACHE_KEY, {})
+    return caches.setdefault((str(store.build.path), store.build.build_id), {})

@@ -1,21 +1,24 @@
 """A WSGI layer answering repeated resource requests from memory, before Flask runs at all.
 
-A resource response is a pure function of the build (one per app), the path, the query string
-and the request headers it varies on (Accept, Accept-Language) plus the Host (JSON-LD names
-the context on this server). Routes opt in by setting `CACHEABLE` in the WSGI environ; only
-200 answers to GET are kept. Hits still honour `If-None-Match` (304).
+A resource response is a pure function of the build (its id, set in the environ by the layer
+above), the path, the query string and the request headers it varies on (Accept,
+Accept-Language) plus the Host (JSON-LD names the context on this server). Routes opt in by
+setting `CACHEABLE` in the WSGI environ; only 200 answers to GET are kept. Hits still honour
+`If-None-Match` (304).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from chava.lru_cache import BoundedLRU
 
 CACHEABLE = "chava.cacheable"
 """WSGI environ key a route sets to True when its response may be replayed."""
+BUILD_ID = "chava.build_id"
+"""WSGI environ key: the id of the build the request runs on (part of the cache key)."""
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -31,6 +34,25 @@ class _Entry:
     etag: str | None
     outer_headers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     """The headers as a wrapping layer rewrites them, computed once (see replay)."""
+
+
+class Replaying(Protocol):
+    """A WSGI layer that can answer a repeated request from memory (ResponseCache, or a layer
+    wrapping one): `lookup`, then `replay` the entry, without calling anything below."""
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]: ...
+
+    def lookup(self, environ: dict[str, Any]) -> _Entry | None: ...
+
+    def replay(
+        self,
+        entry: _Entry,
+        environ: dict[str, Any],
+        start_response: StartResponse,
+        rewrite: Callable[[list[tuple[str, str]]], list[tuple[str, str]]] | None = None,
+    ) -> Iterable[bytes]: ...
 
 
 class ResponseCache:
@@ -100,6 +122,7 @@ class ResponseCache:
 
 def _key(environ: dict[str, Any]) -> tuple[Any, ...]:
     return (
+        environ.get(BUILD_ID),
         environ.get("PATH_INFO", ""),
         environ.get("QUERY_STRING", ""),
         environ.get("HTTP_ACCEPT"),

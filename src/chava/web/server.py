@@ -25,7 +25,7 @@ from granian.constants import Interfaces, TaskImpl
 from granian.http import HTTP1Settings
 from granian.log import LogLevels
 
-from chava.builds import Build, current_build
+from chava.builds import Build
 from chava.config import ENV_PREFIX, Settings
 
 if TYPE_CHECKING:
@@ -124,24 +124,36 @@ def prefetch_store(build: Build) -> int:
 
 
 def create_worker_app() -> Gateway:
-    """The app of one worker process: the current build of the Settings it reads."""
+    """The app of one worker process: the current build of the Settings it reads, followed.
+
+    A damaged current build is skipped for the previous good one (loudly); a new current
+    build is picked up within a second, without a restart (chava.web.served_build).
+    """
+    from chava.web import state
     from chava.web.app import create_app
     from chava.web.gateway import Gateway
-    from chava.web.sparql_state import query_service
 
     settings = Settings.load()
-    app = create_app(settings, build=current_build(settings))
-    # The first query would otherwise wait for the query workers to start (~0.2 s at 1M).
+    app = create_app(settings)
     with app.app_context():
-        service = query_service()
-    service.pool.start()
+        follower = state.follower()
+    # The first query would otherwise wait for the query workers to start (~0.2 s at 1M,
+    # seconds on a loaded machine): this worker takes requests once they are up.
+    pool = follower.current.service.pool
+    pool.start()
+    pool.wait_ready()
+    follower.watch()
     # Stopping the worker kills its query workers at once: a query under way ends (503)
     # instead of holding the shutdown for up to sparql_timeout.
-    return Gateway(app, settings, on_close=service.close)
+    return Gateway(app, settings, on_close=follower.close)
 
 
 def run_development_server(settings: Settings, build: Build) -> None:
     """Serve with Flask's development server (`--dev`): one process, no reloader."""
+    from chava.web import state
     from chava.web.app import create_app
 
-    create_app(settings, build=build).run(host=settings.host, port=settings.port, threaded=True)
+    app = create_app(settings, build=build)
+    with app.app_context():
+        state.follower().watch()  # a new build is served within a second, no restart
+    app.run(host=settings.host, port=settings.port, threaded=True)

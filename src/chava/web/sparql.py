@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import weakref
 from typing import Final
 
 from flask import Blueprint, Flask, Response, request
@@ -11,8 +10,7 @@ from flask import Blueprint, Flask, Response, request
 from chava.errors import PayloadTooLargeError, QueryError
 from chava.formats import HTML, JSON_LD, N_TRIPLES, RDF_XML, TURTLE
 from chava.negotiate import negotiate
-from chava.remote_store import remote_config
-from chava.sparql.endpoint import PreparedQuery, QueryService
+from chava.sparql.endpoint import PreparedQuery
 from chava.sparql.protocol import FORM, QueryRequest, read_request
 from chava.sparql.service_description import describe_service, graph_sizes, serialize_description
 from chava.web import sparql_pages, state
@@ -26,7 +24,7 @@ from chava.web.sparql_fast import (
     endpoint_iri_of,
     result_headers,
 )
-from chava.web.sparql_state import SERVICE_KEY, query_service
+from chava.web.sparql_state import query_service
 
 DESCRIPTION_FORMATS: Final = (TURTLE, HTML, JSON_LD, N_TRIPLES, RDF_XML)
 
@@ -35,13 +33,10 @@ blueprint = Blueprint("sparql", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """Register /sparql and the example pages; the query workers start on the first query."""
-    with app.app_context():
-        settings = state.settings()
-        store = state.published_store()
-        service = QueryService(settings, store.build, remote=remote_config(store.oxigraph))
-    app.extensions[SERVICE_KEY] = service
-    weakref.finalize(app, service.close)  # kill the workers with the app (or at exit)
+    """Register /sparql and the example pages; the query workers start on the first query.
+
+    Each served build has its own QueryService (chava.web.served_build), closed with it.
+    """
     app.register_blueprint(blueprint)
     app.register_blueprint(sparql_pages.blueprint)
 

@@ -96,11 +96,12 @@ def result_headers(
 
 
 class SparqlFastPath:
-    """Wraps the Flask WSGI app; answers plain SPARQL GETs with *service* itself."""
+    """Wraps the Flask WSGI app; answers plain SPARQL GETs with the request's query service."""
 
-    def __init__(self, app: WSGIApp, service: QueryService) -> None:
+    def __init__(self, app: WSGIApp, service_of: Callable[[dict[str, Any]], QueryService]) -> None:
         self.app = app
-        self.service = service
+        self.service_of = service_of
+        """The QueryService of the build a request runs on (from its WSGI environ)."""
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if (
@@ -116,8 +117,9 @@ class SparqlFastPath:
             return self.app(environ, start_response)
         if prepared is None:
             return self.app(environ, start_response)
+        service = self.service_of(environ)
         try:
-            outcome = self.service.run(
+            outcome = service.run(
                 prepared,
                 client=environ.get("REMOTE_ADDR") or "unknown",
                 gone=environ.get(CLIENT_GONE),
@@ -127,7 +129,7 @@ class SparqlFastPath:
             return self.app(environ, start_response)
         if prepared.cacheable:
             environ[CACHEABLE] = True  # replayed by chava.web.response_cache next time
-        limit = self.service.settings.sparql_max_results
+        limit = service.settings.sparql_max_results
         headers = result_headers(prepared, outcome, is_get=True, limit=limit)
         headers.append(("Content-Length", str(len(outcome.body))))
         start_response("200 OK", headers)
@@ -144,7 +146,7 @@ class SparqlFastPath:
         if query_request.query is None:
             return None
         formats = args.get("format")
-        return self.service.prepare(
+        return self.service_of(environ).prepare(
             query_request,
             accept=environ.get("HTTP_ACCEPT"),
             requested_format=formats[0] if formats else None,
