@@ -26,6 +26,10 @@ class ConfigError(PublisherError):
     """A setting is missing, malformed or inconsistent."""
 
 
+class PortInUseError(ConfigError):
+    """`chava serve` cannot listen on its host and port (taken by another program, or denied)."""
+
+
 class LoadError(PublisherError):
     """An RDF source (file, folder, URL) could not be read or parsed.
 

@@ -30,6 +30,10 @@ class PublisherGroup(click.Group):
         except RecursionError:
             click.echo("error: input nested too deeply for this command", err=True)
             ctx.exit(2)
+        except KeyboardInterrupt:
+            # Ctrl-C before a server runs (a build under way): one line, the shell's code for it.
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
 
 
 @click.group(cls=PublisherGroup)

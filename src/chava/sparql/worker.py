@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import resource
+import signal
 import socket
 import struct
 import sys
@@ -154,6 +155,9 @@ def _serialize(
 
 def main() -> int:
     """Read the launch frame, isolate, open the store, then serve jobs until stdin closes."""
+    # Ctrl-C in a terminal reaches the whole process group: the pool stops its workers (it
+    # closes their stdin or kills them), so the key must not interrupt one mid-frame.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     opening = read_frame(stdin)
     if opening is None:

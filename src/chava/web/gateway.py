@@ -22,9 +22,11 @@ holds no thread and no more memory than the cap. Files (dumps) are sent by grani
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import logging
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -360,6 +362,17 @@ class Gateway:
         self.sparql.close()
         if self.on_close is not None:
             self.on_close()
+
+    def __rsgi_init__(self, loop: Any) -> None:
+        """granian's hook when the worker starts: leave Ctrl-C to the main process.
+
+        SIGINT from a terminal reaches every process of the group; a worker that stopped on
+        its own would be restarted by the main process (respawn_failed_workers) while it shuts
+        down. The main process stops the workers (SIGTERM) on the first Ctrl-C.
+        """
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.remove_signal_handler(signal.SIGINT)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def __rsgi_del__(self, _loop: Any) -> None:
         """granian's hook when the worker stops: drop what waits, end the queries under way."""
