@@ -12,9 +12,11 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from flask.testing import FlaskClient
 
+from chava import formats
 from chava.builds import Build
 from chava.config import Settings
 from chava.sparql import egress
+from chava.sparql.contract import QueryJob
 from chava.sparql.pool import QueryPool
 from chava.web.app import create_app
 from chava.web.sparql_state import SERVICE_KEY
@@ -147,13 +149,14 @@ def test_an_endpoint_off_loopback_is_mapped_into_the_worker(
     monkeypatch.setattr(egress, "_connect", local)
     pool = QueryPool(bundled_build[1].store_path, size=1, timeout=10, egress=(endpoint,))
     try:
-        job = {
-            "query": FEDERATED.format(endpoint=endpoint),
-            "media_type": "text/tab-separated-values",
-            "limit": 10,
-            "union": True,
-            "service": True,
-        }
+        job = QueryJob(
+            FEDERATED.format(endpoint=endpoint),
+            formats.TSV,
+            limit=10,
+            max_bytes=1 << 20,
+            union=True,
+            calls_service=True,
+        )
         outcome = pool.execute(job)
     finally:
         pool.close()

@@ -26,7 +26,8 @@ from chava.config import Settings
 from chava.errors import ConfigError, TooManyRequestsError
 from chava.sparql.clients import ClientLedger
 from chava.web.gateway import Answer, Gateway, Lane
-from chava.web.hardening import CONTENT_SECURITY_POLICY, public_origin
+from chava.web.hardening import public_origin
+from chava.web.response_rules import CONTENT_SECURITY_POLICY
 from tests.sparql_support import small_app, url
 
 # --- the ledger ---------------------------------------------------------------------------

@@ -185,6 +185,25 @@ class QueryError(PublisherError):
     http_status = 400
 
 
+class QuerySyntaxError(QueryError):
+    """The query does not parse: where (line, column), what stands there, what was expected."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        token: str | None = None,
+        expected: Sequence[str] = (),
+    ) -> None:
+        self.line = line
+        self.column = column
+        self.token = token
+        self.expected = tuple(expected)
+        super().__init__(message)
+
+
 class UpdateRefusedError(QueryError):
     """A SPARQL Update operation was sent: the endpoint is read-only."""
 

@@ -25,12 +25,11 @@ import pyoxigraph as ox
 from chava.errors import PublisherError
 from chava.remote_store import RemoteStore, RemoteTriples
 from chava.sparql import results, sandbox
+from chava.sparql.contract import QueryJob, QueryReply, ReplyKind
 from chava.sparql.launch import WorkerLaunch
 
 _LENGTHS: Final = struct.Struct(">II")
 READY: Final = b"R"
-DEFAULT_MAX_BYTES: Final = 16 * 1024 * 1024
-"""The byte cap of a result when a job names none (the endpoint always does)."""
 SANDBOX_FAILED: Final = 3
 """Exit status of a worker that could not isolate itself while isolation is required."""
 SERVICE_FAILED: Final = (
@@ -92,26 +91,26 @@ def _empty_store() -> ox.Store:
     return ox.Store()
 
 
-def run_job(store: ox.Store | RemoteStore, job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-    """Run one query job; return the reply header and the serialized result."""
-    options: dict[str, Any] = {"base_iri": job.get("base_iri")}
+def run_job(store: ox.Store | RemoteStore, job: QueryJob) -> tuple[QueryReply, bytes]:
+    """Run one query job; return the reply and the serialized result."""
+    options: dict[str, Any] = {"base_iri": job.base_iri}
     try:
-        if job.get("default_graphs") is not None:
+        if job.default_graphs is not None:
             options["default_graph"] = [
-                ox.NamedNode(iri) if iri else ox.DefaultGraph() for iri in job["default_graphs"]
+                ox.NamedNode(iri) if iri else ox.DefaultGraph() for iri in job.default_graphs
             ]
-        elif job.get("union"):
+        elif job.union:
             options["use_default_graph_as_union"] = True
-        if job.get("named_graphs") is not None:
-            options["named_graphs"] = [ox.NamedNode(iri) for iri in job["named_graphs"]]
+        if job.named_graphs is not None:
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in job.named_graphs]
     except ValueError as error:  # the web side checks these IRIs first; never crash on one
-        return {"ok": False, "kind": "evaluation", "message": str(error)}, b""
+        return QueryReply(ReplyKind.EVALUATION, message=str(error)), b""
     try:
         if isinstance(store, RemoteStore):
-            check_syntax(job["query"], job.get("base_iri"), calls_service=bool(job.get("service")))
-        answer = store.query(job["query"], **options)
+            check_syntax(job.query, job.base_iri, calls_service=job.calls_service)
+        answer = store.query(job.query, **options)
     except SyntaxError as error:
-        return {"ok": False, "kind": "syntax", "message": str(error)}, b""
+        return QueryReply(ReplyKind.SYNTAX, message=str(error)), b""
     except (ValueError, OSError, RuntimeError, PublisherError) as error:
         return _failure(job, error), b""
     try:
@@ -121,36 +120,28 @@ def run_job(store: ox.Store | RemoteStore, job: dict[str, Any]) -> tuple[dict[st
         return _failure(job, error), b""
 
 
-def _failure(job: dict[str, Any], error: Exception) -> dict[str, Any]:
-    message = SERVICE_FAILED if job.get("service") else str(error)
-    return {"ok": False, "kind": "evaluation", "message": message}
+def _failure(job: QueryJob, error: Exception) -> QueryReply:
+    message = SERVICE_FAILED if job.calls_service else str(error)
+    return QueryReply(ReplyKind.EVALUATION, message=message)
 
 
 def _serialize(
     answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | RemoteTriples,
-    job: dict[str, Any],
-) -> tuple[dict[str, Any], bytes]:
-    media_type = job["media_type"]
-    limit = int(job["limit"])
-    max_bytes = int(job.get("max_bytes") or DEFAULT_MAX_BYTES)
-    table_format = ox.QueryResultsFormat.from_media_type(media_type)
-    rdf_format = ox.RdfFormat.from_media_type(media_type)
-    if isinstance(answer, ox.QueryBoolean) and table_format is not None:
-        body = results.write_boolean(answer, table_format)
-        return {"ok": True, "truncated": False}, body
-    if isinstance(answer, ox.QuerySolutions) and table_format is not None:
-        body, truncated = results.write_solutions(
-            answer, table_format, limit=limit, max_bytes=max_bytes
-        )
-        return {"ok": True, "truncated": truncated}, body
-    if isinstance(answer, ox.QueryTriples | RemoteTriples) and rdf_format is not None:
-        prefixes = job.get("prefixes", {})
+    job: QueryJob,
+) -> tuple[QueryReply, bytes]:
+    fmt, limit, max_bytes = job.format, job.limit, job.max_bytes
+    if isinstance(answer, ox.QueryBoolean) and fmt.results_format is not None:
+        return QueryReply(ReplyKind.OK), results.write_boolean(answer, fmt)
+    if isinstance(answer, ox.QuerySolutions) and fmt.results_format is not None:
+        body, truncated = results.write_solutions(answer, fmt, limit=limit, max_bytes=max_bytes)
+        return QueryReply(ReplyKind.OK, truncated), body
+    if isinstance(answer, ox.QueryTriples | RemoteTriples) and fmt.rdf_format is not None:
         body, truncated = results.write_triples(
-            answer, rdf_format, limit=limit, max_bytes=max_bytes, prefixes=prefixes
+            answer, fmt, limit=limit, max_bytes=max_bytes, prefixes=job.prefixes
         )
-        return {"ok": True, "truncated": truncated}, body
-    message = f"{media_type} cannot carry the results of this query"
-    return {"ok": False, "kind": "format", "message": message}, b""
+        return QueryReply(ReplyKind.OK, truncated), body
+    message = f"{fmt.media_type} cannot carry the results of this query"
+    return QueryReply(ReplyKind.FORMAT, message=message), b""
 
 
 def main() -> int:
@@ -177,8 +168,13 @@ def main() -> int:
     stdout.write(READY)
     stdout.flush()
     while (frame := read_frame(stdin)) is not None:
-        header, body = run_job(store, frame[0])
-        write_frame(stdout, header, body)
+        try:
+            job = QueryJob.decode(frame[0])
+        except (KeyError, ValueError, TypeError) as error:  # the pool sends only QueryJobs
+            reply, body = QueryReply(ReplyKind.EVALUATION, message=f"bad job: {error}"), b""
+        else:
+            reply, body = run_job(store, job)
+        write_frame(stdout, reply.encode(), body)
     return 0
 
 

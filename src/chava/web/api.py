@@ -24,6 +24,7 @@ from chava.jsonld.profiles import frame_path, schema_path
 from chava.language_tags import direction, language_name
 from chava.publication_iris import publication_iris
 from chava.web import jsonld_documents, portal, state
+from chava.web import response_rules as rules
 from chava.web.jsonld_http import json_response, require_json
 from chava.web.site import site_descriptions, site_titles
 
@@ -165,14 +166,13 @@ def _page(collection: str | None, *, search: bool) -> Response:
         page_url=page_url,
         cache=node_cache(),
     )
-    link_header = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
+    page_links = [rules.Link(url, rel) for rel, url in links.items()]
     if collection is not None:
-        profile = root + frame_path(COLLECTIONS[collection].frame)
-        link_header += f', <{profile}>; rel="profile"'
+        page_links.append(rules.Link(root + frame_path(COLLECTIONS[collection].frame), "profile"))
     body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return json_response(
         body,
         etag_key=etag_key,
         max_age=settings.cache_max_age,
-        headers={"Link": link_header},
+        links=page_links,
     )

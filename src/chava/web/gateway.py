@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
-import json
 import logging
 import signal
 import sys
@@ -38,8 +37,9 @@ from werkzeug.wsgi import _RangeWrapper
 
 from chava.config import Settings
 from chava.sparql.sizing import query_sizing
-from chava.web.hardening import is_sparql_query, with_security_headers
-from chava.web.sparql_fast import CLIENT_GONE
+from chava.web import response_rules as rules
+from chava.web.hardening import is_sparql_query
+from chava.web.sparql_answer import CLIENT_GONE
 
 logger = logging.getLogger(__name__)
 
@@ -349,7 +349,9 @@ class Gateway:
                 "unexpected error on %s %s", environ["REQUEST_METHOD"], environ["PATH_INFO"]
             )
             return Answer(
-                500, with_security_headers([("Content-Type", "text/plain")]), b"internal error\n"
+                500,
+                rules.with_security_headers(rules.error_headers(html=False)),
+                rules.error_json(500, "InternalServerError", "internal error; see the server log"),
             )
         if file is not None:
             path, start, end = file
@@ -447,13 +449,8 @@ def _send(proto: Any, answer: Answer) -> None:
 
 def _refuse(proto: Any, status: int, message: str) -> None:
     """Answer *status* at once, in JSON, without the app (the lane or the body refused it)."""
-    headers = [
-        ("Content-Type", "application/json"),
-        ("Access-Control-Allow-Origin", "*"),
-        ("Connection", "close"),
-    ]
-    if status in (503, 429):
-        headers.append(("Retry-After", str(BUSY_RETRY_AFTER)))
     kind = {408: "RequestTimeout", 413: "PayloadTooLargeError", 503: "ServiceBusyError"}
-    body = json.dumps({"error": kind.get(status, "Error"), "status": status, "message": message})
-    proto.response_bytes(status, with_security_headers(headers), body.encode())
+    retry_after = BUSY_RETRY_AFTER if status in (503, 429) else None
+    headers = rules.error_headers(html=False, retry_after=retry_after, close=True)
+    body = rules.error_json(status, kind.get(status, "Error"), message)
+    proto.response_bytes(status, rules.with_security_headers(headers), body)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, redirect, send_from_directory
+from flask import Blueprint, Flask, Response, redirect
+
+from chava.web import response_rules as rules
+from chava.web.files import file_in, send_public_file
 
 PORTAL_FOLDER = Path(__file__).parent / "static" / "portal"
 
@@ -25,7 +28,5 @@ def portal_redirect() -> Response:
 @blueprint.get("/portal/")
 @blueprint.get("/portal/<path:name>")
 def portal_file(name: str = "index.html") -> Response:
-    """A portal file (send_from_directory refuses paths leaving the folder: 404)."""
-    response = send_from_directory(PORTAL_FOLDER, name, max_age=300)
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    """A portal file (a path leaving the folder is refused: 404)."""
+    return send_public_file(file_in(PORTAL_FOLDER, name), cache=rules.cache_for(300))
