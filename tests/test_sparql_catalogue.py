@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from chava.builds import Build
 from chava.config import Settings
+from chava.formats import results_formats
 from chava.sparql.catalogue import ExampleQuery, read_catalogue
 from chava.store import PublishedStore
 from chava.web.app import create_app
@@ -232,11 +233,9 @@ def test_each_example_page_shows_description_query_results_and_links(
     else:
         assert "<table" in page
         assert '<th scope="col">' in page
-    links: tuple[str, ...] = ("format=json", "format=csv", "format=tsv")
-    if example.form == "CONSTRUCT":
-        links = ("format=turtle", "format=json-ld", "format=n-triples")
-    elif example.form == "ASK":
-        links = ("format=json", "format=xml")
+    # Downloads in each machine format the query form offers (named by their suffix).
+    links = [f"format={fmt.extension}" for fmt in results_formats(example.form) if not fmt.page]
+    assert len(links) >= 2
     for link in links:
         assert link in page
 

@@ -287,7 +287,7 @@ def test_machines_get_the_service_description(
     assert rows["https://w3id.org/chava/graph/ontology"] > 0
 
 
-def test_browsers_get_the_editor_with_prefixes_one_example_and_the_menu(client: FlaskClient) -> None:
+def test_browsers_get_the_editor_with_prefixes_one_example_and_a_menu(client: FlaskClient) -> None:
     response = client.get("/sparql", headers={"Accept": FIREFOX})
     assert response.status_code == 200
     assert response.mimetype == "text/html"
