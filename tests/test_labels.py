@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
+from chava import namespaces
+from chava.describe import describe_resource
+from chava.jsonld.listing import build_index
 from chava.labels import Label, fetch_labels, local_name, pick_label
 from tests.pages_support import EVIL, ID, LC, memory_store
 
@@ -61,3 +65,33 @@ def test_fetch_labels_reads_every_language_and_skips_unknown(tmp_path: Path) -> 
     assert labels == {
         EVIL: {"fr": "<script>alert('x')</script> outil", "en": "Evil </script><!-- tool"}
     }
+
+
+def test_pages_descriptions_and_the_api_name_a_resource_alike(tmp_path: Path) -> None:
+    """Issue 15: one definition of a label; pages, resource descriptions and the API listings
+    (and search) read the same predicates in the same order."""
+    store = memory_store(tmp_path)
+    named = ox.NamedNode(ID + "theme/named-by-shacl")
+    mixed = ox.NamedNode(ID + "theme/named-many-ways")
+    theme = ox.NamedNode(LC + "Theme")
+    literal = ox.Literal
+    rdf_type = ox.NamedNode(namespaces.RDF + "type")
+    store.oxigraph.extend(
+        ox.Quad(subject, predicate, value, ox.DefaultGraph())
+        for subject, predicate, value in (
+            (named, rdf_type, theme),
+            (named, ox.NamedNode(namespaces.SH + "name"), literal("Nommé", language="fr")),
+            (mixed, rdf_type, theme),
+            (mixed, ox.NamedNode(namespaces.DCTERMS + "title"), literal("Titre", language="fr")),
+            (mixed, ox.NamedNode(namespaces.SKOS + "prefLabel"), literal("Préféré", language="fr")),
+            (mixed, ox.NamedNode(namespaces.SCHEMA + "name"), literal("Name", language="en")),
+        )
+    )
+    expected = {named.value: {"fr": "Nommé"}, mixed.value: {"fr": "Préféré", "en": "Name"}}
+    assert fetch_labels(store, expected) == expected  # pages
+    for iri, labels in expected.items():
+        assert describe_resource(store, iri).labels[iri] == labels  # resources, all formats
+    index = build_index(store.oxigraph, LANGUAGES)  # the API's listings and search
+    [collection] = [name for name, members in index.members.items() if mixed.value in members]
+    index.ordered(collection, "fr")
+    assert {iri: index.items[iri].labels for iri in expected} == expected
