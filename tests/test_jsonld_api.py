@@ -8,7 +8,6 @@ from typing import Any
 import jsonschema
 import pyoxigraph as ox
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from chava.builds import Build
@@ -16,23 +15,11 @@ from chava.config import Settings
 from chava.jsonld.collections import COLLECTIONS
 from chava.jsonld.schemas import load_schemas
 from chava.store import PublishedStore
-from chava.web.app import create_app
 from tests.jsonld_support import assert_all_true, expand_to_triples, union_triples
 
 TDM = "https://w3id.org/chava/id/organization/territoires-de-la-memoire"
 TOOL = "/id/tool/aide-memoire"
 TEMPORARY = "https://w3id.org/learning-city/id/concept/availability/temporaire"
-
-
-@pytest.fixture(scope="module")
-def app(bundled_build: tuple[Settings, Build]) -> Flask:
-    settings, build = bundled_build
-    return create_app(settings, build=build)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 @pytest.fixture(scope="module")

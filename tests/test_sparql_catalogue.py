@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pyoxigraph as ox
@@ -15,8 +15,6 @@ from chava.config import Settings
 from chava.formats import results_formats
 from chava.sparql.catalogue import ExampleQuery, read_catalogue
 from chava.store import PublishedStore
-from chava.web.app import create_app
-from chava.web.sparql_state import SERVICE_KEY
 
 Rows = list[dict[str, str]]
 GRAPH = "https://w3id.org/chava/graph/"
@@ -134,14 +132,6 @@ EXPECTED: dict[str, Callable[[Any], bool]] = {
 @pytest.fixture(scope="module")
 def catalogue(bundled_build: tuple[Settings, Build]) -> tuple[ExampleQuery, ...]:
     return read_catalogue(PublishedStore(bundled_build[1]))
-
-
-@pytest.fixture(scope="module")
-def client(bundled_build: tuple[Settings, Build]) -> Iterator[FlaskClient]:
-    settings, build = bundled_build
-    app = create_app(settings, build=build)
-    yield app.test_client()
-    app.extensions[SERVICE_KEY].close()
 
 
 def test_the_catalogue_has_at_least_fifteen_described_questions(

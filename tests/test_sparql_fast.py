@@ -5,7 +5,6 @@ Both call chava.web.sparql_answer.answer; nothing is handed from one to the othe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,8 +12,6 @@ import pytest
 from flask import Flask
 from werkzeug.test import Client
 
-from chava.builds import Build
-from chava.config import Settings
 from chava.sparql.endpoint import QueryService
 from chava.web import sparql_answer
 from chava.web.hardening import HardenedApp
@@ -23,7 +20,7 @@ from chava.web.served_build import PinBuild
 from chava.web.sparql_answer import SparqlRequest
 from chava.web.sparql_fast import SparqlFastPath
 from chava.web.sparql_state import SERVICE_KEY
-from tests.sparql_support import CONSTRUCT, SELECT, small_app, url
+from tests.sparql_support import CONSTRUCT, SELECT, url
 
 ALL = "SELECT * WHERE { ?s ?p ?o }"
 GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -32,9 +29,9 @@ FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 @pytest.fixture(scope="module")
-def app(bundled_build: tuple[Settings, Build]) -> Iterator[Flask]:
-    with small_app(bundled_build) as app:
-        yield app
+def app_settings() -> dict[str, Any]:
+    """A result cap of 5: cut results too."""
+    return {"sparql_max_results": 5}
 
 
 def paths(app: Flask) -> tuple[SparqlFastPath, Any]:

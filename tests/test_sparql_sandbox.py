@@ -36,8 +36,8 @@ from chava.sparql.contract import QueryJob
 from chava.sparql.pool import QueryPool
 from chava.sparql.screen import screen_query
 from chava.sparql.worker import SERVICE_FAILED, encode_frame
-from chava.web.app import create_app
 from chava.web.sparql_state import SERVICE_KEY
+from tests.app_support import new_app
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,7 +96,7 @@ def unscreened_app(
     unchecked = functools.partial(screen_query, enforce_service_allowlist=False)
     monkeypatch.setattr(endpoint, "screen_query", unchecked)
     base, build = bundled_build
-    app = create_app(dataclasses.replace(base, **settings), build=build)
+    app = new_app(dataclasses.replace(base, **settings), build=build)
     try:
         yield app
     finally:
@@ -238,9 +238,7 @@ def test_failed_service_calls_all_read_the_same(
     closed.close()
     endpoints = [f"http://127.0.0.1:{resetting.port}/x", f"http://127.0.0.1:{closed_port}/x"]
     base, build = bundled_build
-    app = create_app(
-        dataclasses.replace(base, sparql_service_allowlist=tuple(endpoints)), build=build
-    )
+    app = new_app(dataclasses.replace(base, sparql_service_allowlist=tuple(endpoints)), build=build)
     try:
         client = app.test_client()
         messages = set()
@@ -269,7 +267,7 @@ def test_require_stops_the_server_when_the_kernel_refuses(
     with pytest.raises(ConfigError, match="not one of"):
         sandbox.check("off")
     with pytest.raises(ConfigError, match="not one of"):
-        create_app(dataclasses.replace(bundled_build[0], sparql_worker_isolation="off"))
+        new_app(dataclasses.replace(bundled_build[0], sparql_worker_isolation="off"))
     outcome = CliRunner().invoke(cli, ["--root", str(PROJECT_ROOT), "serve", "--no-validate"])
     assert outcome.exit_code == 2
     assert "cannot be isolated" in outcome.output

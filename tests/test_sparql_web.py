@@ -7,7 +7,7 @@ import io
 import json
 import re
 import time
-from collections.abc import Iterator
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -22,9 +22,9 @@ FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 @pytest.fixture(scope="module")
-def client(bundled_build: tuple[Settings, Build]) -> Iterator[FlaskClient]:
-    with small_app(bundled_build, sparql_max_query_bytes=2048) as app:
-        yield app.test_client()
+def app_settings() -> dict[str, Any]:
+    """A result cap of 5 (to see cut results) and a 2 KB query limit."""
+    return {"sparql_max_results": 5, "sparql_max_query_bytes": 2048}
 
 
 @pytest.mark.parametrize(

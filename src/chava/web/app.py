@@ -21,7 +21,13 @@ from chava.web import response_rules as rules
 from chava.web.hardening import HardenedApp, StartResponse, public_origin
 from chava.web.replies import Reply, error_reply, status_reply
 from chava.web.response_cache import ResponseCache
-from chava.web.served_build import ENVIRON_KEY, BuildFollower, PinBuild, ServedBuild
+from chava.web.served_build import (
+    ENVIRON_KEY,
+    BuildFollower,
+    PinBuild,
+    ServedBuild,
+    StoreOpener,
+)
 from chava.web.sparql_answer import Limits
 from chava.web.sparql_fast import SparqlFastPath
 from chava.web.sparql_site import FlaskSparqlSite
@@ -30,16 +36,22 @@ from chava.web.sparql_state import SERVICE_KEY
 logger = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, *, build: Build | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    build: Build | None = None,
+    open_store: StoreOpener | None = None,
+) -> Flask:
     """Build the WSGI application over *build* (default: the current build of *settings*).
 
     Without *build*, or when it is the current one, the app follows `current`: a new build is
     served without a restart (chava.web.served_build); a damaged current build is not served
-    (the previous good one is, with a loud warning).
+    (the previous good one is, with a loud warning). *open_store* opens each build's store
+    (default: its own, or the engine of `store_url`); tests read builds from an engine with it.
     """
     settings = settings or Settings.load()
     public_origin(settings.public_base_url)  # refuse a malformed one before anything starts
-    follower = BuildFollower(settings, build)
+    follower = BuildFollower(settings, build, opener=open_store)
     # Static files are served by chava.web.static, with the validators of every other file.
     app = Flask(__name__, static_folder=None)
     # Bodies are capped while they are read, chunked ones too (werkzeug applies it to streams
