@@ -189,10 +189,19 @@ def test_search_within_a_collection(client: FlaskClient) -> None:
 # --- bad requests: 400 with a message, never a 500 ---------------------------------------------
 
 
+@pytest.mark.parametrize("accept", ["application/ld+json", "text/html", None])
+def test_an_unknown_collection_is_404_whatever_the_client_accepts(
+    client: FlaskClient, accept: str | None
+) -> None:
+    """Issue 15: `/api/unknown` answers 404 (it was 400, or 406 for a browser)."""
+    response = client.get("/api/unknown", headers={"Accept": accept} if accept else {})
+    assert response.status_code == 404
+    assert "tools" in response.get_data(as_text=True)  # the collections there are
+
+
 @pytest.mark.parametrize(
     "url",
     [
-        "/api/nope",
         "/api/tools?limit=-1",
         "/api/tools?limit=0",
         "/api/tools?limit=501",

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, request
 
+from chava.errors import ResourceNotFoundError
 from chava.iri_mapping import path_mappings
 from chava.jsonld.collections import COLLECTIONS, FILTERS
 from chava.jsonld.context import context_path, load_context
@@ -125,6 +126,10 @@ def search() -> Response:
 @blueprint.get("/api/<collection>")
 def collection_page(collection: str) -> Response:
     """One page of a collection, filtered, in label order (or ranked with `?q=`)."""
+    if collection not in COLLECTIONS:  # no such address, whatever the client accepts
+        raise ResourceNotFoundError(
+            f"no collection {collection[:80]!r} in the API; collections: {', '.join(COLLECTIONS)}"
+        )
     return _page(collection, search=False)
 
 
