@@ -100,8 +100,8 @@ def test_the_portal_is_one_of_the_sites_pages(
 
 
 QUERY = (
-    "SELECT ?s ?label WHERE { ?s a <https://w3id.org/learning-city/def/core#Theme> ; "
-    "<http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 5"
+    "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label "
+    'FILTER(STRSTARTS(STR(?s), "https://w3id.org/chava/id/")) } LIMIT 5'
 )
 
 
