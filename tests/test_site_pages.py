@@ -22,8 +22,10 @@ def app_settings() -> dict[str, Any]:
     return {"sparql_max_results": 50}
 
 
-def _page(client: FlaskClient, path: str, status: int = 200, **headers: str) -> str:
-    response = client.get(path, headers={**BROWSER, **headers})
+def _page(
+    client: FlaskClient, path: str, status: int = 200, headers: dict[str, str] | None = None
+) -> str:
+    response = client.get(path, headers={**BROWSER, **(headers or {})})
     assert response.status_code == status, response.get_data(as_text=True)[:500]
     assert response.mimetype == "text/html"
     return response.get_data(as_text=True)
@@ -49,7 +51,7 @@ def _h1(page: str) -> str:
 def test_a_404_speaks_the_pages_language_and_names_no_python_class(
     client: FlaskClient, path: str, headers: dict[str, str], title: str, lang: str
 ) -> None:
-    page = _page(client, path, 404, **headers)
+    page = _page(client, path, 404, headers)
     assert _h1(page).startswith(title)
     assert f'<html lang="{lang}"' in page
     assert not PYTHON_NAMES.search(re.sub(r"<[^>]+>", " ", page)), page
@@ -90,7 +92,7 @@ def test_every_page_links_the_harvest_and_the_dumps(client: FlaskClient) -> None
 def test_the_portal_is_one_of_the_sites_pages(
     client: FlaskClient, path: str, headers: dict[str, str], lang: str
 ) -> None:
-    page = _page(client, path, **headers)
+    page = _page(client, path, headers=headers)
     assert 'class="site-header"' in page  # the site's header and navigation
     assert f'href="/?lang={lang}"' in page  # the way back to the site
     assert "/static/style.css" in page  # the site's look

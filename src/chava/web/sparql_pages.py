@@ -40,7 +40,7 @@ TEXTS: Final = {
         "truncated_at": "Résultats tronqués : seules les {limit} premières lignes (ou la taille "
         "maximale de réponse) sont montrées. Téléchargez-les ou affinez la requête (LIMIT, "
         "OFFSET).",
-        "downloads": "Télécharger",
+        "downloads": "Télécharger :",
         "language_tag": "langue",
         "datatype": "type",
         "examples": "Exemples de requêtes",
@@ -71,7 +71,7 @@ TEXTS: Final = {
         "results_count": "{count} rows",
         "truncated_at": "Results cut: only the first {limit} rows (or the largest response "
         "size) are shown. Download them, or narrow the query (LIMIT, OFFSET).",
-        "downloads": "Download",
+        "downloads": "Download:",
         "language_tag": "language",
         "datatype": "type",
         "examples": "Example queries",
