@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,16 @@ def test_bars_are_checked_on_both_query_tables_against_the_floor() -> None:
     assert rows[(">= 20x rdflib-endpoint", "heavy")] == ["pass 333.3x", "FAIL 2.0x"]
     assert rows[("throughput >= 0.8x Oxigraph", "small SELECT, same IRI")] == ["pass x0.90", "-"]
     assert bars_table([throughput], floor_ms=None) is None  # no query table, no verdict
+
+
+def test_kept_results_say_their_date_machine_and_command() -> None:
+    """Issue 15: results live under benchmarks/results/, each with date, machine and command."""
+    folder = Path(__file__).resolve().parent.parent / "benchmarks" / "results"
+    kept = sorted(path for path in folder.glob("bench-*.md"))
+    assert kept, "no benchmark result is kept"
+    for path in kept:
+        text = path.read_text(encoding="utf-8")
+        assert re.search(r"^- date: \d{4}-\d{2}-\d{2} ", text, flags=re.MULTILINE), path
+        assert re.search(r"^- machine: \d+ cores", text, flags=re.MULTILINE), path
+        assert re.search(r"command: `python benchmarks/run\.py --size \w+`", text), path
+        assert path.name in (folder / "README.md").read_text(encoding="utf-8")
