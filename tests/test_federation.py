@@ -105,7 +105,7 @@ def test_service_is_refused_by_default(bundled_build: tuple[Settings, Build]) ->
 
 
 def test_the_readme_example_is_this_test(project_root: Path) -> None:
-    readme = (project_root / "README.md").read_text(encoding="utf-8")
+    readme = (project_root / "docs" / "linking.md").read_text(encoding="utf-8")
     assert (
         "SERVICE <http://127.0.0.1:7878/query> { ?city lc:addressesKeyFeature ?feature }" in readme
     )

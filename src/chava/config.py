@@ -51,7 +51,7 @@ def _setting(
 
 @dataclass(frozen=True)
 class Settings:
-    """Every setting of a chava deployment; each field is documented in README.md."""
+    """Every setting of a chava deployment; each field is documented in docs/settings.md."""
 
     root: Path = _setting(
         Path(), "Publication root holding ontology/, data/ and shapes/ (default: current folder)."
@@ -194,7 +194,7 @@ class Settings:
     sparql_workers: int | None = _setting(
         None,
         "Query worker processes per web worker, each running one query at a time (unset: sized "
-        "from the machine, see the README); keep it above sparql_client_concurrency.",
+        "from the machine, see docs/sparql.md); keep it above sparql_client_concurrency.",
         at_least=1,
     )
     sparql_queue_length: int = _setting(
@@ -228,8 +228,9 @@ class Settings:
     )
     sparql_worker_memory_mb: int | None = _setting(
         None,
-        "Address space of each query worker in MB (unset: sized from the machine, see the "
-        "README; 0: unlimited); a query needing more ends its worker (503), not the machine.",
+        "Address space of each query worker in MB (unset: sized from the machine, see "
+        "docs/sparql.md; 0: unlimited); a query needing more ends its worker (503), not the "
+        "machine.",
         at_least=0,
     )
     sparql_max_offset: int = _setting(
