@@ -185,3 +185,27 @@ def test_make_serve_takes_a_port_on_its_command_line() -> None:
     )
     assert "--port" not in plain.stdout
     assert "--host" not in plain.stdout
+
+
+def test_make_serve_installs_what_serving_needs_and_make_test_the_rest(tmp_path: Path) -> None:
+    """`make serve` on a fresh machine: the package alone; `make test`: the test and dev tools."""
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    fresh = str(tmp_path / "venv")
+
+    def dry_run(target: str) -> str:
+        result = subprocess.run(
+            [make, "-C", str(PROJECT_ROOT), f"VENV={fresh}", "--dry-run", target],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return result.stdout
+
+    serve = dry_run("serve")
+    assert "pip install --quiet -c requirements.lock -e .\n" in serve
+    assert "[test]" not in serve
+    assert "[dev]" not in serve
+    assert "-e '.[dev]'" in dry_run("test")
