@@ -65,7 +65,7 @@ def _portal_tools(browser: Browser, base: str) -> tuple[Page, list[str]]:
         dialog.dismiss()
 
     page.on("dialog", refuse)
-    page.goto(base + "/portal/")
+    page.goto(base + "/portal/?lang=fr")  # French labels (the portal follows Accept-Language)
     page.wait_for_selector("body[data-ready]", timeout=60_000)
     page.wait_for_selector("#tool-list li", timeout=30_000)
     return page, dialogs
