@@ -88,7 +88,7 @@ def test_the_portal_shows_hostile_iris_as_text_and_clicking_runs_nothing(
         assert item.evaluate("node => node.closest('a')") is None, name
         item.click()
     page.wait_for_timeout(500)
-    assert page.url.endswith("/portal/")
+    assert page.url.endswith("/portal/?lang=fr")
     assert page.title() == title != "pwned"
     assert dialogs == []
     page.close()
