@@ -224,7 +224,9 @@ def _merge(graph: ox.Store, shape: ox.NamedNode | ox.BlankNode, into: _Merged) -
     into.datatypes |= {term.value for term in _objects(graph, shape, _SH + "datatype")}
     into.classes |= {term.value for term in _objects(graph, shape, _SH + "class")}
     for listed in _objects(graph, shape, _SH + "in"):
-        into.values = [term.value for term in _list(graph, listed) if isinstance(term, ox.NamedNode)]
+        into.values = [
+            term.value for term in _list(graph, listed) if isinstance(term, ox.NamedNode)
+        ]
     kind = next(_objects(graph, shape, _SH + "nodeKind"), None)
     if isinstance(kind, ox.NamedNode) and kind.value == _SH + "IRI":
         into.iri_only = True

@@ -45,7 +45,10 @@ KINDS: Final[dict[str, Kind]] = {
             "event",
             (ns.SCHEMA + "EducationEvent",),
             "event",
-            {"fr": "Une action ou un événement d'apprentissage", "en": "A learning action or event"},
+            {
+                "fr": "Une action ou un événement d'apprentissage",
+                "en": "A learning action or event",
+            },
         ),
         Kind(
             "tool",
