@@ -58,7 +58,9 @@ def read_form(
     return triples, issues
 
 
-def form_values(form: Form, triples: Iterable[ox.Triple], subject: ox.NamedNode) -> dict[str, list[str]]:
+def form_values(
+    form: Form, triples: Iterable[ox.Triple], subject: ox.NamedNode
+) -> dict[str, list[str]]:
     """The control values that show *triples* about *subject* in *form* (to edit them)."""
     values: dict[str, list[str]] = {}
     for triple in triples:

@@ -65,7 +65,9 @@ def contribution_document(
 
 def sourced(subject: ox.NamedNode, settings: Settings, contribution_id: str) -> ox.Triple:
     """The statement citing the contribution as the resource's source."""
-    return ox.Triple(subject, _p(ns.DCTERMS + "source"), contribution_iri(settings, contribution_id))
+    return ox.Triple(
+        subject, _p(ns.DCTERMS + "source"), contribution_iri(settings, contribution_id)
+    )
 
 
 def change_description(
@@ -94,8 +96,12 @@ def change_description(
     verb = {"create": "Création", "update": "Modification", "delete": "Suppression"}[kind]
     english = {"create": "Creation", "update": "Update", "delete": "Deletion"}[kind]
     name = next((label.value for label in labels), resource.value.rsplit("/", 1)[-1])
-    triples.append(ox.Triple(change, _p(ns.RDFS + "label"), ox.Literal(f"{verb} : {name}", language="fr")))
-    triples.append(ox.Triple(change, _p(ns.RDFS + "label"), ox.Literal(f"{english}: {name}", language="en")))
+    triples.append(
+        ox.Triple(change, _p(ns.RDFS + "label"), ox.Literal(f"{verb} : {name}", language="fr"))
+    )
+    triples.append(
+        ox.Triple(change, _p(ns.RDFS + "label"), ox.Literal(f"{english}: {name}", language="en"))
+    )
     if kind == "delete":
         triples.append(ox.Triple(change, _p(ns.PROV + "invalidated"), resource))
     if contribution_id is not None:
@@ -115,7 +121,7 @@ def primary(language: str) -> str:
 
 
 def _time(moment: datetime) -> ox.Literal:
-    return ox.Literal(moment.isoformat(), datatype=ox.NamedNode(ns.XSD + "dateTime"))
+    return ox.Literal(moment.replace(microsecond=0).isoformat(), datatype=ox.NamedNode(ns.XSD + "dateTime"))
 
 
 def _p(iri: str) -> ox.NamedNode:
