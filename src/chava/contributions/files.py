@@ -22,15 +22,31 @@ LOCK_NAME = ".lock"
 
 
 @contextmanager
-def locked(folder: Path) -> Iterator[None]:
-    """Hold the folder's lock (blocking) while the block runs."""
+def locked(folder: Path, name: str = LOCK_NAME) -> Iterator[None]:
+    """Hold the folder's lock *name* (blocking) while the block runs."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    descriptor = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    descriptor = os.open(folder / name, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
     finally:
         os.close(descriptor)  # releases the lock
+
+
+@contextmanager
+def try_locked(folder: Path, name: str) -> Iterator[bool]:
+    """Hold the lock *name* if nobody does; the block learns whether it got it."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor = os.open(folder / name, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(descriptor)
 
 
 def write_atomically(path: Path, data: bytes, *, mode: int = 0o600) -> None:

@@ -42,3 +42,37 @@ def issue(
 ) -> Issue:
     """A violation found by chava itself (not by the shapes), in French and English."""
     return Issue({"fr": french, "en": english}, path, language, value)
+
+
+SH_CONTEXT = {
+    "sh": "http://www.w3.org/ns/shacl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+def report_document(issues: Sequence[Issue], focus: str) -> dict[str, object]:
+    """A `sh:ValidationReport` of *issues* as JSON-LD (the body of a 422 for machines).
+
+    *focus* names the proposed resource (the results about it have no other focus node).
+    """
+    results = []
+    for item in issues:
+        result: dict[str, object] = {
+            "@type": "sh:ValidationResult",
+            "sh:focusNode": {"@id": item.focus or focus},
+            "sh:resultSeverity": {"@id": f"sh:{item.severity}"},
+            "sh:resultMessage": [
+                {"@value": text, "@language": tag} for tag, text in sorted(item.messages.items())
+            ],
+        }
+        if item.path:
+            result["sh:resultPath"] = {"@id": item.path}
+        if item.value is not None:
+            result["sh:value"] = item.value
+        results.append(result)
+    return {
+        "@context": SH_CONTEXT,
+        "@type": "sh:ValidationReport",
+        "sh:conforms": not any(item.blocking for item in issues),
+        "sh:result": results,
+    }

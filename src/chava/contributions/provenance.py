@@ -121,7 +121,9 @@ def primary(language: str) -> str:
 
 
 def _time(moment: datetime) -> ox.Literal:
-    return ox.Literal(moment.replace(microsecond=0).isoformat(), datatype=ox.NamedNode(ns.XSD + "dateTime"))
+    return ox.Literal(
+        moment.replace(microsecond=0).isoformat(), datatype=ox.NamedNode(ns.XSD + "dateTime")
+    )
 
 
 def _p(iri: str) -> ox.NamedNode:
