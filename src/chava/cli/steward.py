@@ -59,7 +59,9 @@ def list_command(ctx: click.Context) -> None:
     queue.recover()
     for record in queue.all():
         if record.status == "pending":
-            click.echo(f"pending {record.id} {record.kind} v{len(record.versions)} {record.created}")
+            click.echo(
+                f"pending {record.id} {record.kind} v{len(record.versions)} {record.created}"
+            )
 
 
 @steward_command.command("log")
@@ -120,7 +122,9 @@ def accept_command(ctx: click.Context, contribution: str, name: str) -> None:
     if not checked.conforms:
         problems = "; ".join(item.message("en") for item in checked.issues if item.blocking)
         raise ConflictError(f"it no longer conforms to the profile: {problems}")
-    updated = accept(queue, contribution, proposal, steward=name, store=store, now=datetime.now(UTC))
+    updated = accept(
+        queue, contribution, proposal, steward=name, store=store, now=datetime.now(UTC)
+    )
     assert updated.change is not None
     request_rebuild(settings, updated.change, start=False)
     run(settings)
@@ -137,6 +141,11 @@ def reject_command(ctx: click.Context, contribution: str, name: str, reason: str
     settings = settings_from(ctx)
     if not Stewards(settings.contributions_path).exists(name):
         raise ConfigError(f"no steward {name!r}")
-    reject(ContributionQueue(settings), contribution, steward=name, reason=reason,
-           now=datetime.now(UTC))
+    reject(
+        ContributionQueue(settings),
+        contribution,
+        steward=name,
+        reason=reason,
+        now=datetime.now(UTC),
+    )
     click.echo(f"rejected {contribution}")

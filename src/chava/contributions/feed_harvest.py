@@ -167,11 +167,17 @@ def _baseline(
     dataset = read_dump(dump_url, limits, InputLimits.from_settings(settings, partner=True))
     requests[0] += dataset.requests
     dataset = RemoteDataset(
-        feed_url, dataset.quads, requests[0], dataset.bytes_read,
+        feed_url,
+        dataset.quads,
+        requests[0],
+        dataset.bytes_read,
         skipped_graphs=dataset.skipped_graphs,
     )
     result = harvest_dataset(
-        dataset, partner=partner, settings=settings, started=started,
+        dataset,
+        partner=partner,
+        settings=settings,
+        started=started,
         extra_provenance=_position(newest),
     )
     return FeedHarvest(result, True, 0, 0, 0, requests[0], newest)
@@ -196,8 +202,13 @@ def _previous(
         q.object for q in quads if q.subject == activity and q.predicate.value == ns.PROV + "used"
     }
     seen = next(
-        (q.object.value for q in quads if q.subject == activity and q.predicate.value == INFORMED_BY
-         and isinstance(q.object, ox.NamedNode)),
+        (
+            q.object.value
+            for q in quads
+            if q.subject == activity
+            and q.predicate.value == INFORMED_BY
+            and isinstance(q.object, ox.NamedNode)
+        ),
         None,
     )
     held = [

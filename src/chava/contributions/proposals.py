@@ -26,7 +26,7 @@ from chava.config import Settings
 from chava.contributions.issues import Issue, issue
 from chava.contributions.kinds import KINDS, Kind, kind_of
 from chava.errors import (
-    InputRefusedError,
+    BadRequestError,
     LoadError,
     PayloadTooLargeError,
     UnsupportedMediaTypeError,
@@ -115,7 +115,7 @@ def read_rdf_proposal(
 
     *editing* is the IRI of an existing resource being edited: then it is the one subject
     allowed, in place of a blank node. Raises UnsupportedMediaTypeError, LoadError (syntax,
-    limits) or PayloadTooLargeError (more than `contribution_max_statements`).
+    limits: BadRequestError) or PayloadTooLargeError (more than `contribution_max_statements`).
     """
     rdf_format = MEDIA_TYPES.get(media_type.split(";")[0].strip().lower())
     if rdf_format is None:
@@ -125,10 +125,8 @@ def read_rdf_proposal(
     limits = InputLimits.from_settings(settings)
     try:
         quads = parse_rdf(body, rdf_format, source="the request body", limits=limits)
-    except InputRefusedError:
-        raise
-    except LoadError:
-        raise
+    except LoadError as error:  # syntax, nesting, sizes: the client's mistake, said as it is
+        raise BadRequestError(str(error)) from error
     if len(quads) > settings.contribution_max_statements:
         raise PayloadTooLargeError(
             f"{len(quads)} statements; a proposal holds at most "
