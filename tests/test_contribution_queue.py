@@ -66,7 +66,9 @@ def _propose(settings: Settings, label: str) -> str:
     contribution = queue.new_id()
 
     def exists(iri: str) -> bool:
-        return next(store.oxigraph.quads_for_pattern(ox.NamedNode(iri), None, None), None) is not None
+        return (
+            next(store.oxigraph.quads_for_pattern(ox.NamedNode(iri), None, None), None) is not None
+        )
 
     proposal, issues = read_rdf_proposal(
         TOOL_TURTLE.format(label=label).encode(),
@@ -76,7 +78,9 @@ def _propose(settings: Settings, label: str) -> str:
         exists=exists,
     )
     assert proposal is not None and not issues
-    propose(queue, contribution, proposal, warnings=[], language="fr", email=None, now=datetime.now(UTC))
+    propose(
+        queue, contribution, proposal, warnings=[], language="fr", email=None, now=datetime.now(UTC)
+    )
     return contribution
 
 
@@ -138,15 +142,31 @@ def test_nothing_is_lost_every_version_and_decision_is_logged(tmp_path: Path) ->
     second = queue.proposal(record).with_subject(placeholder(settings, contribution))
     revise(queue, contribution, second, by="author", warnings=[], now=datetime.now(UTC))
     store = PublishedStore(current_build(settings))
-    accepted = accept(queue, contribution, queue.proposal(queue.get(contribution)), steward="bruno", store=store, now=datetime.now(UTC))
+    accepted = accept(
+        queue,
+        contribution,
+        queue.proposal(queue.get(contribution)),
+        steward="bruno",
+        store=store,
+        now=datetime.now(UTC),
+    )
     with pytest.raises(ConflictError):
-        accept(queue, contribution, queue.proposal(accepted), steward="alice", store=store, now=datetime.now(UTC))
+        accept(
+            queue,
+            contribution,
+            queue.proposal(accepted),
+            steward="alice",
+            store=store,
+            now=datetime.now(UTC),
+        )
     log = list(queue.log())
     assert [event["event"] for event in log] == ["proposed", "rejected", "revised", "accepted"]
     assert [event["seq"] for event in log] == [1, 2, 3, 4]
     assert '"Première version"@fr' in queue.version_text(accepted, 1)
     assert accepted.history[0]["reason"] == "Trop vague"
-    assert log[-1]["rdf"] == resource_file(settings, str(accepted.resource)).read_text(encoding="utf-8")  # type: ignore[union-attr]
+    assert log[-1]["rdf"] == resource_file(settings, str(accepted.resource)).read_text(
+        encoding="utf-8"
+    )  # type: ignore[union-attr]
     lines = (settings.contributions_path / "log.jsonl").read_text().splitlines()
     assert all(json.loads(line)["seq"] for line in lines)
 

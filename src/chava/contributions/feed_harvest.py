@@ -91,6 +91,8 @@ def harvest_feed(feed_url: str, *, partner: str, settings: Settings) -> FeedHarv
     last_page = _link(collection, "last", feed_url)
     path = settings.root / HARVEST_FOLDER / f"{partner}.trig"
     held, seen = _previous(path, settings, partner, input_limits)
+    # The position before the first change: what a harvest of an empty feed records.
+    start = str(collection.get("id") or feed_url)
     items: list[dict[str, Any]] = []
     found_seen = False
     page_url: str | None = last_page
@@ -106,9 +108,12 @@ def harvest_feed(feed_url: str, *, partner: str, settings: Settings) -> FeedHarv
             items.append(item)
         if found_seen or seen is None:
             break
-        page_url = _link(page, "prev", page_url) if page.get("prev") else None
+        if not page.get("prev"):
+            found_seen = seen == start  # back at the beginning: all of it is new
+            break
+        page_url = _link(page, "prev", page_url)
     items.reverse()
-    newest = items[-1]["id"] if items else seen
+    newest = items[-1]["id"] if items else (seen if seen is not None else start)
     if seen is None or not found_seen:
         return _baseline(feed_url, collection, partner, settings, started, requests, newest)
     if not items:
