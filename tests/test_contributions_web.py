@@ -498,3 +498,17 @@ def test_the_home_page_advertises_the_change_feed(client: FlaskClient) -> None:
         client.get("/changes", headers={"If-None-Match": feed.headers["ETag"]}).status_code == 304
     )
     assert client.get("/changes/2").status_code == 404
+
+
+def test_the_dataset_description_lists_the_change_feed(client: FlaskClient) -> None:
+    turtle = client.get("/.well-known/void", headers={"Accept": "application/n-triples"}).get_data(
+        as_text=True
+    )
+    feed = "<https://w3id.org/chava/id/dataset/chava/distribution/changes>"
+    assert (
+        f"{feed} <http://www.w3.org/ns/dcat#accessURL> <https://w3id.org/chava/changes>" in turtle
+    )
+    assert (
+        f"{feed} <http://purl.org/dc/terms/conformsTo> <https://www.w3.org/TR/activitystreams-core/>"
+        in turtle
+    )
