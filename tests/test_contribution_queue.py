@@ -77,7 +77,8 @@ def _propose(settings: Settings, label: str) -> str:
         subject=placeholder(settings, contribution),
         exists=exists,
     )
-    assert proposal is not None and not issues
+    assert proposal is not None
+    assert not issues
     propose(
         queue, contribution, proposal, warnings=[], language="fr", email=None, now=datetime.now(UTC)
     )
@@ -107,19 +108,22 @@ def test_a_sigkill_at_any_step_of_an_acceptance_leaves_old_or_new_state(tmp_path
         assert len(files) <= 1
         for path in files:
             text = path.read_text(encoding="utf-8")
-            assert "as:Create" in text and "Outil du crash" in text
+            assert "as:Create" in text
+            assert "Outil du crash" in text
         queue = ContributionQueue(settings)
         queue.recover()  # what any later transaction, or the server at start, does first
         record = queue.get(contribution)
         events = [event["event"] for event in queue.log()]
         if files:
-            assert record.status == "accepted" and record.resource is not None
+            assert record.status == "accepted"
+            assert record.resource is not None
             assert resource_file(settings, record.resource) == files[0]
             assert events == ["proposed", "accepted"]
             assert queue.counters()["change"] == 1
             outcomes.append("new")
         else:
-            assert record.status == "pending" and record.resource is None
+            assert record.status == "pending"
+            assert record.resource is None
             assert events == ["proposed"]
             assert queue.counters().get("change", 0) == 0
             outcomes.append("old")
@@ -128,7 +132,8 @@ def test_a_sigkill_at_any_step_of_an_acceptance_leaves_old_or_new_state(tmp_path
             break
     else:
         pytest.fail("the acceptance never finished within 60 steps")
-    assert "old" in outcomes and "new" in outcomes
+    assert "old" in outcomes
+    assert "new" in outcomes
     assert outcomes == sorted(outcomes, key=lambda outcome: outcome == "new")  # old..., new...
 
 
@@ -164,9 +169,9 @@ def test_nothing_is_lost_every_version_and_decision_is_logged(tmp_path: Path) ->
     assert [event["seq"] for event in log] == [1, 2, 3, 4]
     assert '"Première version"@fr' in queue.version_text(accepted, 1)
     assert accepted.history[0]["reason"] == "Trop vague"
-    assert log[-1]["rdf"] == resource_file(settings, str(accepted.resource)).read_text(
-        encoding="utf-8"
-    )  # type: ignore[union-attr]
+    published = resource_file(settings, str(accepted.resource))
+    assert published is not None
+    assert log[-1]["rdf"] == published.read_text(encoding="utf-8")
     lines = (settings.contributions_path / "log.jsonl").read_text().splitlines()
     assert all(json.loads(line)["seq"] for line in lines)
 

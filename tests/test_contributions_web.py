@@ -1,3 +1,5 @@
+# ruff: noqa: E501
+# (Inline Turtle and JSON examples read best one statement per line, even when long.)
 """Contributions over HTTP (the app, its test client): forms, machines, review, and each defence.
 
 Every defence is tested alone: the CSRF token with a same-origin request, the origin check
@@ -10,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,8 +44,8 @@ def publication(tmp_path: Path) -> Publication:
 
 
 @pytest.fixture
-def app(publication: Publication) -> Iterator[Flask]:
-    yield app_of(publication)
+def app(publication: Publication) -> Flask:
+    return app_of(publication)
 
 
 @pytest.fixture
@@ -71,7 +72,8 @@ def propose_turtle(client: FlaskClient, label: str, **headers: str) -> tuple[str
 def test_the_tool_form_comes_from_the_profile(client: FlaskClient) -> None:
     html = client.get("/contributions/new/tool?lang=en", headers=HTML).get_data(as_text=True)
     # One label input per language of the publication, the first required.
-    assert 'name="rdfs-label@fr"' in html and 'name="rdfs-label@en"' in html
+    assert 'name="rdfs-label@fr"' in html
+    assert 'name="rdfs-label@en"' in html
     assert re.search(r'name="rdfs-label@fr"[^>]*required', html)
     # Closed lists: sh:in (availability) and a concept scheme (tool kinds) as choices.
     assert (
@@ -80,11 +82,13 @@ def test_the_tool_form_comes_from_the_profile(client: FlaskClient) -> None:
     )
     assert 'type="checkbox" name="lc-toolKind"' in html
     # A link to an existing agent is searched, never typed as an IRI.
-    assert 'name="schema-provider~q"' in html and 'name="search" value="schema-provider"' in html
+    assert 'name="schema-provider~q"' in html
+    assert 'name="search" value="schema-provider"' in html
     # Help text from sh:description, names from sh:name; a web address for schema:url.
     assert "Who offers the tool: an organisation or a person already described." in html
     assert 'type="url" id="field-schema-url"' in html
-    assert "(required)" in html and "(recommended)" in html
+    assert "(required)" in html
+    assert "(recommended)" in html
 
 
 def test_each_kind_has_a_form_and_events_ask_dates(client: FlaskClient) -> None:
@@ -163,7 +167,8 @@ def test_an_invalid_turtle_proposal_gets_422_and_a_shacl_report(client: FlaskCli
     assert response.status_code == 422
     assert response.mimetype == "application/ld+json"
     report = response.get_json()
-    assert report["@type"] == "sh:ValidationReport" and report["sh:conforms"] is False
+    assert report["@type"] == "sh:ValidationReport"
+    assert report["sh:conforms"] is False
     paths = {r.get("sh:resultPath", {}).get("@id") for r in report["sh:result"]}
     assert "https://w3id.org/learning-city/def/core#availability" in paths
     messages = [m["@value"] for r in report["sh:result"] for m in r["sh:resultMessage"]]
@@ -236,7 +241,8 @@ def test_bodies_are_capped_deep_nesting_and_other_types_refused(client: FlaskCli
         + b" ."
     )
     response = client.post("/contributions", data=deep, headers={"Content-Type": "text/turtle"})
-    assert response.status_code == 400 and "nest" in response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "nest" in response.get_data(as_text=True)
     many = (
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n[] a <https://w3id.org/learning-city/def/core#PedagogicalTool> ;"
         + " ;".join(f' rdfs:comment "c{n}"@fr' for n in range(600))
@@ -329,8 +335,10 @@ def test_a_session_cookie_set_before_sign_in_is_never_the_session(client: FlaskC
     client.set_cookie("chava_session", "attacker-chosen-token")
     sign_in(client)
     cookie = client.get_cookie("chava_session")
-    assert cookie is not None and cookie.value != "attacker-chosen-token"
-    assert cookie.http_only and cookie.same_site == "Lax"
+    assert cookie is not None
+    assert cookie.value != "attacker-chosen-token"
+    assert cookie.http_only
+    assert cookie.same_site == "Lax"
     other = client.application.test_client()
     other.set_cookie("chava_session", "attacker-chosen-token")
     assert other.get("/contributions", headers={"Accept": "application/json"}).status_code == 401
@@ -350,7 +358,8 @@ def test_password_guessing_is_limited(client: FlaskClient) -> None:
     response = client.post(
         "/steward/login", data={"csrf": token, "name": "alice", "password": PASSWORD}
     )
-    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
 
 
 def test_proposals_are_limited_per_client_and_the_queue_is_capped(tmp_path: Path) -> None:
@@ -396,7 +405,8 @@ def test_a_steward_rejects_with_a_reason_and_the_author_corrects(client: FlaskCl
         json={"reason": "Précisez le lieu."},
         headers=basic(),
     )
-    assert response.status_code == 200 and response.get_json()["status"] == "rejected"
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "rejected"
     html = client.get(f"/contributions/{contribution}?key={key}", headers=HTML).get_data(
         as_text=True
     )
@@ -411,7 +421,8 @@ def test_a_steward_rejects_with_a_reason_and_the_author_corrects(client: FlaskCl
     record = client.get(
         f"/contributions/{contribution}", headers={"Accept": "application/json", **basic()}
     ).get_json()
-    assert record["status"] == PENDING and record["version"] == 2
+    assert record["status"] == PENDING
+    assert record["version"] == 2
     first = client.get(f"/contributions/{contribution}/versions/1", headers=basic()).get_data(
         as_text=True
     )
@@ -492,8 +503,10 @@ def test_the_home_page_advertises_the_change_feed(client: FlaskClient) -> None:
         "Link"
     ].replace("http://localhost", "")
     feed = client.get("/changes")
-    assert feed.status_code == 200 and feed.get_json()["type"] == "OrderedCollection"
-    assert "public" in feed.headers["Cache-Control"] and feed.headers["ETag"]
+    assert feed.status_code == 200
+    assert feed.get_json()["type"] == "OrderedCollection"
+    assert "public" in feed.headers["Cache-Control"]
+    assert feed.headers["ETag"]
     assert (
         client.get("/changes", headers={"If-None-Match": feed.headers["ETag"]}).status_code == 304
     )

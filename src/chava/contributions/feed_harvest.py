@@ -122,7 +122,8 @@ def harvest_feed(feed_url: str, *, partner: str, settings: Settings) -> FeedHarv
     triples = list(held)
     for item in items:
         kind = str(item.get("type"))
-        target = item.get("object") if isinstance(item.get("object"), dict) else {}
+        given = item.get("object")
+        target: dict[str, Any] = given if isinstance(given, dict) else {}
         resource = str(target.get("id", ""))
         if kind not in counts or not resource.startswith(("http://", "https://")):
             continue

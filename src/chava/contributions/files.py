@@ -63,7 +63,7 @@ def write_atomically(path: Path, data: bytes, *, mode: int = 0o600) -> None:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
-        os.replace(temporary, path)
+        temporary.replace(path)  # os.replace: atomic
     finally:
         if temporary.exists():
             temporary.unlink()

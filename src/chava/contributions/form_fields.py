@@ -19,6 +19,7 @@ What chava states itself (types, source, provenance) never becomes a field.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -235,10 +236,8 @@ def _merge(graph: ox.Store, shape: ox.NamedNode | ox.BlankNode, into: _Merged) -
         into.pattern = pattern.value
     order = next(_objects(graph, shape, _SH + "order"), None)
     if isinstance(order, ox.Literal):
-        try:
+        with contextlib.suppress(ValueError):
             into.order = min(into.order, float(order.value))
-        except ValueError:
-            pass
 
 
 def _field(graph: ox.Store, store: PublishedStore, item: _Merged) -> Field | None:
@@ -345,8 +344,8 @@ def _deactivated(graph: ox.Store, shape: ox.NamedNode | ox.BlankNode) -> bool:
     return isinstance(flag, ox.Literal) and flag.value in ("true", "1")
 
 
-def _list(graph: ox.Store, head: ox.NamedNode | ox.BlankNode | ox.Literal) -> list[ox.Term]:
-    items: list[ox.Term] = []
+def _list(graph: ox.Store, head: ox.NamedNode | ox.BlankNode | ox.Literal) -> list[object]:
+    items: list[object] = []
     node: object = head
     while isinstance(node, ox.BlankNode | ox.NamedNode) and node != _NIL and len(items) < _MAX_LIST:
         first = next(graph.quads_for_pattern(node, _FIRST, None), None)

@@ -120,7 +120,8 @@ def read_rdf_proposal(
     rdf_format = MEDIA_TYPES.get(media_type.split(";")[0].strip().lower())
     if rdf_format is None:
         raise UnsupportedMediaTypeError(
-            f"send Turtle or JSON-LD (with the API's context), or an HTML form; not {media_type[:60]!r}"
+            "send Turtle or JSON-LD (with the API's context), or an HTML form; "
+            f"not {media_type[:60]!r}"
         )
     limits = InputLimits.from_settings(settings)
     try:
@@ -157,7 +158,11 @@ def read_rdf_proposal(
     issues += root_issues
     if root is None:
         return None, issues
-    types = {t.object.value for t in triples if t.subject == root and t.predicate == RDF_TYPE}
+    types = {
+        t.object.value
+        for t in triples
+        if t.subject == root and t.predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode)
+    }
     kind = kind_of(types)
     if kind is None:
         issues.append(
@@ -201,7 +206,10 @@ def _root(
                 f"A proposal describes exactly one resource; found {len(roots)}.",
             )
         ]
-    return roots[0], []
+    root = roots[0]
+    if isinstance(root, ox.Triple):
+        return None, []
+    return root, []
 
 
 def check_links(
@@ -222,7 +230,8 @@ def check_links(
             if not exists(iri):
                 issues.append(
                     issue(
-                        f"<{iri}> n'est pas une ressource publiée : choisissez une ressource existante "
+                        f"<{iri}> n'est pas une ressource publiée : choisissez une ressource "
+                        "existante "
                         "(les contributeurs ne créent pas d'IRI).",
                         f"<{iri}> is not a published resource: pick an existing one "
                         "(contributors mint no IRIs).",

@@ -232,7 +232,11 @@ def editable(settings: Settings, iri: str) -> tuple[Proposal, str]:
         )
     resource = ox.NamedNode(iri)
     statements, _history = read_resource_file(settings, path, resource)
-    types = {t.object.value for t in statements if t.predicate == RDF_TYPE}
+    types = {
+        t.object.value
+        for t in statements
+        if t.predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode)
+    }
     kind = kind_of(types)
     if not statements or kind is None:
         raise ResourceNotFoundError(f"<{iri}> was deleted")
@@ -253,10 +257,10 @@ def read_resource_file(
     while changed:
         changed = False
         for triple in triples:
-            if triple.subject in own and isinstance(triple.object, ox.BlankNode):
-                if triple.object not in own:
-                    own.add(triple.object)
-                    changed = True
+            value = triple.object
+            if triple.subject in own and isinstance(value, ox.BlankNode) and value not in own:
+                own.add(value)
+                changed = True
     statements = [t for t in triples if t.subject in own]
     return statements, [t for t in triples if t.subject not in own]
 
@@ -281,6 +285,7 @@ def compose(
         "# The resource's statements come first, then its history: changes, contributions, "
         "stewards.\n"
     )
+    assert body is not None  # serialize returns the bytes when given no output
     return header.encode("utf-8") + body
 
 

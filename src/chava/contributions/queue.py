@@ -21,10 +21,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from datetime import UTC, datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -186,6 +186,7 @@ class ContributionQueue:
         data = ox.serialize(
             sorted(quads, key=str), format=ox.RdfFormat.TRIG, prefixes=dict(ns.PREFIXES)
         )
+        assert data is not None  # serialize returns the bytes when given no output
         relative = f"proposals/{contribution_id}/v{number}.trig"
         write_atomically(self.folder / relative, data)
         return relative, hashlib.sha256(data).hexdigest()
@@ -197,16 +198,17 @@ class ContributionQueue:
             "counters": transaction.counters,
             "data": None,
         }
-        if transaction.data_path is not None and transaction.data_bytes is not None:
+        data_path, data_bytes = transaction.data_path, transaction.data_bytes
+        if data_path is not None and data_bytes is not None:
             journal["data"] = {
-                "path": str(transaction.data_path.relative_to(self.settings.root)),
-                "sha256": hashlib.sha256(transaction.data_bytes).hexdigest(),
+                "path": str(data_path.relative_to(self.settings.root)),
+                "sha256": hashlib.sha256(data_bytes).hexdigest(),
             }
         if not transaction.records and not transaction.events and journal["data"] is None:
             return
         write_json(self.folder / JOURNAL, journal)
-        if transaction.data_path is not None and transaction.data_bytes is not None:
-            write_atomically(transaction.data_path, transaction.data_bytes, mode=0o644)
+        if data_path is not None and data_bytes is not None:
+            write_atomically(data_path, data_bytes, mode=0o644)
         self._apply(journal)
 
     def _recover(self) -> None:

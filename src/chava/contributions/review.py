@@ -1,4 +1,4 @@
-"""Proposing, revising and rejecting contributions (accepting publishes: chava.contributions.publishing)."""
+"""Proposing, revising and rejecting contributions (accepting: chava.contributions.publishing)."""
 
 from __future__ import annotations
 

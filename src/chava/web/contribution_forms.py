@@ -7,8 +7,11 @@ in the page's language.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+import pyoxigraph as ox
 
 from chava.contributions.candidates import Candidate, class_members, find_candidates
 from chava.contributions.checking import profile_quads
@@ -19,8 +22,6 @@ from chava.labels import fetch_labels, pick_text
 from chava.language_tags import direction, language_name
 from chava.web import state
 from chava.web.rendering import cached
-
-import pyoxigraph as ox
 
 SEARCH_SUFFIX = "~q"
 """A link field's search box is named KEY~q."""
@@ -50,14 +51,14 @@ class FieldView:
     field: Field
     label: Text
     help: Text | None
-    values: list[str] = field(default_factory=list)
-    texts: list[tuple[str, str, str, str]] = field(default_factory=list)
+    values: list[str] = dataclasses.field(default_factory=list)
+    texts: list[tuple[str, str, str, str]] = dataclasses.field(default_factory=list)
     """For a text field: (language tag, language name, direction, value) per language."""
-    options: list[Option] = field(default_factory=list)
-    found: list[Option] = field(default_factory=list)
+    options: list[Option] = dataclasses.field(default_factory=list)
+    found: list[Option] = dataclasses.field(default_factory=list)
     query: str = ""
     searched: bool = False
-    messages: list[Text] = field(default_factory=list)
+    messages: list[Text] = dataclasses.field(default_factory=list)
 
 
 def cached_form(kind: Kind) -> Form:
@@ -90,8 +91,8 @@ def field_views(
     """The fields of *form* with *values*, their messages, and *search*'s results."""
     languages = state.settings().languages
     by_path: dict[str | None, list[Issue]] = {}
-    for item in issues:
-        by_path.setdefault(item.path, []).append(item)
+    for problem in issues:
+        by_path.setdefault(problem.path, []).append(problem)
     views = []
     for item in form.fields:
         label = _pick(item.names, lang, languages) or Text(item.key, None)

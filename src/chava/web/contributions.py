@@ -18,7 +18,7 @@ from typing import Any, Final
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, redirect, request
+from flask import Blueprint, Flask, Response, request
 
 from chava.contributions.checking import Checked, check_proposal
 from chava.contributions.form_input import form_values, read_form
@@ -63,6 +63,7 @@ from chava.web.steward_auth import (
     contributions,
     form_token,
     require_steward,
+    see_other,
     session,
     set_seed_cookie,
     steward,
@@ -132,28 +133,28 @@ def submit() -> Response:
             email=email,
             now=datetime.now(UTC),
         )
-        return redirect(_status_url(record.id, key), code=303)
+        return see_other(_status_url(record.id, key))
     check_form()
     check_proposal_rate()
     contribution_id = contributions().queue.new_id()
-    proposal, issues = _from_rdf(contribution_id, editing=None)
+    sent, issues = _from_rdf(contribution_id, editing=None)
     email, email_issue = _email(request.headers.get("From", ""))
     issues += email_issue
-    if proposal is not None:
-        issues += _check(proposal, contribution_id, lang).issues
-    if proposal is None or any(item.blocking for item in issues):
+    if sent is not None:
+        issues += _check(sent, contribution_id, lang).issues
+    if sent is None or any(item.blocking for item in issues):
         return _refused(issues, placeholder(state.settings(), contribution_id).value, lang)
     record, key = propose(
         contributions().queue,
         contribution_id,
-        proposal,
+        sent,
         warnings=_warnings(issues, lang),
         language=lang,
         email=email,
         now=datetime.now(UTC),
     )
     url = request.host_url.rstrip("/") + _status_url(record.id, key)
-    body = {"id": record.id, "status": record.status, "url": url, "key": key}
+    body: dict[str, Any] = {"id": record.id, "status": record.status, "url": url, "key": key}
     body["warnings"] = [item.message(lang) for item in issues]
     response = _json(body, 202)
     response.headers["Location"] = url
@@ -164,7 +165,7 @@ def submit() -> Response:
 def queue_page() -> Response:
     """The stewards' queue: what waits for review, and what was decided lately."""
     if session() is None and _wants_html() and "Authorization" not in request.headers:
-        return redirect("/steward/login?" + urlencode({"next": "/contributions"}), code=303)
+        return see_other("/steward/login?" + urlencode({"next": "/contributions"}))
     name = require_steward()
     everything = contributions().queue.all()
     pending = [item for item in everything if item.status == PENDING]
@@ -280,7 +281,7 @@ def reject_contribution(contribution_id: str) -> Response:
 @blueprint.get("/contributions/<contribution_id>/revise")
 def revise_form(contribution_id: str) -> Response:
     """The form to edit a contribution (a steward) or correct a rejected one (its author)."""
-    record, role = _viewer(contribution_id)
+    record, _role = _viewer(contribution_id)
     if record.status == ACCEPTED:
         raise ConflictError(f"contribution {contribution_id} is already published")
     lang, _ = request_language()
@@ -315,12 +316,12 @@ def revise_contribution(contribution_id: str) -> Response:
                 kind, values, [], lang=lang, action=action, search=search, record=record
             )
         proposal, issues = _from_form(kind, values, record.id)
-    else:
+    else:  # a machine: Turtle or JSON-LD
         check_form()
-        proposal_or_none, issues = _from_rdf(record.id, editing=None)
-        if proposal_or_none is None:
+        read, issues = _from_rdf(record.id, editing=None)
+        if read is None:
             return _refused(issues, placeholder(state.settings(), record.id).value, lang)
-        proposal = proposal_or_none
+        proposal = read
         values = {}
     issues += _check(proposal, record.id, lang).issues
     if any(item.blocking for item in issues):
@@ -489,7 +490,7 @@ def _refused(issues: Sequence[Issue], focus: str, lang: str) -> Response:
 
 def _done(record: Contribution, key: str | None = None) -> Response:
     if _is_form():
-        return redirect(_status_url(record.id, key), code=303)
+        return see_other(_status_url(record.id, key))
     return _json(_summary(record))
 
 

@@ -13,7 +13,7 @@ import json
 from datetime import UTC, datetime
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, redirect, request
+from flask import Blueprint, Flask, Response, request
 
 from chava.contributions.form_input import form_values, read_form
 from chava.contributions.issues import Issue, issue, report_document
@@ -34,6 +34,7 @@ from chava.web.steward_auth import (
     contributions,
     form_token,
     require_steward,
+    see_other,
     session,
     set_seed_cookie,
 )
@@ -156,7 +157,7 @@ def _saved(
     request_rebuild(state.settings(), change)
     if _is_form():
         path = request.path if proposal is not None else "/contributions"
-        return redirect(path, code=303)
+        return see_other(path)
     body = json.dumps({"resource": iri, "change": change, "deleted": proposal is None})
     response = Response(body, status=200, mimetype="application/json")
     if proposal is not None:

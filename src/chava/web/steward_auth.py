@@ -61,6 +61,11 @@ class Contributions:
     proposals: Throttle
 
 
+def see_other(location: str) -> Response:
+    """A 303 to a path of this site (after a form: the browser GETs it)."""
+    return Response(status=303, headers={"Location": location})
+
+
 def init_app(app: Flask) -> None:
     """Open the contributions folder (finishing a change a crash interrupted)."""
     settings = app.extensions[state.SETTINGS_KEY]

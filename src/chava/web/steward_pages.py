@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, redirect, request
+from flask import Blueprint, Flask, Response, request
 
 from chava.web.contribution_texts import contribution_texts
 from chava.web.language import request_language
@@ -14,6 +14,7 @@ from chava.web.steward_auth import (
     check_form,
     check_password,
     form_token,
+    see_other,
     session,
     set_seed_cookie,
     sign_in,
@@ -49,7 +50,7 @@ def login() -> Response:
     password = request.form.get("password", "")
     if not check_password(name, password):
         return _login(status=401, failed=True, name=name)
-    response = redirect(_next(), code=303)
+    response = see_other(_next())
     sign_in(response, name)
     return response
 
@@ -58,7 +59,7 @@ def login() -> Response:
 def logout() -> Response:
     """Sign out: the session is deleted."""
     check_form()
-    response = redirect("/", code=303)
+    response = see_other("/")
     sign_out(response)
     return response
 
