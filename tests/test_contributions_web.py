@@ -525,3 +525,30 @@ def test_the_dataset_description_lists_the_change_feed(client: FlaskClient) -> N
         f"{feed} <http://purl.org/dc/terms/conformsTo> <https://www.w3.org/TR/activitystreams-core/>"
         in turtle
     )
+
+
+def test_a_proposal_loaded_by_mistake_is_still_withheld(tmp_path: Path) -> None:
+    """The second layer alone: a version file copied into data/ is built, and withheld from
+    every published read (chava.published_graphs), as quarantined harvests are."""
+    publication = copy_publication(tmp_path / "city")
+    client = app_of(publication).test_client()
+    contribution, _key = propose_turtle(client, "Fuite 9c1e")
+    version = publication.settings.contributions_path / "proposals" / contribution / "v1.trig"
+    (publication.root / "data" / "leaked.trig").write_bytes(version.read_bytes())
+    from chava.build import build_publication
+
+    build = build_publication(publication.settings, validate=False)
+    assert (
+        f"https://w3id.org/chava/graph/review/{contribution}" in build.manifest["withheld_graphs"]
+    )
+    client = app_of(publication).test_client()
+    assert "Fuite 9c1e" not in client.get("/api/search?q=fuite").get_data(as_text=True)
+    assert client.get(f"/id/contribution/{contribution}/proposed").status_code == 404
+    dump = client.get("/dumps/chava.ttl")
+    assert "Fuite 9c1e" not in b"".join(dump.response).decode()  # type: ignore[arg-type]
+
+
+def test_the_privacy_page_says_what_is_kept(client: FlaskClient) -> None:
+    html = client.get("/privacy?lang=en", headers=HTML).get_data(as_text=True)
+    assert "never publishes" in html
+    assert "Argon2id" in html

@@ -46,6 +46,7 @@ from chava.contributions.kinds import kind_named
 from chava.contributions.proposals import Proposal, placeholder
 from chava.contributions.records import Contribution, timestamp
 from chava.errors import ConfigError, ResourceNotFoundError
+from chava.published_graphs import REVIEW_PATH
 from chava.rdf_input import InputLimits, parse_rdf
 from chava.sources import CONTRIBUTED_FOLDER
 
@@ -54,8 +55,6 @@ logger = logging.getLogger(__name__)
 JOURNAL: Final = "journal.json"
 LOG: Final = "log.jsonl"
 COUNTERS: Final = "counters.json"
-REVIEW_PATH: Final = "graph/review/"
-"""Under the data base IRI: the graphs of proposals under review (withheld if ever loaded)."""
 _ID_LENGTH: Final = 12
 
 
