@@ -552,3 +552,32 @@ def test_the_privacy_page_says_what_is_kept(client: FlaskClient) -> None:
     html = client.get("/privacy?lang=en", headers=HTML).get_data(as_text=True)
     assert "never publishes" in html
     assert "Argon2id" in html
+
+
+def test_signing_in_never_sends_the_browser_to_another_site(client: FlaskClient) -> None:
+    token = form_token(client, "/steward/login")
+    for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
+        response = client.post(
+            "/steward/login",
+            data={"csrf": token, "name": "alice", "password": PASSWORD, "next": target},
+        )
+        assert response.status_code == 303
+        assert response.headers["Location"] == "/contributions"
+
+
+def test_a_closed_publication_takes_no_proposal_but_stewards_still_review(tmp_path: Path) -> None:
+    closed = copy_publication(tmp_path / "closed", contributions_open=False)
+    client = app_of(closed).test_client()
+    assert client.get("/contributions/new/tool", headers=HTML).status_code == 403
+    body = TOOL_TURTLE.format(label="Fermé").encode()
+    assert (
+        client.post(
+            "/contributions", data=body, headers={"Content-Type": "text/turtle"}
+        ).status_code
+        == 403
+    )
+    assert 'href="/contributions/new' not in client.get("/", headers=HTML).get_data(as_text=True)
+    assert (
+        client.get("/contributions", headers={"Accept": "application/json", **basic()}).status_code
+        == 200
+    )

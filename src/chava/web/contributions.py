@@ -391,6 +391,15 @@ def privacy() -> Response:
 def _require_open() -> None:
     if not state.settings().contributions_open:
         raise ForbiddenError("this publication does not take proposals (contributions_open)")
+    _require_publication()
+
+
+def _require_publication() -> None:
+    """Contributions go into a publication root's data: not into a `--data` build."""
+    if not state.published_store().build.manifest.get("bundled"):
+        raise ResourceNotFoundError(
+            "this server serves a --data build; contributions go to a publication root"
+        )
 
 
 def _page(template: str, lang: str, *, status: int = 200, **context: Any) -> Response:
@@ -508,6 +517,7 @@ def _viewer(contribution_id: str) -> tuple[Contribution, str]:
 
 def _steward_for(contribution_id: str) -> str:
     """The steward acting on a contribution: 401 without credentials, 403 for its author."""
+    _require_publication()
     name = steward()
     if name is not None:
         return name
