@@ -554,9 +554,10 @@ def test_the_privacy_page_says_what_is_kept(client: FlaskClient) -> None:
     assert "Argon2id" in html
 
 
-def test_signing_in_never_sends_the_browser_to_another_site(client: FlaskClient) -> None:
-    token = form_token(client, "/steward/login")
+def test_signing_in_never_sends_the_browser_to_another_site(app: Flask) -> None:
     for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
+        client = app.test_client()  # signed out: each sign-in starts from the form
+        token = form_token(client, "/steward/login")
         response = client.post(
             "/steward/login",
             data={"csrf": token, "name": "alice", "password": PASSWORD, "next": target},
