@@ -14,7 +14,7 @@ from chava.web import response_rules as rules
 
 SOURCE = Path(rules.__file__).resolve().parents[1]
 RULES = Path(rules.__file__).resolve()
-OWNED_HEADERS = frozenset({"etag", "last-modified", "cache-control", "vary", "expires", "age"})
+OWNED_HEADERS = frozenset({"etag", "last-modified", "cache-control", "vary"})
 """Headers only the rules module spells (besides every `Access-Control-*`)."""
 OWNED_CALLS = frozenset(
     {"set_etag", "add_etag", "make_conditional", "is_resource_modified", "send_from_directory"}

@@ -291,6 +291,44 @@ class Settings:
         "Resources per CONSTRUCT page when reading a SPARQL endpoint (LIMIT/OFFSET).",
         at_least=1,
     )
+    # --- contributions: proposals, review, the change feed ---
+    contributions_dir: Path = _setting(
+        Path("contributions"),
+        "Where proposals, stewards' accounts, sessions and the change log are kept (never "
+        "published; outside data/); relative paths are under root.",
+    )
+    contributions_open: bool = _setting(
+        True,
+        "Whether anyone may propose data (the forms and `POST /contributions`); stewards sign in, "
+        "review and edit either way.",
+    )
+    contribution_rate_limit: int = _setting(
+        20,
+        "Proposals one client (IP address) may send per hour, anonymous or not (more: 429).",
+        at_least=1,
+    )
+    contributions_max_pending: int = _setting(
+        1000,
+        "Proposals waiting for review at most (more: 503 until stewards have caught up).",
+        at_least=1,
+    )
+    contribution_max_statements: int = _setting(
+        500, "Statements one proposal may hold (more: 413).", at_least=1
+    )
+    steward_login_attempts: int = _setting(
+        5,
+        "Failed sign-ins allowed per client (IP address) and per account in 15 minutes (more: "
+        "429 with Retry-After).",
+        at_least=1,
+    )
+    steward_session_hours: float = _setting(
+        8.0, "Hours a steward's session lasts after signing in.", above=0
+    )
+    feed_page_size: int = _setting(
+        100,
+        "Changes per page of the change feed (`/changes/N`); full pages never change.",
+        at_least=1,
+    )
     store_url: str = _setting(
         "",
         "SPARQL 1.1 query endpoint of an external engine holding the build (`chava serve "
@@ -318,6 +356,12 @@ class Settings:
                 f"api_page_size: {self.api_page_size} is above api_max_limit "
                 f"({self.api_max_limit}): a page without ?limit= would be refused"
             )
+
+    @property
+    def contributions_path(self) -> Path:
+        """The contributions folder, resolved against root."""
+        folder = self.contributions_dir
+        return folder if folder.is_absolute() else self.root / folder
 
     @property
     def build_path(self) -> Path:

@@ -16,7 +16,22 @@ from chava.config import Settings
 from chava.errors import PublisherError
 from chava.sparql.clients import ClientLedger
 from chava.sparql.endpoint import QueryService
-from chava.web import api, dumps, harvest, health, pages, resources, sparql, state, static
+from chava.web import (
+    api,
+    change_feed,
+    contributions,
+    dumps,
+    harvest,
+    health,
+    pages,
+    resource_edits,
+    resources,
+    sparql,
+    state,
+    static,
+    steward_auth,
+    steward_pages,
+)
 from chava.web import response_rules as rules
 from chava.web.hardening import HardenedApp, StartResponse, public_origin
 from chava.web.replies import Reply, error_reply, status_reply
@@ -71,6 +86,11 @@ def create_app(
     api.init_app(app)
     harvest.init_app(app)
     health.init_app(app)
+    steward_auth.init_app(app)
+    contributions.init_app(app)
+    steward_pages.init_app(app)
+    resource_edits.init_app(app)
+    change_feed.init_app(app)
     app.after_request(_add_cors)
     # The WSGI stack, outermost first: the public host, security headers and SPARQL's
     # per-client limits; each request pinned to the build current when it arrives; repeated

@@ -165,6 +165,11 @@ def never_store() -> tuple[str, str]:
     return ("Cache-Control", "no-store")
 
 
+def private() -> Headers:
+    """A page for one person (a form, a steward's session): never stored, varies by cookie."""
+    return [never_store(), vary("Cookie")]
+
+
 def vary(*names: str) -> tuple[str, str]:
     """`Vary`: the request headers the representation depends on."""
     return ("Vary", ", ".join(names))
