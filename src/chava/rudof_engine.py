@@ -1,18 +1,18 @@
-"""A second SHACL engine: validate with pyrudof (rudof, in Rust), results shaped as chava's.
+"""A second SHACL engine: pyrudof (rudof, in Rust), results shaped as chava's (`--engine rudof`).
 
 The profile must not depend on one engine: a partner validates with the engine of its choice.
-`validate_with_rudof` takes the same input as `chava.validate.validate_publication` (the data
-with the RDFS entailments chava computes, the shapes, the ontology's RDFS/OWL axioms mixed in
-as pyshacl mixes them) and returns the same `ValidationReport`: focus node, path, value,
-constraint component, source shape, severity, message (the shape's `sh:message` in the
-preferred languages, else rudof's own text), source file; unknown `lc:` terms are added by the
-same check. A later multi-engine interface builds on this.
+`rudof_report` takes the validation input every engine takes (the data with the RDFS
+entailments of the validation store, the ontology's RDFS/OWL axioms mixed in as pyshacl mixes
+them) and writes an sh:ValidationReport graph like pyshacl's: focus node, path, value,
+constraint component, source shape, severity, the shape's `sh:message` (else rudof's own
+text, replaced by chava's default wording as for every engine).
 
 rudof's entries keep the data's blank node labels, so a blank focus node is the data's own;
 their values are rendered as text, so each is matched back to the data term it stands for.
-Known differences with pyshacl (SHACL-SPARQL constraints, which rudof does not evaluate; an
-ill-typed literal such as "2020-13-01"^^xsd:date, which rudof does not report under
-sh:datatype) are listed where they are compared, in tests/test_rudof_engine.py.
+What rudof does not do is made up for: SHACL-SPARQL constraints (`sh:sparql`), which rudof
+does not evaluate, run on pyshacl (`RUDOF_UNSUPPORTED`, `chava.engines`); an ill-typed literal
+such as "2020-13-01"^^xsd:date, which rudof 0.3 does not report under sh:datatype, is given to
+it in disguise (`chava.literal_check`), so it is reported, with the literal as written.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from rdflib.term import Node
 from chava import namespaces
 from chava.entailment import Statement
 from chava.errors import ShaclEngineError
+from chava.literal_check import disguise, disguised, reveal
 from chava.rdflib_bridge import rdflib_term
-from chava.sources import Publication
-from chava.validate import EngineInput, ValidationReport, engine_input, report_of
+from chava.validation_input import EngineInput
 
 if TYPE_CHECKING:
     from pyrudof import ShaclValidationEntry as Entry
@@ -41,62 +41,46 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SH: Final = namespaces.SH
-RDF_TYPE: Final = ox.NamedNode(namespaces.RDF + "type")
 MESSAGE: Final = ox.NamedNode(SH + "message")
-AXIOM_NAMESPACES: Final = (namespaces.RDFS, namespaces.OWL)
+RUDOF_UNSUPPORTED: Final = frozenset({SH + "sparql", SH + "target"})
+"""Shapes reaching one of these predicates run on pyshacl instead."""
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
-def validate_with_rudof(
-    publication: Publication,
-    *,
-    shapes: Publication | None = None,
-    languages: Sequence[str] = ("fr", "en"),
-    extra_shapes: Sequence[ox.Quad] = (),
-) -> ValidationReport:
-    """Validate like `validate_publication`, with pyrudof as the SHACL engine.
+def rudof_report(given: EngineInput, shapes: Sequence[ox.Quad]) -> Graph:
+    """Validate the input's data against *shapes* with pyrudof; return a report graph.
 
-    Raises ShaclEngineError when rudof refuses the shapes or the data.
+    Raises ShaclEngineError when rudof is not installed or refuses the shapes or the data.
     """
     try:
-        import pyrudof  # optional: a test dependency, not needed to publish
+        import pyrudof  # optional: `pip install pyrudof`, not needed to publish
     except ImportError as error:
         raise ShaclEngineError("rudof is not installed: pip install pyrudof") from error
-    given = engine_input(publication, shapes=shapes, extra_shapes=extra_shapes)
-    data = given.data + _axioms(given.ontology)
+    datatypes = {
+        quad.object.value
+        for quad in shapes
+        if quad.predicate.value == SH + "datatype" and isinstance(quad.object, ox.NamedNode)
+    }
+    disguises = disguise(
+        literal for literals in given.ill_typed(datatypes).values() for literal in literals
+    )
+    data = disguised(given.data, disguises) + given.axioms()
     rudof = pyrudof.Rudof(pyrudof.RudofConfig())
     try:
-        rudof.read_shacl(
-            _ntriples(_triples(given.shapes)),
-            format=pyrudof.ShaclFormat.NTriples,
-        )
+        rudof.read_shacl(_ntriples(_triples(shapes)), format=pyrudof.ShaclFormat.NTriples)
         rudof.read_data(_ntriples(data), format=pyrudof.RDFFormat.NTriples)
         entries = list(rudof.validate_shacl())
     except pyrudof.RudofError as error:
         raise ShaclEngineError(f"rudof failed: {' '.join(str(error).split())}") from error
-    graph = _report_graph(entries, data, given)
-    report = report_of(graph, given, publication, languages)
-    logger.info("rudof validated %d data triples: %d results", len(data), len(report.results))
-    return report
+    graph = _report_graph(entries, data, shapes)
+    reveal(graph, disguises)
+    logger.info("rudof validated %d data triples: %d results", len(data), len(entries))
+    return graph
 
 
 def _triples(quads: Sequence[ox.Quad]) -> list[Statement]:
     return [(quad.subject, quad.predicate, quad.object) for quad in quads]
-
-
-def _axioms(ontology: Sequence[Statement]) -> list[Statement]:
-    """The ontology statements pyshacl copies into the data graph: RDFS and OWL axioms."""
-    return [
-        statement
-        for statement in ontology
-        if statement[1].value.startswith(AXIOM_NAMESPACES)
-        or (
-            statement[1] == RDF_TYPE
-            and isinstance(statement[2], ox.NamedNode)
-            and statement[2].value.startswith(AXIOM_NAMESPACES)
-        )
-    ]
 
 
 def _ntriples(statements: Iterable[Statement]) -> str:
@@ -104,13 +88,15 @@ def _ntriples(statements: Iterable[Statement]) -> str:
     return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
 
 
-def _report_graph(entries: Sequence[Entry], data: Sequence[Statement], given: EngineInput) -> Graph:
+def _report_graph(
+    entries: Sequence[Entry], data: Sequence[Statement], shapes: Sequence[ox.Quad]
+) -> Graph:
     """An sh:ValidationReport graph of rudof's entries, with the data's and shapes' terms."""
     objects: dict[tuple[str, str], list[Term]] = defaultdict(list)
     for subject, predicate, value in data:
         objects[(_text(subject), predicate.value)].append(value)
     messages: dict[str, list[ox.Literal]] = defaultdict(list)
-    for quad in given.shapes:
+    for quad in shapes:
         if quad.predicate == MESSAGE and isinstance(quad.object, ox.Literal):
             messages[_text(quad.subject)].append(quad.object)
     graph = Graph()

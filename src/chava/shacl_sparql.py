@@ -1,0 +1,409 @@
+"""Compile SHACL shapes (`chava.shacl_shapes`) to SPARQL queries over the validation store.
+
+Each shape with a target becomes a few SELECT queries, one per kind of check: the values that
+fail the value constraints of a property shape (one boolean per constraint), the focus nodes
+whose number of values is out of bounds, the languages used twice, and so on. Shapes nested in
+logical and shape-based constraints become boolean expressions (`conforms`), with EXISTS for
+the property shapes among them. Expressions never raise a SPARQL error: a comparison that fails
+counts as not conforming, as in pyshacl.
+
+The semantics follow pyshacl, the reference engine, where SHACL leaves room (language ranges of
+`sh:languageIn` match a tag or its first subtag; `sh:datatype` refuses the literals rdflib
+finds ill-typed: `chava.literal_check`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import pyoxigraph as ox
+
+from chava import namespaces
+from chava.shacl_shapes import SH, Constraint, Shape, Term, Unsupported
+
+RDF: Final = namespaces.RDF
+XSD: Final = namespaces.XSD
+TYPE_PATH: Final = f"<{RDF}type>/<{namespaces.RDFS}subClassOf>*"
+VALUE_COMPONENTS: Final = frozenset(
+    "Class Datatype NodeKind MinExclusive MinInclusive MaxExclusive MaxInclusive MinLength "
+    "MaxLength Pattern LanguageIn In Not And Or Xone Node".split()
+)
+COMPARISONS: Final = {
+    "MinExclusive": ">",
+    "MinInclusive": ">=",
+    "MaxExclusive": "<",
+    "MaxInclusive": "<=",
+}
+NODE_KINDS: Final = {
+    "IRI": "isIRI({v})",
+    "BlankNode": "isBlank({v})",
+    "Literal": "isLiteral({v})",
+    "BlankNodeOrIRI": "(isIRI({v}) || isBlank({v}))",
+    "BlankNodeOrLiteral": "(isBlank({v}) || isLiteral({v}))",
+    "IRIOrLiteral": "(isIRI({v}) || isLiteral({v}))",
+}
+MAX_DISTINCT: Final = 4
+"""Counts in nested shapes are written as that many distinct variables: beyond, not compiled."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One query and how to read its rows: which shape and constraints they report."""
+
+    query: str
+    shape: Shape
+    kind: str
+    """`value` (?focus ?value ?k0..), `count` (?focus ?n), `focus` (?focus), `pair`
+    (?focus ?value), `unique` (?focus ?language), `closed` (?focus ?path ?value)."""
+    constraints: tuple[Constraint, ...]
+
+
+def term(node: Term) -> str:
+    """A constant in SPARQL syntax; a blank node cannot be one (not compiled)."""
+    if isinstance(node, ox.BlankNode):
+        raise Unsupported(f"a blank node as a constant: {node}")
+    return str(node)
+
+
+def string(text: str) -> str:
+    """A SPARQL string literal."""
+    return str(ox.Literal(text))
+
+
+class Compiler:
+    """Write the checks of target shapes and the conformance expressions of nested shapes."""
+
+    def __init__(self, ill_typed: Callable[[str], Sequence[ox.Literal]]) -> None:
+        self._ill_typed = ill_typed
+        self._count = 0
+
+    def fresh(self) -> str:
+        """A variable name not used yet."""
+        self._count += 1
+        return f"?x{self._count}"
+
+    def focus_nodes(self, shape: Shape, implicit_class: bool) -> str:
+        """A subquery binding ?focus to each focus node of *shape*, once."""
+        branches: list[str] = []
+        classes = list(shape.targets.get("targetClass", ()))
+        if implicit_class:
+            classes.append(shape.node)
+        for cls in classes:
+            branches.append(f"?focus {TYPE_PATH} {term(cls)} .")
+        for node in shape.targets.get("targetNode", ()):
+            branches.append(f"VALUES ?focus {{ {term(node)} }}")
+        for predicate in shape.targets.get("targetSubjectsOf", ()):
+            branches.append(f"?focus {term(predicate)} [] .")
+        for predicate in shape.targets.get("targetObjectsOf", ()):
+            branches.append(f"[] {term(predicate)} ?focus .")
+        union = " UNION ".join(f"{{ {branch} }}" for branch in branches)
+        return f"{{ SELECT DISTINCT ?focus WHERE {{ {union} }} }}"
+
+    def checks(self, shape: Shape, implicit_class: bool = False) -> Iterator[Check]:
+        """The checks of a shape with targets: its own constraints, then its property shapes."""
+        if shape.deactivated:
+            return
+        focus = self.focus_nodes(shape, implicit_class)
+        if shape.path is None:
+            yield from self._node_checks(shape, focus)
+            for child in shape.properties:
+                if not child.deactivated:
+                    yield from self._property_checks(child, focus)
+        else:
+            yield from self._property_checks(shape, focus)
+
+    def _node_checks(self, shape: Shape, focus: str) -> Iterator[Check]:
+        values = [c for c in shape.constraints if c.component in VALUE_COMPONENTS]
+        if values:
+            tests = [self.value_test(c, "?focus") for c in values]
+            yield self._value_check(shape, values, tests, f"{focus} BIND(?focus AS ?value)")
+        for constraint in shape.constraints:
+            if constraint.component == "HasValue":
+                test = f"sameTerm(?focus, {term(_term(constraint.value))})"
+                yield Check(
+                    f"SELECT ?focus WHERE {{ {focus} FILTER(!{test}) }}",
+                    shape,
+                    "focus",
+                    (constraint,),
+                )
+            elif constraint.component == "Closed":
+                allowed = ", ".join(f"<{iri}>" for iri in sorted(_iris(constraint.value)))
+                keep = f"FILTER(?path NOT IN ({allowed}))" if allowed else ""
+                yield Check(
+                    f"SELECT DISTINCT ?focus ?path ?value WHERE {{ {focus} ?focus ?path ?value "
+                    f"{keep} }}",
+                    shape,
+                    "closed",
+                    (constraint,),
+                )
+
+    def _property_checks(self, shape: Shape, focus: str) -> Iterator[Check]:
+        path = shape.path or ""
+        pairs = f"{{ SELECT DISTINCT ?focus ?value WHERE {{ {focus} ?focus {path} ?value }} }}"
+        values = [c for c in shape.constraints if c.component in VALUE_COMPONENTS]
+        if values:
+            tests = [self.value_test(c, "?value") for c in values]
+            yield self._value_check(shape, values, tests, pairs)
+        yield from self._count_checks(shape, focus, pairs)
+        for constraint in shape.constraints:
+            name = constraint.component
+            if name == "UniqueLang":
+                yield Check(
+                    f"SELECT ?focus ?language WHERE {{ {pairs} FILTER(isLiteral(?value) && "
+                    'lang(?value) != "") BIND(LCASE(lang(?value)) AS ?language) } '
+                    "GROUP BY ?focus ?language HAVING (COUNT(?value) > 1)",
+                    shape,
+                    "unique",
+                    (constraint,),
+                )
+            elif name == "HasValue":
+                wanted = term(_term(constraint.value))
+                yield Check(
+                    f"SELECT ?focus WHERE {{ {focus} FILTER NOT EXISTS {{ ?focus {path} ?value "
+                    f"FILTER(sameTerm(?value, {wanted})) }} }}",
+                    shape,
+                    "focus",
+                    (constraint,),
+                )
+            elif name in ("Equals", "Disjoint", "LessThan", "LessThanOrEquals"):
+                yield Check(
+                    self._pair_query(name, term(_term(constraint.value)), path, focus),
+                    shape,
+                    "pair",
+                    (constraint,),
+                )
+
+    def _count_checks(self, shape: Shape, focus: str, pairs: str) -> Iterator[Check]:
+        counts = [c for c in shape.constraints if c.component in ("MinCount", "MaxCount")]
+        if counts:
+            bounds = " || ".join(
+                f"?n {'<' if c.component == 'MinCount' else '>'} {c.value}" for c in counts
+            )
+            yield Check(
+                _counted(focus, f"?focus {shape.path} ?value", bounds), shape, "count", tuple(counts)
+            )
+        for constraint in shape.constraints:
+            if constraint.component in ("QualifiedMinCount", "QualifiedMaxCount"):
+                inner, bound = constraint.value  # type: ignore[misc]
+                test = self.conforms(inner, "?value")
+                operator = "<" if constraint.component == "QualifiedMinCount" else ">"
+                yield Check(
+                    _counted(focus, f"?focus {shape.path} ?value FILTER({test})",
+                             f"?n {operator} {bound}"),
+                    shape,
+                    "count",
+                    (constraint,),
+                )
+
+    def _value_check(
+        self, shape: Shape, constraints: list[Constraint], tests: list[str], pairs: str
+    ) -> Check:
+        binds = " ".join(f"BIND({test} AS ?k{index})" for index, test in enumerate(tests))
+        failing = " || ".join(f"!?k{index}" for index in range(len(tests)))
+        keys = " ".join(f"?k{index}" for index in range(len(tests)))
+        return Check(
+            f"SELECT ?focus ?value {keys} WHERE {{ {pairs} {binds} FILTER({failing}) }}",
+            shape,
+            "value",
+            tuple(constraints),
+        )
+
+    def _pair_query(self, name: str, other: str, path: str, focus: str) -> str:
+        if name == "Equals":
+            body = (
+                f"{{ ?focus {path} ?value FILTER NOT EXISTS {{ ?focus {other} ?o "
+                f"FILTER(sameTerm(?o, ?value)) }} }} UNION {{ ?focus {other} ?value FILTER NOT "
+                f"EXISTS {{ ?focus {path} ?o FILTER(sameTerm(?o, ?value)) }} }}"
+            )
+        elif name == "Disjoint":
+            body = f"?focus {path} ?value . ?focus {other} ?o FILTER(sameTerm(?o, ?value))"
+        else:
+            operator = "<" if name == "LessThan" else "<="
+            body = (
+                f"?focus {path} ?value . ?focus {other} ?o "
+                f"FILTER(!COALESCE(?value {operator} ?o, false))"
+            )
+        return f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} {body} }}"
+
+    # --- boolean expressions -----------------------------------------------------------------
+
+    def conforms(self, shape: Shape, node: str) -> str:
+        """An expression true when *node* (a variable) conforms to *shape*."""
+        if shape.deactivated:
+            return "true"
+        tests: list[str] = []
+        if shape.path is None:
+            for constraint in shape.constraints:
+                if constraint.component in VALUE_COMPONENTS:
+                    tests.append(self.value_test(constraint, node))
+                elif constraint.component == "HasValue":
+                    tests.append(f"sameTerm({node}, {term(_term(constraint.value))})")
+                elif constraint.component == "Closed":
+                    allowed = ", ".join(f"<{iri}>" for iri in sorted(_iris(constraint.value)))
+                    p, o = self.fresh(), self.fresh()
+                    keep = f"FILTER({p} NOT IN ({allowed}))" if allowed else ""
+                    tests.append(f"NOT EXISTS {{ {node} {p} {o} {keep} }}")
+            tests.extend(self.conforms(child, node) for child in shape.properties)
+        else:
+            tests.extend(self._property_tests(shape, node))
+        return " && ".join(f"({test})" for test in tests) or "true"
+
+    def _property_tests(self, shape: Shape, node: str) -> Iterator[str]:
+        path = shape.path or ""
+        value = self.fresh()
+        values = [
+            self.value_test(c, value) for c in shape.constraints if c.component in VALUE_COMPONENTS
+        ]
+        if values:
+            all_pass = " && ".join(f"({test})" for test in values)
+            yield f"NOT EXISTS {{ {node} {path} {value} FILTER(!({all_pass})) }}"
+        for constraint in shape.constraints:
+            name = constraint.component
+            if name == "MinCount":
+                yield self._at_least(node, path, int(constraint.value), "true")  # type: ignore[call-overload]
+            elif name == "MaxCount":
+                yield "!" + self._at_least(node, path, int(constraint.value) + 1, "true")  # type: ignore[call-overload]
+            elif name in ("QualifiedMinCount", "QualifiedMaxCount"):
+                inner, bound = constraint.value  # type: ignore[misc]
+                if name == "QualifiedMinCount":
+                    yield self._at_least(node, path, bound, inner)
+                else:
+                    yield "!" + self._at_least(node, path, bound + 1, inner)
+            elif name == "UniqueLang":
+                a, b = self.fresh(), self.fresh()
+                yield (
+                    f"NOT EXISTS {{ {node} {path} {a} . {node} {path} {b} FILTER(!sameTerm({a}, "
+                    f'{b}) && isLiteral({a}) && isLiteral({b}) && lang({a}) != "" && '
+                    f"LCASE(lang({a})) = LCASE(lang({b}))) }}"
+                )
+            elif name == "HasValue":
+                wanted = term(_term(constraint.value))
+                yield f"EXISTS {{ {node} {path} {value} FILTER(sameTerm({value}, {wanted})) }}"
+            elif name in ("Equals", "Disjoint", "LessThan", "LessThanOrEquals"):
+                yield self._pair_test(name, term(_term(constraint.value)), path, node)
+
+    def _at_least(self, node: str, path: str, count: int, shape: Shape | str) -> str:
+        """At least *count* distinct values of *path* (conforming to *shape* when given)."""
+        if count <= 0:
+            return "true"
+        if count > MAX_DISTINCT:
+            raise Unsupported(f"a nested count of {count}")
+        names = [self.fresh() for _ in range(count)]
+        patterns = " . ".join(f"{node} {path} {name}" for name in names)
+        tests = [f"!sameTerm({a}, {b})" for i, a in enumerate(names) for b in names[i + 1 :]]
+        if isinstance(shape, Shape):
+            tests.extend(self.conforms(shape, name) for name in names)
+        condition = f" FILTER({' && '.join(f'({t})' for t in tests)})" if tests else ""
+        return f"EXISTS {{ {patterns}{condition} }}"
+
+    def _pair_test(self, name: str, other: str, path: str, node: str) -> str:
+        a, b = self.fresh(), self.fresh()
+        if name == "Equals":
+            return (
+                f"NOT EXISTS {{ {node} {path} {a} FILTER NOT EXISTS {{ {node} {other} {b} "
+                f"FILTER(sameTerm({a}, {b})) }} }} && NOT EXISTS {{ {node} {other} {a} FILTER "
+                f"NOT EXISTS {{ {node} {path} {b} FILTER(sameTerm({a}, {b})) }} }}"
+            )
+        if name == "Disjoint":
+            return f"NOT EXISTS {{ {node} {path} {a} . {node} {other} {b} FILTER(sameTerm({a}, {b})) }}"
+        operator = "<" if name == "LessThan" else "<="
+        return (
+            f"NOT EXISTS {{ {node} {path} {a} . {node} {other} {b} "
+            f"FILTER(!COALESCE({a} {operator} {b}, false)) }}"
+        )
+
+    def value_test(self, constraint: Constraint, v: str) -> str:
+        """An expression true when the value node *v* satisfies a value *constraint*."""
+        name, value = constraint.component, constraint.value
+        if name == "Class":
+            return (
+                f"(isIRI({v}) || isBlank({v})) && EXISTS {{ {v} {TYPE_PATH} {term(_term(value))} }}"
+            )
+        if name == "Datatype":
+            return self._datatype(_term(value), v)
+        if name == "NodeKind":
+            kind = _term(value).value.removeprefix(SH)
+            if kind not in NODE_KINDS:
+                raise Unsupported(f"sh:nodeKind {value}")
+            return NODE_KINDS[kind].format(v=v)
+        if name in COMPARISONS:
+            return (
+                f"COALESCE(isLiteral({v}) && {v} {COMPARISONS[name]} {term(_term(value))}, false)"
+            )
+        if name in ("MinLength", "MaxLength"):
+            operator = ">=" if name == "MinLength" else "<="
+            return f"!isBlank({v}) && STRLEN(STR({v})) {operator} {value}"
+        if name == "Pattern":
+            pattern, flags = value  # type: ignore[misc]
+            _check_regex(pattern, flags)
+            return f"!isBlank({v}) && COALESCE(REGEX(STR({v}), {string(pattern)}, {string(flags)}), false)"
+        if name == "LanguageIn":
+            return self._language_in(value, v)  # type: ignore[arg-type]
+        if name == "In":
+            members = [f"sameTerm({v}, {term(member)})" for member in value]  # type: ignore[attr-defined]
+            return "(" + (" || ".join(members) or "false") + ")"
+        if name == "Not":
+            return f"!({self.conforms(value, v)})"  # type: ignore[arg-type]
+        if name == "Node":
+            return self.conforms(value, v)  # type: ignore[arg-type]
+        members = [f"({self.conforms(shape, v)})" for shape in value]  # type: ignore[attr-defined]
+        if name == "And":
+            return " && ".join(members) or "true"
+        if name == "Or":
+            return "(" + (" || ".join(members) or "false") + ")"
+        if name == "Xone":
+            ones = " + ".join(f"IF({member}, 1, 0)" for member in members)
+            return f"({ones or '0'}) = 1"
+        raise Unsupported(f"constraint {name}")
+
+    def _datatype(self, datatype: Term, v: str) -> str:
+        iri = datatype.value
+        if iri == RDF + "langString":
+            return f'isLiteral({v}) && lang({v}) != ""'
+        if iri == namespaces.RDFS + "Literal":
+            return f"isLiteral({v})"
+        if iri == namespaces.RDFS + "Datatype":
+            return f'isLiteral({v}) && lang({v}) = "" && datatype({v}) != <{XSD}string>'
+        test = f"isLiteral({v}) && datatype({v}) = <{iri}>"
+        ill = [f"sameTerm({v}, {literal})" for literal in self._ill_typed(iri)]
+        return test + (f" && !({' || '.join(ill)})" if ill else "")
+
+    def _language_in(self, tags: Sequence[str], v: str) -> str:
+        if "*" in tags:
+            return f'isLiteral({v}) && lang({v}) != ""'
+        listed = ", ".join(string(tag) for tag in tags)
+        if not listed:
+            return "false"
+        return (
+            f'isLiteral({v}) && lang({v}) != "" && (LCASE(lang({v})) IN ({listed}) || '
+            f'LCASE(STRBEFORE(CONCAT(lang({v}), "-"), "-")) IN ({listed}))'
+        )
+
+
+def _counted(focus: str, values: str, bounds: str) -> str:
+    """Focus nodes with their number ?n of distinct values, those out of *bounds*."""
+    return (
+        f"SELECT ?focus ?n WHERE {{ {{ SELECT ?focus (COUNT(DISTINCT ?value) AS ?n) WHERE {{ "
+        f"{focus} OPTIONAL {{ {values} }} }} GROUP BY ?focus }} FILTER({bounds}) }}"
+    )
+
+
+def _check_regex(pattern: str, flags: str) -> None:
+    """Refuse a pattern Oxigraph does not read (it would silently never match)."""
+    query = f'SELECT (COALESCE(REGEX("", {string(pattern)}, {string(flags)}), "x") AS ?r) {{}}'
+    solutions = ox.Store().query(query)
+    for row in solutions:  # type: ignore[union-attr]
+        if not isinstance(row["r"], ox.Literal) or row["r"].datatype.value != XSD + "boolean":
+            raise Unsupported(f"sh:pattern {pattern!r} (flags {flags!r}) is not read by Oxigraph")
+
+
+def _term(value: object) -> Term:
+    if not isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal):
+        raise Unsupported(f"not an RDF term: {value!r}")
+    return value
+
+
+def _iris(value: object) -> frozenset[str]:
+    return value if isinstance(value, frozenset) else frozenset()
