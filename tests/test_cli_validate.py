@@ -84,8 +84,8 @@ def test_warnings_are_printed_but_exit_0(project: Path) -> None:
     result = run()
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        'Warning   chava:org/y skos:prefLabel "Y"@de: '
-        'String language is not in ( Literal("fr") Literal("en") ) (data/more.ttl)',
+        'Warning   chava:org/y skos:prefLabel "Y"@de: Ne respecte pas sh:languageIn (fr, en). '
+        "/ Does not satisfy sh:languageIn (fr, en). (data/more.ttl)",
         "conforms: 0 violations, 1 warning, 0 infos in 1 file",
     ]
 

@@ -113,19 +113,29 @@ def default_messages(graph: Graph, shapes: Index) -> None:
         name = component.removeprefix(SH).removesuffix("ConstraintComponent")
         parameter = name[:1].lower() + name[1:]
         values = list(shapes.get(key, {}).get(SH + parameter, [])) if key is not None else []
-        shown = " ".join(_short(value) for value in values[:3])
+        shown = " ".join(_short(value, shapes) for value in values[:3])
         rule = f"sh:{parameter}" + (f" {shown}" if shown and len(shown) < 80 else "")
         graph.remove((result, MESSAGE, None))
         graph.add((result, MESSAGE, Literal(f"Does not satisfy {rule}.", lang="en")))
         graph.add((result, MESSAGE, Literal(f"Ne respecte pas {rule}.", lang="fr")))
 
 
-def _short(term: Term) -> str:
+def _short(term: Term, shapes: Index, depth: int = 0) -> str:
+    """A parameter in a few characters: a compact IRI, a literal's text, a list's items."""
     if isinstance(term, ox.NamedNode):
         return namespaces.compact_iri(term.value)
     if isinstance(term, ox.Literal):
         return term.value
-    return "[…]"
+    items: list[str] = []
+    node: Term | ox.Triple = term
+    while depth < 2 and len(items) < 10 and node != ox.NamedNode(namespaces.RDF + "nil"):
+        first = shapes.get(node, {}).get(namespaces.RDF + "first", [])
+        rest = shapes.get(node, {}).get(namespaces.RDF + "rest", [])
+        if len(first) != 1 or len(rest) != 1:
+            return "[…]"
+        items.append(_short(first[0], shapes, depth + 1))
+        node = rest[0]
+    return "(" + ", ".join(items) + ")"
 
 
 def _ox_term(node: Node | None) -> Term | None:

@@ -25,7 +25,8 @@ from chava.shacl_shapes import SH, Constraint, Shape, Term, Unsupported
 
 RDF: Final = namespaces.RDF
 XSD: Final = namespaces.XSD
-TYPE_PATH: Final = f"<{RDF}type>/<{namespaces.RDFS}subClassOf>*"
+TYPE: Final = f"<{RDF}type>"
+SUB_CLASS_OF: Final = f"<{namespaces.RDFS}subClassOf>"
 VALUE_COMPONENTS: Final = frozenset(
     "Class Datatype NodeKind MinExclusive MinInclusive MaxExclusive MaxInclusive MinLength "
     "MaxLength Pattern LanguageIn In Not And Or Xone Node".split()
@@ -75,9 +76,25 @@ def string(text: str) -> str:
 class Compiler:
     """Write the checks of target shapes and the conformance expressions of nested shapes."""
 
-    def __init__(self, ill_typed: Callable[[str], Sequence[ox.Literal]]) -> None:
+    def __init__(
+        self, ill_typed: Callable[[str], Sequence[ox.Literal]], axioms: ox.NamedNode
+    ) -> None:
         self._ill_typed = ill_typed
+        self._axioms = axioms
         self._count = 0
+
+    def instance_of(self, node: str, cls: Term) -> str:
+        """A pattern: *node* is a SHACL instance of *cls* (rdf:type/rdfs:subClassOf*).
+
+        The store holds the data's types closed under the subclass hierarchy (RDFS
+        entailment), so one index lookup finds them; only the ontology's own statements (its
+        axioms graph, not entailed) need the path.
+        """
+        other = self.fresh()
+        return (
+            f"{{ {node} {TYPE} {term(cls)} }} UNION {{ GRAPH {self._axioms} "
+            f"{{ {node} {TYPE} {other} }} {other} {SUB_CLASS_OF}* {term(cls)} }}"
+        )
 
     def fresh(self) -> str:
         """A variable name not used yet."""
@@ -91,7 +108,7 @@ class Compiler:
         if implicit_class:
             classes.append(shape.node)
         for cls in classes:
-            branches.append(f"?focus {TYPE_PATH} {term(cls)} .")
+            branches.append(self.instance_of("?focus", cls))
         for node in shape.targets.get("targetNode", ()):
             branches.append(f"VALUES ?focus {{ {term(node)} }}")
         for predicate in shape.targets.get("targetSubjectsOf", ()):
@@ -319,7 +336,8 @@ class Compiler:
         name, value = constraint.component, constraint.value
         if name == "Class":
             return (
-                f"(isIRI({v}) || isBlank({v})) && EXISTS {{ {v} {TYPE_PATH} {term(_term(value))} }}"
+                f"(isIRI({v}) || isBlank({v})) && "
+                f"EXISTS {{ {self.instance_of(v, _term(value))} }}"
             )
         if name == "Datatype":
             return self._datatype(_term(value), v)
