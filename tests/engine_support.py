@@ -13,7 +13,12 @@ from chava.sources import IMPORTS_GRAPH, REFERENCE_GRAPH, Publication, load_publ
 from chava.validate import ValidationReport
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-PROFILE_GRAPHS = {namespaces.ONTOLOGY_GRAPH, IMPORTS_GRAPH, namespaces.SHAPES_GRAPH, REFERENCE_GRAPH}
+PROFILE_GRAPHS = {
+    namespaces.ONTOLOGY_GRAPH,
+    IMPORTS_GRAPH,
+    namespaces.SHAPES_GRAPH,
+    REFERENCE_GRAPH,
+}
 
 Key = tuple[str, str, str | None, str | None, str, str, str]
 

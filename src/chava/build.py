@@ -41,6 +41,7 @@ from chava.sources import (
     load_publication,
     rdf_format_of,
 )
+from chava.validation_progress import Progress
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ def build_publication(
     publication: Publication | None = None,
     allow_invalid: bool = False,
     validate: bool = True,
+    progress: Progress | None = None,
 ) -> Build:
     """Build the publication at `settings.root` (or *publication*) and make it current.
 
@@ -67,7 +69,7 @@ def build_publication(
         sources = []
         digest.update(canonical_nquads(publication.quads))
     if validate:
-        _validate(publication, None, settings, allow_invalid=allow_invalid)
+        _validate(publication, None, settings, allow_invalid=allow_invalid, progress=progress)
 
     def load(store: ox.Store) -> None:
         store.bulk_extend(publication.quads)
@@ -81,6 +83,7 @@ def build_dataset(
     *,
     validate: bool = True,
     allow_invalid: bool = False,
+    progress: Progress | None = None,
 ) -> Build:
     """Build the RDF files or folders *paths* (named graphs kept) under `data_settings(...)`.
 
@@ -96,7 +99,9 @@ def build_dataset(
         own_shapes = any(publication.graph(iri) for iri in _shapes_graphs(settings))
         profile = None if own_shapes else _profile(settings)
         if own_shapes or profile is not None:
-            _validate(publication, profile, settings, allow_invalid=allow_invalid)
+            _validate(
+                publication, profile, settings, allow_invalid=allow_invalid, progress=progress
+            )
         else:
             logger.warning("no SHACL shapes to validate the dataset with: not validated")
     digest = hashlib.sha256(settings_key(settings).encode())
@@ -249,9 +254,14 @@ def _prune(builds: Path, *, keep: set[str]) -> None:
 
 
 def _validate(
-    publication: Publication, shapes: Publication | None, settings: Settings, *, allow_invalid: bool
+    publication: Publication,
+    shapes: Publication | None,
+    settings: Settings,
+    *,
+    allow_invalid: bool,
+    progress: Progress | None,
 ) -> None:
-    # Imported here: pyshacl takes a second to import, and serving a built store never needs it.
+    # Imported here: serving a built store never needs the validation modules (nor rdflib).
     from chava.publication_shapes import publication_shapes
     from chava.report import render_text, summary
     from chava.validate import validate_publication
@@ -261,6 +271,9 @@ def _validate(
         shapes=shapes,
         languages=settings.languages,
         extra_shapes=publication_shapes(settings),
+        engine=settings.validation_engine,
+        threads=settings.validation_threads,
+        progress=progress,
     )
     if report.conforms:
         logger.info("validation: %s", summary(report).strip())

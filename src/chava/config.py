@@ -51,6 +51,17 @@ class Settings:
         "Languages of labels and pages (BCP 47 tags), preferred first; the publication's own "
         "resources need a label in the first (violation), in the others (warning).",
     )
+    validation_engine: str = _setting(
+        "oxigraph",
+        "SHACL engine of `chava validate`, `build` and `harvest`: oxigraph (shapes compiled to "
+        "SPARQL, the fastest), rudof (needs pyrudof) or pyshacl (the reference).",
+    )
+    validation_threads: int = _setting(
+        0, "Threads the oxigraph engine runs its queries on (0: one per CPU core, at most 4)."
+    )
+    progress_after: float = _setting(
+        2.0, "Seconds a validation runs before it shows its progress on a terminal (stderr)."
+    )
     host: str = _setting("127.0.0.1", "Interface `chava serve` listens on.")
     port: int = _setting(8080, "Port `chava serve` listens on.")
     web_workers: int = _setting(2, "WSGI worker processes for pages, resources and the API.")

@@ -1,9 +1,9 @@
 """The default SHACL engine: shapes compiled to SPARQL, run on the validation store (Rust).
 
 `compile_shapes` turns each shape with a target into checks (`chava.shacl_sparql`), or sets
-it aside when it uses what is not compiled (`chava.shacl_shapes.Unsupported`): those run on
-the reference engine, pyshacl (`chava.engines`). `run_checks` runs the checks shape by shape
-on the store (every graph as one), reporting progress, and writes each result.
+it aside when it uses what is not compiled (`chava.shacl_shapes.UnsupportedShapeError`):
+those run on the reference engine, pyshacl (`chava.engines`). `run_checks` runs the checks
+shape by shape on the store (every graph as one), reporting progress, and writes each result.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from chava.report_graph import ReportWriter
-from chava.shacl_shapes import SH, Shape, ShapesGraph, Term, Unsupported
+from chava.shacl_shapes import SH, Shape, ShapesGraph, Term, UnsupportedShapeError
 from chava.shacl_sparql import Check, Compiler
 from chava.validation_input import AXIOMS_GRAPH, EngineInput
 from chava.validation_progress import Progress
@@ -43,9 +43,7 @@ def compile_shapes(
         if quad.predicate.value == SH + "datatype" and isinstance(quad.object, ox.NamedNode)
     }
     ill_typed = given.ill_typed(datatypes)
-    compiler = Compiler(
-        lambda datatype: sorted(ill_typed.get(datatype, ()), key=str), AXIOMS_GRAPH
-    )
+    compiler = Compiler(lambda datatype: sorted(ill_typed.get(datatype, ()), key=str), AXIOMS_GRAPH)
     plans: list[Plan] = []
     others: list[tuple[Term, str]] = []
     for node, implicit in targets:
@@ -55,7 +53,7 @@ def compile_shapes(
             for check in checks:
                 _parse(check.query)
             focus = compiler.focus_nodes(shape, implicit)
-        except Unsupported as reason:
+        except UnsupportedShapeError as reason:
             others.append((node, str(reason)))
             continue
         plans.append(Plan(shape, f"SELECT (COUNT(*) AS ?n) WHERE {{ {focus} }}", checks))
@@ -108,9 +106,9 @@ def _write(check: Check, row: ox.QuerySolution, writer: ReportWriter, progress: 
     elif check.kind == "count":
         count = int(_value(row, "n"))
         for constraint in check.constraints:
-            bound = constraint.value if constraint.component in ("MinCount", "MaxCount") else None
+            bound = constraint.number
             low = constraint.component in ("MinCount", "QualifiedMinCount")
-            if bound is None or (count < bound if low else count > bound):  # type: ignore[operator]
+            if count < bound if low else count > bound:
                 failed.append((constraint.iri, shape.path_node, None))
     elif check.kind in ("focus", "unique"):
         failed.append((check.constraints[0].iri, shape.path_node, None))
@@ -133,7 +131,7 @@ def _write(check: Check, row: ox.QuerySolution, writer: ReportWriter, progress: 
 
 def _query(store: ox.Store, query: str) -> ox.QuerySolutions:
     solutions = store.query(query, use_default_graph_as_union=True)
-    assert isinstance(solutions, ox.QuerySolutions)  # noqa: S101: a SELECT query
+    assert isinstance(solutions, ox.QuerySolutions)
     return solutions
 
 
@@ -142,7 +140,7 @@ def _parse(query: str) -> None:
     try:
         ox.Store().query(query)
     except SyntaxError as error:
-        raise Unsupported(f"compiled query not parsed: {error}") from error
+        raise UnsupportedShapeError(f"compiled query not parsed: {error}") from error
 
 
 def _value(row: ox.QuerySolution, name: str) -> str:

@@ -37,7 +37,9 @@ def pyshacl_report(given: EngineInput, shapes: Sequence[ox.Quad]) -> Graph:
     datatypes = {
         q.object.value
         for q in shapes
-        if q.predicate.value == SH + "datatype" and q.object.value in OXIGRAPH_CASTS  # type: ignore[union-attr]
+        if q.predicate.value == SH + "datatype"
+        and isinstance(q.object, ox.NamedNode)
+        and q.object.value in OXIGRAPH_CASTS
     }
     disguises = disguise(
         literal for literals in given.ill_typed(datatypes).values() for literal in literals

@@ -14,18 +14,21 @@ Shapes without a `sh:message` get the same wording whichever engine reported the
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from chava import namespaces
 from chava.errors import ConfigError
-from chava.report_graph import ReportWriter, default_messages
 from chava.shacl_shapes import TARGETS, ShapesGraph, Term
-from chava.validation_input import EngineInput
 from chava.validation_progress import NoProgress, Progress
+
+if TYPE_CHECKING:  # imported when an engine runs: the CLI reads ENGINES without rdflib
+    from rdflib import Graph
+
+    from chava.validation_input import EngineInput
 
 logger = logging.getLogger(__name__)
 
@@ -37,12 +40,15 @@ RDF_TYPE: Final = namespaces.RDF + "type"
 
 
 def run_engine(
-    name: str, given: EngineInput, progress: Progress | None = None
+    name: str, given: EngineInput, *, progress: Progress | None = None, threads: int = 0
 ) -> tuple[Graph, list[tuple[Term, str]]]:
     """Validate with engine *name*; return the report graph and the shapes handed to pyshacl
-    (with the reason). Raises ConfigError for an unknown engine, ShaclEngineError on failure."""
+    (with the reason). *threads*: for the oxigraph engine (0: one per core, at most 4).
+    Raises ConfigError for an unknown engine, ShaclEngineError on failure."""
     if name not in ENGINES:
         raise ConfigError(f"unknown SHACL engine {name!r}; expected one of {', '.join(ENGINES)}")
+    from chava.report_graph import ReportWriter, default_messages
+
     progress = progress or NoProgress()
     graph = ShapesGraph(given.shapes)
     targets = graph.target_shapes()
@@ -53,7 +59,7 @@ def run_engine(
         from chava.engine_oxigraph import compile_shapes, run_checks
 
         plans, handed = compile_shapes(given, graph, targets)
-        run_checks(given, plans, writer, progress)
+        run_checks(given, plans, writer, progress, threads=threads or min(4, os.cpu_count() or 1))
     elif name == "rudof":
         from chava.rudof_engine import RUDOF_UNSUPPORTED, rudof_report
 
@@ -87,19 +93,18 @@ def run_engine(
 def only_targets(quads: Sequence[ox.Quad], graph: ShapesGraph, keep: set[Term]) -> list[ox.Quad]:
     """The shapes graph with the targets of shapes outside *keep* removed (implicit ones too)."""
     implicit = {node for node, is_implicit in graph.target_shapes() if is_implicit}
-    return [
-        quad
-        for quad in quads
-        if quad.subject in keep
-        or not (
-            quad.predicate.value in TARGET_PREDICATES
-            or (
-                quad.subject in implicit
-                and quad.predicate.value == RDF_TYPE
-                and quad.object.value not in (SH + "NodeShape", SH + "PropertyShape")
-            )  # type: ignore[union-attr]
+    shape_types = (ox.NamedNode(SH + "NodeShape"), ox.NamedNode(SH + "PropertyShape"))
+
+    def targets(quad: ox.Quad) -> bool:
+        if quad.predicate.value in TARGET_PREDICATES:
+            return True
+        return (
+            quad.subject in implicit
+            and quad.predicate.value == RDF_TYPE
+            and quad.object not in shape_types
         )
-    ]
+
+    return [quad for quad in quads if quad.subject in keep or not targets(quad)]
 
 
 def _reaches(graph: ShapesGraph, node: Term, predicates: frozenset[str]) -> str:

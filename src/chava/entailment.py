@@ -108,33 +108,33 @@ def entail_in_store(
     domains = _objects_by_subject(schema, DOMAIN)
     ranges = _objects_by_subject(schema, RANGE)
     target = f"GRAPH {entailed}"
-    for predicate, supers in super_properties.items():  # rdfs7, one index lookup each
-        if isinstance(predicate, ox.NamedNode):
-            pattern = data.replace("?p", str(predicate))
+    for sub_property, supers in super_properties.items():  # rdfs7, one index lookup each
+        if isinstance(sub_property, ox.NamedNode):
+            pattern = data.replace("?p", str(sub_property))
             for super_property in supers:
                 store.update(
                     f"INSERT {{ {target} {{ ?s {super_property} ?o }} }} WHERE {{ {pattern} }}"
                 )
     typing: dict[ox.NamedNode, set[tuple[str, ox.NamedNode]]] = defaultdict(set)
-    for predicate in {*super_properties, *domains, *ranges}:
-        if isinstance(predicate, ox.NamedNode):
-            for super_property in {predicate} | super_properties.get(predicate, set()):
-                typing[predicate].update(("?s", d) for d in domains.get(super_property, ()))
-                typing[predicate].update(("?o", r) for r in ranges.get(super_property, ()))
-    for predicate, types in typing.items():  # rdfs2, rdfs3
-        pattern = data.replace("?p", str(predicate))
-        for variable, cls in types:
+    for typed_by in {*super_properties, *domains, *ranges}:
+        if isinstance(typed_by, ox.NamedNode):
+            for super_property in {typed_by} | super_properties.get(typed_by, set()):
+                typing[typed_by].update(("?s", d) for d in domains.get(super_property, ()))
+                typing[typed_by].update(("?o", r) for r in ranges.get(super_property, ()))
+    for property_, classes in typing.items():  # rdfs2, rdfs3
+        pattern = data.replace("?p", str(property_))
+        for variable, cls in classes:
             literal = " FILTER(!isLiteral(?o))" if variable == "?o" else ""
             store.update(
                 f"INSERT {{ {target} {{ {variable} <{RDF_TYPE.value}> {cls} }} }} "
                 f"WHERE {{ {pattern}{literal} }}"
             )
-    for cls, supers in super_classes.items():  # rdfs9, over the data and what rdfs2/3 typed
-        if isinstance(cls, ox.NamedNode) and supers:
-            types = data.replace("?p", str(RDF_TYPE)).replace("?o", str(cls))
+    for sub_class, supers in super_classes.items():  # rdfs9, the data and what rdfs2/3 typed
+        if isinstance(sub_class, ox.NamedNode) and supers:
+            types = data.replace("?p", str(RDF_TYPE)).replace("?o", str(sub_class))
             listed = " ".join(str(super_class) for super_class in supers)
             store.update(
                 f"INSERT {{ {target} {{ ?s <{RDF_TYPE.value}> ?super }} }} WHERE {{ "
                 f"VALUES ?super {{ {listed} }} {{ {types} }} UNION "
-                f"{{ {target} {{ ?s <{RDF_TYPE.value}> {cls} }} }} }}"
+                f"{{ {target} {{ ?s <{RDF_TYPE.value}> {sub_class} }} }} }}"
             )

@@ -31,6 +31,7 @@ from chava.profile import ProfileReport, check_dataset, load_profile
 from chava.remote import Limits, check_url
 from chava.remote_dataset import RemoteDataset, read_dump, read_endpoint
 from chava.sources import RDF_SUFFIXES, Publication
+from chava.validation_progress import Progress
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +74,14 @@ def quarantine_graph(settings: Settings, partner: str) -> str:
     return f"{settings.data_base_iri}graph/quarantine/{partner}"
 
 
-def harvest(source: str, *, partner: str, settings: Settings, kind: str = "auto") -> HarvestResult:
+def harvest(
+    source: str,
+    *,
+    partner: str,
+    settings: Settings,
+    kind: str = "auto",
+    progress: Progress | None = None,
+) -> HarvestResult:
     """Harvest *source* for *partner* into `data/harvest/{partner}.trig` under the root.
 
     Raises ConfigError (bad partner name, URL or kind) or RemoteSourceError (the source failed
@@ -95,7 +103,15 @@ def harvest(source: str, *, partner: str, settings: Settings, kind: str = "auto"
         raise RemoteSourceError(f"{source}: no triple read; nothing harvested")
     data = Publication(tuple(ox.Quad(t.subject, t.predicate, t.object) for t in triples), (), {})
     profile = load_profile(settings.root, vocabulary_base_iri=settings.vocabulary_base_iri)
-    report = check_dataset(data, profile, source=source, languages=settings.languages)
+    report = check_dataset(
+        data,
+        profile,
+        source=source,
+        languages=settings.languages,
+        engine=settings.validation_engine,
+        threads=settings.validation_threads,
+        progress=progress,
+    )
     owners = _owners(report.failing_resources(), triples)
     # A partner never speaks for us: its statements about our IRIs are quarantined too.
     ours = (settings.data_base_iri, settings.vocabulary_base_iri)

@@ -74,4 +74,3 @@ def _quiet_literal_casts() -> Iterator[None]:
         yield
     finally:
         rdflib_terms.removeFilter(noise)
-

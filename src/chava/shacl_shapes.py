@@ -5,7 +5,7 @@ complex paths, value type, cardinality, value range, string, language, property 
 shape-based and other constraints (`SUPPORTED` below). A shape that uses anything else
 (SHACL-SPARQL `sh:sparql`, SHACL-AF, a constraint component declared in the shapes graph,
 `sh:qualifiedValueShapesDisjoint`, a recursive shape, a malformed parameter) raises
-`Unsupported` with the reason: the engine hands that shape to another engine.
+`UnsupportedShapeError` with the reason: the engine hands that shape to another engine.
 """
 
 from __future__ import annotations
@@ -27,17 +27,60 @@ SHAPE_TYPES: Final = frozenset({SH + "NodeShape", SH + "PropertyShape"})
 ANNOTATIONS: Final = frozenset(
     SH + name
     for name in (
-        "name description order group defaultValue message severity deactivated path property "
-        "flags ignoredProperties qualifiedMinCount qualifiedMaxCount declare prefixes "
-        "shapesGraph suggestedShapesGraph targetClass targetNode targetSubjectsOf "
-        "targetObjectsOf"
-    ).split()
+        "name",
+        "description",
+        "order",
+        "group",
+        "defaultValue",
+        "message",
+        "severity",
+        "deactivated",
+        "path",
+        "property",
+        "flags",
+        "ignoredProperties",
+        "qualifiedMinCount",
+        "qualifiedMaxCount",
+        "declare",
+        "prefixes",
+        "shapesGraph",
+        "suggestedShapesGraph",
+        *TARGETS,
+    )
 )
-SUPPORTED: Final = (
-    "class datatype nodeKind minCount maxCount minExclusive minInclusive maxExclusive "
-    "maxInclusive minLength maxLength pattern languageIn uniqueLang in hasValue not and or "
-    "xone node qualifiedValueShape closed equals disjoint lessThan lessThanOrEquals"
-).split()
+"""Parameters read with others, and annotations: no constraint of their own."""
+SUPPORTED: Final = frozenset(
+    (
+        "class",
+        "datatype",
+        "nodeKind",
+        "minCount",
+        "maxCount",
+        "minExclusive",
+        "minInclusive",
+        "maxExclusive",
+        "maxInclusive",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "languageIn",
+        "uniqueLang",
+        "in",
+        "hasValue",
+        "not",
+        "and",
+        "or",
+        "xone",
+        "node",
+        "qualifiedValueShape",
+        "closed",
+        "equals",
+        "disjoint",
+        "lessThan",
+        "lessThanOrEquals",
+    )
+)
+"""The constraint parameters the compiler reads."""
 PATH_OPERATORS: Final = {
     SH + "inversePath": ("^(", ")"),
     SH + "zeroOrMorePath": ("(", ")*"),
@@ -46,7 +89,7 @@ PATH_OPERATORS: Final = {
 }
 
 
-class Unsupported(Exception):
+class UnsupportedShapeError(Exception):
     """A shape the compiled engine cannot evaluate; the message says why."""
 
 
@@ -61,6 +104,53 @@ class Constraint:
     def iri(self) -> str:
         """The constraint component's IRI, as reported."""
         return f"{SH}{self.component}ConstraintComponent"
+
+    @property
+    def term(self) -> Term:
+        """The parameter, an RDF term (sh:class, sh:hasValue, sh:minInclusive...)."""
+        if isinstance(self.value, ox.NamedNode | ox.BlankNode | ox.Literal):
+            return self.value
+        raise UnsupportedShapeError(f"{self.component}: not an RDF term")
+
+    @property
+    def number(self) -> int:
+        """The parameter, a count or a length."""
+        if isinstance(self.value, int):
+            return self.value
+        if isinstance(self.value, tuple) and len(self.value) == 2:
+            return int(self.value[1])
+        raise UnsupportedShapeError(f"{self.component}: not a number")
+
+    @property
+    def shape(self) -> Shape:
+        """The parameter, a shape (sh:not, sh:node; sh:qualifiedValueShape's)."""
+        value = self.value[0] if isinstance(self.value, tuple) and self.value else self.value
+        if isinstance(value, Shape):
+            return value
+        raise UnsupportedShapeError(f"{self.component}: not a shape")
+
+    @property
+    def shapes(self) -> tuple[Shape, ...]:
+        """The parameter, a list of shapes (sh:and, sh:or, sh:xone)."""
+        value = self.value if isinstance(self.value, tuple) else ()
+        return tuple(shape for shape in value if isinstance(shape, Shape))
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        """The parameter, a list of terms (sh:in)."""
+        value = self.value if isinstance(self.value, tuple) else ()
+        return tuple(t for t in value if isinstance(t, ox.NamedNode | ox.BlankNode | ox.Literal))
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """The parameter, strings (sh:languageIn's tags; sh:pattern and sh:flags)."""
+        value = self.value if isinstance(self.value, tuple) else ()
+        return tuple(text for text in value if isinstance(text, str))
+
+    @property
+    def iris(self) -> frozenset[str]:
+        """The parameter, a set of IRIs (sh:closed: the allowed properties)."""
+        return self.value if isinstance(self.value, frozenset) else frozenset()
 
 
 @dataclass
@@ -99,7 +189,7 @@ class ShapesGraph:
         return properties.get(predicate, []) if properties is not None else []
 
     def items(self, head: Term) -> list[Term]:
-        """The members of an RDF list; raises Unsupported for a malformed one."""
+        """The members of an RDF list; raises UnsupportedShapeError for a malformed one."""
         members: list[Term] = []
         node = head
         seen: set[Term] = set()
@@ -107,7 +197,7 @@ class ShapesGraph:
             first = self.values(node, namespaces.RDF + "first")
             rest = self.values(node, namespaces.RDF + "rest")
             if node in seen or len(first) != 1 or len(rest) != 1:
-                raise Unsupported(f"malformed RDF list at {node}")
+                raise UnsupportedShapeError(f"malformed RDF list at {node}")
             seen.add(node)
             members.append(first[0])
             node = rest[0]
@@ -134,9 +224,9 @@ class ShapesGraph:
         return sorted(found, key=lambda item: str(item[0]))
 
     def shape(self, node: Term, stack: tuple[Term, ...] = ()) -> Shape:
-        """The shape at *node*; raises Unsupported (with the reason) for what is not compiled."""
+        """The shape at *node*; raises UnsupportedShapeError (why) for what is not compiled."""
         if node in stack:
-            raise Unsupported(f"recursive shape {node}")
+            raise UnsupportedShapeError(f"recursive shape {node}")
         if node in self._parsed:
             return self._parsed[node]
         shape = _ShapeReader(self, node, (*stack, node)).read()
@@ -147,7 +237,7 @@ class ShapesGraph:
         """Parameters of constraint components declared in the shapes graph (SHACL-SPARQL)."""
         component = ox.NamedNode(SH + "ConstraintComponent")
         parameters: set[str] = set()
-        for subject, properties in self.index.items():
+        for _subject, properties in self.index.items():
             if component in properties.get(RDF_TYPE, []):
                 for parameter in properties.get(SH + "parameter", []):
                     for path in self.values(parameter, SH + "path"):
@@ -165,15 +255,18 @@ class _ShapeReader:
         self.properties = graph.index.get(node, {})
 
     def read(self) -> Shape:
+        """The shape, its constraints and property shapes; UnsupportedShapeError if need be."""
         for predicate in self.properties:
             if predicate in self.graph.custom_parameters:
-                raise Unsupported(f"{self.node}: constraint component parameter <{predicate}>")
-            if predicate.startswith(SH) and predicate not in ANNOTATIONS:
-                if predicate.removeprefix(SH) not in SUPPORTED:
-                    raise Unsupported(f"{self.node}: sh:{predicate.removeprefix(SH)}")
+                raise UnsupportedShapeError(
+                    f"{self.node}: constraint component parameter <{predicate}>"
+                )
+            local = predicate.removeprefix(SH)
+            if predicate.startswith(SH) and predicate not in ANNOTATIONS and local not in SUPPORTED:
+                raise UnsupportedShapeError(f"{self.node}: sh:{local}")
         paths = self.properties.get(SH + "path", [])
         if len(paths) > 1:
-            raise Unsupported(f"{self.node}: several sh:path")
+            raise UnsupportedShapeError(f"{self.node}: several sh:path")
         severities = self.properties.get(SH + "severity", [])
         shape = Shape(
             node=self.node,
@@ -197,7 +290,9 @@ class _ShapeReader:
         if shape.path is not None and (
             shape.properties or any(c.component == "Closed" for c in shape.constraints)
         ):
-            raise Unsupported(f"{self.node}: sh:property or sh:closed on a property shape")
+            raise UnsupportedShapeError(
+                f"{self.node}: sh:property or sh:closed on a property shape"
+            )
         return shape
 
     def _constraints(self, shape: Shape) -> Iterable[Constraint]:
@@ -208,16 +303,16 @@ class _ShapeReader:
                     _component(name), self._iri(value) if name != "hasValue" else value
                 )
         for name in ("datatype", "nodeKind"):
-            if (value := one(name)) is not None:
-                yield Constraint(_component(name), self._iri(value))
+            if (kind := one(name)) is not None:
+                yield Constraint(_component(name), self._iri(kind))
         for name in ("minCount", "maxCount", "minLength", "maxLength"):
-            if (value := one(name)) is not None:
-                yield Constraint(_component(name), self._integer(name, value))
+            if (count := one(name)) is not None:
+                yield Constraint(_component(name), self._integer(name, count))
         for name in ("minExclusive", "minInclusive", "maxExclusive", "maxInclusive"):
-            if (value := one(name)) is not None:
-                if not isinstance(value, ox.Literal):
-                    raise Unsupported(f"{self.node}: sh:{name} is not a literal")
-                yield Constraint(_component(name), value)
+            if (bound := one(name)) is not None:
+                if not isinstance(bound, ox.Literal):
+                    raise UnsupportedShapeError(f"{self.node}: sh:{name} is not a literal")
+                yield Constraint(_component(name), bound)
         yield from self._string_constraints()
         for name in ("not", "node"):
             for value in self.properties.get(SH + name, []):
@@ -228,8 +323,8 @@ class _ShapeReader:
                 yield Constraint(
                     _component(name), tuple(self.graph.shape(m, self.stack) for m in members)
                 )
-        if (value := one("in")) is not None:
-            yield Constraint("In", tuple(self.graph.items(value)))
+        if (listed := one("in")) is not None:
+            yield Constraint("In", tuple(self.graph.items(listed)))
         yield from self._qualified()
         if (closed := one("closed")) is not None and _true(closed):
             yield Constraint("Closed", self._closed())
@@ -246,23 +341,23 @@ class _ShapeReader:
                 "lessThanOrEquals",
             )
         ):
-            raise Unsupported(f"{self.node}: a property constraint on a node shape")
+            raise UnsupportedShapeError(f"{self.node}: a property constraint on a node shape")
 
     def _string_constraints(self) -> Iterable[Constraint]:
         patterns = self.properties.get(SH + "pattern", [])
         if len(patterns) > 1:
-            raise Unsupported(f"{self.node}: several sh:pattern")
+            raise UnsupportedShapeError(f"{self.node}: several sh:pattern")
         if patterns:
             flags = self._one("flags")
             if not isinstance(patterns[0], ox.Literal) or (
                 flags is not None and not isinstance(flags, ox.Literal)
             ):
-                raise Unsupported(f"{self.node}: sh:pattern or sh:flags is not a literal")
+                raise UnsupportedShapeError(f"{self.node}: sh:pattern or sh:flags is not a literal")
             yield Constraint("Pattern", (patterns[0].value, flags.value if flags else ""))
         if (languages := self._one("languageIn")) is not None:
             tags = self.graph.items(languages)
             if not all(isinstance(tag, ox.Literal) for tag in tags):
-                raise Unsupported(f"{self.node}: sh:languageIn has a non-literal")
+                raise UnsupportedShapeError(f"{self.node}: sh:languageIn has a non-literal")
             yield Constraint("LanguageIn", tuple(tag.value.lower() for tag in tags))
         if (unique := self._one("uniqueLang")) is not None and _true(unique):
             yield Constraint("UniqueLang", True)
@@ -273,7 +368,9 @@ class _ShapeReader:
             return
         disjoint = self._one("qualifiedValueShapesDisjoint")
         if len(shapes) > 1 or (disjoint is not None and _true(disjoint)):
-            raise Unsupported(f"{self.node}: sh:qualifiedValueShapesDisjoint or several shapes")
+            raise UnsupportedShapeError(
+                f"{self.node}: sh:qualifiedValueShapesDisjoint or several shapes"
+            )
         inner = self.graph.shape(shapes[0], self.stack)
         for name in ("qualifiedMinCount", "qualifiedMaxCount"):
             if (value := self._one(name)) is not None:
@@ -294,12 +391,12 @@ class _ShapeReader:
     def _one(self, name: str) -> Term | None:
         values = self.properties.get(SH + name, [])
         if len(values) > 1:
-            raise Unsupported(f"{self.node}: several sh:{name}")
+            raise UnsupportedShapeError(f"{self.node}: several sh:{name}")
         return values[0] if values else None
 
     def _iri(self, value: Term) -> ox.NamedNode:
         if not isinstance(value, ox.NamedNode):
-            raise Unsupported(f"{self.node}: {value} is not an IRI")
+            raise UnsupportedShapeError(f"{self.node}: {value} is not an IRI")
         return value
 
     def _integer(self, name: str, value: Term) -> int:
@@ -310,31 +407,31 @@ class _ShapeReader:
                 number = -1
             if number >= 0:
                 return number
-        raise Unsupported(f"{self.node}: sh:{name} {value} is not a non-negative integer")
+        raise UnsupportedShapeError(f"{self.node}: sh:{name} {value} is not a non-negative integer")
 
 
 def sparql_path(graph: ShapesGraph, node: Term, depth: int = 0) -> str:
-    """A SHACL property path as a SPARQL property path; raises Unsupported for a bad one."""
+    """A SHACL property path as a SPARQL property path (UnsupportedShapeError: a bad one)."""
     if isinstance(node, ox.NamedNode):
         return str(node)
     if depth > 20 or isinstance(node, ox.Literal):
-        raise Unsupported(f"malformed path {node}")
+        raise UnsupportedShapeError(f"malformed path {node}")
     if graph.values(node, namespaces.RDF + "first"):
         steps = [sparql_path(graph, step, depth + 1) for step in graph.items(node)]
         if len(steps) < 2:
-            raise Unsupported(f"a sequence path of {len(steps)} step")
+            raise UnsupportedShapeError(f"a sequence path of {len(steps)} step")
         return "(" + " / ".join(steps) + ")"
     alternatives = graph.values(node, SH + "alternativePath")
     if len(alternatives) == 1:
         options = [sparql_path(graph, option, depth + 1) for option in graph.items(alternatives[0])]
         if len(options) < 2:
-            raise Unsupported(f"an alternative path of {len(options)} option")
+            raise UnsupportedShapeError(f"an alternative path of {len(options)} option")
         return "(" + " | ".join(options) + ")"
     for predicate, (before, after) in PATH_OPERATORS.items():
         inner = graph.values(node, predicate)
         if len(inner) == 1:
             return before + sparql_path(graph, inner[0], depth + 1) + after
-    raise Unsupported(f"malformed path {node}")
+    raise UnsupportedShapeError(f"malformed path {node}")
 
 
 def _component(parameter: str) -> str:

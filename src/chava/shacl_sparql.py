@@ -21,16 +21,34 @@ from typing import Final
 import pyoxigraph as ox
 
 from chava import namespaces
-from chava.shacl_shapes import SH, Constraint, Shape, Term, Unsupported
+from chava.shacl_shapes import SH, Constraint, Shape, Term, UnsupportedShapeError
 
 RDF: Final = namespaces.RDF
 XSD: Final = namespaces.XSD
 TYPE: Final = f"<{RDF}type>"
 SUB_CLASS_OF: Final = f"<{namespaces.RDFS}subClassOf>"
 VALUE_COMPONENTS: Final = frozenset(
-    "Class Datatype NodeKind MinExclusive MinInclusive MaxExclusive MaxInclusive MinLength "
-    "MaxLength Pattern LanguageIn In Not And Or Xone Node".split()
+    (
+        "Class",
+        "Datatype",
+        "NodeKind",
+        "MinExclusive",
+        "MinInclusive",
+        "MaxExclusive",
+        "MaxInclusive",
+        "MinLength",
+        "MaxLength",
+        "Pattern",
+        "LanguageIn",
+        "In",
+        "Not",
+        "And",
+        "Or",
+        "Xone",
+        "Node",
+    )
 )
+"""Constraints checked on each value node, one by one."""
 COMPARISONS: Final = {
     "MinExclusive": ">",
     "MinInclusive": ">=",
@@ -64,7 +82,7 @@ class Check:
 def term(node: Term) -> str:
     """A constant in SPARQL syntax; a blank node cannot be one (not compiled)."""
     if isinstance(node, ox.BlankNode):
-        raise Unsupported(f"a blank node as a constant: {node}")
+        raise UnsupportedShapeError(f"a blank node as a constant: {node}")
     return str(node)
 
 
@@ -138,7 +156,7 @@ class Compiler:
             yield self._value_check(shape, values, tests, f"{focus} BIND(?focus AS ?value)")
         for constraint in shape.constraints:
             if constraint.component == "HasValue":
-                test = f"sameTerm(?focus, {term(_term(constraint.value))})"
+                test = f"sameTerm(?focus, {term(constraint.term)})"
                 yield Check(
                     f"SELECT ?focus WHERE {{ {focus} FILTER(!{test}) }}",
                     shape,
@@ -146,7 +164,7 @@ class Compiler:
                     (constraint,),
                 )
             elif constraint.component == "Closed":
-                allowed = ", ".join(f"<{iri}>" for iri in sorted(_iris(constraint.value)))
+                allowed = ", ".join(f"<{iri}>" for iri in sorted(constraint.iris))
                 keep = f"FILTER(?path NOT IN ({allowed}))" if allowed else ""
                 yield Check(
                     f"SELECT DISTINCT ?focus ?path ?value WHERE {{ {focus} ?focus ?path ?value "
@@ -176,7 +194,7 @@ class Compiler:
                     (constraint,),
                 )
             elif name == "HasValue":
-                wanted = term(_term(constraint.value))
+                wanted = term(constraint.term)
                 yield Check(
                     f"SELECT ?focus WHERE {{ {focus} FILTER NOT EXISTS {{ ?focus {path} ?value "
                     f"FILTER(sameTerm(?value, {wanted})) }} }}",
@@ -186,7 +204,7 @@ class Compiler:
                 )
             elif name in ("Equals", "Disjoint", "LessThan", "LessThanOrEquals"):
                 yield Check(
-                    self._pair_query(name, term(_term(constraint.value)), path, focus),
+                    self._pair_query(name, term(constraint.term), path, focus),
                     shape,
                     "pair",
                     (constraint,),
@@ -199,16 +217,22 @@ class Compiler:
                 f"?n {'<' if c.component == 'MinCount' else '>'} {c.value}" for c in counts
             )
             yield Check(
-                _counted(focus, f"?focus {shape.path} ?value", bounds), shape, "count", tuple(counts)
+                _counted(focus, f"?focus {shape.path} ?value", bounds),
+                shape,
+                "count",
+                tuple(counts),
             )
         for constraint in shape.constraints:
             if constraint.component in ("QualifiedMinCount", "QualifiedMaxCount"):
-                inner, bound = constraint.value  # type: ignore[misc]
+                inner, bound = constraint.shape, constraint.number
                 test = self.conforms(inner, "?value")
                 operator = "<" if constraint.component == "QualifiedMinCount" else ">"
                 yield Check(
-                    _counted(focus, f"?focus {shape.path} ?value FILTER({test})",
-                             f"?n {operator} {bound}"),
+                    _counted(
+                        focus,
+                        f"?focus {shape.path} ?value FILTER({test})",
+                        f"?n {operator} {bound}",
+                    ),
                     shape,
                     "count",
                     (constraint,),
@@ -256,9 +280,9 @@ class Compiler:
                 if constraint.component in VALUE_COMPONENTS:
                     tests.append(self.value_test(constraint, node))
                 elif constraint.component == "HasValue":
-                    tests.append(f"sameTerm({node}, {term(_term(constraint.value))})")
+                    tests.append(f"sameTerm({node}, {term(constraint.term)})")
                 elif constraint.component == "Closed":
-                    allowed = ", ".join(f"<{iri}>" for iri in sorted(_iris(constraint.value)))
+                    allowed = ", ".join(f"<{iri}>" for iri in sorted(constraint.iris))
                     p, o = self.fresh(), self.fresh()
                     keep = f"FILTER({p} NOT IN ({allowed}))" if allowed else ""
                     tests.append(f"NOT EXISTS {{ {node} {p} {o} {keep} }}")
@@ -279,11 +303,11 @@ class Compiler:
         for constraint in shape.constraints:
             name = constraint.component
             if name == "MinCount":
-                yield self._at_least(node, path, int(constraint.value), "true")  # type: ignore[call-overload]
+                yield self._at_least(node, path, constraint.number, "true")
             elif name == "MaxCount":
-                yield "!" + self._at_least(node, path, int(constraint.value) + 1, "true")  # type: ignore[call-overload]
+                yield "!" + self._at_least(node, path, constraint.number + 1, "true")
             elif name in ("QualifiedMinCount", "QualifiedMaxCount"):
-                inner, bound = constraint.value  # type: ignore[misc]
+                inner, bound = constraint.shape, constraint.number
                 if name == "QualifiedMinCount":
                     yield self._at_least(node, path, bound, inner)
                 else:
@@ -296,17 +320,17 @@ class Compiler:
                     f"LCASE(lang({a})) = LCASE(lang({b}))) }}"
                 )
             elif name == "HasValue":
-                wanted = term(_term(constraint.value))
+                wanted = term(constraint.term)
                 yield f"EXISTS {{ {node} {path} {value} FILTER(sameTerm({value}, {wanted})) }}"
             elif name in ("Equals", "Disjoint", "LessThan", "LessThanOrEquals"):
-                yield self._pair_test(name, term(_term(constraint.value)), path, node)
+                yield self._pair_test(name, term(constraint.term), path, node)
 
     def _at_least(self, node: str, path: str, count: int, shape: Shape | str) -> str:
         """At least *count* distinct values of *path* (conforming to *shape* when given)."""
         if count <= 0:
             return "true"
         if count > MAX_DISTINCT:
-            raise Unsupported(f"a nested count of {count}")
+            raise UnsupportedShapeError(f"a nested count of {count}")
         names = [self.fresh() for _ in range(count)]
         patterns = " . ".join(f"{node} {path} {name}" for name in names)
         tests = [f"!sameTerm({a}, {b})" for i, a in enumerate(names) for b in names[i + 1 :]]
@@ -324,7 +348,10 @@ class Compiler:
                 f"NOT EXISTS {{ {node} {path} {b} FILTER(sameTerm({a}, {b})) }} }}"
             )
         if name == "Disjoint":
-            return f"NOT EXISTS {{ {node} {path} {a} . {node} {other} {b} FILTER(sameTerm({a}, {b})) }}"
+            return (
+                f"NOT EXISTS {{ {node} {path} {a} . {node} {other} {b} "
+                f"FILTER(sameTerm({a}, {b})) }}"
+            )
         operator = "<" if name == "LessThan" else "<="
         return (
             f"NOT EXISTS {{ {node} {path} {a} . {node} {other} {b} "
@@ -333,40 +360,38 @@ class Compiler:
 
     def value_test(self, constraint: Constraint, v: str) -> str:
         """An expression true when the value node *v* satisfies a value *constraint*."""
-        name, value = constraint.component, constraint.value
+        name = constraint.component
         if name == "Class":
-            return (
-                f"(isIRI({v}) || isBlank({v})) && "
-                f"EXISTS {{ {self.instance_of(v, _term(value))} }}"
-            )
+            instance = self.instance_of(v, constraint.term)
+            return f"(isIRI({v}) || isBlank({v})) && EXISTS {{ {instance} }}"
         if name == "Datatype":
-            return self._datatype(_term(value), v)
+            return self._datatype(constraint.term, v)
         if name == "NodeKind":
-            kind = _term(value).value.removeprefix(SH)
+            kind = constraint.term.value.removeprefix(SH)
             if kind not in NODE_KINDS:
-                raise Unsupported(f"sh:nodeKind {value}")
+                raise UnsupportedShapeError(f"sh:nodeKind {constraint.term}")
             return NODE_KINDS[kind].format(v=v)
         if name in COMPARISONS:
-            return (
-                f"COALESCE(isLiteral({v}) && {v} {COMPARISONS[name]} {term(_term(value))}, false)"
-            )
+            compared = f"{v} {COMPARISONS[name]} {term(constraint.term)}"
+            return f"COALESCE(isLiteral({v}) && {compared}, false)"
         if name in ("MinLength", "MaxLength"):
             operator = ">=" if name == "MinLength" else "<="
-            return f"!isBlank({v}) && STRLEN(STR({v})) {operator} {value}"
+            return f"!isBlank({v}) && STRLEN(STR({v})) {operator} {constraint.number}"
         if name == "Pattern":
-            pattern, flags = value  # type: ignore[misc]
+            pattern, flags = constraint.texts
             _check_regex(pattern, flags)
-            return f"!isBlank({v}) && COALESCE(REGEX(STR({v}), {string(pattern)}, {string(flags)}), false)"
+            regex = f"REGEX(STR({v}), {string(pattern)}, {string(flags)})"
+            return f"!isBlank({v}) && COALESCE({regex}, false)"
         if name == "LanguageIn":
-            return self._language_in(value, v)  # type: ignore[arg-type]
+            return self._language_in(constraint.texts, v)
         if name == "In":
-            members = [f"sameTerm({v}, {term(member)})" for member in value]  # type: ignore[attr-defined]
+            members = [f"sameTerm({v}, {term(member)})" for member in constraint.terms]
             return "(" + (" || ".join(members) or "false") + ")"
         if name == "Not":
-            return f"!({self.conforms(value, v)})"  # type: ignore[arg-type]
+            return f"!({self.conforms(constraint.shape, v)})"
         if name == "Node":
-            return self.conforms(value, v)  # type: ignore[arg-type]
-        members = [f"({self.conforms(shape, v)})" for shape in value]  # type: ignore[attr-defined]
+            return self.conforms(constraint.shape, v)
+        members = [f"({self.conforms(shape, v)})" for shape in constraint.shapes]
         if name == "And":
             return " && ".join(members) or "true"
         if name == "Or":
@@ -374,7 +399,7 @@ class Compiler:
         if name == "Xone":
             ones = " + ".join(f"IF({member}, 1, 0)" for member in members)
             return f"({ones or '0'}) = 1"
-        raise Unsupported(f"constraint {name}")
+        raise UnsupportedShapeError(f"constraint {name}")
 
     def _datatype(self, datatype: Term, v: str) -> str:
         iri = datatype.value
@@ -414,14 +439,6 @@ def _check_regex(pattern: str, flags: str) -> None:
     solutions = ox.Store().query(query)
     for row in solutions:  # type: ignore[union-attr]
         if not isinstance(row["r"], ox.Literal) or row["r"].datatype.value != XSD + "boolean":
-            raise Unsupported(f"sh:pattern {pattern!r} (flags {flags!r}) is not read by Oxigraph")
-
-
-def _term(value: object) -> Term:
-    if not isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal):
-        raise Unsupported(f"not an RDF term: {value!r}")
-    return value
-
-
-def _iris(value: object) -> frozenset[str]:
-    return value if isinstance(value, frozenset) else frozenset()
+            raise UnsupportedShapeError(
+                f"sh:pattern {pattern!r} (flags {flags!r}) is not read by Oxigraph"
+            )

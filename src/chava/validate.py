@@ -92,6 +92,7 @@ def validate_publication(
     languages: Sequence[str] = ("fr", "en"),
     extra_shapes: Sequence[ox.Quad] = (),
     engine: str | None = None,
+    threads: int = 0,
     progress: Progress | None = None,
 ) -> ValidationReport:
     """Validate a publication's data graphs against shapes, with RDFS entailment, offline.
@@ -103,7 +104,8 @@ def validate_publication(
     the data; every engine does the same). *extra_shapes* are added to the shapes whatever their
     graph: the publication's own requirements (`chava.publication_shapes`), never used for a
     partner's data. *engine* is one of `chava.engines.ENGINES` (default: the fastest,
-    `oxigraph`); *progress* hears of shapes done and results found. Messages are given in
+    `oxigraph`), run on *threads* threads (0: one per core, at most 4); *progress* hears of
+    shapes done and results found. Messages are given in
     *languages* order, then English, then the others.
     Raises ShaclEngineError when there is no shape at all or the engine fails, ConfigError for
     an unknown engine.
@@ -111,7 +113,9 @@ def validate_publication(
     from chava.engines import DEFAULT_ENGINE, run_engine
 
     given = engine_input(publication, shapes=shapes, extra_shapes=extra_shapes)
-    report_graph, _handed = run_engine(engine or DEFAULT_ENGINE, given, progress)
+    report_graph, _handed = run_engine(
+        engine or DEFAULT_ENGINE, given, progress=progress, threads=threads
+    )
     report = report_of(report_graph, given, publication, languages)
     logger.info(
         "validated %d data statements with %s: %d results",

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from chava.config import Settings
+from chava.engines import ENGINES
 from chava.errors import PublisherError
+from chava.validation_progress import TerminalProgress
 
 
 class PublisherGroup(click.Group):
@@ -60,3 +65,24 @@ def settings_from(ctx: click.Context) -> Settings:
     if holder is None:  # a command invoked outside the group (tests may do this)
         return Settings.load()
     return holder.get()
+
+
+def engine_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--engine NAME`: the SHACL engine, instead of the `validation_engine` setting."""
+    return click.option(
+        "--engine",
+        type=click.Choice(ENGINES),
+        default=None,
+        help="SHACL engine: oxigraph (default: the fastest), rudof, or pyshacl (the "
+        "reference); default: the validation_engine setting.",
+    )(command)
+
+
+def with_engine(settings: Settings, engine: str | None) -> Settings:
+    """*settings* with `--engine` applied."""
+    return dataclasses.replace(settings, validation_engine=engine) if engine else settings
+
+
+def terminal_progress(settings: Settings) -> TerminalProgress:
+    """Validation progress on stderr when it is a terminal, after `progress_after` seconds."""
+    return TerminalProgress(sys.stderr, delay=settings.progress_after)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from chava.cli.group import settings_from
+from chava.cli.group import engine_option, settings_from, terminal_progress, with_engine
 from chava.harvest import KINDS, harvest
 
 
@@ -19,8 +19,11 @@ from chava.harvest import KINDS, harvest
     help="SOURCE is a SPARQL endpoint or an RDF dump (a Graph Store GET is a dump); auto: a "
     "URL ending in an RDF file suffix is a dump.",
 )
+@engine_option
 @click.pass_context
-def harvest_command(ctx: click.Context, source: str, partner: str, kind: str) -> None:
+def harvest_command(
+    ctx: click.Context, source: str, partner: str, kind: str, engine: str | None
+) -> None:
     """Harvest SOURCE (an http(s) URL) into data/harvest/PARTNER.trig under the root.
 
     Conforming resources go to graph/harvest/PARTNER, resources with a violation of the
@@ -28,8 +31,10 @@ def harvest_command(ctx: click.Context, source: str, partner: str, kind: str) ->
     Exit 0 when harvested (even with quarantined resources); 2 when the source failed, and
     the publication is then left as it was.
     """
-    settings = settings_from(ctx)
-    result = harvest(source, partner=partner, settings=settings, kind=kind)
+    settings = with_engine(settings_from(ctx), engine)
+    result = harvest(
+        source, partner=partner, settings=settings, kind=kind, progress=terminal_progress(settings)
+    )
     seconds = (result.ended - result.started).total_seconds()
     click.echo(
         f"harvested {result.partner}: {result.triples_read} triples read, "
