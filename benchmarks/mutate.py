@@ -12,7 +12,9 @@ import re
 from typing import Final
 
 LABEL: Final = "<http://www.w3.org/2000/01/rdf-schema#label>"
-FRENCH_LABEL: Final = re.compile(r'^(\S+) ' + re.escape(LABEL) + r' ("(?:[^"\\]|\\.)*")@fr (\S+) \.$')
+FRENCH_LABEL: Final = re.compile(
+    r"^(\S+) " + re.escape(LABEL) + r' ("(?:[^"\\]|\\.)*")@fr (\S+) \.$'
+)
 
 
 def mutate(nquads: str, *, removed: int = 30, untagged: int = 20, step: int = 97) -> str:

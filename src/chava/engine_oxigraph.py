@@ -43,7 +43,12 @@ def compile_shapes(
         if quad.predicate.value == SH + "datatype" and isinstance(quad.object, ox.NamedNode)
     }
     ill_typed = given.ill_typed(datatypes)
-    compiler = Compiler(lambda datatype: sorted(ill_typed.get(datatype, ()), key=str), AXIOMS_GRAPH)
+    compiler = Compiler(
+        lambda datatype: sorted(ill_typed.get(datatype, ()), key=str),
+        AXIOMS_GRAPH,
+        given.in_store,
+        frozenset(literal.datatype.value for literal in given.stored),
+    )
     plans: list[Plan] = []
     others: list[tuple[Term, str]] = []
     for node, implicit in targets:
@@ -73,13 +78,14 @@ def run_checks(
     Queries run on *threads* threads (Oxigraph evaluates them without Python's lock, so two
     cores validate about twice as fast); results are written here, shape by shape.
     """
+    written = given.written
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
         running = [pool.submit(_evaluate, given.store, plan) for plan in plans]
         for plan, future in zip(plans, running, strict=True):
             focus_nodes, rows = future.result()
             for check, solutions in zip(plan.checks, rows, strict=True):
                 for row in solutions:
-                    _write(check, row, writer, progress)
+                    _write(check, row, writer, progress, written)
             progress.shape_done(focus_nodes)
 
 
@@ -91,11 +97,19 @@ def _evaluate(store: ox.Store, plan: Plan) -> tuple[int, list[list[ox.QuerySolut
     return focus_nodes, [list(_query(store, check.query)) for check in plan.checks]
 
 
-def _write(check: Check, row: ox.QuerySolution, writer: ReportWriter, progress: Progress) -> None:
+def _write(
+    check: Check,
+    row: ox.QuerySolution,
+    writer: ReportWriter,
+    progress: Progress,
+    written: dict[ox.Literal, ox.Literal],
+) -> None:
+    """Write the results of one row (a literal the store keeps verbatim, as written)."""
     shape = check.shape
-    focus = row["focus"]
-    if not isinstance(focus, ox.NamedNode | ox.BlankNode | ox.Literal):
+    focus = _term(row["focus"])
+    if focus is None:
         return
+    focus = written.get(focus, focus) if isinstance(focus, ox.Literal) else focus
     failed: list[tuple[str, Term | None, Term | None]] = []  # component, path, value
     if check.kind == "value":
         value = row["value"]
@@ -117,6 +131,8 @@ def _write(check: Check, row: ox.QuerySolution, writer: ReportWriter, progress: 
     elif check.kind == "closed":
         failed.append((check.constraints[0].iri, _term(row["path"]), _term(row["value"])))
     for component, path, value in failed:
+        if isinstance(value, ox.Literal):
+            value = written.get(value, value)
         writer.add(
             focus=focus,
             component=component,

@@ -1,18 +1,22 @@
-"""Which literals of the data are ill-typed, for `sh:datatype`, the same for every engine.
+"""Typed literals, decided once for every engine: which are ill-typed, which Oxigraph rewrites.
 
-A literal such as `"2020-13-01"^^xsd:date` has the datatype a shape asks for, yet is not a
-date: SHACL's `sh:datatype` reports it. Engines disagree (rudof 0.3 reads the datatype IRI
-only), so chava decides once, for all of them:
-
+**Ill-typed literals.** `"2020-13-01"^^xsd:date` has the datatype a shape asks for, yet is
+not a date: `sh:datatype` reports it. Engines disagree (rudof 0.3 reads the datatype IRI
+only), so chava decides, for all of them:
 - for the datatypes rdflib converts (dates, times, numbers, booleans, durations...), the
   literal is ill-typed when rdflib finds it so or its value is not of the datatype's Python
   type: exactly what pyshacl, the reference engine, reports;
-- for those rdflib leaves unchecked (`xsd:gYear`, `xsd:gYearMonth`, `xsd:gMonthDay`, `xsd:gDay`,
-  `xsd:gMonth`), when Oxigraph cannot cast its lexical form to the datatype: an ill-formed
-  month such as `"2020-13"^^xsd:gYearMonth` would otherwise pass every engine.
+- for those rdflib leaves unchecked (`xsd:gYear`, `xsd:gYearMonth`, `xsd:gMonthDay`,
+  `xsd:gDay`, `xsd:gMonth`), when Oxigraph cannot cast it to its datatype: an ill-formed month
+  such as `"2020-13"^^xsd:gYearMonth` would otherwise pass every engine.
+An engine that cannot see them is given them in disguise (`ILL_TYPED_DATATYPE`, so that
+`sh:datatype` reports them) and the report gets them back.
 
-The literals are read distinct from the validation store (in Rust), so a million statements
-cost one scan and a check per distinct typed literal.
+**Literals Oxigraph rewrites.** Oxigraph stores numbers, booleans and dates by value: in its
+store `"4.0"^^xsd:decimal` reads back as `"4"`, and `"5"^^xsd:int` as `"5"^^xsd:integer`
+(a shape asking for xsd:int would no longer see one). The validation store keeps such literals
+verbatim, under a datatype of their own (`VERBATIM_DATATYPE`); the compiled queries know it,
+and reports show the literal as written.
 """
 
 from __future__ import annotations
@@ -33,16 +37,9 @@ from chava.entailment import Statement
 from chava.rdflib_bridge import rdflib_term
 
 XSD: Final = namespaces.XSD
-UNCHECKED: Final = frozenset(
-    {
-        XSD + "string",
-        namespaces.RDF + "langString",
-        namespaces.RDFS + "Literal",
-        namespaces.RDFS + "Datatype",
-    }
-)
-"""Datatypes whose every literal is well-typed (or handled by the shape's own expression)."""
-PYTHON_TYPES: Final[dict[str, type | tuple[type, ...]]] = {
+TEXT: Final = frozenset({XSD + "string", namespaces.RDF + "langString"})
+"""Datatypes Oxigraph keeps as written and sh:datatype checks without conversion."""
+PYTHON_TYPES: Final[dict[str, type]] = {
     XSD + "integer": int,
     XSD + "float": float,
     XSD + "decimal": Decimal,
@@ -56,33 +53,60 @@ OXIGRAPH_CASTS: Final = frozenset(
     XSD + name for name in ("gYear", "gYearMonth", "gMonthDay", "gDay", "gMonth")
 )
 """Datatypes rdflib does not check and Oxigraph casts to: its verdict decides."""
+ILL_TYPED_DATATYPE: Final = "urn:chava:ill-typed:"
+VERBATIM_DATATYPE: Final = "urn:chava:verbatim:"
 
 
-def ill_typed_literals(
-    store: ox.Store, datatypes: Iterable[str]
-) -> dict[str, frozenset[ox.Literal]]:
-    """The ill-typed literals of the store (every graph), by datatype, for *datatypes*."""
-    wanted = sorted(set(datatypes) - UNCHECKED)
-    found: dict[str, frozenset[ox.Literal]] = {datatype: frozenset() for datatype in wanted}
-    if not wanted:
-        return found
-    listed = ", ".join(f"<{datatype}>" for datatype in wanted)
-    candidates: dict[str, list[ox.Literal]] = {datatype: [] for datatype in wanted}
-    query = (
-        "SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o) && "
-        f"datatype(?o) IN ({listed})) }}"
-    )
-    for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
-        literal = row["o"]
-        if isinstance(literal, ox.Literal):
-            candidates[literal.datatype.value].append(literal)
-    for datatype, literals in candidates.items():
-        if literals:
-            found[datatype] = frozenset(_ill_typed(store, datatype, literals))
+def typed_literals(literals: Iterable[ox.Literal | object]) -> dict[str, set[ox.Literal]]:
+    """The distinct literals of *literals* that have a datatype other than a text one."""
+    found: dict[str, set[ox.Literal]] = {}
+    for literal in literals:
+        if type(literal) is ox.Literal:
+            datatype = literal.datatype.value
+            if datatype not in TEXT:
+                found.setdefault(datatype, set()).add(literal)
     return found
 
 
-def _ill_typed(store: ox.Store, datatype: str, literals: list[ox.Literal]) -> Iterator[ox.Literal]:
+def verbatim_forms(literals: Iterable[ox.Literal]) -> dict[ox.Literal, ox.Literal]:
+    """For each literal Oxigraph would store in another form, the verbatim literal kept instead.
+
+    Found by storing them all in a scratch store and reading them back (in Rust).
+    """
+    listed = list(dict.fromkeys(literals))
+    scratch = ox.Store()
+    predicate = ox.NamedNode("urn:chava:value")
+    scratch.bulk_extend(
+        ox.Quad(ox.NamedNode(f"urn:chava:{index}"), predicate, literal)
+        for index, literal in enumerate(listed)
+    )
+    stored = {quad.subject.value: quad.object for quad in scratch}
+    return {
+        literal: verbatim(literal)
+        for index, literal in enumerate(listed)
+        if stored.get(f"urn:chava:{index}") != literal
+    }
+
+
+def verbatim(literal: ox.Literal) -> ox.Literal:
+    """The literal as the validation store keeps it when Oxigraph would rewrite it."""
+    return ox.Literal(
+        literal.value, datatype=ox.NamedNode(VERBATIM_DATATYPE + literal.datatype.value)
+    )
+
+
+def ill_typed_literals(
+    typed: Mapping[str, Iterable[ox.Literal]], datatypes: Iterable[str]
+) -> dict[str, frozenset[ox.Literal]]:
+    """The ill-typed literals among *typed* (literals by datatype), for each of *datatypes*."""
+    found: dict[str, frozenset[ox.Literal]] = {}
+    for datatype in datatypes:
+        literals = list(typed.get(datatype, ())) if datatype not in TEXT else []
+        found[datatype] = frozenset(_ill_typed(datatype, literals)) if literals else frozenset()
+    return found
+
+
+def _ill_typed(datatype: str, literals: list[ox.Literal]) -> Iterator[ox.Literal]:
     unconverted: list[ox.Literal] = []
     with _quiet_rdflib():
         for literal in literals:
@@ -94,19 +118,25 @@ def _ill_typed(store: ox.Store, datatype: str, literals: list[ox.Literal]) -> It
             elif datatype in PYTHON_TYPES and not isinstance(value.value, PYTHON_TYPES[datatype]):
                 yield literal
     if unconverted and datatype in OXIGRAPH_CASTS:
-        yield from _not_castable(store, datatype)
+        yield from _not_castable(datatype, unconverted)
 
 
-def _not_castable(store: ox.Store, datatype: str) -> Iterator[ox.Literal]:
-    query = (
-        "SELECT DISTINCT ?o WHERE { ?s ?p ?o "
-        f"FILTER(isLiteral(?o) && datatype(?o) = <{datatype}> && "
-        f"!COALESCE(sameTerm(datatype(<{datatype}>(?o)), <{datatype}>), false)) }}"
+def _not_castable(datatype: str, literals: list[ox.Literal]) -> Iterator[ox.Literal]:
+    """Those Oxigraph does not cast to *datatype*."""
+    scratch = ox.Store()
+    predicate = ox.NamedNode("urn:chava:value")
+    scratch.bulk_extend(
+        ox.Quad(ox.NamedNode(f"urn:chava:{index}"), predicate, literal)
+        for index, literal in enumerate(literals)
     )
-    for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
-        literal = row["o"]
-        if isinstance(literal, ox.Literal):
-            yield literal
+    query = (
+        f"SELECT ?s WHERE {{ ?s ?p ?o FILTER(!COALESCE(sameTerm(datatype(<{datatype}>(?o)), "
+        f"<{datatype}>), false)) }}"
+    )
+    for row in scratch.query(query):  # type: ignore[union-attr]
+        subject = row["s"]
+        if isinstance(subject, ox.NamedNode):
+            yield literals[int(subject.value.removeprefix("urn:chava:"))]
 
 
 @contextmanager
@@ -123,13 +153,8 @@ def _quiet_rdflib() -> Iterator[None]:
         terms.disabled = was_disabled
 
 
-ILL_TYPED_DATATYPE: Final = "urn:chava:ill-typed:"
-"""Engines that cannot see an ill-typed literal are given it under this datatype prefix (then
-`sh:datatype` reports it, as it should); the report gets the literal back."""
-
-
 def disguise(literals: Iterable[ox.Literal]) -> dict[ox.Literal, ox.Literal]:
-    """For each ill-typed literal, the literal an engine is given in its place."""
+    """For each ill-typed literal, the literal an engine that cannot see it is given."""
     return {
         literal: ox.Literal(
             literal.value, datatype=ox.NamedNode(ILL_TYPED_DATATYPE + literal.datatype.value)

@@ -440,7 +440,8 @@ def _component(parameter: str) -> str:
 
 
 def _true(value: Term) -> bool:
-    return isinstance(value, ox.Literal) and value.value in ("true", "1")
+    """Only `true` turns a boolean parameter on (`"1"^^xsd:boolean` does not, says SHACL)."""
+    return isinstance(value, ox.Literal) and value.value == "true"
 
 
 def shape_nodes(shape: Shape) -> Sequence[Term]:

@@ -21,6 +21,7 @@ from typing import Final
 import pyoxigraph as ox
 
 from chava import namespaces
+from chava.literal_check import VERBATIM_DATATYPE
 from chava.shacl_shapes import SH, Constraint, Shape, Term, UnsupportedShapeError
 
 RDF: Final = namespaces.RDF
@@ -63,6 +64,23 @@ NODE_KINDS: Final = {
     "BlankNodeOrLiteral": "(isBlank({v}) || isLiteral({v}))",
     "IRIOrLiteral": "(isIRI({v}) || isLiteral({v}))",
 }
+CASTS: Final = {
+    **{
+        XSD + name: f"<{XSD}integer>"
+        for name in (
+            "integer nonPositiveInteger negativeInteger long int short byte nonNegativeInteger "
+            "unsignedLong unsignedInt unsignedShort unsignedByte positiveInteger"
+        ).split()
+    },
+    **{
+        XSD + name: f"<{XSD}{name}>"
+        for name in (
+            "decimal float double boolean dateTime date time duration dayTimeDuration "
+            "yearMonthDuration gYear gYearMonth gMonthDay gDay gMonth"
+        ).split()
+    },
+}
+"""The cast that reads a verbatim literal of a datatype back into a comparable value."""
 MAX_DISTINCT: Final = 4
 """Counts in nested shapes are written as that many distinct variables: beyond, not compiled."""
 
@@ -95,11 +113,36 @@ class Compiler:
     """Write the checks of target shapes and the conformance expressions of nested shapes."""
 
     def __init__(
-        self, ill_typed: Callable[[str], Sequence[ox.Literal]], axioms: ox.NamedNode
+        self,
+        ill_typed: Callable[[str], Sequence[ox.Literal]],
+        axioms: ox.NamedNode,
+        in_store: Callable[[ox.Literal], ox.Literal] = lambda literal: literal,
+        verbatim: frozenset[str] = frozenset(),
     ) -> None:
+        """*ill_typed*: the ill-typed literals of a datatype; *axioms*: the graph of the
+        ontology's axioms; *in_store*: a literal as the store keeps it; *verbatim*: the
+        datatypes of the literals the store keeps verbatim (`chava.literal_check`)."""
         self._ill_typed = ill_typed
         self._axioms = axioms
+        self._in_store = in_store
+        self._verbatim = verbatim
         self._count = 0
+
+    def constant(self, node: Term) -> str:
+        """A constant compared with sameTerm, as the store holds it."""
+        if isinstance(node, ox.Literal):
+            node = self._in_store(node)
+        return term(node)
+
+    def value_of(self, node: str) -> str:
+        """An expression comparing like *node*'s value, a verbatim literal cast back."""
+        expression = node
+        for datatype in sorted(self._verbatim):
+            cast = CASTS.get(datatype)
+            if cast is not None:
+                kept = f"<{VERBATIM_DATATYPE}{datatype}>"
+                expression = f"IF(datatype({node}) = {kept}, {cast}(STR({node})), {expression})"
+        return expression
 
     def instance_of(self, node: str, cls: Term) -> str:
         """A pattern: *node* is a SHACL instance of *cls* (rdf:type/rdfs:subClassOf*).
@@ -128,7 +171,7 @@ class Compiler:
         for cls in classes:
             branches.append(self.instance_of("?focus", cls))
         for node in shape.targets.get("targetNode", ()):
-            branches.append(f"VALUES ?focus {{ {term(node)} }}")
+            branches.append(f"VALUES ?focus {{ {self.constant(node)} }}")
         for predicate in shape.targets.get("targetSubjectsOf", ()):
             branches.append(f"?focus {term(predicate)} [] .")
         for predicate in shape.targets.get("targetObjectsOf", ()):
@@ -156,7 +199,7 @@ class Compiler:
             yield self._value_check(shape, values, tests, f"{focus} BIND(?focus AS ?value)")
         for constraint in shape.constraints:
             if constraint.component == "HasValue":
-                test = f"sameTerm(?focus, {term(constraint.term)})"
+                test = f"sameTerm(?focus, {self.constant(constraint.term)})"
                 yield Check(
                     f"SELECT ?focus WHERE {{ {focus} FILTER(!{test}) }}",
                     shape,
@@ -194,7 +237,7 @@ class Compiler:
                     (constraint,),
                 )
             elif name == "HasValue":
-                wanted = term(constraint.term)
+                wanted = self.constant(constraint.term)
                 yield Check(
                     f"SELECT ?focus WHERE {{ {focus} FILTER NOT EXISTS {{ ?focus {path} ?value "
                     f"FILTER(sameTerm(?value, {wanted})) }} }}",
@@ -264,7 +307,8 @@ class Compiler:
             operator = "<" if name == "LessThan" else "<="
             body = (
                 f"?focus {path} ?value . ?focus {other} ?o "
-                f"FILTER(!COALESCE(?value {operator} ?o, false))"
+                f"FILTER(!COALESCE({self.value_of('?value')} {operator} {self.value_of('?o')}, "
+                "false))"
             )
         return f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} {body} }}"
 
@@ -280,7 +324,7 @@ class Compiler:
                 if constraint.component in VALUE_COMPONENTS:
                     tests.append(self.value_test(constraint, node))
                 elif constraint.component == "HasValue":
-                    tests.append(f"sameTerm({node}, {term(constraint.term)})")
+                    tests.append(f"sameTerm({node}, {self.constant(constraint.term)})")
                 elif constraint.component == "Closed":
                     allowed = ", ".join(f"<{iri}>" for iri in sorted(constraint.iris))
                     p, o = self.fresh(), self.fresh()
@@ -320,7 +364,7 @@ class Compiler:
                     f"LCASE(lang({a})) = LCASE(lang({b}))) }}"
                 )
             elif name == "HasValue":
-                wanted = term(constraint.term)
+                wanted = self.constant(constraint.term)
                 yield f"EXISTS {{ {node} {path} {value} FILTER(sameTerm({value}, {wanted})) }}"
             elif name in ("Equals", "Disjoint", "LessThan", "LessThanOrEquals"):
                 yield self._pair_test(name, term(constraint.term), path, node)
@@ -355,7 +399,7 @@ class Compiler:
         operator = "<" if name == "LessThan" else "<="
         return (
             f"NOT EXISTS {{ {node} {path} {a} . {node} {other} {b} "
-            f"FILTER(!COALESCE({a} {operator} {b}, false)) }}"
+            f"FILTER(!COALESCE({self.value_of(a)} {operator} {self.value_of(b)}, false)) }}"
         )
 
     def value_test(self, constraint: Constraint, v: str) -> str:
@@ -372,7 +416,7 @@ class Compiler:
                 raise UnsupportedShapeError(f"sh:nodeKind {constraint.term}")
             return NODE_KINDS[kind].format(v=v)
         if name in COMPARISONS:
-            compared = f"{v} {COMPARISONS[name]} {term(constraint.term)}"
+            compared = f"{self.value_of(v)} {COMPARISONS[name]} {term(constraint.term)}"
             return f"COALESCE(isLiteral({v}) && {compared}, false)"
         if name in ("MinLength", "MaxLength"):
             operator = ">=" if name == "MinLength" else "<="
@@ -385,7 +429,7 @@ class Compiler:
         if name == "LanguageIn":
             return self._language_in(constraint.texts, v)
         if name == "In":
-            members = [f"sameTerm({v}, {term(member)})" for member in constraint.terms]
+            members = [f"sameTerm({v}, {self.constant(member)})" for member in constraint.terms]
             return "(" + (" || ".join(members) or "false") + ")"
         if name == "Not":
             return f"!({self.conforms(constraint.shape, v)})"
@@ -410,7 +454,9 @@ class Compiler:
         if iri == namespaces.RDFS + "Datatype":
             return f'isLiteral({v}) && lang({v}) = "" && datatype({v}) != <{XSD}string>'
         test = f"isLiteral({v}) && datatype({v}) = <{iri}>"
-        ill = [f"sameTerm({v}, {literal})" for literal in self._ill_typed(iri)]
+        if iri in self._verbatim:
+            test = f"isLiteral({v}) && datatype({v}) IN (<{iri}>, <{VERBATIM_DATATYPE}{iri}>)"
+        ill = [f"sameTerm({v}, {self.constant(literal)})" for literal in self._ill_typed(iri)]
         return test + (f" && !({' || '.join(ill)})" if ill else "")
 
     def _language_in(self, tags: Sequence[str], v: str) -> str:

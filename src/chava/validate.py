@@ -185,7 +185,10 @@ def message_rank(message: Node, languages: Sequence[str]) -> int:
 
 def _origin(publication: Publication, focus: Node | None) -> Path | None:
     if isinstance(focus, URIRef):
-        return publication.origins.get(ox.NamedNode(str(focus)))
+        try:
+            return publication.origins.get(ox.NamedNode(str(focus)))
+        except ValueError:  # pyshacl may write a literal focus node as an IRI
+            return None
     if isinstance(focus, BNode):
         return publication.origins.get(ox.BlankNode(str(focus)))
     return None

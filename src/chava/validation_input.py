@@ -4,7 +4,9 @@
 store once: an in-memory pyoxigraph store holding the data in its own graphs, the ontology's
 RDFS/OWL axioms (what pyshacl mixes into the data graph) and the RDFS entailments, computed in
 the store (`chava.entailment.entail_in_store`). The compiled engine queries it directly; the
-other engines read their statements from it. Ill-typed literals are found once, here too.
+other engines read their statements from it. Typed literals are looked at once, here too
+(`chava.literal_check`): which are ill-typed, and which Oxigraph would store in another form
+(those are kept verbatim in the store, and given back as written everywhere else).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import pyoxigraph as ox
 from chava import namespaces
 from chava.entailment import Statement, entail_in_store
 from chava.errors import ShaclEngineError
-from chava.literal_check import ill_typed_literals
+from chava.literal_check import ill_typed_literals, typed_literals, verbatim_forms
 from chava.rdflib_bridge import statement_of
 from chava.sources import IMPORTS_GRAPH, REFERENCE_GRAPH, Publication
 
@@ -60,7 +62,16 @@ class EngineInput:
     ontology_quads: list[ox.Quad]
     store: ox.Store
     """The data in its graphs, AXIOMS_GRAPH and ENTAILED_GRAPH: query it as one union graph."""
+    typed: dict[str, set[ox.Literal]] = field(default_factory=dict)
+    """The data's distinct typed literals (not text), by datatype."""
+    stored: dict[ox.Literal, ox.Literal] = field(default_factory=dict)
+    """Literals the store keeps verbatim, and the form it keeps them in."""
     _ill_typed: dict[str, frozenset[ox.Literal]] = field(default_factory=dict)
+
+    @property
+    def written(self) -> dict[ox.Literal, ox.Literal]:
+        """The literal as written, for each verbatim form in the store."""
+        return {kept: literal for literal, kept in self.stored.items()}
 
     @property
     def ontology(self) -> list[Statement]:
@@ -71,12 +82,12 @@ class EngineInput:
     def data(self) -> list[Statement]:
         """The data graph: the data as written and its RDFS entailments, each statement once."""
         statements = dict.fromkeys(statement_of(quad) for quad in self.data_quads)
-        statements.update(
-            dict.fromkeys(
-                statement_of(quad)
-                for quad in self.store.quads_for_pattern(None, None, None, ENTAILED_GRAPH)
-            )
-        )
+        written = self.written
+        for quad in self.store.quads_for_pattern(None, None, None, ENTAILED_GRAPH):
+            value = quad.object
+            if isinstance(value, ox.Literal) and value in written:
+                value = written[value]
+            statements.setdefault((quad.subject, quad.predicate, value))
         return list(statements)
 
     def axioms(self) -> list[Statement]:
@@ -87,11 +98,18 @@ class EngineInput:
         ]
 
     def ill_typed(self, datatypes: Iterable[str]) -> dict[str, frozenset[ox.Literal]]:
-        """The data's ill-typed literals of *datatypes* (`chava.literal_check`), found once."""
-        missing = set(datatypes) - set(self._ill_typed)
+        """The data's ill-typed literals of *datatypes* (`chava.literal_check`), as written."""
+        datatypes = set(datatypes)
+        missing = datatypes - set(self._ill_typed)
         if missing:
-            self._ill_typed.update(ill_typed_literals(self.store, missing))
-        return {datatype: self._ill_typed.get(datatype, frozenset()) for datatype in datatypes}
+            self._ill_typed.update(ill_typed_literals(self.typed, missing))
+        return {datatype: self._ill_typed[datatype] for datatype in datatypes}
+
+    def in_store(self, literal: ox.Literal) -> ox.Literal:
+        """A literal as the validation store holds it (verbatim when Oxigraph rewrites it)."""
+        if literal in self.stored:
+            return self.stored[literal]
+        return verbatim_forms([literal]).get(literal, literal)
 
 
 def engine_input(
@@ -111,12 +129,19 @@ def engine_input(
     data_quads, shapes_quads, ontology_quads = _split(publication, shapes)
     shapes_quads.extend(extra_shapes)
     _require_shapes(shapes_quads, _shapes_files(shapes_quads, publication, shapes))
+    axioms = [quad for quad in ontology_quads if _is_axiom(quad)]
+    typed = typed_literals(quad.object for quad in data_quads)
+    stored = verbatim_forms(
+        literal
+        for literals in typed_literals(q.object for q in (*axioms, *shapes_quads)).values()
+        for literal in literals
+    )
+    stored.update(verbatim_forms(literal for literals in typed.values() for literal in literals))
     store = ox.Store()
-    store.bulk_extend(data_quads)
+    store.bulk_extend(_kept(data_quads, stored))
     store.bulk_extend(
         ox.Quad(quad.subject, quad.predicate, quad.object, AXIOMS_GRAPH)
-        for quad in ontology_quads
-        if _is_axiom(quad)
+        for quad in _kept(axioms, stored)
     )
     entail_in_store(
         store,
@@ -124,7 +149,19 @@ def engine_input(
         data=DATA_PATTERN,
         entailed=ENTAILED_GRAPH,
     )
-    return EngineInput(data_quads, shapes_quads, ontology_quads, store)
+    return EngineInput(data_quads, shapes_quads, ontology_quads, store, typed, stored)
+
+
+def _kept(quads: Sequence[ox.Quad], stored: dict[ox.Literal, ox.Literal]) -> Iterable[ox.Quad]:
+    """*quads* as the validation store keeps them: literals Oxigraph rewrites, verbatim."""
+    if not stored:
+        return quads
+    return (
+        ox.Quad(quad.subject, quad.predicate, stored[quad.object], quad.graph_name)
+        if type(quad.object) is ox.Literal and quad.object in stored
+        else quad
+        for quad in quads
+    )
 
 
 def _is_axiom(quad: ox.Quad) -> bool:
