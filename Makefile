@@ -8,7 +8,7 @@ SIZE ?= 10k
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: serve test check lint types bench browser clean
+.PHONY: serve test check lint types bench bench-load browser clean
 
 $(BIN)/chava: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ check: lint types test
 
 bench: $(BIN)/chava
 	$(BIN)/python benchmarks/run.py --size $(SIZE)
+
+bench-load: $(BIN)/chava
+	$(BIN)/python benchmarks/hostile.py --size $(SIZE)
 
 clean:
 	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache

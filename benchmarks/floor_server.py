@@ -1,14 +1,15 @@
 """The least work an HTTP server can do: a fixed answer to every request (the client's floor).
 
     python benchmarks/floor_server.py --port PORT            (a Python socket loop)
-    python benchmarks/floor_server.py --port PORT --granian  (an empty WSGI app under granian)
+    python benchmarks/floor_server.py --port PORT --granian  (an empty app under granian)
 
 Answers each HTTP/1.1 request on a keep-alive connection with the same small SPARQL JSON body,
 without parsing more than the end of the request head. The harness times it with the client it
 times the systems with: no server can answer faster than this, so a latency below a few times
 this floor measures the client and the loopback, not the server. With `--granian` the same
-answer comes from a WSGI app that does nothing, served by granian as `chava serve` runs it (2
-worker processes, 4 threads each): what chava's HTTP stack costs before chava does anything.
+answer comes from an RSGI app that does nothing, served by granian as `chava serve` runs its
+front (2 worker processes, the RSGI interface, Rust tasks): what chava's HTTP stack costs
+before chava does anything.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import argparse
 import socket
 import threading
-from collections.abc import Callable, Iterable
 from typing import Any, Final
 
 BODY: Final = b'{"head":{},"boolean":true}'
@@ -43,28 +43,29 @@ def answer_connection(connection: socket.socket) -> None:
                 connection.sendall(ANSWER)
 
 
-def wsgi_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    """The empty WSGI app: the fixed answer, whatever was asked."""
-    start_response(
-        "200 OK",
+async def rsgi_app(_scope: Any, proto: Any) -> None:
+    """The empty RSGI app: the fixed answer, whatever was asked."""
+    proto.response_bytes(
+        200,
         [("Content-Type", "application/sparql-results+json"), ("Content-Length", str(len(BODY)))],
+        BODY,
     )
-    return [BODY]
 
 
 def serve_granian(host: str, port: int) -> None:
-    """Serve wsgi_app with granian, configured as `chava serve` configures it by default."""
+    """Serve rsgi_app with granian, configured as `chava serve` configures it by default."""
     from granian import Granian
-    from granian.constants import Interfaces
+    from granian.constants import Interfaces, TaskImpl
     from granian.log import LogLevels
 
     Granian(
-        "benchmarks.floor_server:wsgi_app",
+        "benchmarks.floor_server:rsgi_app",
         address=host,
         port=port,
-        interface=Interfaces.WSGI,
+        interface=Interfaces.RSGI,
+        task_impl=TaskImpl.rust,
         workers=2,
-        blocking_threads=4,
+        websockets=False,
         log_level=LogLevels.warning,
     ).serve()
 
@@ -83,7 +84,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--granian", action="store_true", help="an empty WSGI app under granian")
+    parser.add_argument("--granian", action="store_true", help="an empty app under granian")
     arguments = parser.parse_args()
     if arguments.granian:
         serve_granian(arguments.host, arguments.port)

@@ -199,11 +199,18 @@ class ChavaServer(System):
         return self.dataset.work_dir / "chava-build"
 
     def environment(self) -> dict[str, str]:
-        """Map local /id/ paths onto the generator's base IRI; keep builds with the data."""
+        """Map local /id/ paths onto the generator's base IRI; keep builds with the data.
+
+        The per-client request rate and query-time budget are lifted: every request of the
+        harness comes from one client (127.0.0.1), and the figures measure the server, not its
+        limits (benchmarks/hostile.py measures with the shipped limits).
+        """
         return {
             "CHAVA_DATA_BASE_IRI": self.dataset.base_iri,
             "CHAVA_BUILD_DIR": str(self.build_dir),
             "CHAVA_ROOT": str(REPOSITORY),
+            "CHAVA_SPARQL_RATE_LIMIT": "0",
+            "CHAVA_SPARQL_CLIENT_BUDGET": "0",
         }
 
     def prepare(self) -> Preparation:

@@ -177,12 +177,13 @@ def _expected(
         path = first("resultPath")
         value = first("value")
         severity = first("resultSeverity")
+        component = first("sourceConstraintComponent")
         yield (
             severity.value.removeprefix(SH) if isinstance(severity, ox.NamedNode) else "",
             described.text(_rendered(first("focusNode"), bare=True)),
             render_path(graph, rdflib_term(path)) if _is_term(path) else None,  # type: ignore[arg-type]
             described.text(_rendered(value)) if value is not None else None,
-            first("sourceConstraintComponent").value,  # type: ignore[union-attr]
+            component.value if isinstance(component, ox.NamedNode) else "",
             described.text(_rendered(first("sourceShape"), bare=True)),
         )
 

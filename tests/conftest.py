@@ -29,7 +29,10 @@ def bundled_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, B
     Read-only: tests must not write into it. Tests that build need their own tmp_path.
     """
     build_root = tmp_path_factory.mktemp("build")
-    settings = Settings.load(root=PROJECT_ROOT, environ={}, overrides={"build_dir": build_root})
+    # The whole suite is one client (127.0.0.1) of one ledger: the per-client request rate and
+    # query-time budget are lifted here; tests of those limits set them (tests/test_hardening.py).
+    overrides = {"build_dir": build_root, "sparql_rate_limit": 0, "sparql_client_budget": 0}
+    settings = Settings.load(root=PROJECT_ROOT, environ={}, overrides=overrides)
     return settings, _build_directly(settings)
 
 

@@ -10,6 +10,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+from tests import hostile_inputs
 
 BIG = 50 * 1024 * 1024
 AUTH = base64.b64encode(b"user:secret").decode()
@@ -30,18 +33,40 @@ def _bomb() -> bytes:
     return gzip.compress(b" " * (20 * 1024 * 1024))
 
 
+HOSTILE: dict[str, tuple[str, bytes]] = {
+    "/entity-bomb.rdf": ("application/rdf+xml", hostile_inputs.entity_bomb()),
+    "/xxe.rdf": ("application/rdf+xml", hostile_inputs.external_entity()),
+    "/deep.jsonld": ("application/ld+json", hostile_inputs.deep_jsonld()),
+    "/deep.ttl": ("text/turtle", hostile_inputs.deep_turtle()),
+    "/deep-triple-terms.nt": ("application/n-triples", hostile_inputs.deep_triple_terms()),
+    "/huge-literal.nt": ("application/n-triples", hostile_inputs.huge_literal(2 * 1024 * 1024)),
+    "/many.nt": ("application/n-triples", hostile_inputs.many_statements(3000)),
+    "/imports.ttl": ("text/turtle", hostile_inputs.OWL_IMPORTS),
+}
+"""Hostile documents, each also answered by `/sparql/<name>` as a one-class SPARQL endpoint
+whose DESCRIBE pages are that document."""
+_ONE_CLASS = (
+    b'{"head": {"vars": ["class"]}, "results": {"bindings": [{"class": '
+    b'{"type": "uri", "value": "https://partner.example.org/def/Thing"}}]}}'
+)
+_NO_ROWS = b'{"head": {"vars": ["g", "kind"]}, "results": {"bindings": []}}'
+
+
 class _Handler(BaseHTTPRequestHandler):
     """Paths: /auth (PUT/POST needing user:secret), /slow (never answers), /big (50 MB),
     /invalid (broken Turtle), /html, /redirect (to another host), /redirect-same (to /valid.ttl
     on this host), /valid.ttl, /valid.ttl.gz, /bomb.nt.gz (20 MB inflated), /trespass.ttl
-    (about the Exampleville scaffold's IRIs), /drip (a byte every 0.2 s)."""
+    (about the Exampleville scaffold's IRIs), /drip (a byte every 0.2 s), the HOSTILE documents
+    and /sparql/<document> endpoints serving them."""
+
+    body = b""
 
     def do_GET(self) -> None:
         self._answer()
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0") or 0)
-        self.rfile.read(length)
+        self.body = self.rfile.read(length)
         self._answer()
 
     def do_PUT(self) -> None:
@@ -49,6 +74,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self) -> None:
         path = self.path.split("?")[0]
+        if path.startswith("/sparql/"):
+            self._endpoint("/" + path.removeprefix("/sparql/"))
+            return
+        if path in HOSTILE:
+            self._send(200, *HOSTILE[path])
+            return
         if path.startswith("/slow"):
             time.sleep(5)
             return
@@ -94,6 +125,17 @@ class _Handler(BaseHTTPRequestHandler):
                 pass
         else:
             self._send(404, "text/plain", b"not here")
+
+    def _endpoint(self, document: str) -> None:
+        query = parse_qs(self.body.decode()).get("query", [""])[0]
+        if "?class" in query:
+            self._send(200, "application/sparql-results+json", _ONE_CLASS)
+        elif "DESCRIBE" in query and "OFFSET 0" in query:
+            self._send(200, *HOSTILE[document])
+        elif "DESCRIBE" in query:
+            self._send(200, "application/n-triples", b"")
+        else:
+            self._send(200, "application/sparql-results+json", _NO_ROWS)
 
     def _send(
         self,

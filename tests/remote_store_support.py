@@ -52,7 +52,7 @@ class Engines:
         return server
 
     def open_store(self, settings: Settings, build: Build) -> PublishedStore:
-        """The drop-in for chava.web.app.open_store: the build, read from its engine."""
+        """The drop-in for chava.web.served_build.open_store: the build, read from its engine."""
         # Tests of remote sources shorten the remote_* limits; the engine gets the defaults.
         defaults = Settings.load(root=settings.root, environ={})
         settings = dataclasses.replace(
@@ -63,7 +63,7 @@ class Engines:
         )
         server = self.server_for(settings, build)
         remote = open_remote(dataclasses.replace(settings, store_url=server.query), build)
-        return PublishedStore(build, cast(ox.Store, remote))  # as chava.web.app.open_store
+        return PublishedStore(build, cast(ox.Store, remote))  # as chava.web.served_build.open_store
 
 
 def serve_from_engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
@@ -73,5 +73,5 @@ def serve_from_engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
         return
     engines = Engines(tmp_path_factory.mktemp("engines"))
     with engines.stack, pytest.MonkeyPatch.context() as patch:
-        patch.setattr("chava.web.app.open_store", engines.open_store)
+        patch.setattr("chava.web.served_build.open_store", engines.open_store)
         yield

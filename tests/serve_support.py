@@ -110,9 +110,9 @@ def _wait_until_ready(
         if process.poll() is not None:
             pytest.fail(f"chava serve exited with {process.returncode}:\n{_read(log)}")
         try:
-            if requests.get(url, timeout=5).status_code < 500:
+            if requests.get(url, timeout=15).status_code < 500:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up, or slow to first answer
             pass
         time.sleep(0.2)
     pytest.fail(f"chava serve did not answer {url} within {startup_seconds} s:\n{_read(log)}")

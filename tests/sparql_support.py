@@ -35,7 +35,9 @@ def url(query: str, **parameters: str) -> str:
 def small_app(bundled_build: tuple[Settings, Build], **settings: Any) -> Iterator[Flask]:
     """The app over the bundled build with a result cap of 5 (and *settings*); workers stopped."""
     base, build = bundled_build
-    app = create_app(dataclasses.replace(base, sparql_max_results=5, **settings), build=build)
+    app = create_app(
+        dataclasses.replace(base, **{"sparql_max_results": 5, **settings}), build=build
+    )
     try:
         yield app
     finally:

@@ -50,9 +50,15 @@ class Visit:
             ),
         )
         self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        # ERR_ABORTED is the browser cancelling a request itself (a favicon still loading when a
+        # click navigates away); a server's failure shows as a status or another net:: error.
         self.page.on(
             "requestfailed",
-            lambda request: self.problems.append(f"failed: {request.url} {request.failure}"),
+            lambda request: (
+                self.problems.append(f"failed: {request.url} {request.failure}")
+                if "ERR_ABORTED" not in (request.failure or "")
+                else None
+            ),
         )
         self.page.on(
             "response",

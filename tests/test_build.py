@@ -243,19 +243,45 @@ def ox_spdx(local: str) -> str:
     return "http://spdx.org/rdf/terms#" + local
 
 
-def test_bundled_description_states_license_and_the_project_as_publisher(tmp_path: Path) -> None:
+def test_bundled_description_states_the_default_license_and_no_invented_publisher(
+    tmp_path: Path,
+) -> None:
     settings = publication_settings(write_publication(tmp_path))
     store = _store(build_publication(settings).path)
     dataset = ox.NamedNode(DATASET)
     license_iri = _value(store, dataset, namespaces.DCTERMS + "license")
     assert license_iri == "https://creativecommons.org/licenses/by/4.0/"
-    publisher = ox.NamedNode(_value(store, dataset, namespaces.DCTERMS + "publisher"))
-    names = {
+    publisher = ox.NamedNode(namespaces.DCTERMS + "publisher")
+    assert not list(store.quads_for_pattern(dataset, publisher, None, None))
+    titles = {
         quad.object.value
-        for quad in store.quads_for_pattern(publisher, ox.NamedNode(namespaces.FOAF + "name"), None)
+        for quad in store.quads_for_pattern(
+            dataset, ox.NamedNode(namespaces.DCTERMS + "title"), None, None
+        )
         if isinstance(quad.object, ox.Literal)
     }
-    assert "The chava contributors" in names
+    assert titles == {"Données liées publiées avec chava", "Linked data published with chava"}
+
+
+def test_the_data_s_own_description_of_the_dataset_wins(tmp_path: Path) -> None:
+    """Title, description and publisher said in the data's metadata graph are the dataset's."""
+    root = write_publication(tmp_path)
+    (root / "data" / "dataset.trig").write_text(
+        f"""GRAPH <{namespaces.GRAPH}metadata> {{
+<{DATASET}> <{namespaces.DCTERMS}title> "Järvilinna"@fi ;
+    <{namespaces.DCTERMS}publisher> <https://w3id.org/chava/id/agent/city> .
+}}""",
+        encoding="utf-8",
+    )
+    build = build_publication(publication_settings(root))
+    store = _store(build.path)
+    dataset = ox.NamedNode(DATASET)
+    assert _value(store, dataset, namespaces.DCTERMS + "title") == "Järvilinna"
+    publisher = _value(store, dataset, namespaces.DCTERMS + "publisher")
+    assert publisher == "https://w3id.org/chava/id/agent/city"
+    metadata = ox.NamedNode(namespaces.GRAPH + "metadata")
+    counted = sum(1 for _ in store.quads_for_pattern(None, None, None, metadata))
+    assert build.manifest["graphs"][metadata.value] == counted
 
 
 def test_a_dataset_under_another_base_iri_is_still_validated(tmp_path: Path) -> None:

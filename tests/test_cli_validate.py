@@ -149,7 +149,7 @@ def test_shapes_option_replaces_the_project_shapes(project: Path) -> None:
             {"notes.txt": "hello"},
             ["notes.txt"],
             "notes.txt: unknown RDF file type '.txt'; "
-            "known: .jsonld, .nq, .nt, .owl, .rdf, .trig, .ttl",
+            "known: .jsonld, .nq, .nt, .owl, .rdf, .trig, .ttl (each optionally .gz)",
         ),
         (
             {},
@@ -162,7 +162,7 @@ def test_shapes_option_replaces_the_project_shapes(project: Path) -> None:
             {"partner/notes.json": "{}"},
             ["partner"],
             "partner: no RDF file in this folder "
-            "(known types: .jsonld, .nq, .nt, .owl, .rdf, .trig, .ttl)",
+            "(known types: .jsonld, .nq, .nt, .owl, .rdf, .trig, .ttl, each optionally .gz)",
         ),
     ],
 )

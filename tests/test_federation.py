@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from flask.testing import FlaskClient
 
 from chava.builds import Build
 from chava.config import Settings
+from chava.sparql import egress
+from chava.sparql.pool import QueryPool
 from chava.web.app import create_app
 from chava.web.sparql_state import SERVICE_KEY
 from tests.hostile_server import hostile_server
@@ -108,3 +111,51 @@ def test_the_readme_example_is_this_test(project_root: Path) -> None:
     assert (
         "SERVICE <http://127.0.0.1:7878/query> { ?city lc:addressesKeyFeature ?feature }" in readme
     )
+
+
+def test_service_goes_through_the_parent_from_an_isolated_worker(
+    client: FlaskClient, partner: OxigraphServer
+) -> None:
+    """The worker that answered the federated query has no network of its own."""
+    status, _body = _ask(client, FEDERATED.format(endpoint=partner.query))
+    assert status == 200
+    service = client.application.extensions[SERVICE_KEY]
+    pids = service.pool.worker_pids()
+    assert pids
+    for pid in pids:
+        assert Path(f"/proc/{pid}/ns/net").readlink() != Path("/proc/self/ns/net").readlink()
+
+
+@pytest.mark.parametrize("host", ["partner.test", "10.1.2.3"])
+def test_an_endpoint_off_loopback_is_mapped_into_the_worker(
+    bundled_build: tuple[Settings, Build],
+    partner: OxigraphServer,
+    monkeypatch: pytest.MonkeyPatch,
+    host: str,
+) -> None:
+    """A host name resolves inside the worker (its own /etc/hosts) to a loopback address, an
+    IP address is added to its loopback; the worker connects there, and its parent connects
+    to the real host (here redirected to the local partner: tests stay on 127.0.0.1)."""
+    port = urlsplit(partner.query).port
+    endpoint = f"http://{host}:{port}/query"
+    seen: list[str] = []
+
+    def local(target: egress.Target, timeout: float) -> socket.socket:
+        seen.append(target.host)
+        return socket.create_connection(("127.0.0.1", target.port), timeout=timeout)
+
+    monkeypatch.setattr(egress, "_connect", local)
+    pool = QueryPool(bundled_build[1].store_path, size=1, timeout=10, egress=(endpoint,))
+    try:
+        job = {
+            "query": FEDERATED.format(endpoint=endpoint),
+            "media_type": "text/tab-separated-values",
+            "limit": 10,
+            "union": True,
+            "service": True,
+        }
+        outcome = pool.execute(job)
+    finally:
+        pool.close()
+    assert b"<https://partner.example.org/id/city/exampleville>" in outcome.body
+    assert seen == [host]  # the parent was asked for that host, and connected for the worker

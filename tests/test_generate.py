@@ -181,3 +181,63 @@ def test_cli_rejects_bad_options(tmp_path: Path, arguments: list[str], message: 
     result = CliRunner().invoke(cli, ["generate", *arguments])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def _tagged(quads: list[ox.Quad]) -> dict[tuple[object, ...], dict[str, str]]:
+    """{(subject, property, graph): {language: text}} of the tagged literals."""
+    found: dict[tuple[object, ...], dict[str, str]] = {}
+    for quad in quads:
+        if isinstance(quad.object, ox.Literal) and quad.object.language:
+            key = (quad.subject, quad.predicate, quad.graph_name)
+            found.setdefault(key, {})[quad.object.language] = quad.object.value
+    return found
+
+
+@pytest.mark.parametrize(
+    ("languages", "letters"),
+    [
+        (("fi",), "áéíóúç"),
+        (("es", "en"), "áéíóúç"),
+        (("ar",), "ابتلمن"),
+        (("zh-Hans", "en"), "学城市"),
+    ],
+)
+def test_every_text_is_in_the_asked_languages(languages: tuple[str, ...], letters: str) -> None:
+    default = _tagged(parse("".join(generate_chunks(cities=1, seed=2))))
+    asked = parse("".join(generate_chunks(cities=1, seed=2, languages=languages)))
+    texts = _tagged(asked)
+    wanted = {tag.lower() for tag in languages}
+    assert texts.keys() == default.keys()  # the same statements, each texted
+    for key, by_language in texts.items():
+        assert set(by_language) == wanted, key
+        if "en" in wanted and "en" in default[key]:  # English from the word lists, untouched
+            assert by_language["en"] == default[key]["en"]
+    first = languages[0].lower()
+    assert any(letter in text[first] for text in texts.values() for letter in letters)
+    codes = {
+        quad.object.value
+        for quad in asked
+        if quad.predicate.value == namespaces.SCHEMA + "inLanguage"
+        and isinstance(quad.object, ox.Literal)
+    }
+    assert codes == {languages[0]}
+
+
+def test_languages_keep_the_same_bytes_for_the_same_options() -> None:
+    first = "".join(generate_chunks(cities=2, seed=3, languages=("ar", "fi")))
+    assert first == "".join(generate_chunks(cities=2, seed=3, languages=("ar", "fi")))
+
+
+def test_cli_generates_in_the_asked_languages(tmp_path: Path) -> None:
+    output = tmp_path / "fi.nq.gz"
+    result = CliRunner().invoke(
+        cli, ["generate", "--cities", "1", "--languages", "fi,en", "-o", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    text = gzip.decompress(output.read_bytes()).decode("utf-8")
+    assert text == "".join(generate_chunks(cities=1, languages=("fi", "en")))
+    refused = CliRunner().invoke(
+        cli, ["generate", "--cities", "1", "--languages", "fi,??", "-o", str(output)]
+    )
+    assert refused.exit_code == 2
+    assert "'??' is not a BCP 47 language tag" in refused.output

@@ -80,12 +80,12 @@ def page(client: FlaskClient, path: str, **headers: str) -> str:
 
 def test_resource_page_escapes_hostile_labels(client: FlaskClient) -> None:
     body = page(client, "/id/tool/evil")
-    assert '<html lang="fr">' in body
+    assert '<html lang="fr" dir="ltr">' in body
     assert "&lt;script&gt;alert(" in body
     assert "<script>alert(" not in body
     assert body.count("<script") == 1  # only the JSON-LD block
     english = page(client, "/id/tool/evil?lang=en")
-    assert '<html lang="en">' in english
+    assert '<html lang="en" dir="ltr">' in english
     assert "Evil &lt;/script&gt;&lt;!-- tool" in english
     assert "<!-- tool" not in english
 
@@ -342,7 +342,7 @@ def test_resource_html_contract(tiny: tuple[Settings, Build]) -> None:
         html = resource_html(
             description, lang="en", alternates=[("Turtle <1>", "text/turtle", "/id/tool/evil.ttl")]
         )
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert "Evil &lt;/script&gt;&lt;!-- tool" in html
     assert HOSTILE_LABEL not in html
     assert '<a href="/id/tool/evil.ttl" type="text/turtle">Turtle &lt;1&gt;</a>' in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import os
 import signal
@@ -13,6 +14,8 @@ import pyoxigraph as ox
 import pytest
 import requests
 
+from chava.config import Settings
+from chava.sparql.sizing import query_sizing
 from tests.publish_fixtures import write_publication
 from tests.serve_support import chava_serve
 
@@ -151,6 +154,8 @@ def _query_workers(parents: set[int]) -> set[int]:
 def test_query_workers_are_ready_before_the_first_query(server: str) -> None:
     port = server.rsplit(":", 1)[1]
     deadline = time.monotonic() + 30
-    while len(_query_workers(_web_workers(port))) < 3:  # sparql_workers, started at once
+    # The web worker (`--workers 1`) starts its query workers at once, as many as sized.
+    expected = query_sizing(dataclasses.replace(Settings(), web_workers=1)).workers
+    while len(_query_workers(_web_workers(port))) < expected:
         assert time.monotonic() < deadline, "no query workers before the first query"
         time.sleep(0.05)

@@ -175,12 +175,14 @@ def test_remote_json_ld_context_is_refused_and_nothing_fetched(
 ) -> None:
     path = write(
         tmp_path / "partner.jsonld",
-        '{\n  "@context": "https://schema.org/",\n  "@id": "http://example.org/a",\n'
+        '{\n  "@context": "https://vocab.example.org/context",\n  "@id": "http://example.org/a",\n'
         '  "name": "A"\n}\n',
     )
     with pytest.raises(RemoteImportError) as caught:
         load_files([path])
-    assert str(caught.value).startswith(f"{path}:2: remote JSON-LD @context refused")
+    assert str(caught.value).startswith(
+        f"{path}:2: remote JSON-LD @context <https://vocab.example.org/context> refused"
+    )
     assert no_network == []
 
 

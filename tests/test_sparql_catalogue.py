@@ -193,7 +193,7 @@ def test_the_examples_list_is_an_accessible_page_in_each_language(
     response = client.get(f"/sparql/examples?lang={lang}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert f'<html lang="{lang}">' in page
+    assert f'<html lang="{lang}" dir="ltr">' in page
     for example in catalogue:
         assert f'href="/sparql/examples/{example.slug}' in page
         assert _escaped(example.label((lang,))) in page

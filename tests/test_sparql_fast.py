@@ -13,7 +13,9 @@ from werkzeug.test import Client
 from chava.builds import Build
 from chava.config import Settings
 from chava.sparql.endpoint import QueryService
+from chava.web.hardening import HardenedApp
 from chava.web.response_cache import ResponseCache
+from chava.web.served_build import PinBuild
 from chava.web.sparql_fast import SparqlFastPath
 from chava.web.sparql_state import SERVICE_KEY
 from tests.sparql_support import CONSTRUCT, SELECT, small_app, url
@@ -30,8 +32,12 @@ def app(bundled_build: tuple[Settings, Build]) -> Iterator[Flask]:
 
 
 def paths(app: Flask) -> tuple[SparqlFastPath, Any]:
-    """The fast path (below the replay layer) and the Flask app below it."""
-    replay = app.wsgi_app
+    """The fast path (below the hardening, build pinning and replay layers) and Flask."""
+    hardened = app.wsgi_app
+    assert isinstance(hardened, HardenedApp)
+    pin = hardened.app
+    assert isinstance(pin, PinBuild)  # each request pinned to its build, above the replay
+    replay = pin.app
     assert isinstance(replay, ResponseCache)
     fast = replay.app
     assert isinstance(fast, SparqlFastPath)
@@ -109,9 +115,9 @@ def test_an_error_while_running_is_reported_by_flask_and_not_run_again(
     runs: list[str] = []
     run = QueryService.run
 
-    def counting(self: QueryService, prepared: Any, *, client: str) -> Any:
+    def counting(self: QueryService, prepared: Any, *, client: str, gone: Any = None) -> Any:
         runs.append(prepared.screened.text)
-        return run(self, prepared, client=client)
+        return run(self, prepared, client=client, gone=gone)
 
     monkeypatch.setattr(QueryService, "run", counting)
     fast, _flask_wsgi = paths(app)

@@ -43,6 +43,16 @@ def endpoint(project_root: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     }
     options = ("--workers", "2", "--threads", "4", "--no-validate")
     with chava_serve(project_root, *options, environment=environment) as base:
+        # The query workers start with the web workers; on a busy machine the first may take
+        # longer than TIMEOUT (the wait for a free worker): let both web workers get theirs.
+        deadline = time.monotonic() + 60
+        answered = 0
+        while answered < 4:
+            assert time.monotonic() < deadline, "no query worker answered within 60 s"
+            fresh = f"ASK {{ FILTER({time.monotonic_ns()} > 0) }}"  # never a cached answer
+            reply = requests.get(base + "/sparql", params={"query": fresh}, timeout=30)
+            answered = answered + 1 if reply.status_code == 200 else 0
+            time.sleep(0.1)
         yield base + "/sparql"
 
 

@@ -116,3 +116,19 @@ def test_sequential_queries_stay_on_the_warmest_worker(
         pool.execute(job(COUNT))
     assert len(served) == 4
     assert len(set(served)) == 1
+
+
+def test_a_reply_over_the_byte_cap_is_refused_unread(bundled_build: tuple[Settings, Build]) -> None:
+    """Workers cut results at the cap themselves; a worker that sends more (a bug, a worker
+    gone wrong) is killed before its reply is read into the web worker's memory."""
+    pool = QueryPool(bundled_build[1].store_path, size=1, timeout=10, max_result_bytes=1000)
+    try:
+        everything = {**job("SELECT * WHERE { ?s ?p ?o }"), "limit": 10**6, "max_bytes": 10**9}
+        with pytest.raises(QueryWorkerDiedError):
+            pool.execute(everything)
+        capped = {**everything, "max_bytes": 1000}
+        outcome = pool.execute(capped)
+        assert outcome.truncated
+        assert len(outcome.body) <= 1000 + 200
+    finally:
+        pool.close()

@@ -12,7 +12,9 @@ from flask import Flask
 from chava.builds import Build
 from chava.config import Settings
 from chava.web.app import create_app
+from chava.web.hardening import HardenedApp
 from chava.web.response_cache import ResponseCache
+from chava.web.served_build import PinBuild
 from chava.web.sparql_state import SERVICE_KEY
 
 QUERY = "/sparql?" + urlencode({"query": "SELECT ?s WHERE { ?s a ?type } LIMIT 2"})
@@ -23,7 +25,11 @@ def app(bundled_build: tuple[Settings, Build]) -> Iterator[tuple[Flask, list[str
     settings, build = bundled_build
     app = create_app(settings, build=build)
     routed: list[str] = []  # requests that reached what is below the replay layer
-    replay = app.wsgi_app
+    hardened = app.wsgi_app
+    assert isinstance(hardened, HardenedApp)
+    pin = hardened.app
+    assert isinstance(pin, PinBuild)  # each request pinned to its build, above the replay
+    replay = pin.app
     assert isinstance(replay, ResponseCache)
     below = replay.app
 

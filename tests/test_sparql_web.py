@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
+import time
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -122,16 +125,63 @@ def test_cors_on_results_errors_and_preflight(client: FlaskClient) -> None:
     assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
 
 
-def test_a_cut_response_says_so_in_headers_and_body(client: FlaskClient) -> None:
+def test_a_cut_response_says_so_in_headers_and_head_only(client: FlaskClient) -> None:
     response = client.get(url("SELECT * WHERE { ?s ?p ?o }"))
     assert response.status_code == 200
     assert response.headers["X-Chava-Results-Truncated"] == "true"
     assert response.headers["X-Chava-Results-Limit"] == "5"
+    assert response.headers["Link"] == f'<{TRUNCATION_LINK}>; rel="describedby"'
+    assert "Link" in response.headers["Access-Control-Expose-Headers"]
     document = response.get_json(force=True)
+    assert set(document) == {"head", "results"}  # nothing after the results (finding 12)
     assert len(document["results"]["bindings"]) == 5
     assert document["head"]["link"] == [TRUNCATION_LINK]
+    parsed = ox.parse_query_results(response.get_data(), format=ox.QueryResultsFormat.JSON)
+    assert isinstance(parsed, ox.QuerySolutions)
+    assert len(list(parsed)) == 5
     complete = client.get(url("SELECT * WHERE { ?s ?p ?o } LIMIT 5"))
     assert "X-Chava-Results-Truncated" not in complete.headers
+    assert "Link" not in complete.headers
+
+
+@pytest.mark.parametrize(("format_name", "delimiter"), [("csv", ","), ("tsv", "\t")])
+def test_a_cut_csv_or_tsv_holds_the_rows_and_nothing_else(
+    client: FlaskClient, format_name: str, delimiter: str
+) -> None:
+    response = client.get(url("SELECT ?s ?p WHERE { ?s ?p ?o }", format=format_name))
+    assert response.headers["X-Chava-Results-Truncated"] == "true"
+    text = io.StringIO(response.get_data(as_text=True), newline="")
+    if delimiter == ",":
+        records = list(csv.reader(text))
+    else:
+        records = list(csv.reader(text, delimiter=delimiter, quoting=csv.QUOTE_NONE))
+    assert len(records) == 1 + 5  # the header and the five rows: no note line
+    assert all(len(record) == 2 for record in records)
+
+
+def test_a_result_over_the_byte_cap_is_cut_at_a_row_and_flagged(
+    bundled_build: tuple[Settings, Build],
+) -> None:
+    """Finding 10: the worker cuts it, so the web worker never holds the whole result."""
+    with small_app(
+        bundled_build, sparql_max_results=100_000, sparql_max_result_bytes=20_000
+    ) as app:
+        response = app.test_client().get(url("SELECT * WHERE { ?s ?p ?o }"))
+    assert response.status_code == 200
+    assert response.headers["X-Chava-Results-Truncated"] == "true"
+    assert response.headers["X-Chava-Results-Byte-Limit"] == "20000"
+    body = response.get_data()
+    assert 10_000 < len(body) <= 20_000 + 200
+    parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    assert isinstance(parsed, ox.QuerySolutions)
+    assert 10 < len(list(parsed)) < 4_000
+
+
+def test_a_deep_offset_is_refused_before_it_runs(client: FlaskClient) -> None:
+    response = client.get(url("SELECT * WHERE { ?s ?p ?o } OFFSET 100000000"))
+    assert response.status_code == 400
+    assert "sparql_max_offset" in response.get_json()["message"]
+    assert client.get(url("SELECT * WHERE { ?s ?p ?o } OFFSET 1000000")).status_code == 200
 
 
 def test_syntax_errors_give_the_position(client: FlaskClient) -> None:
@@ -156,6 +206,44 @@ def test_service_is_refused_with_a_clear_message(client: FlaskClient) -> None:
     response = client.get(url("SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"))
     assert response.status_code == 400
     assert "SERVICE" in response.get_json()["message"]
+
+
+BYPASS = (  # issue 12, finding 1: the old screen's pattern stopped at the backslash
+    "PREFIX ex: <http://e/> SELECT * WHERE { BIND(ex:a\\# AS ?x) "
+    "SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }"
+)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "POST-body"])
+def test_the_escape_bypass_is_refused_on_every_method(client: FlaskClient, method: str) -> None:
+    if method == "GET":
+        response = client.get(url(BYPASS))
+    elif method == "POST":
+        response = client.post("/sparql", data={"query": BYPASS})
+    else:
+        response = client.post(
+            "/sparql", data=BYPASS, headers={"Content-Type": "application/sparql-query"}
+        )
+    assert response.status_code == 400
+    assert "SERVICE <http://127.0.0.1:9/x>" in response.get_json()["message"]
+
+
+def test_the_escape_no_longer_hides_a_deep_nesting(bundled_build: tuple[Settings, Build]) -> None:
+    deep = "PREFIX ex: <http://e/> SELECT * WHERE { BIND(ex:a\\# AS ?x) " + "{" * 5000
+    deep += "}" * 5000 + " }"
+    with small_app(bundled_build) as app:
+        client = app.test_client()
+        assert client.get(url("ASK {}")).status_code == 200
+        service = app.extensions["chava.sparql"]
+        deadline = time.monotonic() + 30
+        while len(service.pool.worker_pids()) < service.pool.size:  # all started
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        before = service.pool.worker_pids()
+        response = client.post("/sparql", data={"query": deep})
+        assert response.status_code == 400
+        assert "nested more than" in response.get_json()["message"]
+        assert service.pool.worker_pids() == before  # no worker crashed
 
 
 def test_post_without_query_is_400(client: FlaskClient) -> None:

@@ -1,49 +1,84 @@
-"""`chava build`: validate, load into a new on-disk store, describe, dump, then swap atomically.
+"""`chava build`: validate, load into a new on-disk store, describe, dump, verify, then swap.
 
-A build goes to `builds/<build_id>/` (the id is a content hash of the inputs, so the same
-inputs give the same id and the same ETags), written under a temporary name and renamed into
-place; then the `current` symlink is replaced in one `os.replace`. A failed build leaves the
-current one untouched. Older builds are pruned, except the previous one.
+A build goes to `builds/<build_id>/` (the id is a hash of the bytes read from the inputs, so the
+same inputs give the same id and the same ETags), written under a temporary name, verified
+against its manifest (chava.build_check) and renamed into place; then the `current` symlink is
+replaced in one `os.replace` and the build log gets a line (chava.build_log). A failed or
+killed build leaves the current one untouched, and its leftovers are never reused. Builds run
+one at a time under the build lock; older builds are pruned, except the previous one and any
+build a running server still uses (chava.build_leases).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
+import secrets
 import shutil
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, cast
 
 import pyoxigraph as ox
 
 from chava import sdg
+from chava.build_check import graph_counts, open_verified, store_files
 from chava.build_inputs import (
-    canonical_nquads,
+    build_id_of,
     data_settings,
-    hash_files,
+    input_entries,
     publication_files,
+    quads_entry,
     settings_key,
     stat_sources,
 )
-from chava.builds import BUILDS, CURRENT, MANIFEST, Build, read_build, write_manifest
+from chava.build_leases import (
+    DAMAGED_PREFIX,
+    TEMPORARY_PREFIX,
+    build_lock,
+    current_build_id,
+    prune,
+    remove_folder,
+)
+from chava.build_log import LogEntry, append_entry, read_log
+from chava.builds import BUILDS, CURRENT, MANIFEST, PREVIOUS, Build, read_build, write_manifest
 from chava.config import Settings
-from chava.dataset_description import BuildFacts, describe_dataset, metadata_graph_iri
+from chava.dataset_description import (
+    BuildFacts,
+    describe_dataset,
+    distinct_triples,
+    metadata_graph_iri,
+)
 from chava.dumps import write_dumps
-from chava.errors import BuildError, LoadError, ValidationFailedError
+from chava.errors import (
+    BuildError,
+    DamagedBuildError,
+    LoadError,
+    StoreError,
+    ValidationFailedError,
+)
+from chava.hashed_input import InputDigest, read_digest
+from chava.publication_iris import publication_iris, rename_loaded_graphs
+from chava.published_graphs import GraphView, withheld_graphs
+from chava.rdf_input import InputLimits, load_into, rdf_format_of, read_hashed
 from chava.sources import (
     FOLDER_GRAPHS,
     Publication,
     collect_files,
     load_files,
     load_publication,
-    rdf_format_of,
 )
 from chava.validation_progress import Progress
 
 logger = logging.getLogger(__name__)
+
+RECENT_BUILDS: Final = 20
+"""Earlier builds the dataset description lists as versions (the build log keeps them all)."""
+
+Inputs = list[dict[str, Any]]
+Loader = Callable[[ox.Store], tuple[Inputs, list[dict[str, Any]]]]
+"""Loads the store; returns the manifest's inputs (name, sha256, bytes) and sources (stat)."""
 
 
 def build_publication(
@@ -59,22 +94,22 @@ def build_publication(
     Raises ValidationFailedError (with the report text) on SHACL violations unless
     *allow_invalid*, LoadError on unreadable sources, BuildError when writing fails.
     """
-    digest = hashlib.sha256(settings_key(settings).encode())
     if publication is None:
-        publication = load_publication(settings.root)
-        files = publication_files(settings)
-        sources = stat_sources(files)
-        hash_files(digest, files, relative_to=settings.root)
+        publication = load_publication(settings.root, limits=InputLimits.from_settings(settings))
+        inputs = input_entries(publication.digests, relative_to=settings.root)
+        sources = [digest.to_source() for digest in publication.digests]
     else:
-        sources = []
-        digest.update(canonical_nquads(publication.quads))
+        inputs, sources = [quads_entry(publication.quads)], []
     if validate:
         _validate(publication, None, settings, allow_invalid=allow_invalid, progress=progress)
+    quads = rename_loaded_graphs(publication.quads, publication_iris(settings))
+    skipped = [{"path": str(path), "reason": reason} for path, reason in publication.skipped]
 
-    def load(store: ox.Store) -> None:
-        store.bulk_extend(publication.quads)
+    def load(store: ox.Store) -> tuple[Inputs, list[dict[str, Any]]]:
+        store.bulk_extend(quads)
+        return inputs, sources
 
-    return _build(settings, digest.hexdigest()[:16], load, sources=sources, bundled=True)
+    return _build(settings, load, known_inputs=inputs, bundled=True, skipped=skipped)
 
 
 def build_dataset(
@@ -89,13 +124,15 @@ def build_dataset(
 
     Triples outside a named graph go to `settings.data_default_graph`, or the default graph.
     Validation uses the data's own shapes graph, else the profile of the publication root.
+    Each file is read once: what is validated and loaded is what the build id hashes.
     """
     settings = data_settings(settings, paths)
     files = collect_files(paths)
     if not files:
         raise LoadError(", ".join(str(path) for path in paths), "no RDF file found")
+    limits = InputLimits.from_settings(settings)
     if validate:
-        publication = load_files(files, default_graph=settings.data_default_graph)
+        publication = load_files(files, default_graph=settings.data_default_graph, limits=limits)
         own_shapes = any(publication.graph(iri) for iri in _shapes_graphs(settings))
         profile = None if own_shapes else _profile(settings)
         if own_shapes or profile is not None:
@@ -104,24 +141,47 @@ def build_dataset(
             )
         else:
             logger.warning("no SHACL shapes to validate the dataset with: not validated")
-    digest = hashlib.sha256(settings_key(settings).encode())
-    hash_files(digest, files, relative_to=None)
+        inputs = input_entries(publication.digests, relative_to=None)
+        sources = [digest.to_source() for digest in publication.digests]
+        quads = publication.quads
 
-    def load(store: ox.Store) -> None:
-        target = settings.data_default_graph
-        to_graph = ox.NamedNode(target) if target else ox.DefaultGraph()
-        for path in files:
-            try:
-                store.bulk_load(path=path, format=rdf_format_of(path), to_graph=to_graph)
-            except SyntaxError as error:
-                raise LoadError(path, str(error.msg), line=error.lineno) from error
-            except (OSError, ValueError) as error:
-                raise LoadError(path, str(error)) from error
-            logger.info("loaded %s", path)
+        def load_parsed(store: ox.Store) -> tuple[Inputs, list[dict[str, Any]]]:
+            store.bulk_extend(quads)
+            return inputs, sources
+
+        return _build(settings, load_parsed, known_inputs=inputs, bundled=False)
+
+    target = settings.data_default_graph
+    to_graph = ox.NamedNode(target) if target else ox.DefaultGraph()
+
+    def load_files_hashed(store: ox.Store) -> tuple[Inputs, list[dict[str, Any]]]:
+        digests = [_load_checked(store, path, to_graph, limits) for path in files]
         sdg.normalise_store(store)  # https SDG IRIs published in the UN KOS's http form
+        return input_entries(digests, relative_to=None), [d.to_source() for d in digests]
 
-    sources = stat_sources(files)
-    return _build(settings, digest.hexdigest()[:16], load, sources=sources, bundled=False)
+    # The files are hashed once first, to find an existing build of these bytes without loading
+    # them; the id of a new build is that of the bytes loaded (a file may change in between).
+    try:
+        expected = input_entries([read_digest(path) for path in files], relative_to=None)
+    except OSError as error:
+        raise LoadError(error.filename or files[0], error.strerror or str(error)) from error
+    return _build(settings, load_files_hashed, known_inputs=expected, bundled=False)
+
+
+def _load_checked(
+    store: ox.Store, path: Path, to_graph: ox.NamedNode | ox.DefaultGraph, limits: InputLimits
+) -> InputDigest:
+    """Check and load one file into the store (chava.rdf_input), hashing the bytes it read.
+
+    An OSError while loading is the store's (a full disk): _build reports it.
+    """
+    data, digest = read_hashed(path, limits)
+    try:
+        load_into(store, data, rdf_format_of(path), source=path, limits=limits, to_graph=to_graph)
+    except ValueError as error:
+        raise LoadError(path, str(error)) from error
+    logger.info("loaded %s", path)
+    return digest
 
 
 def up_to_date_build(settings: Settings, paths: Sequence[Path] | None = None) -> Build | None:
@@ -134,7 +194,11 @@ def up_to_date_build(settings: Settings, paths: Sequence[Path] | None = None) ->
     link = settings.build_path / CURRENT
     if not (link / MANIFEST).is_file():
         return None
-    build = read_build(link.resolve())
+    try:
+        build = read_build(link.resolve())
+    except StoreError as error:  # an unreadable manifest: build again
+        logger.warning("%s", error)
+        return None
     unchanged = build.manifest.get("sources") == stat_sources(files)
     same_settings = build.manifest.get("settings_key") == settings_key(settings)
     return build if unchanged and same_settings else None
@@ -142,115 +206,194 @@ def up_to_date_build(settings: Settings, paths: Sequence[Path] | None = None) ->
 
 def _build(
     settings: Settings,
-    build_id: str,
-    load: Callable[[ox.Store], None],
+    load: Loader,
     *,
-    sources: list[dict[str, Any]],
+    known_inputs: Inputs,
     bundled: bool,
+    skipped: list[dict[str, str]] | None = None,
 ) -> Build:
-    builds = settings.build_path / BUILDS
-    final = builds / build_id
-    if (final / MANIFEST).is_file():
-        logger.info("build %s already exists: reusing it", build_id)
-    else:
-        builds.mkdir(parents=True, exist_ok=True)
-        temporary = builds / f".tmp-{build_id}-{os.getpid()}"
-        shutil.rmtree(temporary, ignore_errors=True)
+    """Write (or reuse) the build of these inputs and make it current, under the build lock.
+
+    An existing whole build of *known_inputs* is reused; otherwise the id of the new build is
+    that of the inputs *load* reports (the bytes it read).
+    """
+    build_path = settings.build_path
+    key = settings_key(settings)
+    with build_lock(build_path):
+        builds = build_path / BUILDS
         try:
-            _write_build(temporary, settings, build_id, load, sources=sources, bundled=bundled)
-            temporary.rename(final)
+            builds.mkdir(parents=True, exist_ok=True)
+            prune(build_path)  # a killed build's leftovers, before using more disk
         except OSError as error:
-            # A concurrent `chava build` of the same inputs may have renamed its copy first.
-            if not (final / MANIFEST).is_file():
-                raise BuildError(f"{final}: could not write the build: {error}") from error
+            raise BuildError(f"{builds}: cannot write the build folder: {error}") from error
+        existing = _reusable(builds / build_id_of(key, known_inputs))
+        if existing is not None:
+            return _publish(settings, existing, reused=True)
+        temporary = builds / f"{TEMPORARY_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            build_id = _write_build(
+                temporary, settings, load, bundled=bundled, skipped=skipped or []
+            )
+            final = builds / build_id
+            existing = _reusable(final)  # a file changed after it was first hashed
+            if existing is not None:
+                return _publish(settings, existing, reused=True)
+            temporary.rename(final)
+        except (OSError, RuntimeError) as error:  # RuntimeError: pyoxigraph's storage errors
+            raise BuildError(f"{builds}: could not write the build: {_one_line(error)}") from error
+        except DamagedBuildError as error:  # written, but it does not read back as written
+            raise BuildError(
+                f"the new build failed verification, not published: {error}"
+            ) from error
         finally:
             shutil.rmtree(temporary, ignore_errors=True)
-    _swap_current(settings.build_path, final)
-    _prune(builds, keep={final.name, *_previous(settings.build_path)})
-    return read_build(final)
+        return _publish(settings, read_build(final), reused=False)
+
+
+def _reusable(folder: Path) -> Build | None:
+    """The complete, verified build in *folder*; a damaged one is moved aside (and logged)."""
+    if not folder.exists():
+        return None
+    try:
+        build = read_build(folder)
+        open_verified(build, thorough=True)
+    except StoreError as error:
+        logger.warning("%s: building it again", error)
+        aside = folder.with_name(f"{DAMAGED_PREFIX}{folder.name}-{secrets.token_hex(4)}")
+        try:
+            folder.rename(aside)  # even if a server holds it: it sees a new folder and moves
+        except OSError as rename_error:
+            raise BuildError(
+                f"{folder}: damaged and cannot be moved aside: {rename_error}"
+            ) from None
+        remove_folder(aside, prefix=DAMAGED_PREFIX)
+        return None
+    logger.info("build %s already exists and is whole: reusing it", build.build_id)
+    return build
 
 
 def _write_build(
     folder: Path,
     settings: Settings,
-    build_id: str,
-    load: Callable[[ox.Store], None],
+    load: Loader,
     *,
-    sources: list[dict[str, Any]],
     bundled: bool,
-) -> None:
+    skipped: list[dict[str, str]],
+) -> str:
+    """Write a whole build into *folder*, verify it, and return its id."""
     created = datetime.now(UTC).replace(microsecond=0)
     folder.mkdir(parents=True)
     store = ox.Store(str(folder / "store"))
-    load(store)
-    dumps = write_dumps(store, folder / "dumps")
-    counts = _graph_counts(store)
-    facts = BuildFacts(build_id, created, dumps, bundled, counts)
-    metadata = describe_dataset(store, settings, facts)
+    inputs, sources = load(store)
+    build_id = build_id_of(settings_key(settings), inputs)
+    counts = graph_counts(store)
+    withheld = withheld_graphs(counts, settings.data_base_iri)
+    # Dumps and the dataset description cover the published graphs only.
+    published = cast(ox.Store, GraphView(store, withheld)) if withheld else store
+    dumps = write_dumps(published, folder / "dumps", prefixes=publication_iris(settings).prefixes)
+    previous = current_build_id(settings.build_path)
+    history = [entry for entry in reversed(read_log(settings.build_path))][:RECENT_BUILDS]
+    triples = distinct_triples(published)
+    facts = BuildFacts(
+        build_id,
+        created,
+        dumps,
+        bundled,
+        {iri: count for iri, count in counts.items() if iri not in withheld},
+        previous,
+        inputs,
+        history,
+        triples,
+    )
+    metadata = describe_dataset(published, settings, facts)
     store.extend(metadata)
     store.flush()
     store.optimize()
-    counts[metadata_graph_iri(settings)] = len(set(metadata))
+    # The metadata graph: what the data states about the dataset, and what the build added.
+    metadata_graph = ox.NamedNode(metadata_graph_iri(settings))
+    counts[metadata_graph.value] = sum(
+        1 for _ in store.quads_for_pattern(None, None, None, metadata_graph)
+    )
     counts = dict(sorted(counts.items()))
-    del store  # closes the RocksDB files before the folder is renamed
-    write_manifest(
-        folder,
-        {
-            "build_id": build_id,
-            "created": created.isoformat(),
-            "bundled": bundled,
-            "graphs": counts,
-            "triples": sum(counts.values()),
-            "metadata_graph": metadata_graph_iri(settings),
-            "dumps": [dump.to_manifest() for dump in dumps],
-            "sources": sources,
-            "settings_key": settings_key(settings),
-        },
-    )
+    del store, published  # closes the RocksDB files before they are listed and the folder renamed
+    manifest = {
+        "build_id": build_id,
+        "created": created.isoformat(),
+        "bundled": bundled,
+        "graphs": counts,
+        "triples": sum(counts.values()),
+        "distinct_triples": triples,
+        "metadata_graph": metadata_graph.value,
+        "withheld_graphs": withheld,
+        "skipped_files": skipped,
+        "dumps": [dump.to_manifest() for dump in dumps],
+        "inputs": inputs,
+        "previous": previous,
+        "sources": sources,
+        "settings_key": settings_key(settings),
+        "store_files": store_files(folder / "store"),
+    }
+    write_manifest(folder, manifest)
+    verified = open_verified(read_build(folder), thorough=True)  # what was written reads back
+    del verified
     logger.info("built %s: %d quads in %d graphs", build_id, sum(counts.values()), len(counts))
+    return build_id
 
 
-def _graph_counts(store: ox.Store) -> dict[str, int]:
-    """Quads per named graph; the default graph is keyed ''."""
-    counts: dict[str, int] = {}
-    solutions = store.query(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    )
-    assert isinstance(solutions, ox.QuerySolutions)
-    for solution in solutions:
-        graph, count = solution["g"], solution["n"]
-        if graph is not None and count is not None:
-            counts[graph.value] = int(count.value)
-    default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    if default:
-        counts[""] = default
-    return dict(sorted(counts.items()))
+def _publish(settings: Settings, build: Build, *, reused: bool) -> Build:
+    """Make *build* current, log it, and prune what is no longer needed."""
+    build_path = settings.build_path
+    previous = current_build_id(build_path)
+    try:
+        _swap_current(build_path, build.path)
+    except OSError as error:
+        raise BuildError(f"{build_path / CURRENT}: could not switch: {error}") from error
+    if previous != build.build_id or not reused:
+        entry = LogEntry(
+            build_id=build.build_id,
+            created=build.created,
+            published=datetime.now(UTC).replace(microsecond=0),
+            previous=previous,
+            triples=int(build.manifest.get("distinct_triples", 0)),
+            inputs=tuple(build.manifest.get("inputs", ())),
+            graphs=dict(build.manifest.get("graphs", {})),
+            reused=reused,
+        )
+        try:
+            append_entry(build_path, entry)
+        except OSError as error:  # the build is published; only its log line is missing
+            logger.error(
+                "build %s is current, but the build log was not written: %s", build.build_id, error
+            )
+    try:
+        prune(build_path)
+    except OSError as error:  # the next build prunes again
+        logger.warning("could not prune old builds: %s", error)
+    return build
 
 
 def _swap_current(build_path: Path, target: Path) -> None:
     link = build_path / CURRENT
-    temporary = build_path / f".{CURRENT}-{os.getpid()}"
-    temporary.unlink(missing_ok=True)
-    temporary.symlink_to(Path(BUILDS) / target.name)
     if link.exists() and not link.is_symlink():
         raise BuildError(f"{link}: exists and is not a symlink; move it away")
     previous = link.resolve().name if link.is_symlink() else None
-    temporary.replace(link)
     if previous and previous != target.name:
-        (build_path / ".previous").write_text(previous, encoding="utf-8")
+        _write_atomically(build_path / PREVIOUS, previous)
+    temporary = build_path / f".{CURRENT}-{os.getpid()}"
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(Path(BUILDS) / target.name)
+    temporary.replace(link)
     logger.info("current build is now %s", target.name)
 
 
-def _previous(build_path: Path) -> set[str]:
-    marker = build_path / ".previous"
-    return {marker.read_text(encoding="utf-8").strip()} if marker.is_file() else set()
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f"{path.name}.{os.getpid()}")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
 
 
-def _prune(builds: Path, *, keep: set[str]) -> None:
-    for child in builds.iterdir():
-        if child.name not in keep and not child.name.startswith(".tmp-"):
-            logger.info("pruning old build %s", child.name)
-            shutil.rmtree(child, ignore_errors=True)
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())[:300]
 
 
 def _validate(

@@ -1,8 +1,10 @@
 """What goes into a build: its source files, their fingerprints, and the build folder of `--data`.
 
-The build id hashes the inputs, so the same sources and settings give the same id; the
-manifest keeps each source's size and mtime, so `chava serve` can tell without reading them
-whether the current build is up to date.
+The build id hashes the inputs, so the same sources and settings give the same id. The inputs
+are hashed as they are parsed (`chava.hashed_input`): the id names the bytes the store holds.
+The manifest lists each input (name, SHA-256, size), so anyone can recompute the id from it
+(`build_id_of`), and each source's size and mtime as read, so `chava serve` can tell without
+reading them whether the current build is up to date.
 """
 
 from __future__ import annotations
@@ -10,16 +12,17 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import importlib.metadata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
 import pyoxigraph as ox
 
 from chava.config import Settings
+from chava.hashed_input import InputDigest
 from chava.sources import collect_files
 
-BUILD_LAYOUT_VERSION: Final = "2"
+BUILD_LAYOUT_VERSION: Final = "3"
 """Bump when what a build contains changes, so old builds are not reused."""
 
 
@@ -30,13 +33,32 @@ def data_settings(settings: Settings, paths: Sequence[Path]) -> Settings:
     return dataclasses.replace(settings, build_dir=folder.resolve())
 
 
-def hash_files(digest: Any, files: Sequence[Path], *, relative_to: Path | None) -> None:
-    """Feed each file's name (relative path, or bare name) and content hash into *digest*."""
-    for path in files:
+def build_id_of(key: str, inputs: Sequence[Mapping[str, Any]]) -> str:
+    """The build id of *inputs* (manifest entries: name and SHA-256) under settings *key*."""
+    digest = hashlib.sha256(key.encode())
+    for entry in inputs:
+        digest.update(str(entry["name"]).encode() + b"\0")
+        digest.update(bytes.fromhex(str(entry["sha256"])))
+    return digest.hexdigest()[:16]
+
+
+def input_entries(
+    digests: Sequence[InputDigest], *, relative_to: Path | None
+) -> list[dict[str, Any]]:
+    """Manifest entries of the files read: relative path (or bare name), SHA-256 and size."""
+    entries = []
+    for digest in digests:
+        path = digest.path
         name = str(path.relative_to(relative_to)) if relative_to is not None else path.name
-        digest.update(name.encode() + b"\0")
-        with path.open("rb") as stream:
-            digest.update(hashlib.file_digest(stream, "sha256").digest())
+        entries.append(digest.to_manifest(name))
+    return entries
+
+
+def quads_entry(quads: Sequence[ox.Quad]) -> dict[str, Any]:
+    """The one input of a build made from quads in memory: their canonical N-Quads."""
+    canonical = canonical_nquads(quads)
+    sha256 = hashlib.sha256(canonical).hexdigest()
+    return {"name": "(quads)", "sha256": sha256, "bytes": len(canonical)}
 
 
 def canonical_nquads(quads: Sequence[ox.Quad]) -> bytes:
@@ -72,6 +94,7 @@ def settings_key(settings: Settings) -> str:
             BUILD_LAYOUT_VERSION,
             settings.data_base_iri,
             settings.vocabulary_base_iri,
+            settings.dataset_name,
             settings.data_default_graph or "",
             settings.dataset_license,
         )

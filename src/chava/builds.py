@@ -1,15 +1,20 @@
 """The on-disk layout of a build, shared by the builder, the server and the query workers.
 
 <build_path>/current          -> symlink to builds/<build_id>, swapped atomically
+<build_path>/.previous        the id of the build current before it (kept, for fallback)
+<build_path>/build-log.jsonl  one line per build made current (chava.build_log)
+<build_path>/.lock            the build lock (chava.build_leases)
 <build_path>/builds/<build_id>/
     store/                    the pyoxigraph store (opened read-only when serving)
     dumps/                    chava.nq.gz, chava.trig, chava.ttl, chava.jsonld
-    manifest.json             build id, creation time, counts, dumps (see write_manifest)
+    manifest.json             build id, creation time, counts, inputs, dumps and store files
+                              with size and SHA-256 (see write_manifest, chava.build_check)
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +25,7 @@ from chava.config import Settings
 from chava.errors import StoreError
 
 CURRENT = "current"
+PREVIOUS = ".previous"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
 
@@ -70,10 +76,12 @@ def current_build(settings: Settings) -> Build:
 
 
 def write_manifest(path: Path, manifest: Mapping[str, Any]) -> None:
-    """Write a build's manifest; it must hold at least build_id and created (ISO 8601)."""
+    """Write a build's manifest (flushed to disk); it must hold build_id and created (ISO 8601)."""
     for key in ("build_id", "created"):
         if key not in manifest:
             raise ValueError(f"manifest needs {key!r}")
-    (path / MANIFEST).write_text(
-        json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8"
-    )
+    text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True)
+    with (path / MANIFEST).open("w", encoding="utf-8") as stream:
+        stream.write(text)
+        stream.flush()
+        os.fsync(stream.fileno())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -13,11 +14,8 @@ from chava.sources import IMPORTS_GRAPH
 from chava.store import PublishedStore
 
 VOCABULARY_GRAPHS: Final = (namespaces.ONTOLOGY_GRAPH, namespaces.SHAPES_GRAPH, IMPORTS_GRAPH)
-"""Graphs describing the vocabulary, not the data: their `rdf:type`s are not counted."""
-
-_NOT_VOCABULARY: Final = "FILTER(?g NOT IN ({}))".format(
-    ", ".join(f"<{graph}>" for graph in VOCABULARY_GRAPHS)
-)
+"""The bundled publication's graphs describing the vocabulary, not the data: their `rdf:type`s
+are not counted. A publication passes its own (`PublicationIris.vocabulary_graphs`)."""
 
 
 @dataclass(frozen=True)
@@ -46,11 +44,14 @@ class InstancePage:
         return max(1, -(-self.named_total // self.page_size))
 
 
-def class_counts(store: PublishedStore) -> tuple[ClassCount, ...]:
+def class_counts(
+    store: PublishedStore, *, vocabulary_graphs: Sequence[str] = VOCABULARY_GRAPHS
+) -> tuple[ClassCount, ...]:
     """Count the instances of every class used in the data, most used first."""
     solutions = store.query(
         "SELECT ?class (COUNT(DISTINCT ?s) AS ?count) "
-        f"WHERE {{ GRAPH ?g {{ ?s a ?class }} {_NOT_VOCABULARY} FILTER(isIRI(?class)) }} "
+        f"WHERE {{ GRAPH ?g {{ ?s a ?class }} {_not_in(vocabulary_graphs)} "
+        "FILTER(isIRI(?class)) } "
         "GROUP BY ?class ORDER BY DESC(?count) ?class"
     )
     assert isinstance(solutions, ox.QuerySolutions)
@@ -60,18 +61,28 @@ def class_counts(store: PublishedStore) -> tuple[ClassCount, ...]:
 
 
 def instance_page(
-    store: PublishedStore, class_iri: str, *, page: int, page_size: int
+    store: PublishedStore,
+    class_iri: str,
+    *,
+    page: int,
+    page_size: int,
+    vocabulary_graphs: Sequence[str] = VOCABULARY_GRAPHS,
+    within: str | None = None,
 ) -> InstancePage:
     """Return page *page* (1-based) of the named instances of *class_iri*, sorted by IRI.
 
+    With *within*, only instances whose IRI starts with it (a publication's own things).
     Raises BadRequestError for a page below 1 or past the last one.
     """
     if page < 1:
         raise BadRequestError(f"page must be 1 or more, not {page}")
     target = _iri_term(class_iri)
+    not_vocabulary = _not_in(vocabulary_graphs)
+    if within is not None:
+        not_vocabulary += f" FILTER(STRSTARTS(STR(?s), {ox.Literal(within)}))"
     counts = store.query(
         "SELECT (COUNT(DISTINCT ?s) AS ?all) (COUNT(DISTINCT ?named) AS ?iris) WHERE { "
-        f"GRAPH ?g {{ ?s a {target} }} {_NOT_VOCABULARY} "
+        f"GRAPH ?g {{ ?s a {target} }} {not_vocabulary} "
         "BIND(IF(isIRI(?s), ?s, ?none) AS ?named) }"
     )
     assert isinstance(counts, ox.QuerySolutions)
@@ -81,12 +92,19 @@ def instance_page(
     if page > result.last_page:
         raise BadRequestError(f"page {page} is past the last page ({result.last_page})")
     solutions = store.query(
-        f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a {target} }} {_NOT_VOCABULARY} "
+        f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a {target} }} {not_vocabulary} "
         f"FILTER(isIRI(?s)) }} ORDER BY ?s LIMIT {page_size} OFFSET {(page - 1) * page_size}"
     )
     assert isinstance(solutions, ox.QuerySolutions)
     instances = tuple(_iri(solution["s"]) for solution in solutions)
     return InstancePage(class_iri, instances, named, every - named, page, page_size)
+
+
+def _not_in(graphs: Sequence[str]) -> str:
+    """A FILTER keeping `?g` out of *graphs* (nothing when there are none)."""
+    if not graphs:
+        return ""
+    return "FILTER(?g NOT IN ({}))".format(", ".join(_iri_term(graph) for graph in graphs))
 
 
 def is_known(store: PublishedStore, iri: str) -> bool:

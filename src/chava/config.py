@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 import types
 import typing
@@ -21,6 +22,7 @@ from chava import namespaces
 from chava.errors import ConfigError
 
 ENV_PREFIX = "CHAVA_"
+_DATASET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def _setting(default: Any, help: str) -> Any:
@@ -46,6 +48,11 @@ class Settings:
     vocabulary_base_iri: str = _setting(
         namespaces.VOCABULARY_BASE, "Canonical base of the vocabulary (ontology and shapes)."
     )
+    dataset_name: str = _setting(
+        "chava",
+        "Last segment of the dataset IRI, `{data}id/dataset/NAME` (`chava init` sets the "
+        "city's slug); the dataset's title comes from its own data.",
+    )
     languages: tuple[str, ...] = _setting(
         ("fr", "en"),
         "Languages of labels and pages (BCP 47 tags), preferred first; the publication's own "
@@ -64,7 +71,9 @@ class Settings:
     )
     host: str = _setting("127.0.0.1", "Interface `chava serve` listens on.")
     port: int = _setting(8080, "Port `chava serve` listens on.")
-    web_workers: int = _setting(2, "WSGI worker processes for pages, resources and the API.")
+    web_workers: int = _setting(
+        2, "Web worker processes (granian), each with its own threads, caches and query workers."
+    )
     # --- publish: dereferencing, builds, serving ---
     iri_paths: tuple[str, ...] = _setting(
         ("/id/={data}id/", "/graph/={data}graph/", "/learning-city/={vocabulary}"),
@@ -72,7 +81,34 @@ class Settings:
         "`/path/=IRI`; `{data}` and `{vocabulary}` stand for the two base IRIs.",
     )
     web_threads: int = _setting(
-        4, "Threads per worker process running the app (granian's blocking threads)."
+        4,
+        "Threads per web worker for pages, resources, the API and dumps; SPARQL queries run on "
+        "threads of their own and never take these.",
+    )
+    web_queue_length: int = _setting(
+        64,
+        "Requests for pages, the API and dumps one web worker lets wait for a thread; more: "
+        "503 at once, with Retry-After.",
+    )
+    web_max_body_bytes: int = _setting(
+        256 * 1024,
+        "Largest request body on any route, counted while it is read (chunked bodies too); "
+        "more: 413. /sparql allows at most what its query limit needs.",
+    )
+    web_body_timeout: float = _setting(
+        10.0,
+        "Seconds a client may take to send a request's headers (then the connection is closed) "
+        "and, after them, its body (408).",
+    )
+    web_max_connections: int = _setting(
+        4096,
+        "Open connections one web worker accepts (idle keep-alive ones included); the open-file "
+        "limit is raised to fit when the system allows.",
+    )
+    public_base_url: str = _setting(
+        "",
+        "The server's public URL, e.g. `https://data.example.org` (empty: links, Location "
+        "headers and JSON-LD URLs follow the request's Host header, which clients choose).",
     )
     incoming_limit: int = _setting(
         100, "Incoming links shown per page of a resource; more pages via `Link: rel=next`."
@@ -97,6 +133,17 @@ class Settings:
         "Graph IRI for triples outside any named graph in `--data` files "
         "(unset: they stay in the default graph).",
     )
+    # --- input: every RDF document read (publication, --data, validate, harvest) ---
+    input_max_depth: int = _setting(
+        100,
+        "Deepest nesting in an RDF document: JSON-LD objects and arrays, Turtle/TriG [] () {} "
+        "and triple terms, RDF/XML elements (deeper: refused before parsing).",
+    )
+    input_max_term_bytes: int = _setting(
+        1024 * 1024,
+        "Longest literal or IRI in an RDF document, in UTF-8 bytes (longer: the document is "
+        "refused).",
+    )
     # --- sparql: the public endpoint ---
     sparql_default_graphs: tuple[str, ...] = _setting(
         (), "Graph IRIs forming the default graph of public queries (empty: union of all)."
@@ -116,10 +163,28 @@ class Settings:
     sparql_client_concurrency: int = _setting(
         2, "Queries one client (IP address) may have running at once, across all web workers."
     )
-    sparql_workers: int = _setting(
-        3,
-        "Query worker processes per web worker, each running one query at a time; keep it above "
-        "sparql_client_concurrency so one client never holds every worker.",
+    sparql_workers: int | None = _setting(
+        None,
+        "Query worker processes per web worker, each running one query at a time (unset: sized "
+        "from the machine, see the README); keep it above sparql_client_concurrency.",
+    )
+    sparql_queue_length: int = _setting(
+        4,
+        "SPARQL requests one web worker lets wait for a query worker; more: 503 at once, with "
+        "Retry-After. A waiting request whose client hangs up is dropped, never run.",
+    )
+    sparql_rate_limit: float = _setting(
+        20.0,
+        "SPARQL requests per second one client (IP address) may send on average, across all "
+        "web workers, cached answers included (more: 429 with Retry-After; 0: no limit).",
+    )
+    sparql_rate_burst: int = _setting(
+        100, "SPARQL requests one client may send at once before sparql_rate_limit applies."
+    )
+    sparql_client_budget: float = _setting(
+        60.0,
+        "Seconds of query time one client (IP address) may use per minute, across all web "
+        "workers (Wikidata's rule); spent: 429 with Retry-After until it refills (0: no budget).",
     )
     sparql_service_allowlist: tuple[str, ...] = _setting(
         (), "Endpoint IRIs a query may call with SERVICE (empty: SERVICE is refused)."
@@ -127,10 +192,23 @@ class Settings:
     sparql_cache_bytes: int = _setting(
         32 * 1024 * 1024, "Bytes of query results cached per web worker (0: no cache)."
     )
-    sparql_worker_memory_mb: int = _setting(
-        2048,
-        "Address space of each query worker in MB (0: unlimited); a query needing more ends "
-        "its worker (503) instead of exhausting the machine's memory.",
+    sparql_worker_memory_mb: int | None = _setting(
+        None,
+        "Address space of each query worker in MB (unset: sized from the machine, see the "
+        "README; 0: unlimited); a query needing more ends its worker (503), not the machine.",
+    )
+    sparql_max_offset: int = _setting(
+        1_000_000, "Largest OFFSET a query may use (larger: 400, checked before the query runs)."
+    )
+    sparql_max_result_bytes: int = _setting(
+        16 * 1024 * 1024,
+        "Bytes per response (about): a larger result is cut at a row boundary and flagged, "
+        "like the row cap.",
+    )
+    sparql_worker_isolation: str = _setting(
+        "require",
+        "Query workers in a network namespace of their own: `require` (refuse to start where "
+        "the kernel does not allow it) or `warn` (then run without, with a warning).",
     )
     # --- pages: HTML for people ---
     class_page_size: int = _setting(
@@ -153,6 +231,11 @@ class Settings:
         256 * 1024 * 1024,
         "Most bytes read from one remote source, all pages together (more: refused).",
     )
+    harvest_max_statements: int = _setting(
+        250_000,
+        "Most statements read from one partner by `chava harvest` or `chava validate --profile` "
+        "(more: refused; checking takes about 1 GB per 250,000).",
+    )
     harvest_page_size: int = _setting(
         10_000, "Resources per CONSTRUCT page when reading a SPARQL endpoint (LIMIT/OFFSET)."
     )
@@ -172,6 +255,13 @@ class Settings:
             "CHAVA_PUBLISH_PASSWORD."
         },
     )
+
+    def __post_init__(self) -> None:
+        if not _DATASET_NAME.fullmatch(self.dataset_name):
+            raise ConfigError(
+                f"dataset_name: {self.dataset_name!r} must be letters, digits, '.', '_' or '-' "
+                "(it ends the dataset IRI)"
+            )
 
     @property
     def build_path(self) -> Path:

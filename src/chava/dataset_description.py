@@ -3,6 +3,11 @@
 What can be counted is counted here (triples, class and property partitions, linksets, dumps);
 what must be said by people (license, publisher, title) comes from the data itself when it
 states it about the dataset IRI. Nothing about real organisations is invented here.
+
+Each build is a version of the dataset (`{dataset}/build/{id}`, DCAT 3 versioning and PROV):
+the build log's recent entries become `dcat:hasVersion` resources, each linked to the build
+current before it (`dcat:previousVersion`, `prov:wasRevisionOf`); the current version names its
+inputs with their SHA-256 (`prov:wasDerivedFrom`).
 """
 
 from __future__ import annotations
@@ -10,8 +15,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 from urllib.parse import urlsplit
@@ -19,8 +24,10 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from chava import namespaces
+from chava.build_log import LogEntry
 from chava.config import Settings
 from chava.dumps import Dump
+from chava.publication_iris import publication_iris
 
 SPDX: Final = "http://spdx.org/rdf/terms#"
 IANA_MEDIA_TYPES: Final = "https://www.iana.org/assignments/media-types/"
@@ -36,12 +43,12 @@ DCTERMS_DESCRIPTION: Final = ox.NamedNode(namespaces.DCTERMS + "description")
 
 def dataset_iri(settings: Settings) -> str:
     """The IRI of the published dataset."""
-    return settings.data_base_iri + "id/dataset/chava"
+    return publication_iris(settings).dataset
 
 
 def metadata_graph_iri(settings: Settings) -> str:
     """The named graph holding the self-description."""
-    return settings.data_base_iri + "graph/metadata"
+    return publication_iris(settings).metadata
 
 
 def well_known_targets(settings: Settings) -> tuple[str, ...]:
@@ -60,6 +67,24 @@ class BuildFacts:
     """True for the bundled publication, False for a `--data` dataset."""
     graph_counts: Mapping[str, int]
     """Quads per named graph ('' for the default graph), before the metadata graph."""
+    previous: str | None = None
+    """The build current when this one was written."""
+    inputs: Sequence[Mapping[str, object]] = ()
+    """The inputs read (manifest entries: name, sha256, bytes)."""
+    history: Sequence[LogEntry] = field(default=())
+    """Earlier builds made current, newest first (from the build log)."""
+    triples: int | None = None
+    """Distinct triples of the data (`distinct_triples`), if already counted."""
+
+
+def distinct_triples(store: ox.Store) -> int:
+    """The distinct triples of every graph of *store* (the dataset's `void:triples`)."""
+    return _count(store, _DISTINCT_TRIPLES)
+
+
+def version_iri(settings: Settings, build_id: str) -> str:
+    """The IRI of one build of the dataset (a version of it)."""
+    return f"{dataset_iri(settings)}/build/{build_id}"
 
 
 def describe_dataset(store: ox.Store, settings: Settings, facts: BuildFacts) -> list[ox.Quad]:
@@ -89,11 +114,13 @@ def describe_dataset(store: ox.Store, settings: Settings, facts: BuildFacts) -> 
     say(
         dataset, namespaces.VOID + "sparqlEndpoint", ox.NamedNode(settings.data_base_iri + "sparql")
     )
-    say(dataset, namespaces.VOID + "triples", _integer(_count(store, _DISTINCT_TRIPLES)))
+    triples = facts.triples if facts.triples is not None else distinct_triples(store)
+    say(dataset, namespaces.VOID + "triples", _integer(triples))
     say(dataset, namespaces.VOID + "entities", _integer(_count(store, _DISTINCT_SUBJECTS)))
     if facts.bundled:
-        say(dataset, namespaces.VOID + "vocabulary", ox.NamedNode(namespaces.LC))
-        say(dataset, namespaces.DCTERMS + "conformsTo", ox.NamedNode(namespaces.SHAPES_IRI))
+        vocabulary = settings.vocabulary_base_iri
+        say(dataset, namespaces.VOID + "vocabulary", ox.NamedNode(vocabulary + "def/core#"))
+        say(dataset, namespaces.DCTERMS + "conformsTo", ox.NamedNode(vocabulary + "def/shapes"))
 
     for cls, entities in _rows(store, _CLASS_PARTITIONS):
         partition = ox.BlankNode()
@@ -115,7 +142,64 @@ def describe_dataset(store: ox.Store, settings: Settings, facts: BuildFacts) -> 
     _describe_linksets(store, settings, dataset, say)
     for dump in facts.dumps:
         _describe_dump(settings, dataset, dump, stamp, say)
+    _describe_versions(settings, dataset, facts, triples, say)
     return [ox.Quad(s, ox.NamedNode(p), o, graph) for s, p, o in statements.triples]
+
+
+def _describe_versions(
+    settings: Settings, dataset: ox.NamedNode, facts: BuildFacts, triples: int, say: Say
+) -> None:
+    """This build and the recent ones as versions of the dataset, each naming its predecessor."""
+    current = LogEntry(facts.build_id, facts.created, facts.created, facts.previous, triples)
+    seen: set[str] = set()
+    for entry in (current, *facts.history):
+        if entry.build_id in seen:
+            continue  # a build made current again: its latest entry describes it
+        seen.add(entry.build_id)
+        version = ox.NamedNode(version_iri(settings, entry.build_id))
+        say(dataset, namespaces.DCAT + "hasVersion", version)
+        say(version, namespaces.RDF + "type", ox.NamedNode(namespaces.DCAT + "Dataset"))
+        say(version, namespaces.RDF + "type", ox.NamedNode(namespaces.PROV + "Entity"))
+        say(version, namespaces.DCTERMS + "isVersionOf", dataset)
+        say(version, namespaces.DCAT + "version", ox.Literal(entry.build_id))
+        date = entry.created.date().isoformat()
+        say(version, namespaces.DCTERMS + "title", ox.Literal(f"{entry.build_id} ({date})"))
+        say(version, namespaces.DCTERMS + "created", _datetime(entry.created))
+        say(version, namespaces.DCTERMS + "issued", _datetime(entry.published))
+        say(version, namespaces.VOID + "triples", _integer(entry.triples))
+        if entry.previous and entry.previous != entry.build_id:
+            previous = ox.NamedNode(version_iri(settings, entry.previous))
+            say(version, namespaces.DCAT + "previousVersion", previous)
+            say(version, namespaces.PROV + "wasRevisionOf", previous)
+    here = ox.NamedNode(version_iri(settings, facts.build_id))
+    say(dataset, namespaces.DCAT + "hasCurrentVersion", here)
+    if facts.previous and facts.previous != facts.build_id:
+        previous = ox.NamedNode(version_iri(settings, facts.previous))
+        say(dataset, namespaces.DCAT + "previousVersion", previous)
+        say(dataset, namespaces.PROV + "wasRevisionOf", previous)
+    for source in facts.inputs:
+        used = ox.BlankNode()
+        say(here, namespaces.PROV + "wasDerivedFrom", used)
+        say(used, namespaces.RDF + "type", ox.NamedNode(namespaces.PROV + "Entity"))
+        say(used, namespaces.DCTERMS + "identifier", ox.Literal(str(source["name"])))
+        size = ox.Literal(
+            str(source["bytes"]), datatype=ox.NamedNode(namespaces.XSD + "nonNegativeInteger")
+        )
+        say(used, namespaces.DCAT + "byteSize", size)
+        _say_checksum(used, str(source["sha256"]), say)
+
+
+def _say_checksum(subject: Subject, sha256: str, say: Say) -> None:
+    checksum = ox.BlankNode()
+    say(subject, SPDX + "checksum", checksum)
+    say(checksum, namespaces.RDF + "type", ox.NamedNode(SPDX + "Checksum"))
+    say(checksum, SPDX + "algorithm", ox.NamedNode(SPDX + "checksumAlgorithm_sha256"))
+    value = ox.Literal(sha256, datatype=ox.NamedNode(namespaces.XSD + "hexBinary"))
+    say(checksum, SPDX + "checksumValue", value)
+
+
+def _datetime(moment: datetime) -> ox.Literal:
+    return ox.Literal(moment.isoformat(), datatype=ox.NamedNode(namespaces.XSD + "dateTime"))
 
 
 class _Statements:
@@ -133,7 +217,6 @@ def _describe_dump(
 ) -> None:
     url = ox.NamedNode(settings.data_base_iri + "dumps/" + dump.kind.name)
     distribution = ox.NamedNode(f"{dataset.value}/distribution/{dump.kind.format.extension}")
-    checksum = ox.BlankNode()
     say(dataset, namespaces.DCAT + "distribution", distribution)
     say(dataset, namespaces.VOID + "dataDump", url)
     say(distribution, namespaces.RDF + "type", ox.NamedNode(namespaces.DCAT + "Distribution"))
@@ -150,11 +233,7 @@ def _describe_dump(
     )
     say(distribution, namespaces.DCAT + "byteSize", size)
     say(distribution, namespaces.DCTERMS + "modified", stamp)
-    say(distribution, SPDX + "checksum", checksum)
-    say(checksum, namespaces.RDF + "type", ox.NamedNode(SPDX + "Checksum"))
-    say(checksum, SPDX + "algorithm", ox.NamedNode(SPDX + "checksumAlgorithm_sha256"))
-    value = ox.Literal(dump.sha256, datatype=ox.NamedNode(namespaces.XSD + "hexBinary"))
-    say(checksum, SPDX + "checksumValue", value)
+    _say_checksum(distribution, dump.sha256, say)
 
 
 def _describe_linksets(
@@ -203,22 +282,13 @@ def _describe_linksets(
 def _describe_provenance(
     store: ox.Store, settings: Settings, dataset: ox.NamedNode, say: Say
 ) -> None:
-    """License and publisher of the bundled publication, unless its data states them.
+    """The license of the publication, unless its data states one.
 
-    The publisher is the chava project itself (the authors of this repository), never an
-    organisation the data is about: nothing in the sources says who publishes this graph.
+    The publisher is whatever the publication's data says (`dcterms:publisher` of the dataset,
+    in `data/dataset.trig`): nothing else knows who publishes a city's graph.
     """
     if not _states(store, dataset, ox.NamedNode(namespaces.DCTERMS + "license")):
         say(dataset, namespaces.DCTERMS + "license", ox.NamedNode(settings.dataset_license))
-    if not _states(store, dataset, ox.NamedNode(namespaces.DCTERMS + "publisher")):
-        publisher = ox.NamedNode(settings.data_base_iri + "id/agent/chava-contributors")
-        say(dataset, namespaces.DCTERMS + "publisher", publisher)
-        say(publisher, namespaces.RDF + "type", ox.NamedNode(namespaces.FOAF + "Agent"))
-        for text, language in (
-            ("Les contributeurs et contributrices de chava", "fr"),
-            ("The chava contributors", "en"),
-        ):
-            say(publisher, namespaces.FOAF + "name", ox.Literal(text, language=language))
 
 
 def _slug_of(predicate: str) -> str:
@@ -266,10 +336,11 @@ def _rows(store: ox.Store, query: str) -> list[tuple[ox.NamedNode, ox.Literal]]:
 
 
 def _default_titles(bundled: bool) -> tuple[tuple[str, str], ...]:
+    """Titles for a dataset whose data states none (a city's own are in data/dataset.trig)."""
     if bundled:
         return (
-            ("ChaVa — Charleroi, ville apprenante : graphe de connaissances", "fr"),
-            ("ChaVa — Charleroi, learning city: knowledge graph", "en"),
+            ("Données liées publiées avec chava", "fr"),
+            ("Linked data published with chava", "en"),
         )
     return (("Jeu de données publié avec chava", "fr"), ("Dataset published with chava", "en"))
 
@@ -277,18 +348,8 @@ def _default_titles(bundled: bool) -> tuple[tuple[str, str], ...]:
 def _default_descriptions(bundled: bool) -> tuple[tuple[str, str], ...]:
     if bundled:
         return (
-            (
-                "Les acteurs, thématiques, instances de gouvernance et outils de ChaVa "
-                "(Charleroi, ville apprenante, membre du Réseau mondial des villes apprenantes "
-                "de l'UNESCO), décrits en RDF d'après les documents sources.",
-                "fr",
-            ),
-            (
-                "The actors, themes, governance bodies and tools of ChaVa (Charleroi, learning "
-                "city, member of the UNESCO Global Network of Learning Cities), described in RDF "
-                "from the source documents.",
-                "en",
-            ),
+            ("Une publication de données liées dont les données ne se décrivent pas.", "fr"),
+            ("A linked-data publication whose data does not describe itself.", "en"),
         )
     return (
         ("Un jeu de données RDF publié tel quel par chava (option --data).", "fr"),

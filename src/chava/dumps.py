@@ -5,10 +5,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Final, cast
+from typing import IO, Any, Final, cast
 
 import pyoxigraph as ox
 
@@ -58,13 +59,20 @@ class Dump:
         }
 
 
-def write_dumps(store: ox.Store, folder: Path) -> tuple[Dump, ...]:
-    """Write every dump of *store* into *folder*; Turtle gets the union of the graphs."""
+def write_dumps(
+    store: ox.Store, folder: Path, *, prefixes: Mapping[str, str] = namespaces.PREFIXES
+) -> tuple[Dump, ...]:
+    """Write every dump of *store* into *folder*; Turtle gets the union of the graphs.
+
+    *prefixes* are declared in the syntaxes that have them (the publication's own). *store*
+    may be a `chava.published_graphs.GraphView`: the dumps then hold its published graphs only
+    (quarantined harvests are never in a dump).
+    """
     folder.mkdir(parents=True, exist_ok=True)
 
     def write(kind: DumpKind) -> Dump:
         path = folder / kind.name
-        _write_one(store, kind, path)
+        _write_one(store, kind, path, prefixes)
         dump = Dump(kind, path, path.stat().st_size, sha256_of(path))
         logger.info("wrote %s (%d bytes)", path, dump.byte_size)
         return dump
@@ -80,27 +88,38 @@ def sha256_of(path: Path) -> str:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
-def _write_one(store: ox.Store, kind: DumpKind, path: Path) -> None:
+def _write_one(store: ox.Store, kind: DumpKind, path: Path, prefixes: Mapping[str, str]) -> None:
     rdf_format = kind.format.rdf_format
     assert rdf_format is not None
-    prefixes = namespaces.PREFIXES if rdf_format in _PREFIXED else None
+    declared = dict(prefixes) if rdf_format in _PREFIXED else None
     if kind.gzipped:
         # mtime=0: the same content gives the same bytes, hence the same checksum.
         with (
             path.open("wb") as raw,
             gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0) as stream,
         ):
-            store.dump(cast(IO[bytes], stream), rdf_format)
+            _dump(store, cast(IO[bytes], stream), rdf_format, None)
         return
     if kind.format.supports_datasets or rdf_format == ox.RdfFormat.JSON_LD:
-        store.dump(path, rdf_format, prefixes=prefixes)
+        _dump(store, path, rdf_format, declared)
         return
     # A triple syntax: the union of every graph, each triple once (CONSTRUCT returns a set).
     triples = store.query(
         "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
     )
     assert isinstance(triples, ox.QueryTriples)
-    ox.serialize(triples, path, rdf_format, prefixes=prefixes)
+    ox.serialize(triples, path, rdf_format, prefixes=declared)
+
+
+def _dump(
+    store: ox.Store, output: IO[bytes] | Path, rdf_format: ox.RdfFormat, prefixes: Any
+) -> None:
+    """Every quad of *store*: the store's own dump, or a view's quads serialized one by one."""
+    if isinstance(store, ox.Store):
+        store.dump(output, rdf_format, prefixes=prefixes)
+    else:
+        quads = store.quads_for_pattern(None, None, None, None)
+        ox.serialize(quads, output, rdf_format, prefixes=prefixes)
 
 
 _PREFIXED: Final = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)

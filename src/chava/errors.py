@@ -51,6 +51,11 @@ class UnsupportedFormatError(LoadError):
     """A file's extension names no RDF syntax we read."""
 
 
+class InputRefusedError(LoadError):
+    """An RDF source is refused before or while parsing: an entity declaration, nesting or a
+    term beyond the limits, too many statements (`chava.rdf_input`)."""
+
+
 class RemoteImportError(LoadError):
     """A source asks for `owl:imports` of a remote document: refused, nothing is fetched."""
 
@@ -74,6 +79,10 @@ class StoreError(PublisherError):
     """The built store is missing, unreadable or unreachable."""
 
     http_status = 503
+
+
+class DamagedBuildError(StoreError):
+    """A build's files do not match its manifest (truncated, missing, altered): never served."""
 
 
 # --- HTTP requests (4xx) -------------------------------------------------------------------
@@ -145,6 +154,22 @@ class TooManyRequestsError(PublisherError):
     def __init__(self, message: str, retry_after: int = 1) -> None:
         self.retry_after = retry_after
         super().__init__(message)
+
+
+class ServiceBusyError(PublisherError):
+    """The server's queue for this kind of request is full; retry after `retry_after` seconds."""
+
+    http_status = 503
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class ClientGoneError(PublisherError):
+    """The client hung up before its request ran; nothing was run and nobody reads the answer."""
+
+    http_status = 503
 
 
 # --- SPARQL --------------------------------------------------------------------------------

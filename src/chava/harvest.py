@@ -1,13 +1,18 @@
 """`chava harvest`: import a partner's dataset into its own graphs, checked against the profile.
 
-The partner's data is read (SPARQL endpoint or dump, `chava.remote_dataset`), checked against
-the profile (`chava.profile`), and split by resource: conforming resources go to
-`{data}graph/harvest/{partner}` (published by the next build), resources with a violation to
-`{data}graph/quarantine/{partner}`, their results to `.../quarantine/{partner}/report`. The
-harvest's PROV description (source, times, agent, counts) is in the harvest graph. Everything
-is written as one TriG file, `data/harvest/{partner}.trig`, replaced atomically: a failed
-harvest leaves the publication as it was, and a second harvest of the same data gives the
-same triples.
+The partner's data is read (SPARQL endpoint, dump URL or local file, `chava.remote_dataset`,
+each document through `chava.rdf_input`'s limits), without the partner's dataset description
+and what it harvested from others (`chava.partner_graphs`) and without `owl:imports` (never
+followed). What it says about the shared vocabulary is compared with ours
+(`chava.shared_vocabulary`): identical statements are left out, the others quarantined and
+reported. The rest is checked against the profile (`chava.profile`) and split by resource:
+conforming resources go to `{data}graph/harvest/{partner}` (published by the next build),
+resources with a violation to `{data}graph/quarantine/{partner}`, the reasons to
+`.../quarantine/{partner}/report`. The harvest's PROV description (source, times, agent,
+counts, what was left out) is in the harvest graph. Everything is written as one TriG file,
+`data/harvest/{partner}.trig`, read back with the build's own checks and only then renamed into
+place: a failed harvest leaves the publication as it was, a written one always builds, and a
+second harvest of the same data gives the same triples.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import logging
 import re
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
@@ -26,19 +31,21 @@ import pyoxigraph as ox
 
 from chava import namespaces
 from chava.config import Settings
-from chava.errors import ConfigError, RemoteSourceError
+from chava.errors import ConfigError, LoadError, RemoteSourceError
+from chava.partner_graphs import SkippedGraph
 from chava.profile import ProfileReport, check_dataset, load_profile
+from chava.rdf_input import InputLimits, is_rdf_file, parse_rdf, read_file
 from chava.remote import Limits, check_url
-from chava.remote_dataset import RemoteDataset, read_dump, read_endpoint
-from chava.sources import RDF_SUFFIXES, Publication
+from chava.remote_dataset import RemoteDataset, read_dump, read_endpoint, read_local
+from chava.shared_vocabulary import Divergence, SharedVocabulary
+from chava.sources import HARVEST_FOLDER, Publication
 from chava.validation_progress import Progress
 
 logger = logging.getLogger(__name__)
 
 KINDS: Final = ("auto", "sparql", "dump")
-HARVEST_FOLDER: Final = Path("data") / "harvest"
 PARTNER_PATTERN: Final = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-DUMP_SUFFIXES: Final = tuple(RDF_SUFFIXES) + tuple(suffix + ".gz" for suffix in RDF_SUFFIXES)
+OWL_IMPORTS: Final = ox.NamedNode(namespaces.OWL + "imports")
 
 RDF_TYPE: Final = namespaces.RDF + "type"
 REFUSED_MESSAGE: Final = (
@@ -62,6 +69,31 @@ class HarvestResult:
     quarantined_triples: int
     quarantined_resources: tuple[str, ...]
     report: ProfileReport
+    reasons: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each quarantined resource's reasons (messages), in report order."""
+    additions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """What the partner adds to shared resources (published), per resource."""
+    shared_vocabulary: int = 0
+    """Statements identical to the shared vocabulary's: left out."""
+    skipped_graphs: tuple[SkippedGraph, ...] = ()
+    """The partner's graphs that are not its data (dataset description, its own harvests)."""
+    imports_dropped: int = 0
+    """`owl:imports` statements left out (never followed)."""
+
+    def notes(self) -> list[str]:
+        """What was left out, one line each (CLI output, PROV comments, `/harvest/`)."""
+        lines = []
+        if self.shared_vocabulary:
+            lines.append(
+                f"{self.shared_vocabulary} statements identical to the shared vocabulary: "
+                "not harvested"
+            )
+        for graph in self.skipped_graphs:
+            size = f"{graph.statements} statements" if graph.statements else "not read"
+            lines.append(f"graph <{graph.iri}> ({graph.kind}, {size}): not harvested")
+        if self.imports_dropped:
+            lines.append(f"{self.imports_dropped} owl:imports statements: not followed, left out")
+        return lines
 
 
 def harvest_graph(settings: Settings, partner: str) -> str:
@@ -74,6 +106,18 @@ def quarantine_graph(settings: Settings, partner: str) -> str:
     return f"{settings.data_base_iri}graph/quarantine/{partner}"
 
 
+def local_source(source: str) -> Path | None:
+    """The local file *source* names (the operator's own disk), or None for a URL."""
+    if "://" in source:
+        return None
+    path = Path(source)
+    if not path.is_file():
+        raise ConfigError(f"{source!r} is neither an explicit http(s) URL nor a local file")
+    if not is_rdf_file(path):
+        raise ConfigError(f"{source}: not an RDF file name (.ttl, .nq, .nq.gz, ...)")
+    return path
+
+
 def harvest(
     source: str,
     *,
@@ -84,24 +128,32 @@ def harvest(
 ) -> HarvestResult:
     """Harvest *source* for *partner* into `data/harvest/{partner}.trig` under the root.
 
-    Raises ConfigError (bad partner name, URL or kind) or RemoteSourceError (the source failed
-    or sent something that is not RDF); the publication is then left untouched.
+    *source* is an http(s) URL (a SPARQL endpoint or a dump) or a local file. Raises
+    ConfigError (bad partner name, URL or kind), RemoteSourceError (the source failed or sent
+    something that is not RDF) or LoadError (input refused by the limits); the publication is
+    then left untouched.
     """
     if not PARTNER_PATTERN.match(partner):
         raise ConfigError(f"partner {partner!r}: use a slug (lower-case ASCII, digits, hyphens)")
     if kind not in KINDS:
         raise ConfigError(f"kind {kind!r}: expected one of {', '.join(KINDS)}")
-    check_url(source)
+    local = local_source(source)
+    if local is None:
+        check_url(source)
     started = datetime.now(UTC)
-    limits = Limits.from_settings(settings)
-    if kind == "dump" or (kind == "auto" and urlsplit(source).path.lower().endswith(DUMP_SUFFIXES)):
-        dataset = read_dump(source, limits)
-    else:
-        dataset = read_endpoint(source, limits, page_size=settings.harvest_page_size)
+    dataset = _read(source, local, settings, kind)
+    source = dataset.source
     triples = sorted({quad.triple for quad in dataset.quads}, key=str)
     if not triples:
         raise RemoteSourceError(f"{source}: no triple read; nothing harvested")
-    data = Publication(tuple(ox.Quad(t.subject, t.predicate, t.object) for t in triples), (), {})
+    imports = [triple for triple in triples if triple.predicate == OWL_IMPORTS]
+    if imports:
+        triples = [triple for triple in triples if triple.predicate != OWL_IMPORTS]
+    shared = SharedVocabulary.load(
+        settings.root, settings.vocabulary_base_iri, InputLimits.from_settings(settings)
+    )
+    split = shared.split(triples)
+    data = Publication(tuple(ox.Quad(t.subject, t.predicate, t.object) for t in split.data), (), {})
     profile = load_profile(settings.root, vocabulary_base_iri=settings.vocabulary_base_iri)
     report = check_dataset(
         data,
@@ -112,17 +164,26 @@ def harvest(
         threads=settings.validation_threads,
         progress=progress,
     )
-    owners = _owners(report.failing_resources(), triples)
-    # A partner never speaks for us: its statements about our IRIs are quarantined too.
-    ours = (settings.data_base_iri, settings.vocabulary_base_iri)
+    owners = _owners(report.failing_resources(), split.data)
+    # A partner never speaks for us: its statements about our data's IRIs are quarantined too.
     trespassing = {
         t.subject
-        for t in triples
-        if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(ours)
+        for t in split.data
+        if isinstance(t.subject, ox.NamedNode)
+        and t.subject.value.startswith(settings.data_base_iri)
     }
     failing = set().union(trespassing, *owners.values())
-    quarantined = _closure(failing, triples)
-    published = [triple for triple in triples if triple not in quarantined]
+    quarantined = _closure(failing, split.data) | set(split.divergent)
+    published = [triple for triple in split.data if triple not in quarantined]
+    quarantining = [divergence for divergence in split.divergences if divergence.quarantined]
+    reasons = _reasons(report, owners, trespassing, quarantining)
+    additions: dict[str, tuple[str, ...]] = {}
+    for divergence in split.divergences:
+        if not divergence.quarantined:
+            additions[divergence.subject] = (
+                *additions.get(divergence.subject, ()),
+                divergence.message,
+            )
     ended = datetime.now(UTC)
     path = settings.root / HARVEST_FOLDER / f"{partner}.trig"
     result = HarvestResult(
@@ -131,17 +192,23 @@ def harvest(
         path=path,
         started=started,
         ended=ended,
-        triples_read=len(triples),
+        triples_read=len(triples) + len(imports),
         published_triples=len(published),
         quarantined_triples=len(quarantined),
-        quarantined_resources=tuple(sorted(node.value for node in failing)),
+        quarantined_resources=tuple(sorted(reasons)),
         report=report,
+        reasons=reasons,
+        additions=dict(sorted(additions.items())),
+        shared_vocabulary=split.identical,
+        skipped_graphs=dataset.skipped_graphs,
+        imports_dropped=len(imports),
     )
     quads = _graphs(settings, result, dataset, published, sorted(quarantined, key=str))
     report_graph = ox.NamedNode(quarantine_graph(settings, partner) + "/report")
     quads += _report(result, owners, report_graph)
     quads += _refusals(trespassing, report_graph)
-    _write_atomically(path, quads)
+    quads += _divergences(split.divergences, report_graph)
+    _write_checked(path, quads, InputLimits.from_settings(settings))
     logger.info(
         "harvested %s from %s: %d triples published, %d quarantined",
         partner,
@@ -150,6 +217,40 @@ def harvest(
         len(quarantined),
     )
     return result
+
+
+def _read(source: str, local: Path | None, settings: Settings, kind: str) -> RemoteDataset:
+    limits = Limits.from_settings(settings)
+    input_limits = InputLimits.from_settings(settings, partner=True)
+    if local is not None:
+        if kind == "sparql":
+            raise ConfigError(f"{source}: a local file is a dump, not a SPARQL endpoint")
+        return read_local(local, input_limits)
+    if kind == "dump" or (kind == "auto" and is_rdf_file(Path(urlsplit(source).path))):
+        return read_dump(source, limits, input_limits)
+    return read_endpoint(
+        source, limits, page_size=settings.harvest_page_size, input_limits=input_limits
+    )
+
+
+def _reasons(
+    report: ProfileReport,
+    owners: dict[str, set[ox.NamedNode]],
+    trespassing: set[ox.NamedNode],
+    divergences: list[Divergence],
+) -> dict[str, tuple[str, ...]]:
+    """Each quarantined resource (IRI) with the messages that put it there, deduplicated."""
+    found: dict[str, dict[str, None]] = {}
+    for item in report.report.results:
+        if item.severity != "Violation":
+            continue
+        for owner in sorted(owners.get(item.focus_node, ()), key=str):
+            found.setdefault(owner.value, {})[item.message] = None
+    for subject in sorted(trespassing, key=str):
+        found.setdefault(subject.value, {})[REFUSED_MESSAGE] = None
+    for divergence in divergences:
+        found.setdefault(divergence.subject, {})[divergence.message] = None
+    return {iri: tuple(messages) for iri, messages in sorted(found.items())}
 
 
 def _owners(focus_nodes: set[str], triples: list[ox.Triple]) -> dict[str, set[ox.NamedNode]]:
@@ -217,6 +318,7 @@ def _provenance(
     quarantine: ox.NamedNode,
 ) -> list[ox.Quad]:
     activity = ox.NamedNode(f"{settings.data_base_iri}id/harvest/{result.partner}")
+    report = ox.NamedNode(quarantine.value + "/report")
     agent = ox.NamedNode(f"{settings.data_base_iri}id/agent/chava")
     source = ox.NamedNode(result.source)
     prov, void, dcterms = namespaces.PROV, namespaces.VOID, namespaces.DCTERMS
@@ -242,6 +344,11 @@ def _provenance(
         (quarantine, prov + "wasGeneratedBy", activity),
         (quarantine, void + "triples", _integer(result.quarantined_triples)),
         (quarantine, void + "entities", _integer(len(result.quarantined_resources))),
+        (report, RDF_TYPE, ox.NamedNode(prov + "Entity")),
+        (report, prov + "wasGeneratedBy", activity),
+    ]
+    statements += [
+        (activity, namespaces.RDFS + "comment", _text(note, "en")) for note in result.notes()
     ]
     if dataset.requests:
         statements.append(
@@ -296,12 +403,39 @@ def _refusals(subjects: set[ox.NamedNode], graph: ox.NamedNode) -> list[ox.Quad]
     return quads
 
 
-def _write_atomically(path: Path, quads: Iterable[ox.Quad]) -> None:
-    """Write the TriG file next to its final name, then rename it into place."""
+def _divergences(divergences: list[Divergence], graph: ox.NamedNode) -> list[ox.Quad]:
+    """Report entries for statements about the shared vocabulary: extending or differing
+    (sh:Violation: quarantined), adding to a shared resource (sh:Info: published)."""
+    sh = namespaces.SH
+    quads: list[ox.Quad] = []
+    for divergence in divergences:
+        node = ox.BlankNode()
+        severity = sh + ("Violation" if divergence.quarantined else "Info")
+        for predicate, value in (
+            (RDF_TYPE, ox.NamedNode(sh + "ValidationResult")),
+            (sh + "focusNode", ox.NamedNode(divergence.subject)),
+            (sh + "resultSeverity", ox.NamedNode(severity)),
+            (sh + "resultMessage", ox.Literal(divergence.message)),
+        ):
+            quads.append(ox.Quad(node, ox.NamedNode(predicate), value, graph))
+    return quads
+
+
+def _write_checked(path: Path, quads: Iterable[ox.Quad], limits: InputLimits) -> None:
+    """Write the TriG file next to its final name, read it back as a build will (same parser,
+    same limits), then rename it into place: a harvest file that would not build is never
+    written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
         ox.serialize(quads, str(temporary), ox.RdfFormat.TRIG, prefixes=namespaces.PREFIXES)
+        try:
+            data = read_file(temporary, limits)
+            parse_rdf(data, ox.RdfFormat.TRIG, source=path, limits=limits)
+        except LoadError as error:
+            raise LoadError(
+                path, f"the harvest would not build, not written: {error.reason}"
+            ) from error
         temporary.replace(path)  # atomic (os.replace): readers see the old or the new file
     finally:
         temporary.unlink(missing_ok=True)

@@ -28,7 +28,7 @@ MAX_REDIRECTS: Final = 5
 CHUNK: Final = 64 * 1024
 TRUNCATED_HEADER: Final = "X-Chava-Results-Truncated"
 """How a chava endpoint says it cut a result at its cap (`sparql_max_results`)."""
-USER_AGENT: Final = "chava (linked-data publisher; https://w3id.org/chava/)"
+USER_AGENT: Final = "chava (linked-data publisher)"
 
 
 @dataclass(frozen=True)

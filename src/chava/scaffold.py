@@ -1,8 +1,10 @@
-"""`chava init`: scaffold a new city's publication (settings, empty data, shared ontology, shapes).
+"""`chava init`: scaffold a new city's publication (settings, own data, shared ontology, shapes).
 
-The scaffold is valid as it is: `chava validate` conforms (no data yet) and `chava serve`
-serves it. The ontology (with its local imports) and the shapes are copies of the shared
-profile, so the new city validates offline against exactly what it was scaffolded with.
+The scaffold is valid as it is: `chava validate` conforms and `chava serve` serves it under the
+city's own name (its dataset description, `data/dataset.trig`), in the city's languages, with
+every IRI under the city's base. The ontology (with its local imports) and the shapes are copies
+of the shared profile, so the new city validates offline against exactly what it was
+scaffolded with.
 """
 
 from __future__ import annotations
@@ -11,92 +13,27 @@ import logging
 import re
 import shutil
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
 
-from chava import namespaces
 from chava.errors import ConfigError
-from chava.sources import RDF_SUFFIXES
+from chava.scaffold_texts import (
+    DATA_FILES,
+    DATASET_TEMPLATE,
+    LINKS_TEMPLATE,
+    QUERIES_TEMPLATE,
+    SETTINGS_TEMPLATE,
+    dataset_descriptions,
+    prefixes_for,
+    query_texts,
+)
+from chava.shared_profile import PROFILE_FOLDERS
 
 logger = logging.getLogger(__name__)
 
-COPIED_FOLDERS: Final = ("ontology", "shapes")
-
-SETTINGS_TEMPLATE: Final = """\
-# Settings of the {city} learning-city publication (chava README, "Settings").
-#
-# REPLACE data_base_iri before publishing: it must be a base your city controls and keeps
-# for ever (for instance a w3id.org redirect such as https://w3id.org/{slug}/). Every IRI the
-# city mints starts with it: {{base}}id/{{type}}/{{slug}} for things, {{base}}graph/{{name}}
-# for named graphs.
-data_base_iri = "{base}"
-
-# The shared vocabulary and profile: keep it, so partners and harvesters understand the data.
-vocabulary_base_iri = "https://w3id.org/learning-city/"
-
-# Label languages, preferred first.
-languages = ["fr", "en"]
-"""
-
-_STANDARD_PREFIXES: Final = (
-    "lc",
-    "rdf",
-    "rdfs",
-    "xsd",
-    "skos",
-    "org",
-    "schema",
-    "foaf",
-    "dcterms",
-    "prov",
-    "time",
-)
-PREFIXES: Final = (
-    "".join(
-        f"@prefix {name + ':':<8} <{namespaces.PREFIXES[name]}> .\n" for name in _STANDARD_PREFIXES
-    )
-    + """\
-@prefix kf:      <https://w3id.org/learning-city/id/concept/key-feature/> .
-@prefix src:     <{base}id/source/> .
-@prefix o:       <{base}id/organization/> .
-@prefix place:   <{base}id/place/> .
-@prefix person:  <{base}id/person/> .
-@prefix tool:    <{base}id/tool/> .
-@prefix event:   <{base}id/event/> .
-"""
-)
-
-DATA_FILES: Final = {
-    "city.ttl": """\
-# {city}: the city, its government, the learning-city initiative and its bodies.
-# Every resource: a French label (rdfs:label "..."@fr), an English one, and dcterms:source
-# the document it comes from (described in sources.ttl). Mint IRIs once, from a lower-case
-# ASCII slug, never from a label that may change. Example (uncomment and adapt):
-#
-# place:{slug} a schema:City ;
-#     rdfs:label "{city}"@fr , "{city}"@en ;
-#     dcterms:source src:application-file .
-""",
-    "sources.ttl": """\
-# The documents the data comes from (lc:SourceDocument), cited with dcterms:source.
-#
-# src:application-file a lc:SourceDocument , prov:Entity ;
-#     rdfs:label "Dossier de candidature au GNLC"@fr , "GNLC application file"@en .
-""",
-}
-
-LINKS_TEMPLATE: Final = """\
-# External links, each checked by a person against the external source, with its provenance
-# (an rdf:Statement citing the page that proves it). owl:sameAs / schema:sameAs only for
-# identity; skos:exactMatch / skos:closeMatch for concepts; never sameAs between an
-# organisation and its place.
-{prefixes}
-@prefix wd: <http://www.wikidata.org/entity/> .
-
-GRAPH <{base}graph/links> {{
-}}
-"""
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+"""A BCP 47 tag as far as a settings file needs: a 2-3 letter language, then subtags."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +44,10 @@ class Scaffold:
     city: str
     slug: str
     base_iri: str
+    languages: tuple[str, ...]
     files: tuple[Path, ...]
+    base_chosen: bool
+    """True when the city gave its base IRI (`--base-iri`), False for the placeholder."""
 
 
 def slug_of(name: str) -> str:
@@ -115,46 +55,116 @@ def slug_of(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     if not slug:
-        raise ConfigError(f"city name {name!r} gives no usable slug (need letters or digits)")
+        raise ConfigError(
+            f"city name {name!r} gives no ASCII slug for its IRIs; give one with --slug"
+        )
     return slug
 
 
-def scaffold_publication(target: Path, city: str, *, profile_root: Path) -> Scaffold:
+def check_languages(languages: Sequence[str]) -> tuple[str, ...]:
+    """Return *languages* (BCP 47 tags, no duplicates); raise ConfigError naming a bad one."""
+    tags = tuple(tag.strip() for tag in languages if tag.strip())
+    if not tags:
+        raise ConfigError("give at least one language (e.g. --languages fi,en)")
+    for tag in tags:
+        if not _LANGUAGE_TAG.match(tag):
+            raise ConfigError(f"{tag!r} is not a BCP 47 language tag (e.g. fi, es, ar, zh-Hans)")
+    lowered = [tag.lower() for tag in tags]
+    if len(set(lowered)) != len(lowered):
+        raise ConfigError(f"a language is listed twice: {', '.join(tags)}")
+    return tags
+
+
+def check_base_iri(base_iri: str) -> str:
+    """Return *base_iri* if it can prefix the city's IRIs (http(s), ends with `/`)."""
+    if not base_iri.startswith(("http://", "https://")) or not base_iri.endswith("/"):
+        raise ConfigError(f"the base IRI must be http(s) and end with '/': {base_iri!r}")
+    if any(character in base_iri for character in '<>"{}|^`\\ \n\t'):
+        raise ConfigError(f"the base IRI holds a character IRIs cannot: {base_iri!r}")
+    return base_iri
+
+
+def scaffold_publication(
+    target: Path,
+    city: str,
+    *,
+    profile_root: Path,
+    languages: Sequence[str] = ("en",),
+    base_iri: str | None = None,
+    slug: str | None = None,
+) -> Scaffold:
     """Write a new publication for *city* into *target* (missing or empty), copying the shared
     ontology and shapes from *profile_root*. Raises ConfigError if *target* has files."""
-    if not city.strip():
+    city = " ".join(city.split())
+    if not city:
         raise ConfigError("the city name is empty")
-    slug = slug_of(city)
-    base = f"https://example.org/{slug}/"
+    slug = slug_of(slug or city)
+    tags = check_languages(languages)
+    base = check_base_iri(base_iri) if base_iri else f"https://example.org/{slug}/"
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ConfigError(f"{target}: exists and is not an empty folder; choose a new one")
-    for folder in COPIED_FOLDERS:
+    for folder in PROFILE_FOLDERS:
         if not (profile_root / folder).is_dir():
             raise ConfigError(f"{profile_root}: no {folder}/ folder to copy the profile from")
+    values = _values(city, slug, base, tags)
     written: list[Path] = []
     target.mkdir(parents=True, exist_ok=True)
-    written.append(
-        _write(target / "chava.toml", SETTINGS_TEMPLATE, city=city, slug=slug, base=base)
-    )
-    for folder in COPIED_FOLDERS:
-        for source in sorted((profile_root / folder).rglob("*")):
-            if source.is_file() and source.suffix.lower() in RDF_SUFFIXES:
-                copy = target / folder / source.relative_to(profile_root / folder)
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, copy)
-                written.append(copy)
-    prefixes = PREFIXES.format(base=base)
+    written.append(_write(target / "chava.toml", SETTINGS_TEMPLATE.format(**values)))
+    written.extend(_copy_profile(profile_root, target))
     for name, comment in DATA_FILES.items():
-        text = comment.format(city=city, slug=slug) + prefixes
-        written.append(_write(target / "data" / name, "{text}", text=text))
-    written.append(
-        _write(target / "data" / "links.trig", LINKS_TEMPLATE, prefixes=prefixes, base=base)
-    )
+        written.append(_write(target / "data" / name, comment.format(**values)))
+    for name, template in (
+        ("dataset.trig", DATASET_TEMPLATE),
+        ("queries.trig", QUERIES_TEMPLATE),
+        ("links.trig", LINKS_TEMPLATE),
+    ):
+        written.append(_write(target / "data" / name, template.format(**values)))
     logger.info("scaffolded %s for %s (%d files)", target, city, len(written))
-    return Scaffold(target, city, slug, base, tuple(written))
+    return Scaffold(target, city, slug, base, tags, tuple(written), base_iri is not None)
 
 
-def _write(path: Path, template: str, **values: str) -> Path:
+def _values(city: str, slug: str, base: str, languages: tuple[str, ...]) -> dict[str, str]:
+    """What the templates are filled with; literals are escaped for Turtle strings."""
+    quoted = _turtle_string(city)
+    return {
+        "city": city,
+        "city_literal": quoted,
+        "slug": slug,
+        "base": base,
+        "languages_toml": ", ".join(f'"{tag}"' for tag in languages),
+        "first_language": languages[0],
+        "other_languages": ", ".join(languages[1:]) or "none",
+        "label_example": " , ".join(f'"{quoted}"@{tag}' for tag in languages),
+        "source_example": " , ".join(f'"<title in {tag}>"@{tag}' for tag in languages),
+        "titles": " ,\n        ".join(f'"{quoted}"@{tag}' for tag in languages),
+        "descriptions": dataset_descriptions(quoted, languages),
+        "prefixes": prefixes_for(base),
+        **query_texts(quoted, languages),
+    }
+
+
+def _copy_profile(profile_root: Path, target: Path) -> list[Path]:
+    """Copy every file of the shared ontology and shapes folders (not hidden files, caches)."""
+    copied: list[Path] = []
+    for folder in PROFILE_FOLDERS:
+        for source in sorted((profile_root / folder).rglob("*")):
+            relative = source.relative_to(profile_root)
+            if not source.is_file() or any(
+                part.startswith(".") or part == "__pycache__" for part in relative.parts
+            ):
+                continue
+            copy = target / relative
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, copy)
+            copied.append(copy)
+    return copied
+
+
+def _turtle_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(template.format(**values), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path

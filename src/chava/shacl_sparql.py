@@ -64,21 +64,41 @@ NODE_KINDS: Final = {
     "BlankNodeOrLiteral": "(isBlank({v}) || isLiteral({v}))",
     "IRIOrLiteral": "(isIRI({v}) || isLiteral({v}))",
 }
+INTEGERS: Final = (
+    "integer",
+    "nonPositiveInteger",
+    "negativeInteger",
+    "long",
+    "int",
+    "short",
+    "byte",
+    "nonNegativeInteger",
+    "unsignedLong",
+    "unsignedInt",
+    "unsignedShort",
+    "unsignedByte",
+    "positiveInteger",
+)
+VALUES: Final = (
+    "decimal",
+    "float",
+    "double",
+    "boolean",
+    "dateTime",
+    "date",
+    "time",
+    "duration",
+    "dayTimeDuration",
+    "yearMonthDuration",
+    "gYear",
+    "gYearMonth",
+    "gMonthDay",
+    "gDay",
+    "gMonth",
+)
 CASTS: Final = {
-    **{
-        XSD + name: f"<{XSD}integer>"
-        for name in (
-            "integer nonPositiveInteger negativeInteger long int short byte nonNegativeInteger "
-            "unsignedLong unsignedInt unsignedShort unsignedByte positiveInteger"
-        ).split()
-    },
-    **{
-        XSD + name: f"<{XSD}{name}>"
-        for name in (
-            "decimal float double boolean dateTime date time duration dayTimeDuration "
-            "yearMonthDuration gYear gYearMonth gMonthDay gDay gMonth"
-        ).split()
-    },
+    **{XSD + name: f"<{XSD}integer>" for name in INTEGERS},
+    **{XSD + name: f"<{XSD}{name}>" for name in VALUES},
 }
 """The cast that reads a verbatim literal of a datatype back into a comparable value."""
 MAX_DISTINCT: Final = 4

@@ -17,20 +17,33 @@ from typing import Final, TypeVar, cast
 import pyoxigraph as ox
 
 from chava import namespaces, sdg
-from chava.errors import LoadError, RemoteImportError, UnsupportedFormatError
+from chava.errors import LoadError, RemoteImportError
+from chava.hashed_input import InputDigest
+from chava.rdf_input import (
+    RDF_SUFFIXES,
+    InputLimits,
+    is_rdf_file,
+    parse_rdf,
+    rdf_format_of,
+    read_hashed,
+)
+
+__all__ = [
+    "FOLDER_GRAPHS",
+    "HARVEST_FOLDER",
+    "IMPORTS_GRAPH",
+    "RDF_SUFFIXES",
+    "REFERENCE_FOLDER",
+    "REFERENCE_GRAPH",
+    "Publication",
+    "collect_files",
+    "load_files",
+    "load_publication",
+    "parse_file",
+    "rdf_format_of",
+]
 
 logger = logging.getLogger(__name__)
-
-RDF_SUFFIXES: Final[dict[str, ox.RdfFormat]] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".trig": ox.RdfFormat.TRIG,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-}
-"""File suffixes read as RDF. `.json` is not here: JSON that is not JSON-LD is too common."""
 
 FOLDER_GRAPHS: Final[dict[str, str]] = {
     "ontology": namespaces.ONTOLOGY_GRAPH,
@@ -38,6 +51,10 @@ FOLDER_GRAPHS: Final[dict[str, str]] = {
     "shapes": namespaces.SHAPES_GRAPH,
 }
 """Publication folders and the named graph their triple-only files go to."""
+
+HARVEST_FOLDER: Final = Path("data") / "harvest"
+"""Where `chava harvest` writes one TriG file per partner. A file there that cannot be read is
+skipped with a warning (and listed on `/harvest/`): one partner never blocks the build."""
 
 IMPORTS_FOLDER: Final = "ontology/imports"
 IMPORTS_GRAPH: Final = namespaces.GRAPH + "imports"
@@ -63,6 +80,10 @@ class Publication:
     files: tuple[Path, ...]
     origins: dict[ox.NamedNode | ox.BlankNode | ox.Triple, Path] = field(hash=False)
     """The file stating the most about each subject (the first on a tie): reports name it."""
+    skipped: tuple[tuple[Path, str], ...] = ()
+    """Harvested files that could not be read, with the reason: left out, not fatal."""
+    digests: tuple[InputDigest, ...] = field(default=(), hash=False, compare=False)
+    """The SHA-256 of exactly the bytes parsed from each file, in `files` order."""
 
     def graph(self, graph_iri: str) -> list[ox.Quad]:
         """Return the quads of one named graph."""
@@ -75,28 +96,13 @@ class Publication:
         return sorted(name.value for name in names if isinstance(name, ox.NamedNode))
 
 
-def rdf_format_of(path: Path) -> ox.RdfFormat:
-    """Return the RDF syntax of *path* from its suffix, or raise UnsupportedFormatError."""
-    try:
-        return RDF_SUFFIXES[path.suffix.lower()]
-    except KeyError:
-        known = ", ".join(sorted(RDF_SUFFIXES))
-        raise UnsupportedFormatError(
-            path, f"unknown RDF file type {path.suffix or '(no suffix)'!r}; known: {known}"
-        ) from None
-
-
 def collect_files(paths: Iterable[Path]) -> list[Path]:
     """Expand folders (recursively, sorted) into RDF files; name a missing or unknown file."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             files.extend(
-                sorted(
-                    child
-                    for child in path.rglob("*")
-                    if child.is_file() and child.suffix.lower() in RDF_SUFFIXES
-                )
+                sorted(child for child in path.rglob("*") if child.is_file() and is_rdf_file(child))
             )
         elif path.is_file():
             rdf_format_of(path)
@@ -106,26 +112,26 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def parse_file(path: Path, *, default_graph: str | None = None) -> list[ox.Quad]:
-    """Parse one file; triples outside a GRAPH block go to *default_graph* (None: the default).
+def parse_file(
+    path: Path, *, default_graph: str | None = None, limits: InputLimits | None = None
+) -> list[ox.Quad]:
+    """Parse one file (gzipped when it ends in `.gz`) safely (`chava.rdf_input`); triples
+    outside a GRAPH block go to *default_graph* (None: the default graph).
 
-    Raises LoadError with the line and column of a syntax error, and RemoteImportError when
-    the file asks for `owl:imports` of a remote document.
+    Raises LoadError with the line and column of a syntax error, InputRefusedError for input
+    beyond the limits, and RemoteImportError when the file asks for a remote document
+    (`owl:imports`, a JSON-LD context chava does not bundle).
     """
-    rdf_format = rdf_format_of(path)
-    try:
-        quads = list(ox.parse(path=path, format=rdf_format))
-    except SyntaxError as error:
-        if "LoadDocumentCallback" in str(error.msg):  # pyoxigraph has no loader: never fetches
-            raise RemoteImportError(
-                path,
-                "remote JSON-LD @context refused: chava never fetches remote documents; "
-                "put the context inline",
-                line=_line_of(path, "@context"),
-            ) from error
-        raise LoadError(path, _reason(error), line=error.lineno, column=error.offset) from error
-    except (OSError, ValueError) as error:
-        raise LoadError(path, str(error)) from error
+    return parse_source(path, default_graph=default_graph, limits=limits)[0]
+
+
+def parse_source(
+    path: Path, *, default_graph: str | None = None, limits: InputLimits | None = None
+) -> tuple[list[ox.Quad], InputDigest]:
+    """parse_file, and the digest of exactly the bytes parsed (the file is read once)."""
+    limits = limits or InputLimits()
+    data, digest = read_hashed(path, limits)
+    quads = parse_rdf(data, rdf_format_of(path), source=path, limits=limits)
     _refuse_remote_imports(path, quads)
     if default_graph is not None:
         target = ox.NamedNode(default_graph)
@@ -136,16 +142,22 @@ def parse_file(path: Path, *, default_graph: str | None = None) -> list[ox.Quad]
             for quad in quads
         ]
     logger.info("loaded %s (%d quads)", path, len(quads))
-    return quads
+    return quads, digest
 
 
-def load_files(paths: Sequence[Path], *, default_graph: str | None = None) -> Publication:
+def load_files(
+    paths: Sequence[Path], *, default_graph: str | None = None, limits: InputLimits | None = None
+) -> Publication:
     """Read files and folders as one dataset (used for `--data` and partner datasets)."""
-    return _assemble((path, default_graph) for path in collect_files(paths))
+    return _assemble(((path, default_graph) for path in collect_files(paths)), limits)
 
 
-def load_publication(root: Path) -> Publication:
-    """Read a publication root: ontology/, data/, shapes/, each into its named graph."""
+def load_publication(root: Path, *, limits: InputLimits | None = None) -> Publication:
+    """Read a publication root: ontology/, data/, shapes/, each into its named graph.
+
+    A harvested file (`data/harvest/`) that cannot be read is skipped with a warning and listed
+    in `Publication.skipped`; any other unreadable file raises LoadError.
+    """
     missing = [name for name in FOLDER_GRAPHS if not (root / name).is_dir()]
     if missing:
         raise LoadError(root, f"not a publication root: missing folder(s) {', '.join(missing)}")
@@ -162,19 +174,34 @@ def load_publication(root: Path) -> Publication:
                 else:
                     yield path, graph
 
-    return _assemble(sources())
+    return _assemble(sources(), limits, optional=root / HARVEST_FOLDER)
 
 
-def _assemble(sources: Iterable[tuple[Path, str | None]]) -> Publication:
+def _assemble(
+    sources: Iterable[tuple[Path, str | None]],
+    limits: InputLimits | None,
+    *,
+    optional: Path | None = None,
+) -> Publication:
     quads: list[ox.Quad] = []
     files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    digests: list[InputDigest] = []
     statement_counts: Counter[tuple[ox.NamedNode | ox.BlankNode | ox.Triple, Path]] = Counter()
     blank_labels: set[str] = set()
     for path, graph in sources:
-        parsed = sdg.normalise_quads(  # one form for SDG IRIs, the UN KOS's http one
-            _separate_blank_nodes(parse_file(path, default_graph=graph), blank_labels)
-        )
+        try:
+            parsed, digest = parse_source(path, default_graph=graph, limits=limits)
+        except LoadError as error:
+            if optional is None or optional not in path.parents:
+                raise
+            logger.warning("SKIPPED harvested file %s: %s", path, error.reason)
+            skipped.append((path, error.reason))
+            continue
+        # One form for SDG IRIs, the UN KOS's http one.
+        parsed = sdg.normalise_quads(_separate_blank_nodes(parsed, blank_labels))
         files.append(path)
+        digests.append(digest)
         quads.extend(parsed)
         statement_counts.update((quad.subject, path) for quad in parsed)
     # The file saying the most about a subject is where it is defined (not, say, the file
@@ -182,7 +209,7 @@ def _assemble(sources: Iterable[tuple[Path, str | None]]) -> Publication:
     origins: dict[ox.NamedNode | ox.BlankNode | ox.Triple, Path] = {}
     for (subject, path), _count in statement_counts.most_common():
         origins.setdefault(subject, path)
-    return Publication(tuple(quads), tuple(files), origins)
+    return Publication(tuple(quads), tuple(files), origins, tuple(skipped), tuple(digests))
 
 
 def _separate_blank_nodes(quads: list[ox.Quad], seen: set[str]) -> list[ox.Quad]:
@@ -209,14 +236,6 @@ def _separate_blank_nodes(quads: list[ox.Quad], seen: set[str]) -> list[ox.Quad]
         ox.Quad(rename(quad.subject), quad.predicate, rename(quad.object), rename(quad.graph_name))
         for quad in quads
     ]
-
-
-def _reason(error: SyntaxError) -> str:
-    """pyoxigraph puts the position in the message too; keep only the reason."""
-    message = str(error.msg)
-    if message.startswith("Parser error") and ": " in message:
-        return message.split(": ", 1)[1]
-    return message
 
 
 def _refuse_remote_imports(path: Path, quads: Sequence[ox.Quad]) -> None:

@@ -1,18 +1,22 @@
 """The published store: a built pyoxigraph store opened read-only, for trusted internal reads.
 
 Untrusted (public SPARQL) queries never run here: they go to killable worker processes
-(`chava.sparql`). Pages, resources and the JSON-LD API read through this class.
+(`chava.sparql`). Pages, resources and the JSON-LD API read through this class, and see the
+published graphs only: the graphs the build withholds (quarantined harvests, their reports;
+`chava.published_graphs`) are left out of every read but `query_withheld`.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from typing import cast
 
 import pyoxigraph as ox
 
 from chava.builds import Build
 from chava.errors import StoreError
+from chava.published_graphs import GraphView
 
 logger = logging.getLogger(__name__)
 
@@ -30,13 +34,20 @@ class PublishedStore:
                 store = ox.Store.read_only(str(build.store_path))
             except OSError as error:
                 raise StoreError(f"{build.store_path}: cannot open the store: {error}") from error
-        self._store = store
+        self._everything = store
+        withheld = [str(iri) for iri in build.manifest.get("withheld_graphs") or ()]
+        # The view offers the part of ox.Store the readers use (see chava.published_graphs).
+        self._store = cast(ox.Store, GraphView(store, withheld)) if withheld else store
         logger.info("opened build %s at %s", build.build_id, build.path)
 
     @property
     def oxigraph(self) -> ox.Store:
-        """The underlying pyoxigraph store (read-only)."""
+        """The store (read-only), restricted to the published graphs."""
         return self._store
+
+    def query_withheld(self, sparql: str) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
+        """Run a trusted query over every graph, withheld ones included (`/harvest/` only)."""
+        return self._everything.query(sparql, use_default_graph_as_union=True)
 
     def query(
         self, sparql: str, *, default_graph: Sequence[str] | None = None

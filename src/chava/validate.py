@@ -21,6 +21,7 @@ from rdflib.term import Node
 from chava import namespaces
 from chava.sources import Publication
 from chava.validation_input import (
+    HARVEST_SEGMENT,
     ONTOLOGY_GRAPHS,
     QUARANTINE_SEGMENT,
     EngineInput,
@@ -31,6 +32,7 @@ from chava.validation_terms import render_path, render_term
 from chava.vocabulary_check import annotate_report, unknown_terms
 
 __all__ = [
+    "HARVEST_SEGMENT",
     "ONTOLOGY_GRAPHS",
     "QUARANTINE_SEGMENT",
     "EngineInput",
@@ -97,9 +99,9 @@ def validate_publication(
 ) -> ValidationReport:
     """Validate a publication's data graphs against shapes, with RDFS entailment, offline.
 
-    The data is every graph but the ontology, shapes, imports and quarantine graphs. The
-    shapes are the shapes graph of *shapes* when given (plus its default graph: plain files),
-    else of the publication. The ontology and imports graphs of both, and the plain files of
+    The data is every graph but the ontology, shapes, imports, harvest and quarantine graphs.
+    The shapes are the shapes graph of *shapes* when given (plus its default graph: plain
+    files), else of the publication. The ontology and imports graphs of both, and the plain files of
     *shapes*, give the class and property hierarchies (pyshacl mixes their RDFS/OWL axioms into
     the data; every engine does the same). *extra_shapes* are added to the shapes whatever their
     graph: the publication's own requirements (`chava.publication_shapes`), never used for a

@@ -30,6 +30,9 @@ ONTOLOGY_GRAPHS: Final = frozenset({namespaces.ONTOLOGY_GRAPH, IMPORTS_GRAPH})
 QUARANTINE_SEGMENT: Final = "/graph/quarantine/"
 """Graphs named `{data}graph/quarantine/...` hold harvested data that failed the profile: kept
 with their report for people to see, never validated again (nor counted as data)."""
+HARVEST_SEGMENT: Final = "/graph/harvest/"
+"""Graphs named `{data}graph/harvest/...` hold partners' data, judged by the shared profile when
+harvested: not validated again with the publication (a partner never blocks our build)."""
 AXIOMS_GRAPH: Final = ox.NamedNode("urn:chava:validation:axioms")
 ENTAILED_GRAPH: Final = ox.NamedNode("urn:chava:validation:entailed")
 AXIOM_NAMESPACES: Final = (namespaces.RDFS, namespaces.OWL)
@@ -120,8 +123,8 @@ def engine_input(
 ) -> EngineInput:
     """Sort *publication* (and *shapes*) into an engine's input and build the validation store.
 
-    The data is every graph but the ontology, shapes, imports and quarantine graphs. The
-    shapes are the shapes graph of *shapes* when given (plus its default graph: plain files),
+    The data is every graph but the ontology, shapes, imports, harvest and quarantine graphs.
+    The shapes are the shapes graph of *shapes* when given (plus its default graph: plain files),
     else of the publication, plus *extra_shapes*. The ontology and imports graphs of both, and
     the plain files of *shapes*, give the class and property hierarchies.
     Raises ShaclEngineError when there is no shape at all.
@@ -187,7 +190,9 @@ def _split(
         elif graph_name == namespaces.SHAPES_GRAPH:
             if shapes is None:
                 shape_quads.append(quad)
-        elif graph_name is None or QUARANTINE_SEGMENT not in graph_name:
+        elif graph_name is None or not (
+            QUARANTINE_SEGMENT in graph_name or HARVEST_SEGMENT in graph_name
+        ):
             data.append(quad)
     for quad in shapes.quads if shapes is not None else ():
         graph_name = _graph_name(quad)

@@ -31,11 +31,14 @@ def build_command(
     data_paths: tuple[Path, ...],
     engine: str | None,
 ) -> None:
-    """Validate, load into a new store, write the dumps and make it the current build.
+    """Validate, load into a new store, write the dumps, verify, and make it the current build.
 
-    Exit 1 (with the report) if the data violates the shapes, unless --allow-invalid; the
-    current build stays as it was whenever a build fails. Large data is validated too
-    (a million statements in seconds); --no-validate is for emergencies.
+    Exit 1 (with the report) if the data violates the shapes, unless --allow-invalid; exit 2
+    with one line if it cannot be written (full disk...). The current build stays as it was
+    whenever a build fails. Builds of one folder run one at a time (a second one waits); each
+    build made current gets a line in the build log (`build-log.jsonl`), and running servers
+    move to it within a second. Large data is validated too (a million statements in
+    seconds); --no-validate is for emergencies.
     """
     settings = with_engine(settings_from(ctx), engine)
     progress = terminal_progress(settings)

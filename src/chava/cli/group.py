@@ -26,6 +26,15 @@ class PublisherGroup(click.Group):
         except PublisherError as error:
             click.echo(f"error: {error}", err=True)
             ctx.exit(error.exit_code)
+        except MemoryError:
+            # Limits (input_*, harvest_max_statements) should stop input first; never a traceback.
+            click.echo(
+                "error: out of memory; lower the input or raise the machine's memory", err=True
+            )
+            ctx.exit(2)
+        except RecursionError:
+            click.echo("error: input nested too deeply for this command", err=True)
+            ctx.exit(2)
 
 
 @click.group(cls=PublisherGroup)
@@ -39,7 +48,7 @@ class PublisherGroup(click.Group):
 @click.version_option(package_name="chava")
 @click.pass_context
 def cli(ctx: click.Context, root: Path | None, verbose: int) -> None:
-    """Publish the ChaVa learning-city knowledge graph as linked data."""
+    """Publish a learning city's knowledge graph as linked data."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     ctx.obj = SettingsHolder(root)

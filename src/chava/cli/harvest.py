@@ -17,19 +17,21 @@ from chava.harvest import KINDS, harvest
     default="auto",
     show_default=True,
     help="SOURCE is a SPARQL endpoint or an RDF dump (a Graph Store GET is a dump); auto: a "
-    "URL ending in an RDF file suffix is a dump.",
+    "URL ending in an RDF file suffix is a dump. A local file is always a dump.",
 )
 @engine_option
 @click.pass_context
 def harvest_command(
     ctx: click.Context, source: str, partner: str, kind: str, engine: str | None
 ) -> None:
-    """Harvest SOURCE (an http(s) URL) into data/harvest/PARTNER.trig under the root.
+    """Harvest SOURCE (an http(s) URL, or a local RDF file) into data/harvest/PARTNER.trig.
 
     Conforming resources go to graph/harvest/PARTNER, resources with a violation of the
-    profile to graph/quarantine/PARTNER with their report; `chava build` publishes both.
-    Exit 0 when harvested (even with quarantined resources); 2 when the source failed, and
-    the publication is then left as it was.
+    profile (or statements extending or changing the shared vocabulary) to
+    graph/quarantine/PARTNER with their reasons; `chava build` publishes the first and keeps
+    the second out of everything but /harvest/. Exit 0 when harvested (even with quarantined
+    resources); 2 when the source failed or was refused, and the publication is then left as
+    it was.
     """
     settings = with_engine(settings_from(ctx), engine)
     result = harvest(
@@ -42,3 +44,11 @@ def harvest_command(
         f"({len(result.quarantined_resources)} resources) in {seconds:.1f} s -> {result.path}; "
         "run `chava build` to publish"
     )
+    for note in result.notes():
+        click.echo(f"  left out: {note}")
+    for resource, reasons in result.reasons.items():
+        for reason in reasons:
+            click.echo(f"  quarantined <{resource}>: {reason}")
+    for resource, additions in result.additions.items():
+        for addition in additions:
+            click.echo(f"  adds to <{resource}>: {addition}")

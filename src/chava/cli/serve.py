@@ -10,12 +10,15 @@ from typing import Any
 import click
 
 from chava.build import build_dataset, build_publication, up_to_date_build
+from chava.build_check import choose_build, open_verified
 from chava.build_inputs import data_settings
 from chava.builds import Build
 from chava.cli.group import settings_from
 from chava.config import Settings
 from chava.errors import ShaclEngineError
 from chava.remote_store import open_remote
+from chava.sparql import sandbox
+from chava.sparql.egress import targets_of
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +60,8 @@ def serve_command(
 
     Serving never refuses data: violations are logged as warnings (`chava build` is the gate).
     `--data` datasets are served as they are, unvalidated (check them with `chava validate`).
+    A damaged current build is not served: the previous good one is, with a loud warning (exit
+    2 if there is none). A build made while serving is served within a second, no restart.
     """
     settings = settings_from(ctx)
     overrides: dict[str, Any] = {
@@ -71,10 +76,16 @@ def serve_command(
         if value is not None
     }
     settings = dataclasses.replace(settings, **overrides)
+    check_serving_settings(settings)  # in one line, before a build or a worker starts
+    # Before any build: a kernel refusing the query workers' namespaces stops here, in one line
+    # (sparql_worker_isolation = "require"), or is logged loudly ("warn").
+    sandbox.check(settings.sparql_worker_isolation)
+    targets_of(settings.sparql_service_allowlist)  # only http(s) hosts the parent can reach
     paths = list(data_paths) or None
-    build = ensure_build(settings, paths, validate=not no_validate and paths is None)
+    ensure_build(settings, paths, validate=not no_validate and paths is None)
     if paths is not None:
         settings = data_settings(settings, paths)
+    build = usable_build(settings)
     if settings.store_url:
         open_remote(settings, build)  # fails early, in one line, if the engine lacks the build
         logger.warning("reading build %s from %s", build.build_id, settings.store_url)
@@ -88,6 +99,28 @@ def serve_command(
         run_development_server(settings, build)
     else:
         run_server(settings, build)
+
+
+def check_serving_settings(settings: Settings) -> None:
+    """Raise ConfigError for a serving setting the web workers would refuse at start-up."""
+    from chava.web.hardening import public_origin
+
+    public_origin(settings.public_base_url)
+
+
+def usable_build(settings: Settings) -> Build:
+    """The build to serve: the current one if whole, else the newest good one (loudly).
+
+    Raises StoreError (one line, exit 2) when no build is usable.
+    """
+    local = not settings.store_url
+
+    def check(build: Build) -> Build:
+        open_verified(build, thorough=False, local_store=local)
+        return build
+
+    build, _problems = choose_build(settings.build_path, check)
+    return build
 
 
 def ensure_build(settings: Settings, paths: list[Path] | None, *, validate: bool) -> Build:

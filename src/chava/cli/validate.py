@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
@@ -12,6 +13,7 @@ from chava.errors import LoadError
 from chava.profile import check_dataset, load_profile
 from chava.profile_report import render_profile_text
 from chava.publication_shapes import publication_shapes
+from chava.rdf_input import InputLimits
 from chava.remote import Limits
 from chava.remote_dataset import read_endpoint
 from chava.report import REPORT_FORMATS, render_report
@@ -38,7 +40,7 @@ from chava.validate import validate_publication
 @click.option(
     "--endpoint",
     metavar="URL",
-    help="With --profile: read the data from this SPARQL endpoint (CONSTRUCT by class, paged).",
+    help="With --profile: read the data from this SPARQL endpoint (DESCRIBE by class, paged).",
 )
 @click.option(
     "--format",
@@ -71,13 +73,14 @@ def validate_command(
     if use_profile or endpoint is not None:
         _validate_profile(ctx, settings, paths, shapes_paths, endpoint, output_format)
         return
-    shapes = _load_paths(shapes_paths) if shapes_paths else None
+    limits = InputLimits.from_settings(settings)
+    shapes = _load_paths(shapes_paths, limits) if shapes_paths else None
     if paths:
-        publication = _load_paths(paths)
+        publication = _load_paths(paths, limits)
         if shapes is None:
-            shapes = load_publication(settings.root)
+            shapes = load_publication(settings.root, limits=limits)
     else:
-        publication = load_publication(settings.root)
+        publication = load_publication(settings.root, limits=limits)
     # The publication's own language requirements, unless other shapes were asked for.
     own = () if shapes_paths else publication_shapes(settings)
     report = validate_publication(
@@ -106,14 +109,18 @@ def _validate_profile(
     if bool(paths) == (endpoint is not None):
         raise click.UsageError("--profile needs either PATHs or --endpoint URL (not both)")
     profile = load_profile(settings.root, vocabulary_base_iri=settings.vocabulary_base_iri)
+    partner = InputLimits.from_settings(settings, partner=True)
     if endpoint is not None:
         remote = read_endpoint(
-            endpoint, Limits.from_settings(settings), page_size=settings.harvest_page_size
+            endpoint,
+            Limits.from_settings(settings),
+            page_size=settings.harvest_page_size,
+            input_limits=partner,
         )
         data = Publication(remote.quads, (), {})
         source = endpoint
     else:
-        data = _load_paths(paths)
+        data = _load_paths(paths, dataclasses.replace(partner, max_bytes=None))
         source = ", ".join(str(path) for path in paths)
     report = check_dataset(
         data,
@@ -131,11 +138,13 @@ def _validate_profile(
     ctx.exit(0 if report.conforms else 1)
 
 
-def _load_paths(paths: tuple[Path, ...]) -> Publication:
+def _load_paths(paths: tuple[Path, ...], limits: InputLimits) -> Publication:
     """Load files and folders; a folder holding no RDF file is a mistake, not empty data."""
-    publication = load_files(list(paths))
+    publication = load_files(list(paths), limits=limits)
     for path in paths:
         if path.is_dir() and not any(path in file.parents for file in publication.files):
             known = ", ".join(sorted(RDF_SUFFIXES))
-            raise LoadError(path, f"no RDF file in this folder (known types: {known})")
+            raise LoadError(
+                path, f"no RDF file in this folder (known types: {known}, each optionally .gz)"
+            )
     return publication

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Final
@@ -13,6 +13,7 @@ from typing import BinaryIO, Final
 from chava.errors import ConfigError
 from chava.generate import words
 from chava.generate.city import CityGenerator
+from chava.generate.languages import relabel
 from chava.generate.nquads import GraphWriter
 from chava.generate.shared import write_shared
 
@@ -45,21 +46,37 @@ def cities_for_size(size: str) -> int:
 
 
 def generate_chunks(
-    *, cities: int, seed: int = 1, base_iri: str = DEFAULT_BASE_IRI
+    *,
+    cities: int,
+    seed: int = 1,
+    base_iri: str = DEFAULT_BASE_IRI,
+    languages: Sequence[str] | None = None,
 ) -> Iterator[str]:
-    """Yield the dataset as N-Quads text: the shared graph, then one named graph per city."""
+    """Yield the dataset as N-Quads text: the shared graph, then one named graph per city.
+
+    With *languages*, every text is in those languages (`chava.generate.languages`).
+    """
     _check(cities=cities, base_iri=base_iri)
     shared = GraphWriter(base_iri, "shared")
     write_shared(shared)
-    yield shared.text()
+    yield _in_languages(shared.text(), languages)
     for index in range(cities):
         writer = GraphWriter(base_iri, f"city/{words.city_slug(index, seed)}")
         CityGenerator(writer, index=index, seed=seed).generate()
-        yield writer.text()
+        yield _in_languages(writer.text(), languages)
+
+
+def _in_languages(chunk: str, languages: Sequence[str] | None) -> str:
+    return chunk if languages is None else relabel(chunk, languages)
 
 
 def write_dataset(
-    path: Path, *, cities: int, seed: int = 1, base_iri: str = DEFAULT_BASE_IRI
+    path: Path,
+    *,
+    cities: int,
+    seed: int = 1,
+    base_iri: str = DEFAULT_BASE_IRI,
+    languages: Sequence[str] | None = None,
 ) -> GenerationSummary:
     """Write the dataset to *path*: N-Quads, gzipped when the name ends in `.gz`.
 
@@ -73,17 +90,24 @@ def write_dataset(
             with gzip.GzipFile(
                 filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=3
             ) as zipped:
-                quads = _write(zipped, cities=cities, seed=seed, base_iri=base_iri)
+                quads = _write(zipped, cities, seed, base_iri, languages)
         else:
-            quads = _write(raw, cities=cities, seed=seed, base_iri=base_iri)
+            quads = _write(raw, cities, seed, base_iri, languages)
     seconds = time.perf_counter() - started
     logger.info("wrote %s: %d cities, %d quads in %.1f s", path, cities, quads, seconds)
     return GenerationSummary(path, cities, quads, seconds)
 
 
-def _write(stream: BinaryIO | gzip.GzipFile, *, cities: int, seed: int, base_iri: str) -> int:
+def _write(
+    stream: BinaryIO | gzip.GzipFile,
+    cities: int,
+    seed: int,
+    base_iri: str,
+    languages: Sequence[str] | None,
+) -> int:
     quads = 0
-    for chunk in generate_chunks(cities=cities, seed=seed, base_iri=base_iri):
+    chunks = generate_chunks(cities=cities, seed=seed, base_iri=base_iri, languages=languages)
+    for chunk in chunks:
         quads += chunk.count("\n")
         stream.write(chunk.encode("utf-8"))
     return quads

@@ -6,7 +6,10 @@ to its plain term, else the map's `@none`), a typed literal to the term coercing
 that datatype. A value no term fits falls back to a compact IRI key and an explicit value
 object, so expanding the output always gives back the input triples. IRIs in values stay
 absolute (clients follow them as links). A blank node referenced once is embedded; others
-keep their `_:` identifier.
+keep their `_:` identifier, and so does every `MAX_EMBED_DEPTH + 1`-th level of a chain of
+embedded blank nodes: it is written as a node object of its own (with its `_:` identifier)
+under which embedding starts again, so the document stays within JSON parsers' nesting limits
+and still expands to the same triples.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from chava.jsonld.context import (
 )
 
 RDF_TYPE = ox.NamedNode(namespaces.RDF + "type")
+MAX_EMBED_DEPTH = 32
+"""Blank nodes embedded inside one another, at most (a node object is about two JSON levels)."""
 Subject = ox.NamedNode | ox.BlankNode
 Properties = dict[ox.NamedNode, dict[Any, None]]
 """Objects per predicate, as an insertion-ordered set (dict keys)."""
@@ -231,7 +236,8 @@ def compactor_for(context: Context) -> Compactor:
 
 
 def _embeddable(subjects: dict[Subject, Properties]) -> set[Any]:
-    """Blank nodes described here and referenced exactly once, outside a cycle of such nodes."""
+    """Blank nodes described here and referenced exactly once, outside a cycle of such nodes,
+    and not at a level where a chain of them is cut (`MAX_EMBED_DEPTH`)."""
     referrers: dict[ox.BlankNode, list[Subject]] = {}
     for subject, properties in subjects.items():
         for predicate, objects in properties.items():
@@ -246,18 +252,25 @@ def _embeddable(subjects: dict[Subject, Properties]) -> set[Any]:
         for node, sources in referrers.items()
         if len(sources) == 1 and node in subjects
     }
-    embeddable: set[Any] = set()
+    depth: dict[Any, int] = {}
+    """How deep each node sits under the top-level node its chain ends at (0: top-level)."""
     for node in sorted(parent, key=lambda b: b.value):
-        seen = {node}
-        current: Any = parent[node]
-        while current in parent and current not in seen:
-            seen.add(current)
+        path: list[Any] = []
+        on_path: set[Any] = set()
+        current: Any = node
+        while current in parent and current not in depth and current not in on_path:
+            path.append(current)
+            on_path.add(current)
             current = parent[current]
-        if current not in seen:  # the chain ends at a named or top-level node: no cycle
-            embeddable.add(node)
-        else:
-            parent.pop(node)  # break the cycle here: this one stays top-level
-    return embeddable
+        if current in on_path:  # a cycle: break it here, this one stays top-level
+            parent.pop(node)
+            depth[node] = 0
+            continue
+        level = depth.get(current, 0)
+        for member in reversed(path):
+            level += 1
+            depth[member] = level
+    return {node for node, level in depth.items() if level % (MAX_EMBED_DEPTH + 1)}
 
 
 def value_order(value: Any) -> tuple[int, str, str]:

@@ -6,7 +6,10 @@ tests prove the same triples on the bundled graph): a top-level `@type` selects 
 except a node already on the path: a reference then), `@once` (embed the first time within one
 top-level node) or `@never` (a reference); a subframe with properties and no `"@id": {}` keeps
 only nodes having one of them. Nothing is expanded, flattened or compacted afterwards: nodes
-are written straight into compact JSON with the terms of our context.
+are written straight into compact JSON with the terms of our context. Embedding stops
+`MAX_EMBED_DEPTH` levels below the framed node: deeper nodes are given as references (their
+`id`, `_:` for a blank node), as `@never` would, so a chain of thousands of blank nodes frames
+into a document JSON parsers accept.
 """
 
 from __future__ import annotations
@@ -22,7 +25,14 @@ from typing import Any, Final
 
 import pyoxigraph as ox
 
-from chava.jsonld.compact import RDF_TYPE, Compactor, Subject, compactor_for, value_order
+from chava.jsonld.compact import (
+    MAX_EMBED_DEPTH,
+    RDF_TYPE,
+    Compactor,
+    Subject,
+    compactor_for,
+    value_order,
+)
 from chava.jsonld.context import Context, load_context
 
 SMALL_FRAME: Final = 8
@@ -238,6 +248,7 @@ class Framer:
                     continue
                 if (
                     subframe.embed == NEVER
+                    or len(stack) > MAX_EMBED_DEPTH
                     or value in stack
                     or (subframe.embed == ONCE and value in embedded)
                 ):

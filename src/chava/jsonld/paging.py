@@ -57,6 +57,7 @@ def parse_page_request(
     build_id: str,
     search: bool,
     graphs: Collection[str] = (),
+    graph_base: str = namespaces.GRAPH,
 ) -> PageRequest:
     """Check every parameter; raise BadRequestError naming the first bad one."""
     if collection is not None and collection not in COLLECTIONS:
@@ -89,7 +90,7 @@ def parse_page_request(
         if name in args
     }
     limit = _integer(args, "limit", default_limit, 1, max_limit)
-    chosen_graphs = tuple(_graph_iri(value, graphs) for value in args.get("graph", ()))
+    chosen_graphs = tuple(_graph_iri(value, graphs, graph_base) for value in args.get("graph", ()))
     request = PageRequest(
         collection=collection,
         language=lang or languages[0],
@@ -213,10 +214,11 @@ def _filter_iri(context: Context, name: str, value: str) -> str:
     return iri
 
 
-def _graph_iri(value: str, graphs: Collection[str]) -> str:
-    iri = value if ":" in value else namespaces.GRAPH + value
+def _graph_iri(value: str, graphs: Collection[str], graph_base: str) -> str:
+    """The graph IRI `?graph=` names: a full IRI, or a name under the publication's graphs."""
+    iri = value if ":" in value else graph_base + value
     if iri not in graphs:
-        names = sorted(g.removeprefix(namespaces.GRAPH) for g in graphs)
+        names = sorted(g.removeprefix(graph_base) for g in graphs)
         shown = ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
         raise BadRequestError(f"?graph= names no published graph: {value!r}; graphs: {shown}")
     return iri

@@ -13,13 +13,14 @@ from chava.errors import ResourceNotFoundError
 from chava.store import PublishedStore
 
 QUERIES_GRAPH: Final = ns.GRAPH + "queries"
+"""The bundled publication's catalogue; a publication reads its own (`{data}graph/queries`)."""
 
 _CATALOGUE_QUERY: Final = f"""
 PREFIX sh: <{ns.SH}>
 PREFIX rdfs: <{ns.RDFS}>
 PREFIX schema: <{ns.SCHEMA}>
 SELECT ?query ?kind ?text ?position ?property ?value WHERE {{
-  GRAPH <{QUERIES_GRAPH}> {{
+  GRAPH ?catalogue {{
     VALUES (?kind ?textProperty) {{
       (sh:SPARQLSelectExecutable sh:select)
       (sh:SPARQLConstructExecutable sh:construct)
@@ -71,9 +72,11 @@ class ExampleQuery:
         return next(iter(self.keywords.values()), ())
 
 
-def read_catalogue(store: PublishedStore) -> tuple[ExampleQuery, ...]:
-    """Read every catalogued query of the build, in catalogue order."""
-    answer = store.query(_CATALOGUE_QUERY)
+def read_catalogue(
+    store: PublishedStore, *, graph: str = QUERIES_GRAPH
+) -> tuple[ExampleQuery, ...]:
+    """Read every catalogued query of the build's catalogue *graph*, in catalogue order."""
+    answer = store.query(_CATALOGUE_QUERY.replace("?catalogue", str(ox.NamedNode(graph))))
     assert isinstance(answer, ox.QuerySolutions)
     found: dict[str, dict[str, object]] = {}
     for solution in answer:

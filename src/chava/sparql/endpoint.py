@@ -9,6 +9,9 @@ worker.
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -16,16 +19,20 @@ import pyoxigraph as ox
 
 from chava.builds import Build
 from chava.config import Settings
-from chava.errors import ConfigError, QueryError
+from chava.errors import ClientGoneError, ConfigError, QueryError
 from chava.formats import RDF_FORMATS, SPARQL_JSON, SPARQL_XML, TABLE_FORMATS, Format
 from chava.lru_cache import BoundedLRU
-from chava.namespaces import PREFIXES
 from chava.negotiate import negotiate
+from chava.publication_iris import publication_iris
 from chava.remote_store import RemoteConfig
-from chava.sparql.clients import ClientSlots, slots_directory
+from chava.sparql import sandbox
+from chava.sparql.clients import ClientLedger, ClientSlots, slots_directory
 from chava.sparql.pool import QueryOutcome, QueryPool
 from chava.sparql.protocol import QueryRequest
 from chava.sparql.screen import ScreenedQuery, check_size, screen_query
+from chava.sparql.sizing import query_sizing
+
+logger = logging.getLogger(__name__)
 
 BOOLEAN_FORMATS: Final = (SPARQL_JSON, SPARQL_XML)
 """ASK results: CSV and TSV carry no boolean."""
@@ -42,6 +49,17 @@ def _check_graph_iris(request: QueryRequest) -> None:
                 ox.NamedNode(iri)
             except ValueError as error:
                 raise QueryError(f"{parameter} {iri[:100]!r} is not an absolute IRI") from error
+
+
+def published_default_graphs(build: Build) -> tuple[str, ...] | None:
+    """The graphs forming the default graph of public queries when the build withholds some
+    (quarantined harvests: reachable by name only), '' standing for the default graph; None
+    when nothing is withheld (the union of every graph)."""
+    withheld = set(build.manifest.get("withheld_graphs") or ())
+    if not withheld:
+        return None
+    graphs = build.manifest.get("graphs") or {}
+    return tuple(sorted(str(name) for name in graphs if str(name) not in withheld))
 
 
 def result_formats(form: str) -> tuple[Format, ...]:
@@ -79,16 +97,34 @@ class QueryService:
                     raise ConfigError(f"{name}: {iri!r} is not an absolute IRI") from error
         self.settings = settings
         self.build = build
+        self.published_graphs = published_default_graphs(build)
+        """The default graph when the build withholds graphs ('' is the default graph)."""
+        # `chava serve` probed the kernel at start-up (sandbox.check); each worker isolates
+        # itself, and under "require" one that cannot exits instead of serving.
+        sandbox.check_mode(settings.sparql_worker_isolation)
+        self.sizing = query_sizing(settings)
+        logger.info(
+            "query workers: %d per web worker, %d MB of address space each, isolation %s",
+            self.sizing.workers,
+            self.sizing.memory_mb,
+            settings.sparql_worker_isolation,
+        )
         self.pool = QueryPool(
             build.store_path,
-            size=settings.sparql_workers,
+            size=self.sizing.workers,
             timeout=settings.sparql_timeout,
-            memory_mb=settings.sparql_worker_memory_mb,
+            memory_mb=self.sizing.memory_mb,
             remote=remote,
+            isolation=settings.sparql_worker_isolation,
+            egress=settings.sparql_service_allowlist,
+            connect_timeout=settings.remote_connect_timeout,
+            max_result_bytes=settings.sparql_max_result_bytes,
         )
-        self.slots = ClientSlots(
-            slots_directory(str(settings.build_path.resolve())), settings.sparql_client_concurrency
-        )
+        shared = slots_directory(str(settings.build_path.resolve()))
+        self.slots = ClientSlots(shared, settings.sparql_client_concurrency)
+        self.ledger = ClientLedger.for_settings(settings)
+        self.dropped = 0
+        """Queries not run because their client had hung up (for tests and the log)."""
         self.cache: BoundedLRU[QueryOutcome] = BoundedLRU(settings.sparql_cache_bytes)
 
     def prepare(
@@ -110,16 +146,21 @@ class QueryService:
             request.query,
             max_depth=settings.sparql_max_depth,
             service_allowlist=settings.sparql_service_allowlist,
+            max_offset=settings.sparql_max_offset,
+            base_iri=base_iri,
         )
         chosen = negotiate(result_formats(screened.form), accept, requested_format)
         job: dict[str, Any] = {
             "query": screened.text,
             "media_type": chosen.media_type,
             "limit": settings.sparql_max_results,
+            "max_bytes": settings.sparql_max_result_bytes,
             "base_iri": base_iri,
+            "service": bool(screened.services),
         }
         if screened.form in ("CONSTRUCT", "DESCRIBE"):
-            job["prefixes"] = PREFIXES  # Turtle, TriG and RDF/XML results read better with them
+            # Turtle, TriG and RDF/XML results read better with them.
+            job["prefixes"] = publication_iris(settings).prefixes
         if request.names_dataset:
             _check_graph_iris(request)
             # The protocol's dataset wins over FROM / FROM NAMED (SPARQL 1.1 Protocol 2.1.4).
@@ -128,6 +169,8 @@ class QueryService:
         elif not screened.has_dataset_clause:
             if settings.sparql_default_graphs:
                 job["default_graphs"] = list(settings.sparql_default_graphs)
+            elif self.published_graphs is not None:
+                job["default_graphs"] = list(self.published_graphs)
             else:
                 job["union"] = True
         identity = "\x00".join(
@@ -138,20 +181,40 @@ class QueryService:
                 " ".join(request.named_graph_uris),
                 chosen.media_type,
                 str(settings.sparql_max_results),
+                str(settings.sparql_max_result_bytes),
                 base_iri or "",
             )
         )
         etag = hashlib.sha256(identity.encode()).hexdigest()[:32]
         return PreparedQuery(screened, chosen, job, etag, screened.deterministic)
 
-    def run(self, prepared: PreparedQuery, *, client: str) -> QueryOutcome:
-        """Answer from the cache, or run on a worker under the client's concurrency limit."""
+    def run(
+        self,
+        prepared: PreparedQuery,
+        *,
+        client: str,
+        gone: Callable[[], bool] | None = None,
+    ) -> QueryOutcome:
+        """Answer from the cache, or run on a worker under the client's concurrency limit.
+
+        *gone* tells whether the client has hung up: checked right before a worker is asked, so
+        an abandoned request never runs (ClientGoneError). The query's time is charged to the
+        client's budget (ClientLedger).
+        """
         if prepared.cacheable:
             cached = self.cache.get(prepared.etag)
             if cached is not None:
                 return cached
         with self.slots.hold(client):
-            outcome = self.pool.execute(prepared.job)
+            if gone is not None and gone():
+                self.dropped += 1
+                logger.info("client %s hung up: its query was not run", client)
+                raise ClientGoneError("the client hung up before its query ran")
+            started = time.monotonic()
+            try:
+                outcome = self.pool.execute(prepared.job)
+            finally:
+                self.ledger.charge(client, time.monotonic() - started)
         if prepared.cacheable:
             self.cache.put(prepared.etag, outcome, len(outcome.body))
         return outcome
@@ -159,3 +222,4 @@ class QueryService:
     def close(self) -> None:
         """Stop the query workers."""
         self.pool.close()
+        self.ledger.close()

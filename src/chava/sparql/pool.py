@@ -14,10 +14,12 @@ import os
 import queue
 import select
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,8 @@ from typing import Any
 from chava.errors import QueryEngineError, QueryError, QueryTimeoutError, QueryWorkerDiedError
 from chava.remote_store import RemoteConfig
 from chava.sparql import worker as protocol
+from chava.sparql.egress import Broker, targets_of
+from chava.sparql.launch import WorkerLaunch
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +36,8 @@ MESSAGE_LIMIT = 400
 """Characters of an engine error message passed on to the client."""
 START_TIMEOUT = 60.0
 """Seconds a new worker may take to open the store before it is given up on."""
+REPLY_SLACK = 64 * 1024
+"""Bytes a reply may exceed the result byte cap by (the head's truncation link, a header)."""
 
 
 @dataclass(frozen=True)
@@ -46,38 +52,52 @@ class _WorkerDiedError(Exception):
     """The worker process ended (crash, kill) while answering."""
 
 
+class _IsolationError(_WorkerDiedError):
+    """The worker could not enter its namespaces, and isolation is required."""
+
+
 class _DeadlineError(Exception):
     """The worker did not answer before the deadline."""
 
 
 class QueryWorker:
-    """One worker process and the pipes to it."""
+    """One worker process, the pipes to it and the broker of its connections."""
 
-    def __init__(
-        self, store_path: Path, *, memory_mb: int = 0, remote: RemoteConfig | None = None
-    ) -> None:
-        source = str(store_path) if remote is None else protocol.REMOTE
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "chava.sparql.worker", source, str(memory_mb)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            close_fds=True,
-        )
+    def __init__(self, launch: WorkerLaunch, *, max_reply_bytes: int | None = None) -> None:
+        self.max_reply_bytes = max_reply_bytes
+        channel = None
+        if launch.isolation != "off" and launch.targets:
+            channel, inherited = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        frame = launch.as_frame(None if channel is None else inherited.fileno())
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "chava.sparql.worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                close_fds=True,
+                pass_fds=() if channel is None else (inherited.fileno(),),
+            )
+        finally:
+            if channel is not None:
+                inherited.close()
         assert self.process.stdin is not None
         assert self.process.stdout is not None
         self._stdin = self.process.stdin
-        if remote is not None:
-            try:
-                protocol.write_frame(self._stdin, remote.as_dict())
-            except OSError:
-                self.kill()
-                raise
+        if channel is not None:
+            Broker(channel, launch.targets, connect_timeout=launch.connect_timeout)
+        try:
+            protocol.write_frame(self._stdin, frame)
+        except OSError:
+            self.kill()
+            raise
         self._stdout_fd = self.process.stdout.fileno()
         self._buffer = bytearray()
         try:
             ready = self._read_exactly(1, time.monotonic() + START_TIMEOUT)
         except (_DeadlineError, _WorkerDiedError):
             self.kill()
+            if self.process.returncode == protocol.SANDBOX_FAILED:
+                raise _IsolationError from None
             raise
         if ready != protocol.READY:
             self.kill()
@@ -98,6 +118,9 @@ class QueryWorker:
             raise _WorkerDiedError(str(error)) from error
         lengths = self._read_exactly(protocol.LENGTHS_SIZE, deadline)
         header_length, body_length = protocol.unpack_lengths(lengths)
+        if self.max_reply_bytes is not None and body_length > self.max_reply_bytes:
+            # The worker caps its results itself; a larger reply is never read into memory.
+            raise _WorkerDiedError(f"a reply of {body_length} bytes was refused")
         header = json.loads(self._read_exactly(header_length, deadline))
         return header, self._read_exactly(body_length, deadline)
 
@@ -139,12 +162,19 @@ class QueryPool:
         timeout: float,
         memory_mb: int = 0,
         remote: RemoteConfig | None = None,
+        isolation: str = "require",
+        egress: Sequence[str] = (),
+        connect_timeout: float = 5.0,
+        max_result_bytes: int | None = None,
     ) -> None:
         if size < 1:
             raise ValueError("a pool needs at least one worker")
         self.store_path = store_path
-        self.remote = remote
-        self.memory_mb = memory_mb
+        urls = [*egress, *([] if remote is None else [remote.url])]
+        self.launch = WorkerLaunch(
+            store_path, memory_mb, remote, isolation, targets_of(urls), connect_timeout
+        )
+        self.max_reply_bytes = None if max_result_bytes is None else max_result_bytes + REPLY_SLACK
         self.size = size
         self.timeout = timeout
         # Last in, first out: the worker that answered last takes the next query. Each worker has
@@ -190,6 +220,19 @@ class QueryPool:
     def start(self) -> None:
         """Start the workers now, in the background, instead of on the first query."""
         self._start()
+
+    def wait_ready(self, timeout: float = START_TIMEOUT) -> bool:
+        """Wait until every worker has started (or failed to); True if all are up.
+
+        A server switching to a new build waits for its workers before sending it queries.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self._starting <= 0:
+                    return len(self._all) >= self.size
+            time.sleep(0.02)
+        return False
 
     def _live_worker(self, deadline: float) -> QueryWorker:
         """Take a free worker; one that died while idle (OOM killer...) is replaced, not used."""
@@ -242,7 +285,15 @@ class QueryPool:
 
     def _spawn(self) -> None:
         try:
-            worker = QueryWorker(self.store_path, memory_mb=self.memory_mb, remote=self.remote)
+            worker = QueryWorker(self.launch, max_reply_bytes=self.max_reply_bytes)
+        except _IsolationError:
+            logger.error(
+                "SECURITY: a query worker could not isolate itself from the network and "
+                'sparql_worker_isolation is "require": no query can run (see its error above)'
+            )
+            with self._lock:
+                self._starting -= 1
+            return
         except (OSError, _WorkerDiedError, _DeadlineError):
             logger.exception("could not start a query worker on %s", self.store_path)
             with self._lock:

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from chava import namespaces as ns
 from chava.config import Settings
 from chava.formats import RDF_FORMATS, TABLE_FORMATS, Format
+from chava.publication_iris import publication_iris
 from chava.store import PublishedStore
 
 FORMATS_NS = "http://www.w3.org/ns/formats/"
@@ -47,16 +48,19 @@ def graph_sizes(store: PublishedStore) -> dict[str, int]:
 
 
 def describe_service(
-    endpoint: str, settings: Settings, sizes: Mapping[str, int]
+    endpoint: str, settings: Settings, sizes: Mapping[str, int], withheld: Sequence[str] = ()
 ) -> list[ox.Triple]:
     """Return the triples of the service description of the endpoint at *endpoint*."""
-    return list(_triples(endpoint, settings, sizes))
+    return list(_triples(endpoint, settings, sizes, withheld))
 
 
-def serialize_description(triples: Sequence[ox.Triple], chosen: Format) -> bytes:
+def serialize_description(
+    triples: Sequence[ox.Triple], chosen: Format, settings: Settings
+) -> bytes:
     """Write the description in *chosen* (an RDF format)."""
     assert chosen.rdf_format is not None
-    return ox.serialize(triples, format=chosen.rdf_format, prefixes=_PREFIXES) or b""
+    prefixes = {**_PREFIXES, "graph": publication_iris(settings).graph_base}
+    return ox.serialize(triples, format=chosen.rdf_format, prefixes=prefixes) or b""
 
 
 _PREFIXES = {
@@ -64,12 +68,13 @@ _PREFIXES = {
     "void": ns.VOID,
     "formats": FORMATS_NS,
     "dcterms": ns.DCTERMS,
-    "graph": ns.GRAPH,
     "rdfs": ns.RDFS,
 }
 
 
-def _triples(endpoint: str, settings: Settings, sizes: Mapping[str, int]) -> Iterator[ox.Triple]:
+def _triples(
+    endpoint: str, settings: Settings, sizes: Mapping[str, int], withheld: Sequence[str]
+) -> Iterator[ox.Triple]:
     def iri(value: str) -> ox.NamedNode:
         return ox.NamedNode(value)
 
@@ -85,7 +90,7 @@ def _triples(endpoint: str, settings: Settings, sizes: Mapping[str, int]) -> Ite
     )
     if settings.sparql_service_allowlist:
         yield ox.Triple(service, iri(sd + "feature"), iri(sd + "BasicFederatedQuery"))
-    if not settings.sparql_default_graphs:
+    if not settings.sparql_default_graphs and not withheld:
         yield ox.Triple(service, iri(sd + "feature"), iri(sd + "UnionDefaultGraph"))
     yield ox.Triple(
         service,
@@ -101,8 +106,11 @@ def _triples(endpoint: str, settings: Settings, sizes: Mapping[str, int]) -> Ite
     dataset = ox.BlankNode("dataset")
     yield ox.Triple(service, iri(sd + "defaultDataset"), dataset)
     yield ox.Triple(dataset, _TYPE, iri(sd + "Dataset"))
-    yield ox.Triple(dataset, iri(ns.DCTERMS + "source"), iri(ns.DATASET_IRI))
-    default_members = settings.sparql_default_graphs or tuple(sizes)
+    yield ox.Triple(dataset, iri(ns.DCTERMS + "source"), iri(publication_iris(settings).dataset))
+    # Withheld graphs (quarantined harvests) are named graphs, never in the default graph.
+    default_members = settings.sparql_default_graphs or tuple(
+        name for name in sizes if name not in withheld
+    )
     default_graph = ox.BlankNode("default")
     yield ox.Triple(dataset, iri(sd + "defaultGraph"), default_graph)
     yield ox.Triple(default_graph, _TYPE, iri(sd + "Graph"))

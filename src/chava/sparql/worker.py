@@ -1,16 +1,20 @@
 """A query worker process: opens the built store read-only and runs one query at a time.
 
-Started by `chava.sparql.pool` as `python -m chava.sparql.worker STORE_PATH`, or with `--remote`
-instead of the path to query an external engine (its RemoteConfig comes as the first frame on
-stdin, so credentials never show in the process list); it speaks frames
-on stdin/stdout (see `write_frame`). It may be SIGKILLed at any moment, which is the point: the
-supervisor kills it when a query overruns its deadline. It exits when its stdin closes.
+Started by `chava.sparql.pool` as `python -m chava.sparql.worker`; the first frame on stdin says
+how to start (a `chava.sparql.launch.WorkerLaunch`): the store's path or the external engine's
+RemoteConfig (so credentials never show in the process list), the memory limit, the isolation
+mode and the egress targets. It first enters its own network namespace (chava.sparql.sandbox),
+then opens the store and speaks frames on stdin/stdout (see `write_frame`). It may be SIGKILLed
+at any moment, which is the point: the supervisor kills it when a query overruns its deadline.
+It exits when its stdin closes.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import resource
+import socket
 import struct
 import sys
 from typing import IO, Any, Final
@@ -18,14 +22,21 @@ from typing import IO, Any, Final
 import pyoxigraph as ox
 
 from chava.errors import PublisherError
-from chava.remote_store import RemoteConfig, RemoteStore, RemoteTriples
-from chava.sparql import results
+from chava.remote_store import RemoteStore, RemoteTriples
+from chava.sparql import results, sandbox
+from chava.sparql.launch import WorkerLaunch
 
 _LENGTHS: Final = struct.Struct(">II")
-_EMPTY: Final = ox.Store()
-REMOTE: Final = "--remote"
-"""The worker argument meaning: read from the engine described by the first frame."""
 READY: Final = b"R"
+DEFAULT_MAX_BYTES: Final = 16 * 1024 * 1024
+"""The byte cap of a result when a job names none (the endpoint always does)."""
+SANDBOX_FAILED: Final = 3
+"""Exit status of a worker that could not isolate itself while isolation is required."""
+SERVICE_FAILED: Final = (
+    "a query calling SERVICE failed; the reason is not given (the endpoint may be unreachable, "
+    "may have answered with an error, or the query may have failed for another reason)"
+)
+"""The one message of every failure of a query that calls SERVICE: no port-scanner oracle."""
 
 
 def encode_frame(header: dict[str, Any], body: bytes = b"") -> bytes:
@@ -59,20 +70,25 @@ def unpack_lengths(data: bytes) -> tuple[int, int]:
 LENGTHS_SIZE: Final = _LENGTHS.size
 
 
-def check_syntax(query: str, base_iri: str | None) -> None:
+def check_syntax(query: str, base_iri: str | None, *, calls_service: bool = False) -> None:
     """Raise the SyntaxError (line and column) pyoxigraph gives *query*, as over a local store.
 
     Parsed over an empty store: SELECT and CONSTRUCT are not evaluated until read, but ASK is,
     so a query calling SERVICE is left to the engine to parse (no call made twice).
     """
-    if "SERVICE" in query.upper():
+    if calls_service:
         return
     try:
-        _EMPTY.query(query, base_iri=base_iri)
+        _empty_store().query(query, base_iri=base_iri)
     except SyntaxError:
         raise
     except (ValueError, OSError, RuntimeError):
         return  # an evaluation error over no data says nothing about the query on the engine
+
+
+@functools.cache
+def _empty_store() -> ox.Store:
+    return ox.Store()
 
 
 def run_job(store: ox.Store | RemoteStore, job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
@@ -80,7 +96,9 @@ def run_job(store: ox.Store | RemoteStore, job: dict[str, Any]) -> tuple[dict[st
     options: dict[str, Any] = {"base_iri": job.get("base_iri")}
     try:
         if job.get("default_graphs") is not None:
-            options["default_graph"] = [ox.NamedNode(iri) for iri in job["default_graphs"]]
+            options["default_graph"] = [
+                ox.NamedNode(iri) if iri else ox.DefaultGraph() for iri in job["default_graphs"]
+            ]
         elif job.get("union"):
             options["use_default_graph_as_union"] = True
         if job.get("named_graphs") is not None:
@@ -89,52 +107,69 @@ def run_job(store: ox.Store | RemoteStore, job: dict[str, Any]) -> tuple[dict[st
         return {"ok": False, "kind": "evaluation", "message": str(error)}, b""
     try:
         if isinstance(store, RemoteStore):
-            check_syntax(job["query"], job.get("base_iri"))
+            check_syntax(job["query"], job.get("base_iri"), calls_service=bool(job.get("service")))
         answer = store.query(job["query"], **options)
     except SyntaxError as error:
         return {"ok": False, "kind": "syntax", "message": str(error)}, b""
     except (ValueError, OSError, RuntimeError, PublisherError) as error:
-        return {"ok": False, "kind": "evaluation", "message": str(error)}, b""
-    media_type = job["media_type"]
-    limit = int(job["limit"])
-    table_format = ox.QueryResultsFormat.from_media_type(media_type)
-    rdf_format = ox.RdfFormat.from_media_type(media_type)
+        return _failure(job, error), b""
     try:
-        if isinstance(answer, ox.QueryBoolean) and table_format is not None:
-            body = results.write_boolean(answer, table_format)
-            return {"ok": True, "truncated": False}, body
-        if isinstance(answer, ox.QuerySolutions) and table_format is not None:
-            body, truncated = results.write_solutions(answer, table_format, limit=limit)
-            return {"ok": True, "truncated": truncated}, body
-        if isinstance(answer, ox.QueryTriples | RemoteTriples) and rdf_format is not None:
-            prefixes = job.get("prefixes", {})
-            body, truncated = results.write_triples(
-                answer, rdf_format, limit=limit, prefixes=prefixes
-            )
-            return {"ok": True, "truncated": truncated}, body
+        return _serialize(answer, job)
     except (ValueError, OSError, RuntimeError, SyntaxError) as error:
         # Errors raised while results stream out (a failing function, a bad IRI built by IRI())
-        return {"ok": False, "kind": "evaluation", "message": str(error)}, b""
+        return _failure(job, error), b""
+
+
+def _failure(job: dict[str, Any], error: Exception) -> dict[str, Any]:
+    message = SERVICE_FAILED if job.get("service") else str(error)
+    return {"ok": False, "kind": "evaluation", "message": message}
+
+
+def _serialize(
+    answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | RemoteTriples,
+    job: dict[str, Any],
+) -> tuple[dict[str, Any], bytes]:
+    media_type = job["media_type"]
+    limit = int(job["limit"])
+    max_bytes = int(job.get("max_bytes") or DEFAULT_MAX_BYTES)
+    table_format = ox.QueryResultsFormat.from_media_type(media_type)
+    rdf_format = ox.RdfFormat.from_media_type(media_type)
+    if isinstance(answer, ox.QueryBoolean) and table_format is not None:
+        body = results.write_boolean(answer, table_format)
+        return {"ok": True, "truncated": False}, body
+    if isinstance(answer, ox.QuerySolutions) and table_format is not None:
+        body, truncated = results.write_solutions(
+            answer, table_format, limit=limit, max_bytes=max_bytes
+        )
+        return {"ok": True, "truncated": truncated}, body
+    if isinstance(answer, ox.QueryTriples | RemoteTriples) and rdf_format is not None:
+        prefixes = job.get("prefixes", {})
+        body, truncated = results.write_triples(
+            answer, rdf_format, limit=limit, max_bytes=max_bytes, prefixes=prefixes
+        )
+        return {"ok": True, "truncated": truncated}, body
     message = f"{media_type} cannot carry the results of this query"
     return {"ok": False, "kind": "format", "message": message}, b""
 
 
-def main(argv: list[str]) -> int:
-    """Serve jobs from stdin until it closes: `worker STORE_PATH|--remote [MEMORY_MB]`."""
-    memory_mb = int(argv[2]) if len(argv) > 2 else 0
-    if memory_mb > 0:
-        # Past this, allocations fail and the worker aborts: the pool answers 503 and replaces it.
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+def main() -> int:
+    """Read the launch frame, isolate, open the store, then serve jobs until stdin closes."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    opening = read_frame(stdin)
+    if opening is None:
+        return 1
+    launch, channel = WorkerLaunch.from_frame(opening[0])
+    if not _isolate(launch, channel):
+        return SANDBOX_FAILED
+    if launch.memory_mb > 0:
+        # Past this, allocations fail and the worker aborts: the pool answers 503 and replaces it.
+        limit = launch.memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     store: ox.Store | RemoteStore
-    if argv[1] == REMOTE:
-        opening = read_frame(stdin)
-        if opening is None:
-            return 1
-        store = RemoteStore(RemoteConfig.from_dict(opening[0]))
+    if launch.remote is not None:
+        store = RemoteStore(launch.remote)
     else:
-        store = ox.Store.read_only(argv[1])
+        store = ox.Store.read_only(str(launch.store_path))
     stdout.write(READY)
     stdout.flush()
     while (frame := read_frame(stdin)) is not None:
@@ -143,5 +178,18 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def _isolate(launch: WorkerLaunch, channel: int | None) -> bool:
+    """Enter the sandbox as *launch* says; False when it is required and failed."""
+    if launch.isolation == "off":
+        return True
+    connection = None if channel is None else socket.socket(fileno=channel)
+    try:
+        sandbox.enter(launch.targets, connection)
+    except sandbox.SandboxError as error:
+        print(f"chava query worker: cannot isolate: {error}", file=sys.stderr, flush=True)
+        return launch.isolation != "require"
+    return True
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main())

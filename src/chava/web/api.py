@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, request
 
 from chava.iri_mapping import path_mappings
 from chava.jsonld.collections import COLLECTIONS, FILTERS
@@ -21,8 +21,11 @@ from chava.jsonld.frame import Framer, NodeCache
 from chava.jsonld.listing import ListingIndex, build_index
 from chava.jsonld.paging import build_page, parse_page_request
 from chava.jsonld.profiles import frame_path, schema_path
+from chava.language_tags import direction, language_name
+from chava.publication_iris import publication_iris
 from chava.web import jsonld_documents, portal, state
 from chava.web.jsonld_http import json_response, require_json
+from chava.web.site import site_descriptions, site_titles
 
 INDEX_KEY = "chava.listing_index"
 CACHE_KEY = "chava.framed_items"
@@ -40,13 +43,11 @@ def init_app(app: Flask) -> None:
 
 def node_cache() -> NodeCache:
     """The framed-item cache of the served build, in this worker."""
-    key = f"{CACHE_KEY}:{state.published_store().build.build_id}"
-    cache = current_app.extensions.get(key)
+    caches = state.build_cache()  # goes with the build
+    cache = caches.get(CACHE_KEY)
     if cache is None:
         with _LOCK:
-            cache = current_app.extensions.setdefault(
-                key, NodeCache(state.settings().api_cache_items)
-            )
+            cache = caches.setdefault(CACHE_KEY, NodeCache(state.settings().api_cache_items))
     assert isinstance(cache, NodeCache)
     return cache
 
@@ -54,14 +55,14 @@ def node_cache() -> NodeCache:
 def listing_index() -> ListingIndex:
     """The listing index of the served build (built on first use, once per worker)."""
     store = state.published_store()
-    key = f"{INDEX_KEY}:{store.build.build_id}"
-    index = current_app.extensions.get(key)
+    caches = state.build_cache()  # goes with the build
+    index = caches.get(INDEX_KEY)
     if index is None:
         with _LOCK:
-            index = current_app.extensions.get(key)
+            index = caches.get(INDEX_KEY)
             if index is None:
                 index = build_index(store.oxigraph, state.settings().languages)
-                current_app.extensions[key] = index
+                caches[INDEX_KEY] = index
     assert isinstance(index, ListingIndex)
     return index
 
@@ -69,10 +70,18 @@ def listing_index() -> ListingIndex:
 @blueprint.get("/api")
 @blueprint.get("/api/")
 def api_index() -> Response:
-    """What the API offers: each collection with its profile, filters and search."""
+    """What the API offers: the dataset's title and languages, each collection with its
+    profile, filters and search."""
     require_json()
     root = request.host_url.rstrip("/")
+    settings = state.settings()
     document = {
+        "title": _language_map(site_titles()),
+        "description": _language_map(site_descriptions()),
+        "languages": [
+            {"tag": tag, "name": language_name(tag), "direction": direction(tag)}
+            for tag in settings.languages
+        ],
         "collections": [
             {
                 "name": name,
@@ -89,16 +98,21 @@ def api_index() -> Response:
         "context": root + context_path("v1"),
         "iriPaths": [
             {"path": mapping.path_prefix, "iri": mapping.iri_prefix}
-            for mapping in path_mappings(state.settings())
+            for mapping in path_mappings(settings)
         ],
     }
     body = json.dumps(document, indent=2).encode("utf-8")
     return json_response(
         body,
         etag_key=body.decode(),
-        max_age=state.settings().cache_max_age,
+        max_age=settings.cache_max_age,
         content_type="application/json; charset=utf-8",
     )
+
+
+def _language_map(texts: Mapping[str, str]) -> dict[str, str]:
+    """{tag: text} as a JSON-LD language map: an untagged text under `@none`."""
+    return {tag or "@none": text for tag, text in sorted(texts.items())}
 
 
 @blueprint.get("/api/search")
@@ -131,6 +145,7 @@ def _page(collection: str | None, *, search: bool) -> Response:
         build_id=build_id,
         search=search,
         graphs=index.graphs,
+        graph_base=publication_iris(settings).graph_base,
     )
     etag_key = "\0".join((build_id, request.host_url, request.full_path))
     root = request.host_url.rstrip("/")

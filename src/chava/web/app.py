@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import logging
-from typing import cast
+import weakref
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
-import pyoxigraph as ox
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from chava.builds import Build, current_build
+from chava.builds import Build
 from chava.config import Settings
 from chava.errors import PublisherError
-from chava.remote_store import open_remote
-from chava.store import PublishedStore
-from chava.web import api, cors, dumps, harvest, pages, resources, sparql, state
+from chava.sparql.clients import ClientLedger
+from chava.sparql.endpoint import QueryService
+from chava.web import api, cors, dumps, harvest, health, pages, resources, sparql, state
+from chava.web.hardening import HardenedApp, public_origin
 from chava.web.response_cache import ResponseCache
+from chava.web.served_build import ENVIRON_KEY, BuildFollower, PinBuild, ServedBuild
 from chava.web.sparql_fast import SparqlFastPath
 from chava.web.sparql_state import SERVICE_KEY
 
@@ -23,12 +27,24 @@ logger = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None, *, build: Build | None = None) -> Flask:
-    """Build the WSGI application over *build* (default: the current build of *settings*)."""
+    """Build the WSGI application over *build* (default: the current build of *settings*).
+
+    Without *build*, or when it is the current one, the app follows `current`: a new build is
+    served without a restart (chava.web.served_build); a damaged current build is not served
+    (the previous good one is, with a loud warning).
+    """
     settings = settings or Settings.load()
-    build = build or current_build(settings)
+    public_origin(settings.public_base_url)  # refuse a malformed one before anything starts
+    follower = BuildFollower(settings, build)
     app = Flask(__name__)
+    # Bodies are capped while they are read, chunked ones too (werkzeug applies it to streams
+    # the server marks `wsgi.input_terminated`, as granian and chava.web.gateway do): 413.
+    app.config["MAX_CONTENT_LENGTH"] = settings.web_max_body_bytes
     app.extensions[state.SETTINGS_KEY] = settings
-    app.extensions[state.STORE_KEY] = open_store(settings, build)
+    app.extensions[state.FOLLOWER_KEY] = follower
+    follower.on_switch = partial(_publish_current, app.extensions)
+    _publish_current(app.extensions, follower.current)
+    weakref.finalize(app, follower.close)  # stop the query workers with the app (or at exit)
     # Each feature blueprint module exposes init_app(app); add yours here, one line each.
     resources.init_app(app)
     dumps.init_app(app)
@@ -37,23 +53,38 @@ def create_app(settings: Settings | None = None, *, build: Build | None = None) 
     pages.init_app(app)
     api.init_app(app)
     harvest.init_app(app)
-    # The WSGI stack, outermost first: repeated requests replayed from memory, plain SPARQL
-    # GETs answered without the framework, then Flask.
-    fast = SparqlFastPath(app.wsgi_app, app.extensions[SERVICE_KEY])
-    app.wsgi_app = ResponseCache(fast, settings.representation_cache_bytes)  # type: ignore[method-assign]
+    health.init_app(app)
+    # The WSGI stack, outermost first: the public host, security headers and SPARQL's
+    # per-client limits; each request pinned to the build current when it arrives; repeated
+    # requests replayed from memory; plain SPARQL GETs answered without the framework; Flask.
+    flask_app = app.wsgi_app
+    fast = SparqlFastPath(flask_app, _service_of(follower))
+    replay = ResponseCache(fast, settings.representation_cache_bytes)
+    # The per-client ledger outlives any one build (it is shared through the build folder).
+    ledger = ClientLedger.for_settings(settings)
+    weakref.finalize(app, ledger.close)
+    app.wsgi_app = HardenedApp(  # type: ignore[method-assign]
+        PinBuild(replay, follower), PinBuild(flask_app, follower), settings, ledger
+    )
     app.register_error_handler(PublisherError, _report_error)
     app.register_error_handler(HTTPException, _report_http_exception)
     app.register_error_handler(Exception, _report_unexpected)
     return app
 
 
-def open_store(settings: Settings, build: Build) -> PublishedStore:
-    """The build's local store, or the external engine of `store_url` holding that build."""
-    if not settings.store_url:
-        return PublishedStore(build)
-    remote = open_remote(settings, build)
-    # RemoteStore offers the part of ox.Store that the readers use (see chava.remote_store).
-    return PublishedStore(build, cast(ox.Store, remote))
+def _publish_current(extensions: dict[str, Any], served: ServedBuild) -> None:
+    """Keep the current build's store and query service where code outside requests looks."""
+    extensions[state.STORE_KEY] = served.store
+    extensions[SERVICE_KEY] = served.service
+
+
+def _service_of(follower: BuildFollower) -> Callable[[dict[str, Any]], QueryService]:
+    def service_of(environ: dict[str, Any]) -> QueryService:
+        pinned = environ.get(ENVIRON_KEY)
+        served = pinned if isinstance(pinned, ServedBuild) else follower.current
+        return served.service
+
+    return service_of
 
 
 def _wants_html() -> bool:

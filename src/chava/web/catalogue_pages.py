@@ -14,11 +14,14 @@ from flask import Blueprint, Response, request
 from chava import catalogue, namespaces
 from chava.errors import BadRequestError, ResourceNotFoundError
 from chava.labels import DESCRIPTION_PREDICATES, fetch_labels, pick_text
+from chava.publication_iris import publication_iris
 from chava.store import PublishedStore
+from chava.versions import dataset_versions
 from chava.web import state
 from chava.web.language import request_language
 from chava.web.linking import Link, Linker
 from chava.web.rendering import cached, page_linker, render_page
+from chava.web.site import site_description
 
 blueprint = Blueprint("pages", __name__)
 
@@ -48,34 +51,35 @@ def home() -> Response:
     """What the dataset is, where to start, what it holds, and the doors for machines."""
     store, settings = state.published_store(), state.settings()
     lang, _ = request_language()
-    counts = cached(store, "class-counts", lambda: catalogue.class_counts(store))
-    dataset_iri = settings.data_base_iri + "id/dataset/chava"
+    counts = cached(store, "class-counts", lambda: _class_counts(store))
     entries = _entry_iris(settings.vocabulary_base_iri, counts)
     labels = cached(
         store,
         "home-labels",
         lambda: fetch_labels(
-            store, [dataset_iri, *(c.iri for c in counts), *(i for e in entries for i in e[1])]
+            store, [*(c.iri for c in counts), *(i for e in entries for i in e[1])]
         ),
     )
     linker = page_linker(labels, lang)
-    descriptions = cached(
-        store,
-        "home-descriptions",
-        lambda: fetch_labels(store, [dataset_iri], predicates=DESCRIPTION_PREDICATES),
-    )
+    dataset_iri = publication_iris(settings).dataset
     body = render_page(
         "home.html",
         lang,
         linker=linker,
-        dataset=linker.link(dataset_iri) if dataset_iri in labels else None,
-        dataset_description=pick_text(descriptions.get(dataset_iri, {}), lang, settings.languages),
+        dataset_href=linker.href(dataset_iri),
+        dataset_description=site_description(lang),
         entries=[
             Entry(linker.link(iri), _class_href(linker, iri), tuple(map(linker.link, some)), total)
             for iri, some, total in entries
         ],
         counts=[(linker.link(c.iri), _class_href(linker, c.iri), c.count) for c in counts],
         dumps=_dumps(store),
+        versions=[
+            (version, linker.href(version.iri))
+            for version in cached(
+                store, "home-versions", lambda: dataset_versions(store, dataset_iri)
+            )
+        ],
     )
     return _page_response(body, lang)
 
@@ -88,7 +92,7 @@ def classes() -> Response:
         return _class_page(iri)
     store = state.published_store()
     lang, _ = request_language()
-    counts = cached(store, "class-counts", lambda: catalogue.class_counts(store))
+    counts = cached(store, "class-counts", lambda: _class_counts(store))
     labels = cached(
         store, "class-labels", lambda: fetch_labels(store, [count.iri for count in counts])
     )
@@ -116,7 +120,11 @@ def _class_page(iri: str) -> Response:
     if len(iri) > settings.max_path_length or not catalogue.is_known(store, iri):
         raise ResourceNotFoundError(f"no class <{iri[:200]}> in this dataset")
     page = catalogue.instance_page(
-        store, iri, page=_page_number(), page_size=settings.class_page_size
+        store,
+        iri,
+        page=_page_number(),
+        page_size=settings.class_page_size,
+        vocabulary_graphs=publication_iris(settings).vocabulary_graphs,
     )
     labels = fetch_labels(store, [iri, *page.instances])
     comments = fetch_labels(store, [iri], predicates=DESCRIPTION_PREDICATES)
@@ -135,6 +143,12 @@ def _class_page(iri: str) -> Response:
     return _page_response(body, lang)
 
 
+def _class_counts(store: PublishedStore) -> tuple[catalogue.ClassCount, ...]:
+    """The class counts of the served publication, its own vocabulary graphs left out."""
+    graphs = publication_iris(state.settings()).vocabulary_graphs
+    return catalogue.class_counts(store, vocabulary_graphs=graphs)
+
+
 def _class_href(linker: Linker, iri: str) -> str:
     compact = namespaces.compact_iri(iri)
     if compact.startswith("<"):
@@ -145,7 +159,11 @@ def _class_href(linker: Linker, iri: str) -> str:
 def _entry_iris(
     vocabulary_base: str, counts: Sequence[catalogue.ClassCount]
 ) -> list[tuple[str, tuple[str, ...], int]]:
-    """The entry classes present in the data, with their first instances (IRIs) and totals."""
+    """The entry classes present in the data, with their first own instances (IRIs) and totals.
+
+    Own: under the publication's data base. Harvested partners' resources are counted on the
+    class pages and listed on /harvest/, not offered as this publication's entry points.
+    """
     store = state.published_store()
     by_iri = {count.iri: count.count for count in counts}
     core = vocabulary_base + "def/core#"
@@ -156,9 +174,18 @@ def _entry_iris(
             page = cached(
                 store,
                 f"entry-{iri}",
-                partial(catalogue.instance_page, store, iri, page=1, page_size=ENTRY_INSTANCES),
+                partial(
+                    catalogue.instance_page,
+                    store,
+                    iri,
+                    page=1,
+                    page_size=ENTRY_INSTANCES,
+                    vocabulary_graphs=publication_iris(state.settings()).vocabulary_graphs,
+                    within=state.settings().data_base_iri,
+                ),
             )
-            found.append((iri, page.instances, page.named_total))
+            if page.named_total:
+                found.append((iri, page.instances, page.named_total))
     return found
 
 

@@ -1,4 +1,9 @@
-"""`/harvest/`: the harvested partners, their counts and provenance, and quarantined resources."""
+"""`/harvest/`: the harvested partners, their counts and provenance, and quarantined resources.
+
+The only page that reads the withheld graphs (quarantined resources and their reasons) of the
+served build; it also lists the harvested files the build skipped because they could not be
+read.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ blueprint = Blueprint("harvest", __name__)
 
 PREFIXES: Final = (
     f"PREFIX prov: <{namespaces.PROV}>\nPREFIX void: <{namespaces.VOID}>\n"
-    f"PREFIX sh: <{namespaces.SH}>\n"
+    f"PREFIX sh: <{namespaces.SH}>\nPREFIX rdfs: <{namespaces.RDFS}>\n"
 )
 TEXTS: Final = {
     "fr": {
@@ -36,6 +41,11 @@ TEXTS: Final = {
         "resource": "Ressource",
         "message": "Erreur",
         "no_quarantine": "Aucune ressource en quarantaine.",
+        "notes": "Non moissonné",
+        "additions": "Compléments aux ressources partagées (publiés)",
+        "skipped": "Fichiers moissonnés ignorés par la construction (illisibles)",
+        "file": "Fichier",
+        "reason": "Raison",
     },
     "en": {
         "title": "Harvested partners",
@@ -52,6 +62,11 @@ TEXTS: Final = {
         "resource": "Resource",
         "message": "Error",
         "no_quarantine": "No resource in quarantine.",
+        "notes": "Not harvested",
+        "additions": "Additions to shared resources (published)",
+        "skipped": "Harvested files the build skipped (unreadable)",
+        "file": "File",
+        "reason": "Reason",
     },
 }
 
@@ -67,7 +82,11 @@ class Partner:
     published: int
     quarantined: int
     problems: tuple[tuple[str, str], ...]
-    """(resource IRI, message) of each violation of a quarantined resource."""
+    """(resource IRI, message) of each reason a resource is quarantined."""
+    notes: tuple[str, ...] = ()
+    """What the harvest left out (shared vocabulary, the partner's dataset description, ...)."""
+    additions: tuple[tuple[str, str], ...] = ()
+    """(shared resource IRI, message): what the partner adds to it (published)."""
 
 
 def init_app(app: Flask) -> None:
@@ -82,7 +101,11 @@ def harvest_page() -> Response:
     lang, _ = request_language()
     partners = cached(store, "harvest-partners", lambda: partners_of(store, settings.data_base_iri))
     texts = TEXTS.get(lang, TEXTS["en"])
-    body = render_page("harvest.html", lang, h=texts, partners=partners)
+    skipped = [
+        (str(entry.get("path", "")), str(entry.get("reason", "")))
+        for entry in store.build.manifest.get("skipped_files") or ()
+    ]
+    body = render_page("harvest.html", lang, h=texts, partners=partners, skipped=skipped)
     response = Response(body, mimetype="text/html")
     response.headers["Content-Language"] = lang
     response.vary.add("Accept-Language")
@@ -101,13 +124,15 @@ def partners_of(store: PublishedStore, data_base_iri: str) -> list[Partner]:
         "} ORDER BY ?graph"
     )
     assert isinstance(rows, ox.QuerySolutions)
-    partners = []
+    partners: list[Partner] = []
     for row in rows:
         graph, source, ended = row["graph"], row["source"], row["ended"]
         if graph is None or source is None or ended is None:
             continue
         name = graph.value.removeprefix(harvest_prefix)
         report = f"{data_base_iri}graph/quarantine/{name}/report"
+        if any(partner.graph == graph.value for partner in partners):
+            continue  # one row per graph (a second quarantine count would repeat it)
         partners.append(
             Partner(
                 name=name,
@@ -117,15 +142,34 @@ def partners_of(store: PublishedStore, data_base_iri: str) -> list[Partner]:
                 published=_number(row["published"]),
                 quarantined=_number(row["quarantined"]),
                 problems=_problems(store, report),
+                notes=_notes(store, graph.value),
+                additions=_problems(store, report, "Info"),
             )
         )
     return partners
 
 
-def _problems(store: PublishedStore, report_graph: str) -> tuple[tuple[str, str], ...]:
+def _notes(store: PublishedStore, graph: str) -> tuple[str, ...]:
     rows = store.query(
+        PREFIXES + f"SELECT DISTINCT ?note WHERE {{ GRAPH <{graph}> {{ <{graph}> "
+        "prov:wasGeneratedBy ?activity . ?activity rdfs:comment ?note "
+        'FILTER(lang(?note) = "en" && REGEX(STR(?note), ": not (harvested|followed)")) } } '
+        "ORDER BY ?note"
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    return tuple(row["note"].value for row in rows if row["note"] is not None)
+
+
+def _problems(
+    store: PublishedStore, report_graph: str, severity: str = "Violation"
+) -> tuple[tuple[str, str], ...]:
+    """(resource, message) of the report's results of *severity*: the reasons a resource is
+    quarantined (Violation), or what a partner adds to shared resources (Info)."""
+    # The report is a withheld graph: read on this page only.
+    rows = store.query_withheld(
         PREFIXES + f"SELECT DISTINCT ?focus ?message WHERE {{ GRAPH <{report_graph}> {{"
-        " ?result sh:focusNode ?focus ; sh:resultMessage ?message } } ORDER BY ?focus ?message"
+        " ?result sh:focusNode ?focus ; sh:resultMessage ?message ; "
+        f"sh:resultSeverity sh:{severity} }} }} ORDER BY ?focus ?message"
     )
     assert isinstance(rows, ox.QuerySolutions)
     return tuple(

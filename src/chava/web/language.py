@@ -9,6 +9,7 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from chava.errors import BadRequestError
+from chava.language_tags import match_language
 from chava.web import state
 
 
@@ -18,7 +19,8 @@ def choose_language(
     """Pick the page language: `?lang=` beats Accept-Language (q-values), else languages[0].
 
     An empty `?lang=` counts as absent; a language not in *languages* is a BadRequestError.
-    Accept-Language ranges match by primary subtag too (`fr-BE` gets `fr`); `q=0` excludes.
+    Accept-Language ranges match as `chava.language_tags.match_language` says (`zh` gets
+    `zh-Hans`, `fr-BE` gets `fr`); `q=0` excludes.
     """
     if lang_param is not None and lang_param.strip():
         wanted = lang_param.strip().lower()
@@ -29,7 +31,8 @@ def choose_language(
             f"unknown language {lang_param[:40]!r} in ?lang=; offered: {', '.join(languages)}"
         )
     if accept_language:
-        best = parse_accept_header(accept_language, LanguageAccept).best_match(list(languages))
+        ranges = list(parse_accept_header(accept_language, LanguageAccept))
+        best = match_language(ranges, languages)
         if best is not None:
             return best
     return languages[0]

@@ -15,19 +15,22 @@ from flask import Flask, request
 from markupsafe import Markup
 
 from chava.describe import ResourceDescription
-from chava.errors import BadRequestError
+from chava.errors import BadRequestError, PublisherError
 from chava.iri_mapping import local_path
 from chava.labels import pick_text
+from chava.language_tags import language_name
 from chava.ontology_docs import document_ontology
+from chava.publication_iris import publication_iris
 from chava.shapes_docs import document_shapes
 from chava.store import PublishedStore
 from chava.web import catalogue_pages, state
 from chava.web.language import choose_language, request_language
 from chava.web.linking import Linker
-from chava.web.rendering import cached, page_linker, render_page
+from chava.web.rendering import cached, lang_attrs, language_context, page_linker, render_page
 from chava.web.resource_view import build_view
 from chava.web.schema_org import schema_org, script_json
-from chava.web.texts import language_name, texts_for
+from chava.web.site import SiteText, site_title
+from chava.web.texts import texts_for
 
 __all__ = ["choose_language", "document_html", "init_app", "resource_html"]
 
@@ -42,7 +45,12 @@ def resource_html(
     settings = state.settings()
     linker = page_linker(description.labels, lang)
     view = build_view(description, linker)
-    data = schema_org(description, language=lang, languages=settings.languages)
+    data = schema_org(
+        description,
+        language=lang,
+        languages=settings.languages,
+        skip_graphs=(publication_iris(settings).inferred,),
+    )
     select = (
         "SELECT ?property ?value ?graph WHERE {\n"
         f"  GRAPH ?graph {{ <{description.iri}> ?property ?value }}\n"
@@ -67,12 +75,15 @@ def resource_html(
 
 def document_html(kind: Literal["ontology", "shapes"], store: PublishedStore, *, lang: str) -> str:
     """Render the generated documentation of the ontology or of the SHACL shapes."""
+    iris = publication_iris(state.settings())
     if kind == "ontology":
-        ontology = cached(store, "ontology", lambda: document_ontology(store))
+        ontology = cached(
+            store, "ontology", lambda: document_ontology(store, graphs=(iris.ontology,))
+        )
         return render_page(
             "ontology.html", lang, doc=ontology, linker=page_linker(ontology.labels, lang)
         )
-    shapes = cached(store, "shapes", lambda: document_shapes(store))
+    shapes = cached(store, "shapes", lambda: document_shapes(store, graphs=(iris.shapes,)))
     return render_page("shapes.html", lang, doc=shapes, linker=page_linker(shapes.labels, lang))
 
 
@@ -81,6 +92,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(catalogue_pages.blueprint)
     app.context_processor(_page_context)
     app.jinja_env.globals["pick"] = _pick
+    app.jinja_env.globals["lang_attrs"] = lang_attrs
 
 
 def _incoming_href(linker: Linker, page_href: str, page: int | None) -> str | None:
@@ -110,10 +122,18 @@ def _page_context() -> dict[str, Any]:
         for code in settings.languages
     ]
     return {
-        "lang": language,
-        "t": texts_for(language),
+        **language_context(language),
+        "site": _site_title(language),
         "lang_query": "?" + urlencode({"lang": language}),
         "language_links": switches,
         "ontology_href": local_path(settings, vocabulary + "def/core") or "/",
         "shapes_href": local_path(settings, vocabulary + "def/shapes") or "/",
     }
+
+
+def _site_title(language: str) -> SiteText:
+    fallback = texts_for(language)["site"]
+    try:
+        return site_title(language, fallback)
+    except PublisherError:  # an error page while the store itself fails: still say something
+        return SiteText(fallback, None)

@@ -6,11 +6,15 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from flask import current_app, render_template
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
+from chava.language_tags import direction
 from chava.store import PublishedStore
 from chava.web import state
 from chava.web.linking import Linker
-from chava.web.texts import texts_for
+from chava.web.texts import texts_for, texts_language
 
 CACHE_KEY = "chava.pages.cache"
 T = TypeVar("T")
@@ -18,7 +22,44 @@ T = TypeVar("T")
 
 def render_page(template: str, lang: str, **context: Any) -> str:
     """Render a page template in *lang*, with the page texts of that language as `t`."""
-    return render_template(template, lang=lang, t=texts_for(lang), **context)
+    return render_template(template, **language_context(lang), **context)
+
+
+def language_context(lang: str) -> dict[str, Any]:
+    """What templates know of the page's language.
+
+    `lang` is the page language (labels are picked in it, links keep it); `doc_lang` and
+    `doc_dir` are those of the page texts `t` (English when *lang* has no translation): the
+    `<html>` element says them, and every text in another language says its own
+    (`lang_attrs`).
+    """
+    document = texts_language(lang)
+    return {
+        "lang": lang,
+        "doc_lang": document,
+        "doc_dir": direction(document),
+        "t": texts_for(lang),
+    }
+
+
+@pass_context
+def lang_attrs(context: Context, tag: str | None, always: bool = False) -> Markup:
+    """` lang="..."` (and `dir`) for a text tagged *tag* inside the page's document language.
+
+    Nothing for an untagged text or one in the document's language (unless *always*); `dir`
+    when the text's direction differs from the document's (Arabic labels on an English page).
+    """
+    if not tag:
+        return Markup("")
+    # Stores give tags in lower case (`zh-hans`): say a configured language as configured.
+    tag = next((known for known in state.settings().languages if known.lower() == tag.lower()), tag)
+    document = str(context.get("doc_lang") or "en")
+    attributes = ""
+    if always or tag.lower() != document.lower():
+        attributes += f' lang="{escape(tag)}"'
+    if direction(tag) != direction(document):
+        attributes += f' dir="{direction(tag)}"'
+    return Markup(attributes)
 
 
 def page_linker(labels: Mapping[str, Mapping[str, str]], lang: str) -> Linker:
@@ -31,10 +72,20 @@ def page_linker(labels: Mapping[str, Mapping[str, str]], lang: str) -> Linker:
 
 
 def cached(store: PublishedStore, key: str, compute: Callable[[], T]) -> T:
-    """Compute *key* once per build of the running app (the published graph never changes)."""
-    cache: dict[tuple[str, str, str], Any] = current_app.extensions.setdefault(CACHE_KEY, {})
-    full_key = (str(store.build.path), store.build.build_id, key)
+    """Compute *key* once per build of the running app (the published graph never changes).
+
+    Kept with the served build *store* belongs to, so the memos go when the build does.
+    """
+    served = state.served_build()
+    cache: dict[str, Any] = served.caches if served.store is store else _other_cache(store)
+    full_key = f"{CACHE_KEY}:{key}"
     if full_key not in cache:
         cache[full_key] = compute()
     value: T = cache[full_key]
     return value
+
+
+def _other_cache(store: PublishedStore) -> dict[str, Any]:
+    """Memos of a store that is not the served build's (tests render other stores)."""
+    caches: dict[tuple[str, str], dict[str, Any]] = current_app.extensions.setdefault(CACHE_KEY, {})
+    return caches.setdefault((str(store.build.path), store.build.build_id), {})

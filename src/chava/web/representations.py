@@ -16,6 +16,7 @@ from chava.describe import ResourceDescription, describe_resource
 from chava.errors import ResourceNotFoundError
 from chava.formats import Format
 from chava.iri_mapping import local_path
+from chava.publication_iris import publication_iris
 from chava.render import serialize_quads
 from chava.store import PublishedStore
 
@@ -44,7 +45,7 @@ def render_representation(
     """Render *iri* in *fmt*; raise ResourceNotFoundError / GoneError like describe_resource."""
     document = _document_kind(settings, store, iri)
     if document is not None:
-        return _render_document(store, document, iri, path, fmt, lang=lang)
+        return _render_document(settings, store, document, iri, path, fmt, lang=lang)
     description = describe_resource(
         store, iri, incoming_page=page, incoming_limit=settings.incoming_limit
     )
@@ -82,6 +83,7 @@ def _document_kind(
 
 
 def _render_document(
+    settings: Settings,
     store: PublishedStore,
     kind: Literal["ontology", "shapes"],
     iri: str,
@@ -90,7 +92,8 @@ def _render_document(
     *,
     lang: str,
 ) -> Representation:
-    graph = namespaces.ONTOLOGY_GRAPH if kind == "ontology" else namespaces.SHAPES_GRAPH
+    iris = publication_iris(settings)
+    graph = iris.ontology if kind == "ontology" else iris.shapes
     quads = list(store.quads(None, None, None, ox.NamedNode(graph)))
     if not quads:
         raise ResourceNotFoundError(f"the {kind} is not published in this build")

@@ -1,21 +1,24 @@
 """A WSGI layer answering repeated resource requests from memory, before Flask runs at all.
 
-A resource response is a pure function of the build (one per app), the path, the query string
-and the request headers it varies on (Accept, Accept-Language) plus the Host (JSON-LD names
-the context on this server). Routes opt in by setting `CACHEABLE` in the WSGI environ; only
-200 answers to GET are kept. Hits still honour `If-None-Match` (304).
+A resource response is a pure function of the build (its id, set in the environ by the layer
+above), the path, the query string and the request headers it varies on (Accept,
+Accept-Language) plus the Host (JSON-LD names the context on this server). Routes opt in by
+setting `CACHEABLE` in the WSGI environ; only 200 answers to GET are kept. Hits still honour
+`If-None-Match` (304).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from chava.lru_cache import BoundedLRU
 
 CACHEABLE = "chava.cacheable"
 """WSGI environ key a route sets to True when its response may be replayed."""
+BUILD_ID = "chava.build_id"
+"""WSGI environ key: the id of the build the request runs on (part of the cache key)."""
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -29,6 +32,27 @@ class _Entry:
     headers: list[tuple[str, str]]
     body: bytes
     etag: str | None
+    outer_headers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """The headers as a wrapping layer rewrites them, computed once (see replay)."""
+
+
+class Replaying(Protocol):
+    """A WSGI layer that can answer a repeated request from memory (ResponseCache, or a layer
+    wrapping one): `lookup`, then `replay` the entry, without calling anything below."""
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]: ...
+
+    def lookup(self, environ: dict[str, Any]) -> _Entry | None: ...
+
+    def replay(
+        self,
+        entry: _Entry,
+        environ: dict[str, Any],
+        start_response: StartResponse,
+        rewrite: Callable[[list[tuple[str, str]]], list[tuple[str, str]]] | None = None,
+    ) -> Iterable[bytes]: ...
 
 
 class ResponseCache:
@@ -38,21 +62,41 @@ class ResponseCache:
         self.app = app
         self.entries = BoundedLRU[_Entry](max_bytes)
 
+    def lookup(self, environ: dict[str, Any]) -> _Entry | None:
+        """The stored answer to this request, or None (nothing below is called either way)."""
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or self.entries.max_bytes <= 0:
+            return None
+        if "HTTP_IF_MODIFIED_SINCE" in environ:
+            return None
+        return self.entries.get(_key(environ))
+
+    @staticmethod
+    def replay(
+        entry: _Entry,
+        environ: dict[str, Any],
+        start_response: StartResponse,
+        rewrite: Callable[[list[tuple[str, str]]], list[tuple[str, str]]] | None = None,
+    ) -> Iterable[bytes]:
+        """Answer with *entry* (found by lookup): 200, or 304 on a matching If-None-Match.
+
+        *rewrite* (a pure function of the headers) is applied once per entry and remembered.
+        """
+        headers = entry.headers
+        if rewrite is not None:
+            rewritten = entry.outer_headers.get("rewritten")
+            if rewritten is None:
+                rewritten = entry.outer_headers["rewritten"] = rewrite(headers)
+            headers = rewritten
+        return _replay(entry, environ, start_response, headers)
+
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
         if method not in ("GET", "HEAD") or self.entries.max_bytes <= 0:
             return self.app(environ, start_response)
-        key = (
-            environ.get("PATH_INFO", ""),
-            environ.get("QUERY_STRING", ""),
-            environ.get("HTTP_ACCEPT"),
-            environ.get("HTTP_ACCEPT_LANGUAGE"),
-            environ.get("HTTP_HOST"),
-            environ.get("wsgi.url_scheme"),
-        )
+        key = _key(environ)
         entry = self.entries.get(key)
         if entry is not None and "HTTP_IF_MODIFIED_SINCE" not in environ:
-            return _replay(entry, environ, start_response)
+            return _replay(entry, environ, start_response, entry.headers)
         if method != "GET":
             return self.app(environ, start_response)
         captured: dict[str, Any] = {}
@@ -76,14 +120,29 @@ class ResponseCache:
         return [body]
 
 
+def _key(environ: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        environ.get(BUILD_ID),
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
+        environ.get("HTTP_ACCEPT"),
+        environ.get("HTTP_ACCEPT_LANGUAGE"),
+        environ.get("HTTP_HOST"),
+        environ.get("wsgi.url_scheme"),
+    )
+
+
 def _replay(
-    entry: _Entry, environ: dict[str, Any], start_response: StartResponse
+    entry: _Entry,
+    environ: dict[str, Any],
+    start_response: StartResponse,
+    headers: list[tuple[str, str]],
 ) -> Iterable[bytes]:
     if entry.etag is not None and _matches(environ.get("HTTP_IF_NONE_MATCH"), entry.etag):
-        headers = [(n, v) for n, v in entry.headers if n.lower() not in _NOT_MODIFIED_DROPS]
-        start_response("304 NOT MODIFIED", headers)
+        kept = [(n, v) for n, v in headers if n.lower() not in _NOT_MODIFIED_DROPS]
+        start_response("304 NOT MODIFIED", kept)
         return [b""]
-    start_response(entry.status, entry.headers)
+    start_response(entry.status, headers)
     return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [entry.body]
 
 

@@ -1,10 +1,14 @@
-"""The production server: granian (Rust HTTP, keep-alive) running the WSGI app in N processes.
+"""The production server: granian (Rust HTTP, keep-alive) running the app in N processes.
 
-Measured on a 686k-quad build, 8 keep-alive connections (wrk), one cached resource in Turtle:
-granian 2 workers ~6000 req/s, gunicorn gthread 2x8 ~1900 req/s, the Oxigraph server ~4400.
-Several threads per worker (`web_threads`, default 4) pay off although the GIL serialises
-Python: store reads and SPARQL worker waits release it (uncached resources: ~1000-1600 req/s
-with 4 threads against ~600 with 1), and a slow query does not hold a whole worker.
+granian runs chava.web.gateway's RSGI front in each worker, which hands requests to the Flask
+app on two lanes of threads (pages and SPARQL), caps bodies and drops requests whose client
+hung up; the WSGI interface could do none of this (a WSGI server cannot tell a hang-up, and
+every request shares one pool of threads).
+
+Measured on a 686k-quad build with the WSGI interface, 8 keep-alive connections (wrk), one
+cached resource in Turtle: granian 2 workers ~6000 req/s, gunicorn gthread 2x8 ~1900 req/s, the
+Oxigraph server ~4400. The RSGI front replays repeated requests in its event loop and runs the
+rest on threads (`web_threads` for pages: store reads release the GIL, so several pay off).
 Each worker process builds the app itself, so the read-only store is opened after the fork.
 A worker that dies is started again (granian's default is to stop the whole server).
 """
@@ -13,14 +17,19 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
+from typing import TYPE_CHECKING
 
-from flask import Flask
 from granian import Granian
-from granian.constants import Interfaces
+from granian.constants import Interfaces, TaskImpl
+from granian.http import HTTP1Settings
 from granian.log import LogLevels
 
-from chava.builds import Build, current_build
+from chava.builds import Build
 from chava.config import ENV_PREFIX, Settings
+
+if TYPE_CHECKING:
+    from chava.web.gateway import Gateway
 
 logger = logging.getLogger(__name__)
 
@@ -34,20 +43,55 @@ def run_server(settings: Settings, build: Build) -> None:
     os.environ[ENV_PREFIX + "BUILD_DIR"] = str(settings.build_path.resolve())
     if settings.store_url:  # `--store`
         os.environ[ENV_PREFIX + "STORE_URL"] = settings.store_url
+    workers = max(1, settings.web_workers)
+    connections = max(64, settings.web_max_connections)
+    raise_open_files(workers * (connections + 256) + 1024)
     server = Granian(
         "chava.web.server:create_worker_app",
         address=settings.host,
         port=settings.port,
-        interface=Interfaces.WSGI,
-        workers=max(1, settings.web_workers),
-        blocking_threads=max(1, settings.web_threads),
+        interface=Interfaces.RSGI,
+        # granian drives the front's coroutines itself: an RSGI app then costs what a WSGI one
+        # does (no-op app, 2 workers, wrk: ~48k req/s against ~23k with asyncio's tasks).
+        task_impl=TaskImpl.rust,
+        workers=workers,
         factory=True,
+        websockets=False,
+        # granian holds one permit per open connection, idle keep-alive ones included, and
+        # stops accepting when they run out (its default: 1024 / workers). A connection that
+        # never sends a byte is never closed by it: room for many keeps a few hundred silent
+        # sockets from shutting everyone out. Headers must arrive within web_body_timeout.
+        backpressure=connections,
+        backlog=4096,
+        http1_settings=HTTP1Settings(
+            header_read_timeout=max(1000, int(settings.web_body_timeout * 1000))
+        ),
         log_level=LogLevels.warning,
         # A web worker that dies (the OOM killer, a crash in native code) is started again;
         # the others keep answering meanwhile.
         respawn_failed_workers=True,
     )
     server.serve()
+
+
+def raise_open_files(wanted: int) -> int:
+    """Raise this process's soft open-file limit towards *wanted* (workers inherit it).
+
+    Returns the soft limit in force; never above the hard limit, never lowered.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            logger.warning("could not raise the open-file limit from %d to %d", soft, target)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        logger.warning(
+            "open-file limit %d is below the %d that web_max_connections asks for", soft, wanted
+        )
+    return soft
 
 
 def prefetch_store(build: Build) -> int:
@@ -79,21 +123,37 @@ def prefetch_store(build: Build) -> int:
     return hinted
 
 
-def create_worker_app() -> Flask:
-    """The app of one worker process: the current build of the Settings it reads."""
+def create_worker_app() -> Gateway:
+    """The app of one worker process: the current build of the Settings it reads, followed.
+
+    A damaged current build is skipped for the previous good one (loudly); a new current
+    build is picked up within a second, without a restart (chava.web.served_build).
+    """
+    from chava.web import state
     from chava.web.app import create_app
-    from chava.web.sparql_state import query_service
+    from chava.web.gateway import Gateway
 
     settings = Settings.load()
-    app = create_app(settings, build=current_build(settings))
-    # The first query would otherwise wait for the query workers to start (~0.2 s at 1M).
+    app = create_app(settings)
     with app.app_context():
-        query_service().pool.start()
-    return app
+        follower = state.follower()
+    # The first query would otherwise wait for the query workers to start (~0.2 s at 1M,
+    # seconds on a loaded machine): this worker takes requests once they are up.
+    pool = follower.current.service.pool
+    pool.start()
+    pool.wait_ready()
+    follower.watch()
+    # Stopping the worker kills its query workers at once: a query under way ends (503)
+    # instead of holding the shutdown for up to sparql_timeout.
+    return Gateway(app, settings, on_close=follower.close)
 
 
 def run_development_server(settings: Settings, build: Build) -> None:
     """Serve with Flask's development server (`--dev`): one process, no reloader."""
+    from chava.web import state
     from chava.web.app import create_app
 
-    create_app(settings, build=build).run(host=settings.host, port=settings.port, threaded=True)
+    app = create_app(settings, build=build)
+    with app.app_context():
+        state.follower().watch()  # a new build is served within a second, no restart
+    app.run(host=settings.host, port=settings.port, threaded=True)

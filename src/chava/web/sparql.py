@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import weakref
 from typing import Final
 
 from flask import Blueprint, Flask, Response, request
@@ -11,21 +10,21 @@ from flask import Blueprint, Flask, Response, request
 from chava.errors import PayloadTooLargeError, QueryError
 from chava.formats import HTML, JSON_LD, N_TRIPLES, RDF_XML, TURTLE
 from chava.negotiate import negotiate
-from chava.remote_store import remote_config
-from chava.sparql.endpoint import PreparedQuery, QueryService
+from chava.sparql.endpoint import PreparedQuery
 from chava.sparql.protocol import FORM, QueryRequest, read_request
 from chava.sparql.service_description import describe_service, graph_sizes, serialize_description
 from chava.web import sparql_pages, state
 from chava.web.rendering import cached
 from chava.web.response_cache import CACHEABLE
 from chava.web.sparql_fast import (
+    CLIENT_GONE,
     CORS_HEADERS,
     RUN_FAILURE,
     cache_headers,
     endpoint_iri_of,
     result_headers,
 )
-from chava.web.sparql_state import SERVICE_KEY, query_service
+from chava.web.sparql_state import query_service
 
 DESCRIPTION_FORMATS: Final = (TURTLE, HTML, JSON_LD, N_TRIPLES, RDF_XML)
 
@@ -34,23 +33,10 @@ blueprint = Blueprint("sparql", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """Register /sparql and the example pages; the query workers start on the first query."""
-    with app.app_context():
-        settings = state.settings()
-        store = state.published_store()
-        service = QueryService(settings, store.build, remote=remote_config(store.oxigraph))
-    if settings.web_threads <= settings.sparql_client_concurrency:
-        # A thread waiting on a query worker holds its web worker: with too few threads, a
-        # client's slow queries make every page of that worker wait for them.
-        logger.warning(
-            "web_threads=%d is not above sparql_client_concurrency=%d: one client's slow SPARQL "
-            "queries can hold every thread of a web worker for up to %g s, and its pages wait",
-            settings.web_threads,
-            settings.sparql_client_concurrency,
-            settings.sparql_timeout,
-        )
-    app.extensions[SERVICE_KEY] = service
-    weakref.finalize(app, service.close)  # kill the workers with the app (or at exit)
+    """Register /sparql and the example pages; the query workers start on the first query.
+
+    Each served build has its own QueryService (chava.web.served_build), closed with it.
+    """
     app.register_blueprint(blueprint)
     app.register_blueprint(sparql_pages.blueprint)
 
@@ -82,7 +68,11 @@ def _answer(query_request: QueryRequest) -> Response:
     is_get = request.method in ("GET", "HEAD")
     if is_get and prepared.cacheable and prepared.etag in request.if_none_match:
         return _not_modified(prepared)
-    outcome = service.run(prepared, client=request.remote_addr or "unknown")
+    outcome = service.run(
+        prepared,
+        client=request.remote_addr or "unknown",
+        gone=request.environ.get(CLIENT_GONE),
+    )
     limit = service.settings.sparql_max_results
     headers = result_headers(prepared, outcome, is_get=is_get, limit=limit)
     response = Response(outcome.body, headers=headers)
@@ -105,13 +95,25 @@ def _read_protocol_request() -> QueryRequest:
             f"the request body is {request.content_length} bytes; queries are limited to "
             f"{settings.sparql_max_query_bytes} bytes"
         )
+    # Chunked bodies carry no Content-Length: the cap holds while the body is read (413).
+    # werkzeug stops reading a stream at max_content_length without a word (the form parser
+    # too), so read one byte more than the cap: a body that has it is too long. The form is
+    # then parsed from these cached bytes, never from a truncated stream.
+    cap = min(too_long, settings.web_max_body_bytes)
+    request.max_content_length = cap + 1
     is_form = request.method == "POST" and request.mimetype == FORM
+    body = request.get_data(cache=True) if request.method == "POST" else b""
+    if len(body) > cap:
+        raise PayloadTooLargeError(
+            f"the request body passed {cap} bytes; queries are limited to "
+            f"{settings.sparql_max_query_bytes} bytes"
+        )
     query_request = read_request(
         "GET" if request.method == "HEAD" else request.method,  # HEAD is a GET without body
         content_type=request.headers.get("Content-Type"),
         args=request.args.to_dict(flat=False),
         form=request.form.to_dict(flat=False) if is_form else None,
-        body=b"" if is_form or request.method != "POST" else request.get_data(),
+        body=b"" if is_form else body,
     )
     if query_request.query is None and request.method == "POST":
         raise QueryError("no query: send it as `query` (form) or as the request body")
@@ -127,9 +129,11 @@ def _describe_or_edit() -> Response:
     else:
         store = state.published_store()
         sizes = cached(store, "sparql.graph-sizes", lambda: graph_sizes(store))
-        triples = describe_service(endpoint_iri(), state.settings(), sizes)
+        withheld = store.build.manifest.get("withheld_graphs") or ()
+        triples = describe_service(endpoint_iri(), state.settings(), sizes, withheld)
         response = Response(
-            serialize_description(triples, chosen), content_type=chosen.content_type
+            serialize_description(triples, chosen, state.settings()),
+            content_type=chosen.content_type,
         )
     response.vary.add("Accept")
     return response

@@ -26,6 +26,7 @@ from werkzeug.wsgi import get_host
 from chava.sparql.endpoint import PreparedQuery, QueryService
 from chava.sparql.pool import QueryOutcome
 from chava.sparql.protocol import read_request
+from chava.sparql.results import TRUNCATION_LINK
 from chava.web.response_cache import CACHEABLE
 
 StartResponse = Callable[..., Any]
@@ -33,12 +34,17 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 TRUNCATED_HEADER: Final = "X-Chava-Results-Truncated"
 LIMIT_HEADER: Final = "X-Chava-Results-Limit"
+BYTE_LIMIT_HEADER: Final = "X-Chava-Results-Byte-Limit"
 CORS_HEADERS: Final = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": f"ETag, Retry-After, {TRUNCATED_HEADER}, {LIMIT_HEADER}",
+    "Access-Control-Expose-Headers": (
+        f"ETag, Retry-After, Link, {TRUNCATED_HEADER}, {LIMIT_HEADER}, {BYTE_LIMIT_HEADER}"
+    ),
 }
 RUN_FAILURE: Final = "chava.sparql.failure"
 """WSGI environ key: the exception a query raised while it ran, for the Flask route to raise."""
+CLIENT_GONE: Final = "chava.client_gone"
+"""WSGI environ key: a callable telling whether the client has hung up (set by the gateway)."""
 PATHS: Final = frozenset({"/sparql", "/sparql/"})
 _ENDPOINTS_KEPT: Final = 64
 
@@ -80,19 +86,22 @@ def result_headers(
     headers = [("Content-Type", prepared.format.content_type), ("Vary", "Accept")]
     if is_get:
         headers.extend(cache_headers(prepared))
-    if outcome.truncated:
+    if outcome.truncated:  # said here, never inside the data (see chava.sparql.results)
         headers.append((TRUNCATED_HEADER, "true"))
         headers.append((LIMIT_HEADER, str(limit)))
+        headers.append((BYTE_LIMIT_HEADER, str(prepared.job["max_bytes"])))
+        headers.append(("Link", f'<{TRUNCATION_LINK}>; rel="describedby"'))
     headers.extend(CORS_HEADERS.items())
     return headers
 
 
 class SparqlFastPath:
-    """Wraps the Flask WSGI app; answers plain SPARQL GETs with *service* itself."""
+    """Wraps the Flask WSGI app; answers plain SPARQL GETs with the request's query service."""
 
-    def __init__(self, app: WSGIApp, service: QueryService) -> None:
+    def __init__(self, app: WSGIApp, service_of: Callable[[dict[str, Any]], QueryService]) -> None:
         self.app = app
-        self.service = service
+        self.service_of = service_of
+        """The QueryService of the build a request runs on (from its WSGI environ)."""
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if (
@@ -108,14 +117,19 @@ class SparqlFastPath:
             return self.app(environ, start_response)
         if prepared is None:
             return self.app(environ, start_response)
+        service = self.service_of(environ)
         try:
-            outcome = self.service.run(prepared, client=environ.get("REMOTE_ADDR") or "unknown")
+            outcome = service.run(
+                prepared,
+                client=environ.get("REMOTE_ADDR") or "unknown",
+                gone=environ.get(CLIENT_GONE),
+            )
         except Exception as error:  # reported by the Flask route, never run again
             environ[RUN_FAILURE] = error
             return self.app(environ, start_response)
         if prepared.cacheable:
             environ[CACHEABLE] = True  # replayed by chava.web.response_cache next time
-        limit = self.service.settings.sparql_max_results
+        limit = service.settings.sparql_max_results
         headers = result_headers(prepared, outcome, is_get=True, limit=limit)
         headers.append(("Content-Length", str(len(outcome.body))))
         start_response("200 OK", headers)
@@ -132,7 +146,7 @@ class SparqlFastPath:
         if query_request.query is None:
             return None
         formats = args.get("format")
-        return self.service.prepare(
+        return self.service_of(environ).prepare(
             query_request,
             accept=environ.get("HTTP_ACCEPT"),
             requested_format=formats[0] if formats else None,

@@ -12,20 +12,21 @@ import pyoxigraph as ox
 from flask import Blueprint, request
 
 from chava.formats import N_TRIPLES, SPARQL_JSON
-from chava.namespaces import PREFIXES
+from chava.publication_iris import publication_iris
 from chava.sparql.catalogue import ExampleQuery, find_example
 from chava.sparql.protocol import QueryRequest
 from chava.web import state
 from chava.web.language import request_language
 from chava.web.rendering import page_linker, render_page
 from chava.web.sparql_state import catalogue, query_service
+from chava.web.texts import texts_language
 
 blueprint = Blueprint("sparql_pages", __name__)
 
 TEXTS: Final = {
     "fr": {
         "editor": "Éditeur de requêtes SPARQL",
-        "editor_intro": "Interrogez le graphe ChaVa en SPARQL 1.1. Chaque exemple du catalogue "
+        "editor_intro": "Interrogez ce graphe en SPARQL 1.1. Chaque exemple du catalogue "
         "s'ouvre dans son propre onglet.",
         "examples": "Exemples de requêtes",
         "examples_intro": "Des questions de recherche sur le graphe, chacune avec sa requête "
@@ -44,7 +45,7 @@ TEXTS: Final = {
     },
     "en": {
         "editor": "SPARQL query editor",
-        "editor_intro": "Query the ChaVa graph with SPARQL 1.1. Each catalogued example opens "
+        "editor_intro": "Query this graph with SPARQL 1.1. Each catalogued example opens "
         "in its own tab.",
         "examples": "Example queries",
         "examples_intro": "Research questions about the graph, each with its query and results.",
@@ -87,7 +88,8 @@ def editor_page() -> str:
     """The YASGUI editor, preloaded with the prefixes and one tab per example query."""
     language, _explicit = request_language()
     tabs = [{"name": example.label((language,)), "query": example.text} for example in catalogue()]
-    config = {"endpoint": "/sparql", "prefixes": PREFIXES, "tabs": tabs}
+    prefixes = publication_iris(state.settings()).prefixes
+    config = {"endpoint": "/sparql", "prefixes": prefixes, "tabs": tabs}
     return render_page(
         "sparql/editor.html",
         language,
@@ -192,7 +194,7 @@ def _result_links(example: ExampleQuery) -> dict[str, str]:
 
 
 def _texts(language: str) -> dict[str, str]:
-    return TEXTS.get(language, TEXTS["en"])
+    return TEXTS[texts_language(language)]
 
 
 def _languages(language: str) -> Sequence[str]:

@@ -1,4 +1,8 @@
-"""The words of the pages themselves (not the data), in French and English."""
+"""The words of the pages themselves (not the data), in French and English.
+
+A page in another language shows these in English (`texts_language`); what a publication calls
+itself comes from its own data (`chava.web.site`), never from here.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,7 @@ FALLBACK: Final = "en"
 
 TEXTS: Final[Mapping[str, Mapping[str, str]]] = {
     "fr": {
-        "site": "ChaVa — Charleroi, ville apprenante",
-        "site_short": "Graphe de connaissances ChaVa",
+        "site": "Données liées",
         "skip": "Aller au contenu",
         "nav_label": "Navigation principale",
         "home": "Accueil",
@@ -24,10 +27,6 @@ TEXTS: Final[Mapping[str, Mapping[str, str]]] = {
         "footer": "Publié avec chava, un éditeur libre de données liées.",
         "about_title": "Ce jeu de données",
         "about": (
-            "Charleroi est membre du Réseau mondial des villes apprenantes de l'UNESCO depuis "
-            "septembre 2020. Ce graphe de connaissances décrit son programme « Charleroi, ville "
-            "apprenante » (ChaVa) — sa gouvernance, ses thématiques, ses acteurs — et les outils "
-            "pédagogiques des Territoires de la Mémoire, à partir de trois documents sources. "
             "Chaque ressource a une adresse web stable, lisible par les personnes et les machines."
         ),
         "entry_points": "Points d'entrée",
@@ -36,6 +35,11 @@ TEXTS: Final[Mapping[str, Mapping[str, str]]] = {
         "count": "Nombre",
         "for_machines": "Pour les machines",
         "dumps": "Téléchargements",
+        "builds": "Versions publiées",
+        "build_current": "en ligne",
+        "build_created": "Construite le",
+        "build_triples": "Triplets",
+        "build_id": "Identifiant",
         "sparql_endpoint": "Point d'accès SPARQL",
         "context": "Contexte JSON-LD",
         "void": "Description VoID/DCAT du jeu de données",
@@ -103,8 +107,7 @@ TEXTS: Final[Mapping[str, Mapping[str, str]]] = {
         "nothing": "—",
     },
     "en": {
-        "site": "ChaVa — Charleroi, learning city",
-        "site_short": "ChaVa knowledge graph",
+        "site": "Linked data",
         "skip": "Skip to content",
         "nav_label": "Main navigation",
         "home": "Home",
@@ -117,19 +120,18 @@ TEXTS: Final[Mapping[str, Mapping[str, str]]] = {
         "languages": "Language",
         "footer": "Published with chava, an open-source linked-data publisher.",
         "about_title": "This dataset",
-        "about": (
-            "Charleroi has been a member of the UNESCO Global Network of Learning Cities since "
-            "September 2020. This knowledge graph describes its programme “Charleroi, ville "
-            "apprenante” (ChaVa) — its governance, themes and actors — and the teaching tools "
-            "of Les Territoires de la Mémoire, from three source documents. Every resource has "
-            "a stable web address that people and machines can read."
-        ),
+        "about": "Every resource has a stable web address that people and machines can read.",
         "entry_points": "Entry points",
         "counts": "Resources per class",
         "class": "Class",
         "count": "Count",
         "for_machines": "For machines",
         "dumps": "Downloads",
+        "builds": "Published builds",
+        "build_current": "live",
+        "build_created": "Built on",
+        "build_triples": "Triples",
+        "build_id": "Identifier",
         "sparql_endpoint": "SPARQL endpoint",
         "context": "JSON-LD context",
         "void": "VoID/DCAT description of the dataset",
@@ -199,22 +201,16 @@ TEXTS: Final[Mapping[str, Mapping[str, str]]] = {
 }
 
 
+def texts_language(language: str) -> str:
+    """The language the page texts are shown in for a page in *language*: *language* itself
+    when we have texts in it (or in its primary subtag, `fr` for `fr-BE`), else English."""
+    for candidate in (language, language.split("-", 1)[0]):
+        for code in TEXTS:
+            if code.lower() == candidate.lower():
+                return code
+    return FALLBACK
+
+
 def texts_for(language: str) -> Mapping[str, str]:
-    """The page texts in *language*, English for a configured language we have no texts for."""
-    return TEXTS.get(language, TEXTS[FALLBACK])
-
-
-LANGUAGE_NAMES: Final[Mapping[str, str]] = {
-    "fr": "Français",
-    "en": "English",
-    "nl": "Nederlands",
-    "de": "Deutsch",
-    "es": "Español",
-    "it": "Italiano",
-}
-"""Each language's name in itself, for the language switch."""
-
-
-def language_name(code: str) -> str:
-    """The name of language *code* in that language (the code itself if we do not know it)."""
-    return LANGUAGE_NAMES.get(code.lower(), code)
+    """The page texts for a page in *language* (English for a language we have no texts for)."""
+    return TEXTS[texts_language(language)]

@@ -1,5 +1,7 @@
 // The reference portal: everything below comes from the public JSON-LD API (/api, framed
-// documents with the published context); nothing is hard-wired but the UI strings.
+// documents with the published context): the publication's title, description and languages
+// too. Nothing is hard-wired but the UI strings, in French and English; other languages show
+// them in English, and the data in the chosen language.
 "use strict";
 
 const TEXTS = {
@@ -8,7 +10,7 @@ const TEXTS = {
     sections: "Sections", overview: "Aperçu", themes: "Thématiques", tools: "Outils",
     search: "Recherche", governance: "Gouvernance",
     governanceNote: "Les liens marqués « inféré » viennent du graphe des faits inférés : la source ne les dit pas en toutes lettres.",
-    inferred: "inféré", advises: "conseille", toolsTitle: "Outils des Territoires de la Mémoire",
+    inferred: "inféré", advises: "conseille", toolsTitle: "Outils pédagogiques et culturels",
     kind: "Type d'outil", availability: "Disponibilité", all: "Tous",
     toolCount: (n) => `${n} outil${n > 1 ? "s" : ""}`,
     searchLabel: "Chercher un acteur, un outil, un thème…", searchButton: "Chercher",
@@ -22,7 +24,7 @@ const TEXTS = {
     sections: "Sections", overview: "Overview", themes: "Themes", tools: "Tools",
     search: "Search", governance: "Governance",
     governanceNote: "Links marked “inferred” come from the graph of inferred facts: the source does not state them in words.",
-    inferred: "inferred", advises: "advises", toolsTitle: "Tools of Les Territoires de la Mémoire",
+    inferred: "inferred", advises: "advises", toolsTitle: "Teaching and cultural tools",
     kind: "Kind of tool", availability: "Availability", all: "All",
     toolCount: (n) => `${n} tool${n > 1 ? "s" : ""}`,
     searchLabel: "Search for an actor, a tool, a theme…", searchButton: "Search",
@@ -33,11 +35,24 @@ const TEXTS = {
   },
 };
 
-const state = { lang: "fr", api: null, provider: null };
+const FALLBACK = "en";
+const state = { lang: null, api: null };
 
 const $ = (id) => document.getElementById(id);
-const t = (key) => TEXTS[state.lang][key];
 const asList = (value) => (value == null ? [] : Array.isArray(value) ? value : [value]);
+
+// The language of the UI strings for the chosen language: itself, its primary subtag, or English.
+function uiLanguage() {
+  const tag = (state.lang || FALLBACK).toLowerCase();
+  return [tag, tag.split("-")[0]].find((candidate) => TEXTS[candidate]) || FALLBACK;
+}
+const t = (key) => TEXTS[uiLanguage()][key];
+
+// The writing direction of a configured language (from /api), else let the browser decide.
+function directionOf(tag) {
+  const found = (state.api?.languages || []).find((l) => l.tag.toLowerCase() === tag.toLowerCase());
+  return found ? found.direction : "auto";
+}
 
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -65,15 +80,46 @@ async function getJson(url) {
   return response.json();
 }
 
-function text(map) {
-  if (!map || typeof map !== "object") return "";
-  const value = map[state.lang] ?? map["@none"] ?? Object.values(map)[0];
-  return Array.isArray(value) ? value[0] : value || "";
+// A language map's text in the chosen language, then the other configured ones, then any.
+function pick(map) {
+  if (!map || typeof map !== "object") return { value: "", language: null };
+  const tags = Object.keys(map);
+  const wanted = [state.lang, ...(state.api?.languages || []).map((l) => l.tag)];
+  let tag = null;
+  for (const want of wanted) {
+    const lower = want.toLowerCase();
+    tag = tags.find((k) => k.toLowerCase() === lower)
+      || tags.find((k) => k.toLowerCase().split("-")[0] === lower.split("-")[0]);
+    if (tag) break;
+  }
+  tag = tag || (tags.includes("@none") ? "@none" : tags[0]);
+  const value = map[tag];
+  return { value: (Array.isArray(value) ? value[0] : value) || "", language: tag === "@none" ? null : tag };
 }
 
-function label(node) {
-  if (typeof node === "string") return node;
-  return text(node.label) || text(node.prefLabel) || text(node.name) || node.id;
+const text = (map) => pick(map).value;
+
+function pickLabel(node) {
+  if (typeof node === "string") return { value: node, language: null };
+  for (const map of [node.label, node.prefLabel, node.name]) {
+    const found = pick(map);
+    if (found.value) return found;
+  }
+  return { value: node.id, language: null };
+}
+
+const label = (node) => pickLabel(node).value;
+
+// lang and dir for a text in *language* shown among UI strings in uiLanguage().
+function languageAttributes(language) {
+  if (!language || language.toLowerCase() === uiLanguage()) return {};
+  return { lang: language, dir: directionOf(language) };
+}
+
+function setText(node, found) {
+  node.textContent = found.value;
+  for (const name of ["lang", "dir"]) node.removeAttribute(name);
+  for (const [name, value] of Object.entries(languageAttributes(found.language))) node.setAttribute(name, value);
 }
 
 function localHref(iri) {
@@ -84,8 +130,30 @@ function localHref(iri) {
   return iri;
 }
 
-const link = (node) => el("a", { href: localHref(typeof node === "string" ? node : node.id) }, label(node));
+// Only web IRIs (http, https) and local paths become links. Any other IRI is valid RDF but
+// must never be followed: `javascript:`, `data:` or `vbscript:` would run in this page. It is
+// shown as text. Every text goes through text nodes (el), never through HTML.
+function safeHref(iri) {
+  if (typeof iri !== "string") return null;
+  const href = localHref(iri);
+  if (/^\/(?![\/\\])/.test(href)) return href; // a local path, not //host or /\host
+  try {
+    const url = new URL(href);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
 const idOf = (node) => (typeof node === "string" ? node : node.id);
+function link(node) {
+  const found = pickLabel(node);
+  const attributes = languageAttributes(found.language);
+  const href = safeHref(idOf(node));
+  return href
+    ? el("a", { href, ...attributes }, found.value)
+    : el("span", { class: "iri", ...attributes }, found.value);
+}
 
 function fail(container, error) {
   container.replaceChildren(el("p", { class: "note", role: "status" }, `${t("failed")} (${error.message})`));
@@ -113,6 +181,14 @@ function advice(initiative) {
   return pairs;
 }
 
+function showPublication() {
+  const title = pick(state.api.title);
+  setText($("overview-title"), title);
+  setText($("brand-name"), title);
+  setText($("dataset-description"), pick(state.api.description));
+  document.title = `${title.value} — ${t("tagline")}`;
+}
+
 async function loadOverview() {
   const container = $("governance");
   try {
@@ -121,11 +197,14 @@ async function loadOverview() {
       getJson(apiUrl("/api/initiatives", { limit: 1, graph: "asserted" })),
     ]);
     const initiative = all.items[0];
+    if (!initiative) {
+      for (const id of ["initiative-name", "initiative-slogan"]) $(id).textContent = "";
+      container.replaceChildren(el("p", { class: "meta" }, t("none")));
+      return;
+    }
     const assertedInitiative = asserted.items.find((item) => item.id === initiative.id) || {};
-    $("overview-title").textContent = label(initiative);
-    $("brand-name").textContent = label(initiative);
-    $("initiative-name").textContent = text(initiative.alternateName);
-    $("initiative-slogan").textContent = text(initiative.slogan);
+    setText($("initiative-name"), pickLabel(initiative));
+    setText($("initiative-slogan"), pick(initiative.slogan));
     const bodies = new Map(asList(initiative.hasSubOrganization).filter((b) => typeof b === "object").map((b) => [b.id, b]));
     const edges = edgesOf(initiative);
     const assertedEdges = edgesOf(assertedInitiative);
@@ -200,17 +279,13 @@ function fillSelect(select, nodes) {
 async function loadTools(refreshFilters) {
   const list = $("tool-list");
   try {
-    if (!state.provider) {
-      const found = await getJson(apiUrl("/api/search", { q: "Territoires de la Mémoire", collection: "actors", limit: 1 }));
-      state.provider = found.items[0]?.id;
-    }
     if (refreshFilters) {
-      const every = await getJson(apiUrl("/api/tools", { publisher: state.provider, limit: 500 }));
+      const every = await getJson(apiUrl("/api/tools", { limit: 500 }));
       fillSelect($("filter-kind"), every.items.flatMap((tool) => asList(tool.toolKind)).filter((k) => typeof k === "object"));
       fillSelect($("filter-availability"), every.items.flatMap((tool) => asList(tool.availability)).filter((a) => typeof a === "object"));
     }
     const page = await getJson(apiUrl("/api/tools", {
-      publisher: state.provider, kind: $("filter-kind").value,
+      kind: $("filter-kind").value,
       availability: $("filter-availability").value, limit: 500,
     }));
     $("tool-count").textContent = t("toolCount")(page.totalItems);
@@ -244,14 +319,15 @@ async function runSearch() {
 // --- language ----------------------------------------------------------------------------------
 
 function applyTexts() {
-  document.documentElement.lang = state.lang;
+  document.documentElement.lang = uiLanguage();
+  document.documentElement.dir = directionOf(uiLanguage()) === "rtl" ? "rtl" : "ltr";
   for (const node of document.querySelectorAll("[data-text]")) {
     const value = t(node.dataset.text);
     if (typeof value === "string") node.textContent = value;
   }
   for (const node of document.querySelectorAll("[data-label]")) node.setAttribute("aria-label", t(node.dataset.label));
-  for (const code of ["fr", "en"]) $(`lang-${code}`).setAttribute("aria-pressed", String(code === state.lang));
-  document.title = `ChaVa — ${t("tagline")}`;
+  for (const { tag } of state.api.languages) $(`lang-${tag}`).setAttribute("aria-pressed", String(tag === state.lang));
+  showPublication();
 }
 
 async function setLanguage(code) {
@@ -261,14 +337,26 @@ async function setLanguage(code) {
   document.body.dataset.ready = code;
 }
 
+// The configured languages, as buttons named in their own language; ?lang= picks the first one.
+function languageButtons() {
+  const buttons = state.api.languages.map(({ tag, name, direction }) => {
+    const button = el("button", { type: "button", id: `lang-${tag}`, lang: tag, dir: direction, "aria-pressed": "false" }, name);
+    button.addEventListener("click", () => setLanguage(tag));
+    return button;
+  });
+  $("languages").replaceChildren(...buttons);
+  const asked = new URLSearchParams(window.location.search).get("lang");
+  const chosen = state.api.languages.find((l) => asked && l.tag.toLowerCase() === asked.toLowerCase());
+  return (chosen || state.api.languages[0]).tag;
+}
+
 async function start() {
   state.api = await getJson(new URL("/api", window.location.origin));
-  $("lang-fr").addEventListener("click", () => setLanguage("fr"));
-  $("lang-en").addEventListener("click", () => setLanguage("en"));
+  const first = languageButtons();
   $("filter-kind").addEventListener("change", () => loadTools(false));
   $("filter-availability").addEventListener("change", () => loadTools(false));
   $("search-form").addEventListener("submit", (event) => { event.preventDefault(); runSearch(); });
-  await setLanguage("fr");
+  await setLanguage(first);
 }
 
 start().catch((error) => fail($("governance"), error));
