@@ -101,8 +101,9 @@ class ReportWriter:
 def default_messages(graph: Graph, shapes: Index) -> None:
     """Word the results of shapes without sh:message the same way, whichever engine ran.
 
-    Engines word their own messages differently; a result of a shape that gives none gets
-    chava's, in English and French, naming the constraint and its parameter.
+    Engines word their own messages differently; a result of a SHACL Core constraint whose
+    shape gives none gets chava's, in English and French, naming the constraint and its
+    parameter. SHACL-SPARQL results (pyshacl only) keep their constraint's own message.
     """
     for result in list(graph.objects(None, RESULT)):
         shape = graph.value(result, SOURCE_SHAPE)
@@ -110,6 +111,8 @@ def default_messages(graph: Graph, shapes: Index) -> None:
         if key is not None and shapes.get(key, {}).get(SH + "message"):
             continue
         component = str(graph.value(result, COMPONENT) or "")
+        if not component.startswith(SH) or component == SH + "SPARQLConstraintComponent":
+            continue  # SHACL-SPARQL and declared components: pyshacl alone, their own words
         name = component.removeprefix(SH).removesuffix("ConstraintComponent")
         parameter = name[:1].lower() + name[1:]
         values = list(shapes.get(key, {}).get(SH + parameter, [])) if key is not None else []
