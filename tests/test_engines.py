@@ -15,8 +15,8 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 import pytest
-
 from benchmarks.mutate import mutate
+
 from chava import namespaces
 from chava.config import Settings
 from chava.engines import ENGINES, run_engine

@@ -54,9 +54,10 @@ class NoProgress:
 class TerminalProgress:
     """A status line on *stream* when it is a terminal and validation lasts over *delay* s."""
 
-    def __init__(self, stream: TextIO, *, delay: float = 2.0) -> None:
+    def __init__(self, stream: TextIO, *, delay: float = 2.0, refresh: float = REFRESH) -> None:
         self.stream = stream
         self.delay = delay
+        self.refresh = refresh
         self.enabled = stream.isatty()
         self.started = time.monotonic()
         self.shapes = 0
@@ -105,7 +106,7 @@ class TerminalProgress:
 
     def _draw(self) -> None:
         now = time.monotonic()
-        if not self.enabled or now - self.started < self.delay or now - self._drawn < REFRESH:
+        if not self.enabled or now - self.started < self.delay or now - self._drawn < self.refresh:
             return
         self._drawn = now
         columns = shutil.get_terminal_size((100, 24)).columns - 1
