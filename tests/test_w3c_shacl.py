@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from benchmarks.w3c_shacl import W3CTest, load_tests, run_test
 
 SUITE = os.environ.get("CHAVA_W3C_SHACL_TESTS", "")
