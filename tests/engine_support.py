@@ -1,16 +1,16 @@
-"""Compare validation reports across engines: results as sets, blank nodes by structure."""
+"""The profile and a publication of Turtle for engine tests; reports compared as in the bench."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
+from benchmarks.compare_reports import Key, Structures, comparable
 
 from chava import namespaces
 from chava.sources import IMPORTS_GRAPH, REFERENCE_GRAPH, Publication, load_publication
-from chava.validate import ValidationReport
+
+__all__ = ["Key", "Structures", "comparable", "load_profile_quads", "publication_of"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PROFILE_GRAPHS = {
@@ -19,8 +19,6 @@ PROFILE_GRAPHS = {
     namespaces.SHAPES_GRAPH,
     REFERENCE_GRAPH,
 }
-
-Key = tuple[str, str, str | None, str | None, str, str, str]
 
 
 def load_profile_quads() -> tuple[ox.Quad, ...]:
@@ -42,49 +40,3 @@ def publication_of(profile: tuple[ox.Quad, ...], text: str, fmt: ox.RdfFormat) -
         for quad in ox.parse(text, format=fmt)
     )
     return Publication(profile + data, (), {})
-
-
-def comparable(report: ValidationReport, quads: Iterable[ox.Quad]) -> set[Key]:
-    """The results with every blank node replaced by a description of its structure:
-    severity, focus node, path, value, constraint component, source shape, message."""
-    structure = Structures(quads)
-    return {
-        (
-            result.severity,
-            structure.of(result.focus_node),
-            result.path,
-            structure.of(result.value) if result.value else None,
-            result.constraint,
-            structure.of(result.source_shape),
-            result.message,
-        )
-        for result in report.results
-    }
-
-
-class Structures:
-    """Name a blank node by what it says (its outgoing statements, nested blank nodes too)."""
-
-    def __init__(self, quads: Iterable[ox.Quad]) -> None:
-        self.outgoing: dict[str, list[tuple[str, object]]] = defaultdict(list)
-        for quad in quads:
-            if isinstance(quad.subject, ox.BlankNode):
-                self.outgoing[quad.subject.value].append((quad.predicate.value, quad.object))
-
-    def of(self, rendered: str) -> str:
-        """A rendered term, a blank node (`_:label`) by its structure."""
-        return self._describe(rendered[2:], 0) if rendered.startswith("_:") else rendered
-
-    def _describe(self, label: str, depth: int) -> str:
-        if depth > 8:
-            return "[...]"
-        parts = sorted(
-            f"{predicate} "
-            + (
-                self._describe(value.value, depth + 1)
-                if isinstance(value, ox.BlankNode)
-                else str(value)
-            )
-            for predicate, value in self.outgoing.get(label, ())
-        )
-        return "[" + " ; ".join(parts) + "]"

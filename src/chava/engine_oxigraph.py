@@ -9,19 +9,34 @@ shape by shape on the store (every graph as one), reporting progress, and writes
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Final
 
 import pyoxigraph as ox
 
 from chava.report_graph import ReportWriter
 from chava.shacl_shapes import SH, Shape, ShapesGraph, Term, UnsupportedShapeError
-from chava.shacl_sparql import Check, Compiler
+from chava.shacl_sparql import JOINED, Check, Compiler
 from chava.validation_input import AXIOMS_GRAPH, EngineInput
 from chava.validation_progress import Progress
 
 logger = logging.getLogger(__name__)
+
+Row = ox.QuerySolution | Mapping[str, object]
+"""A query's row, or one made of two (a failing value's flags, and a focus node of it)."""
+ROW_KEYS: Final = {
+    "value": ("focus", "value"),
+    "count": ("focus",),
+    "focus": ("focus",),
+    "unique": ("focus", "language"),
+    "pair": ("focus", "value"),
+    "closed": ("focus", "path", "value"),
+}
+"""What makes a row of each kind of check one result."""
+JOIN_CHUNK: Final = 500
+"""Failing values named per query when finding their focus nodes."""
 
 
 @dataclass(frozen=True)
@@ -84,22 +99,49 @@ def run_checks(
         for plan, future in zip(plans, running, strict=True):
             focus_nodes, rows = future.result()
             for check, solutions in zip(plan.checks, rows, strict=True):
-                for row in solutions:
-                    _write(check, row, writer, progress, written)
+                seen: set[tuple[object, ...]] = set()
+                for row in solutions:  # a statement in two graphs gives its row twice
+                    key = tuple(row[name] for name in ROW_KEYS[check.kind])
+                    if key not in seen:
+                        seen.add(key)
+                        _write(check, row, writer, progress, written)
             progress.shape_done(focus_nodes)
 
 
-def _evaluate(store: ox.Store, plan: Plan) -> tuple[int, list[list[ox.QuerySolution]]]:
+def _evaluate(store: ox.Store, plan: Plan) -> tuple[int, list[list[Row]]]:
     """Run a plan's queries: its number of focus nodes, and each check's rows."""
     if plan.shape.deactivated:
         return 0, [[] for _ in plan.checks]
     focus_nodes = sum(int(_value(row, "n")) for row in _query(store, plan.focus_query))
-    return focus_nodes, [list(_query(store, check.query)) for check in plan.checks]
+    return focus_nodes, [_rows(store, check) for check in plan.checks]
+
+
+def _rows(store: ox.Store, check: Check) -> list[Row]:
+    """A check's rows; a value check tests each distinct value once, then finds the focus
+    nodes of the failing ones (all its pairs again only if a failing value is a blank node,
+    which a query cannot name)."""
+    if not check.distinct:
+        return list(_query(store, check.query))
+    failing = {row["value"]: row for row in _query(store, check.distinct)}
+    if not failing:
+        return []
+    if any(isinstance(value, ox.BlankNode) for value in failing):
+        return list(_query(store, check.query))
+    rows: list[Row] = []
+    listed = list(failing)
+    for start in range(0, len(listed), JOIN_CHUNK):
+        values = " ".join(str(value) for value in listed[start : start + JOIN_CHUNK])
+        for pair in _query(store, check.join.replace(JOINED, values)):
+            flags = failing[pair["value"]]
+            row: dict[str, object] = {"focus": pair["focus"], "value": pair["value"]}
+            row.update({f"k{index}": flags[f"k{index}"] for index in range(len(check.constraints))})
+            rows.append(row)
+    return rows
 
 
 def _write(
     check: Check,
-    row: ox.QuerySolution,
+    row: Row,
     writer: ReportWriter,
     progress: Progress,
     written: dict[ox.Literal, ox.Literal],
@@ -159,7 +201,7 @@ def _parse(query: str) -> None:
         raise UnsupportedShapeError(f"compiled query not parsed: {error}") from error
 
 
-def _value(row: ox.QuerySolution, name: str) -> str:
+def _value(row: Row, name: str) -> str:
     value = row[name]
     return value.value if isinstance(value, ox.Literal) else "0"
 

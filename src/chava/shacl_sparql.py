@@ -15,7 +15,7 @@ finds ill-typed: `chava.literal_check`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 import pyoxigraph as ox
@@ -115,6 +115,15 @@ class Check:
     """`value` (?focus ?value ?k0..), `count` (?focus ?n), `focus` (?focus), `pair`
     (?focus ?value), `unique` (?focus ?language), `closed` (?focus ?path ?value)."""
     constraints: tuple[Constraint, ...]
+    distinct: str = ""
+    """For a property shape's values: the failing distinct values (?value ?k0..); `query`
+    then runs only when one of them is a blank node."""
+    join: str = ""
+    """With `distinct`: the (?focus ?value) pairs of the failing values, listed in place of
+    JOINED (a VALUES block)."""
+
+
+JOINED: Final = "@values@"
 
 
 def term(node: Term) -> str:
@@ -164,17 +173,18 @@ class Compiler:
                 expression = f"IF(datatype({node}) = {kept}, {cast}(STR({node})), {expression})"
         return expression
 
-    def instance_of(self, node: str, cls: Term) -> str:
-        """A pattern: *node* is a SHACL instance of *cls* (rdf:type/rdfs:subClassOf*).
+    def instance_of(self, node: str, *classes: Term) -> str:
+        """A pattern: *node* is a SHACL instance of one of *classes* (rdf:type/rdfs:subClassOf*).
 
         The store holds the data's types closed under the subclass hierarchy (RDFS
-        entailment), so one index lookup finds them; only the ontology's own statements (its
+        entailment), so index lookups find them; only the ontology's own statements (its
         axioms graph, not entailed) need the path.
         """
-        other = self.fresh()
+        cls, other = self.fresh(), self.fresh()
+        listed = " ".join(term(c) for c in classes)
         return (
-            f"{{ {node} {TYPE} {term(cls)} }} UNION {{ GRAPH {self._axioms} "
-            f"{{ {node} {TYPE} {other} }} {other} {SUB_CLASS_OF}* {term(cls)} }}"
+            f"VALUES {cls} {{ {listed} }} {{ {node} {TYPE} {cls} }} UNION {{ GRAPH {self._axioms} "
+            f"{{ {node} {TYPE} {other} }} {other} {SUB_CLASS_OF}* {cls} }}"
         )
 
     def fresh(self) -> str:
@@ -188,10 +198,11 @@ class Compiler:
         classes = list(shape.targets.get("targetClass", ()))
         if implicit_class:
             classes.append(shape.node)
-        for cls in classes:
-            branches.append(self.instance_of("?focus", cls))
-        for node in shape.targets.get("targetNode", ()):
-            branches.append(f"VALUES ?focus {{ {self.constant(node)} }}")
+        if classes:
+            branches.append(self.instance_of("?focus", *classes))
+        nodes = shape.targets.get("targetNode", ())
+        if nodes:
+            branches.append(f"VALUES ?focus {{ {' '.join(self.constant(n) for n in nodes)} }}")
         for predicate in shape.targets.get("targetSubjectsOf", ()):
             branches.append(f"?focus {term(predicate)} [] .")
         for predicate in shape.targets.get("targetObjectsOf", ()):
@@ -199,11 +210,16 @@ class Compiler:
         union = " UNION ".join(f"{{ {branch} }}" for branch in branches)
         return f"{{ SELECT DISTINCT ?focus WHERE {{ {union} }} }}"
 
-    def checks(self, shape: Shape, implicit_class: bool = False) -> Iterator[Check]:
-        """The checks of a shape with targets: its own constraints, then its property shapes."""
+    def checks(
+        self, shape: Shape, implicit_class: bool = False, focus: str | None = None
+    ) -> Iterator[Check]:
+        """The checks of a shape with targets: its own constraints, then its property shapes.
+
+        *focus*: a pattern binding ?focus to each focus node once (default: `focus_nodes`).
+        """
         if shape.deactivated:
             return
-        focus = self.focus_nodes(shape, implicit_class)
+        focus = focus or self.focus_nodes(shape, implicit_class)
         if shape.path is None:
             yield from self._node_checks(shape, focus)
             for child in shape.properties:
@@ -239,11 +255,26 @@ class Compiler:
 
     def _property_checks(self, shape: Shape, focus: str) -> Iterator[Check]:
         path = shape.path or ""
-        pairs = f"{{ SELECT DISTINCT ?focus ?value WHERE {{ {focus} ?focus {path} ?value }} }}"
+        # Not DISTINCT: a statement in two graphs gives its pair twice; results are deduplicated.
+        pairs = f"{focus} ?focus {path} ?value"
         values = [c for c in shape.constraints if c.component in VALUE_COMPONENTS]
         if values:
             tests = [self.value_test(c, "?value") for c in values]
-            yield self._value_check(shape, values, tests, pairs)
+            check = self._value_check(shape, values, tests, pairs)
+            # A value's tests do not depend on its focus node: test each value once.
+            distinct = self._value_check(
+                shape,
+                values,
+                tests,
+                f"{{ SELECT DISTINCT ?value WHERE {{ {focus} ?focus {path} ?value }} }}",
+                projected="?value",
+            ).query
+            yield replace(
+                check,
+                distinct=distinct,
+                join=f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} ?focus {path} ?value "
+                f"VALUES ?value {{ {JOINED} }} }}",
+            )
         yield from self._count_checks(shape, focus, pairs)
         for constraint in shape.constraints:
             name = constraint.component
@@ -251,7 +282,7 @@ class Compiler:
                 yield Check(
                     f"SELECT ?focus ?language WHERE {{ {pairs} FILTER(isLiteral(?value) && "
                     'lang(?value) != "") BIND(LCASE(lang(?value)) AS ?language) } '
-                    "GROUP BY ?focus ?language HAVING (COUNT(?value) > 1)",
+                    "GROUP BY ?focus ?language HAVING (COUNT(DISTINCT ?value) > 1)",
                     shape,
                     "unique",
                     (constraint,),
@@ -302,13 +333,19 @@ class Compiler:
                 )
 
     def _value_check(
-        self, shape: Shape, constraints: list[Constraint], tests: list[str], pairs: str
+        self,
+        shape: Shape,
+        constraints: list[Constraint],
+        tests: list[str],
+        pairs: str,
+        *,
+        projected: str = "?focus ?value",
     ) -> Check:
         binds = " ".join(f"BIND({test} AS ?k{index})" for index, test in enumerate(tests))
-        failing = " || ".join(f"!?k{index}" for index in range(len(tests)))
+        failing = " || ".join(f"!COALESCE(?k{index}, false)" for index in range(len(tests)))
         keys = " ".join(f"?k{index}" for index in range(len(tests)))
         return Check(
-            f"SELECT ?focus ?value {keys} WHERE {{ {pairs} {binds} FILTER({failing}) }}",
+            f"SELECT {projected} {keys} WHERE {{ {pairs} {binds} FILTER({failing}) }}",
             shape,
             "value",
             tuple(constraints),
