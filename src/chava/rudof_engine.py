@@ -23,16 +23,14 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
 import pyoxigraph as ox
-from rdflib import RDF, BNode, Graph, URIRef
-from rdflib import Literal as RdfLiteral
-from rdflib.collection import Collection
-from rdflib.term import Node
+from rdflib import Graph
 
 from chava import namespaces
 from chava.entailment import Statement
 from chava.errors import ShaclEngineError
 from chava.literal_check import disguise, disguised, reveal
-from chava.rdflib_bridge import rdflib_term
+from chava.report_graph import ReportWriter
+from chava.shacl_shapes import ShapesGraph
 from chava.validation_input import EngineInput
 
 if TYPE_CHECKING:
@@ -42,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 SH: Final = namespaces.SH
 MESSAGE: Final = ox.NamedNode(SH + "message")
+BARE: Final = frozenset({"integer", "decimal", "double", "boolean"})
+"""Datatypes whose literals rudof may write without quotes."""
 RUDOF_UNSUPPORTED: Final = frozenset({SH + "sparql", SH + "target"})
 """Shapes reaching one of these predicates run on pyshacl instead."""
 
@@ -91,38 +91,75 @@ def _ntriples(statements: Iterable[Statement]) -> str:
 def _report_graph(
     entries: Sequence[Entry], data: Sequence[Statement], shapes: Sequence[ox.Quad]
 ) -> Graph:
-    """An sh:ValidationReport graph of rudof's entries, with the data's and shapes' terms."""
+    """An sh:ValidationReport graph of rudof's entries, with the data's and shapes' terms.
+
+    rudof gives terms as text: a result's path is read from its source shape (its structure
+    copied from the shapes graph), its focus node and value matched back to the data's terms.
+    """
+    index = ShapesGraph(shapes).index
+    writer = ReportWriter(index)
     objects: dict[tuple[str, str], list[Term]] = defaultdict(list)
-    for subject, predicate, value in data:
-        objects[(_text(subject), predicate.value)].append(value)
-    messages: dict[str, list[ox.Literal]] = defaultdict(list)
-    for quad in shapes:
-        if quad.predicate == MESSAGE and isinstance(quad.object, ox.Literal):
-            messages[_text(quad.subject)].append(quad.object)
-    graph = Graph()
-    report = BNode()
-    graph.add((report, RDF.type, URIRef(SH + "ValidationReport")))
-    graph.add((report, URIRef(SH + "conforms"), RdfLiteral(not entries)))
+    for subject, predicate, stated in data:
+        objects[(_text(subject), predicate.value)].append(stated)
+    terms = _Terms(data, shapes)
     for entry in entries:
-        result = BNode()
-        focus = _node(entry.focus_node)
-        graph.add((report, URIRef(SH + "result"), result))
-        graph.add((result, RDF.type, URIRef(SH + "ValidationResult")))
-        graph.add((result, URIRef(SH + "focusNode"), focus))
-        graph.add((result, URIRef(SH + "resultSeverity"), URIRef(SH + entry.severity)))
-        if entry.source_shape is not None:
-            graph.add((result, URIRef(SH + "sourceShape"), _node(entry.source_shape)))
-        graph.add(
-            (result, URIRef(SH + "sourceConstraintComponent"), URIRef(entry.constraint_component))
-        )
-        if entry.path is not None:
-            graph.add((result, URIRef(SH + "resultPath"), _path(graph, entry.path)))
+        shape = terms.node(entry.source_shape or "")
+        properties = index.get(shape, {})
+        paths = properties.get(SH + "path", []) if entry.path is not None else []
+        value: ox.NamedNode | ox.BlankNode | ox.Literal | None = None
         if entry.value is not None:
             candidates = objects.get((entry.focus_node, entry.path or ""), [])
-            graph.add((result, URIRef(SH + "value"), _value(entry.value, candidates)))
-        for text in messages.get(entry.source_shape or "") or [ox.Literal(_rudof_text(entry))]:
-            graph.add((result, URIRef(SH + "resultMessage"), rdflib_term(text)))
-    return graph
+            value = next(
+                (
+                    c
+                    for c in candidates
+                    if not isinstance(c, ox.Triple) and _rendered_as(c, entry.value)
+                ),
+                None,
+            )
+            value = value or terms.find(entry.value)
+        messages = [m for m in properties.get(SH + "message", []) if isinstance(m, ox.Literal)]
+        writer.add(
+            focus=terms.find(entry.focus_node),
+            component=entry.constraint_component,
+            shape=shape,
+            severity=SH + entry.severity,
+            messages=messages or [ox.Literal(_rudof_text(entry))],
+            path=paths[0] if paths else None,
+            value=value,
+        )
+    return writer.finish()
+
+
+class _Terms:
+    """The data's and shapes' terms by the text rudof gives them (read once, when needed)."""
+
+    def __init__(self, data: Sequence[Statement], shapes: Sequence[ox.Quad]) -> None:
+        self.data = data
+        self.shapes = shapes
+        self._by_text: dict[str, ox.Literal] | None = None
+
+    def node(self, text: str) -> ox.NamedNode | ox.BlankNode:
+        """An IRI or blank node, as rudof writes it (`iri`, `_:label`)."""
+        return ox.BlankNode(text[2:]) if text.startswith("_:") else ox.NamedNode(text)
+
+    def find(self, text: str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        """The term rudof wrote as *text*: an IRI or blank node, else a literal of the data."""
+        if text.startswith("_:"):
+            return ox.BlankNode(text[2:])
+        if ":" in text and not text.startswith('"') and " " not in text:
+            try:
+                return ox.NamedNode(text)
+            except ValueError:
+                pass
+        if self._by_text is None:
+            self._by_text = {}
+            values = [v for _s, _p, v in self.data] + [q.object for q in self.shapes]
+            for value in values:
+                if isinstance(value, ox.Literal):
+                    for rendering in _renderings(value):
+                        self._by_text.setdefault(rendering, value)
+        return self._by_text.get(text) or ox.Literal(text.strip('"'))
 
 
 def _text(term: Term) -> str:
@@ -134,45 +171,26 @@ def _text(term: Term) -> str:
     return str(term)
 
 
-def _node(text: str) -> Node:
-    return BNode(text[2:]) if text.startswith("_:") else URIRef(text)
-
-
-def _path(graph: Graph, text: str) -> Node:
-    """rudof's path text (`iri`, `^(iri)`, `(a / b)`) as a SHACL path in *graph*."""
-    text = text.strip()
-    if text.startswith("^(") and text.endswith(")"):
-        node = BNode()
-        graph.add((node, URIRef(SH + "inversePath"), _path(graph, text[2:-1])))
-        return node
-    if text.startswith("(") and text.endswith(")") and " / " in text:
-        head = BNode()
-        Collection(graph, head, [_path(graph, part) for part in text[1:-1].split(" / ")])
-        return head
-    return URIRef(text)
-
-
-def _value(text: str, candidates: Sequence[Term]) -> Node:
-    """The data term rudof rendered as *text*: one of *candidates*, else read from the text."""
-    for candidate in candidates:
-        if _rendered_as(candidate, text):
-            return rdflib_term(candidate)
-    if text.startswith('"'):
-        return RdfLiteral(text.strip('"'))
-    return _node(text)
-
-
 def _rendered_as(term: Term, text: str) -> bool:
     if not isinstance(term, ox.Literal):
         return _text(term) == text
-    quoted = f'"{term.value}"'
-    if term.language:
-        return text == f"{quoted}@{term.language}"
-    datatype = term.datatype.value
+    return text in _renderings(term)
+
+
+def _renderings(literal: ox.Literal) -> set[str]:
+    """The ways rudof writes a literal: quoted with its language or datatype (prefixed or
+    not), a number or boolean bare."""
+    quoted = f'"{literal.value}"'
+    if literal.language:
+        return {f"{quoted}@{literal.language}"}
+    datatype = literal.datatype.value
     if datatype == namespaces.XSD + "string":
-        return text in (quoted, f"{quoted}^^xsd:string")
+        return {quoted, f"{quoted}^^xsd:string", f"{quoted}^^<{datatype}>"}
     local = datatype.rsplit("#", 1)[-1]
-    return text.startswith(quoted + "^^") and text.rstrip(">").endswith(local)
+    found = {f"{quoted}^^<{datatype}>", f"{quoted}^^xsd:{local}", f"{quoted}^^{local}"}
+    if local in BARE:
+        found.add(literal.value)
+    return found
 
 
 def _rudof_text(entry: Entry) -> str:
