@@ -158,7 +158,15 @@ def test_builds_while_serving_are_served_without_a_failed_request(tmp_path: Path
     root = write_publication(tmp_path)
     write_version(root, 0)
     with (
-        chava_serve(root, "--workers", "2", "--no-validate", startup_seconds=90) as base,
+        chava_serve(
+            root,
+            "--workers",
+            "2",
+            "--no-validate",
+            # One client loops on every route: the per-client rate is not what is tested here.
+            environment={"CHAVA_SPARQL_RATE_LIMIT": "0", "CHAVA_SPARQL_CLIENT_BUDGET": "0"},
+            startup_seconds=90,
+        ) as base,
         Load(base) as load,
     ):
         assert _served_everywhere(base, '"version 0"')
@@ -208,7 +216,10 @@ def test_builds_while_serving_are_served_without_a_failed_request(tmp_path: Path
 
 
 def _query_workers(root: Path) -> dict[int, bytes]:
-    """pid -> command line of the query workers reading a build under *root*."""
+    """pid -> the files under *root* each query worker holds open (its build's store).
+
+    The store's path travels on the worker's standard input, not its command line.
+    """
     found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -217,9 +228,27 @@ def _query_workers(root: Path) -> dict[int, bytes]:
             arguments = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        if b"chava.sparql.worker" in arguments and str(root).encode() in arguments:
-            found[int(entry.name)] = arguments
+        if b"chava.sparql.worker" in arguments:
+            opened = _open_under(entry, root)
+            if opened:
+                found[int(entry.name)] = b"\n".join(opened)
     return found
+
+
+def _open_under(process: Path, root: Path) -> list[bytes]:
+    try:
+        descriptors = list((process / "fd").iterdir())
+    except OSError:
+        return []
+    opened = []
+    for descriptor in descriptors:
+        try:
+            target = str(descriptor.readlink())
+        except OSError:
+            continue
+        if target.startswith(str(root)):
+            opened.append(target.encode())
+    return opened
 
 
 def test_serve_falls_back_from_a_damaged_current_build_then_serves_the_next(

@@ -29,6 +29,11 @@ CHUNK: Final = 64 * 1024
 TRUNCATED_HEADER: Final = "X-Chava-Results-Truncated"
 """How a chava endpoint says it cut a result at its cap (`sparql_max_results`)."""
 USER_AGENT: Final = "chava (linked-data publisher)"
+RETRY_STATUSES: Final = frozenset({429, 503})
+"""Answers meaning "not now": asked again after their Retry-After (chava's endpoint sends it)."""
+MAX_RETRIES: Final = 5
+MAX_RETRY_WAIT: Final = 30.0
+"""Longest Retry-After honoured (seconds); a server asking for more fails the read."""
 
 
 @dataclass(frozen=True)
@@ -88,9 +93,17 @@ def send(
     all_headers = {"User-Agent": USER_AGENT, **(headers or {})}
     with requests.Session() as session:
         session.trust_env = False  # no proxy or .netrc from the environment: explicit only
-        for _hop in range(MAX_REDIRECTS + 1):
+        hops = retries = 0
+        while hops <= MAX_REDIRECTS:
             response = _request(session, method, url, limits, all_headers, data, auth)
             with response:
+                wait = _retry_after(response)
+                if wait is not None and retries < MAX_RETRIES:
+                    retries += 1
+                    logger.info("%s: HTTP %d, retrying in %g s", url, response.status_code, wait)
+                    time.sleep(wait)
+                    continue
+                hops += 1
                 if response.is_redirect or response.status_code in (301, 302, 303, 307, 308):
                     target = urljoin(url, response.headers.get("Location", ""))
                     if _origin(target) != origin:
@@ -113,6 +126,16 @@ def send(
                 truncated = response.headers.get(TRUNCATED_HEADER, "").lower() == "true"
                 return Reply(url, response.status_code, media_type.strip().lower(), body, truncated)
     raise RemoteSourceError(f"{url}: more than {MAX_REDIRECTS} redirects")
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    """Seconds to wait before asking again, for a 429 or 503 with a usable Retry-After."""
+    if response.status_code not in RETRY_STATUSES:
+        return None
+    value = response.headers.get("Retry-After", "").strip()
+    if not value.isdigit() or int(value) > MAX_RETRY_WAIT:
+        return None  # an HTTP date, or longer than a harvest should stall: report the answer
+    return max(0.1, float(value))
 
 
 def gunzip(body: bytes, *, url: str, max_bytes: int) -> bytes:
