@@ -42,6 +42,9 @@ SIZES: Final = ("10k", "100k", "1m")
 SUMMARY: Final = re.compile(r"(\d[\d,]*) violations?, (\d[\d,]*) warnings?, (\d[\d,]*) infos?")
 PARTNER_BASE: Final = "https://partner.example.org/"
 BENCHMARKS: Final = Path(__file__).resolve().parent
+LARGEST: Final = {"rudof": "100k"}
+"""The largest size an engine is run at: rudof 0.3.35 peaked at 11.6 GB RSS on 1M statements
+(131 s), too much for a shared machine; its row says so instead."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,15 @@ def validation_table(datasets: list[Dataset], engines: list[str], *, timeout: fl
     for dataset in datasets:
         env = {"CHAVA_DATA_BASE_IRI": dataset.base_iri}
         for engine in engines:
+            largest = LARGEST.get(engine)
+            if (
+                largest
+                and dataset.size in SIZES
+                and SIZES.index(dataset.size) > SIZES.index(largest)
+            ):
+                note = f"not run above {LARGEST[engine]} (1M: 11.6 GB RSS, 131 s, measured once)"
+                table.plain_rows.append([f"{dataset.statements:,}", engine, "-", "-", "-", note])
+                continue
             run = measure(
                 validate_command(dataset.path, engine), env=env, timeout=timeout, cwd=REPOSITORY
             )
