@@ -11,18 +11,26 @@ shape-based and other constraints (`SUPPORTED` below). A shape that uses anythin
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Final
 
 import pyoxigraph as ox
 
 from chava import namespaces
+from chava.shacl_model import SH, TARGETS, Constraint, Shape, Term, UnsupportedShapeError
 
-SH: Final = namespaces.SH
+__all__ = [
+    "SH",
+    "TARGETS",
+    "Constraint",
+    "Shape",
+    "ShapesGraph",
+    "Term",
+    "UnsupportedShapeError",
+    "sparql_path",
+]
+
 RDF_TYPE: Final = namespaces.RDF + "type"
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
-TARGETS: Final = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
 SHAPE_TYPES: Final = frozenset({SH + "NodeShape", SH + "PropertyShape"})
 ANNOTATIONS: Final = frozenset(
     SH + name
@@ -87,86 +95,6 @@ PATH_OPERATORS: Final = {
     SH + "oneOrMorePath": ("(", ")+"),
     SH + "zeroOrOnePath": ("(", ")?"),
 }
-
-
-class UnsupportedShapeError(Exception):
-    """A shape the compiled engine cannot evaluate; the message says why."""
-
-
-@dataclass(frozen=True)
-class Constraint:
-    """One constraint: its component's local name (`MinCount`) and its parameter."""
-
-    component: str
-    value: object
-
-    @property
-    def iri(self) -> str:
-        """The constraint component's IRI, as reported."""
-        return f"{SH}{self.component}ConstraintComponent"
-
-    @property
-    def term(self) -> Term:
-        """The parameter, an RDF term (sh:class, sh:hasValue, sh:minInclusive...)."""
-        if isinstance(self.value, ox.NamedNode | ox.BlankNode | ox.Literal):
-            return self.value
-        raise UnsupportedShapeError(f"{self.component}: not an RDF term")
-
-    @property
-    def number(self) -> int:
-        """The parameter, a count or a length."""
-        if isinstance(self.value, int):
-            return self.value
-        if isinstance(self.value, tuple) and len(self.value) == 2:
-            return int(self.value[1])
-        raise UnsupportedShapeError(f"{self.component}: not a number")
-
-    @property
-    def shape(self) -> Shape:
-        """The parameter, a shape (sh:not, sh:node; sh:qualifiedValueShape's)."""
-        value = self.value[0] if isinstance(self.value, tuple) and self.value else self.value
-        if isinstance(value, Shape):
-            return value
-        raise UnsupportedShapeError(f"{self.component}: not a shape")
-
-    @property
-    def shapes(self) -> tuple[Shape, ...]:
-        """The parameter, a list of shapes (sh:and, sh:or, sh:xone)."""
-        value = self.value if isinstance(self.value, tuple) else ()
-        return tuple(shape for shape in value if isinstance(shape, Shape))
-
-    @property
-    def terms(self) -> tuple[Term, ...]:
-        """The parameter, a list of terms (sh:in)."""
-        value = self.value if isinstance(self.value, tuple) else ()
-        return tuple(t for t in value if isinstance(t, ox.NamedNode | ox.BlankNode | ox.Literal))
-
-    @property
-    def texts(self) -> tuple[str, ...]:
-        """The parameter, strings (sh:languageIn's tags; sh:pattern and sh:flags)."""
-        value = self.value if isinstance(self.value, tuple) else ()
-        return tuple(text for text in value if isinstance(text, str))
-
-    @property
-    def iris(self) -> frozenset[str]:
-        """The parameter, a set of IRIs (sh:closed: the allowed properties)."""
-        return self.value if isinstance(self.value, frozenset) else frozenset()
-
-
-@dataclass
-class Shape:
-    """A node shape (no path) or a property shape, with what the engine needs of it."""
-
-    node: Term
-    path: str | None
-    """The SHACL path as a SPARQL property path, for property shapes."""
-    path_node: Term | None
-    severity: str
-    messages: tuple[ox.Literal, ...]
-    deactivated: bool
-    constraints: list[Constraint] = field(default_factory=list)
-    properties: list[Shape] = field(default_factory=list)
-    targets: dict[str, tuple[Term, ...]] = field(default_factory=dict)
 
 
 class ShapesGraph:
@@ -442,22 +370,3 @@ def _component(parameter: str) -> str:
 def _true(value: Term) -> bool:
     """Only `true` turns a boolean parameter on (`"1"^^xsd:boolean` does not, says SHACL)."""
     return isinstance(value, ox.Literal) and value.value == "true"
-
-
-def shape_nodes(shape: Shape) -> Sequence[Term]:
-    """The shape and every shape it reaches (properties, logical and shape-based constraints)."""
-    found: dict[Term, None] = {}
-    todo = [shape]
-    while todo:
-        current = todo.pop()
-        if current.node in found:
-            continue
-        found[current.node] = None
-        todo.extend(current.properties)
-        for constraint in current.constraints:
-            value = constraint.value
-            if isinstance(value, Shape):
-                todo.append(value)
-            elif isinstance(value, tuple) and value and isinstance(value[0], Shape):
-                todo.extend(v for v in value if isinstance(v, Shape))
-    return list(found)
