@@ -156,7 +156,9 @@ def harvest(
         check_url(source)
     started = datetime.now(UTC)
     dataset = _read(source, local, settings, kind)
-    return harvest_dataset(dataset, partner=partner, settings=settings, started=started)
+    return harvest_dataset(
+        dataset, partner=partner, settings=settings, started=started, progress=progress
+    )
 
 
 def is_feed_url(source: str) -> bool:
@@ -172,11 +174,12 @@ def harvest_dataset(
     settings: Settings,
     started: datetime,
     extra_provenance: Iterable[tuple[str, ox.NamedNode | ox.Literal]] = (),
+    progress: Progress | None = None,
 ) -> HarvestResult:
     """Judge what was read from a partner and write `data/harvest/{partner}.trig` (see harvest).
 
     *extra_provenance* are (predicate, value) statements about the harvest activity (where a
-    feed was followed up to).
+    feed was followed up to); *progress* hears of the validation.
     """
     source = dataset.source
     triples = sorted({quad.triple for quad in dataset.quads}, key=str)
