@@ -23,7 +23,7 @@ from typing import Any, Final, cast
 import pyoxigraph as ox
 
 from chava import sdg
-from chava.build_check import graph_counts, open_verified, store_files
+from chava.build_check import build_files, graph_counts, open_verified, store_files
 from chava.build_inputs import (
     build_id_of,
     data_settings,
@@ -62,6 +62,7 @@ from chava.hashed_input import InputDigest, read_digest
 from chava.publication_iris import publication_iris, rename_loaded_graphs
 from chava.published_graphs import GraphView, withheld_graphs
 from chava.rdf_input import InputLimits, load_into, rdf_format_of, read_hashed
+from chava.search.build import INDEX_FILE, vocabulary_labels, write_index
 from chava.sources import (
     FOLDER_GRAPHS,
     Publication,
@@ -286,6 +287,14 @@ def _write_build(
     # Dumps and the dataset description cover the published graphs only.
     published = cast(ox.Store, GraphView(store, withheld)) if withheld else store
     dumps = write_dumps(published, folder / "dumps", prefixes=publication_iris(settings).prefixes)
+    # The catalogue index (listings, search) of the published graphs, before the build's own
+    # description is added: what the dataset holds, not how it was built.
+    write_index(
+        folder / INDEX_FILE,
+        published,
+        languages=settings.languages,
+        vocabulary=vocabulary_labels(settings.root),
+    )
     previous = current_build_id(settings.build_path)
     history = [entry for entry in reversed(read_log(settings.build_path))][:RECENT_BUILDS]
     triples = distinct_triples(published)
@@ -327,6 +336,7 @@ def _write_build(
         "sources": sources,
         "settings_key": settings_key(settings),
         "store_files": store_files(folder / "store"),
+        "build_files": build_files(folder, (INDEX_FILE,)),
     }
     write_manifest(folder, manifest)
     verified = open_verified(read_build(folder), thorough=True)  # what was written reads back
