@@ -59,7 +59,8 @@ CREATE TABLE label(item INTEGER NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL
 CREATE TABLE ordering(collection TEXT NOT NULL, lang TEXT NOT NULL, position INTEGER NOT NULL,
   item INTEGER NOT NULL, PRIMARY KEY(collection, lang, position)) WITHOUT ROWID;
 CREATE TABLE size(collection TEXT PRIMARY KEY, items INTEGER NOT NULL);
-CREATE TABLE link(item INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL,
+CREATE TABLE value(id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE);
+CREATE TABLE link(item INTEGER NOT NULL, facet TEXT NOT NULL, value INTEGER NOT NULL,
   PRIMARY KEY(item, facet, value)) WITHOUT ROWID;
 CREATE TABLE exact(name TEXT NOT NULL, item INTEGER NOT NULL,
   PRIMARY KEY(name, item)) WITHOUT ROWID;
@@ -67,13 +68,15 @@ CREATE TABLE term(iri TEXT NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL,
   PRIMARY KEY(iri, lang)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE text USING fts5(label, names, descriptions,
   tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
-CREATE VIRTUAL TABLE name USING fts5(text, item UNINDEXED, kind UNINDEXED, words UNINDEXED,
+CREATE VIRTUAL TABLE name USING fts5(text, content = '',
   tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
 """
 INDEXES_SQL: Final = """
-CREATE UNIQUE INDEX item_iri ON item(iri);
 CREATE INDEX link_value ON link(facet, value, item);
 """
+NAME_BITS: Final = 16
+"""A `name` row's id: the item's id, then the name's number (6 bits), whether it is an
+alternative name (1 bit) and its word count (9 bits): all a search needs of a matching name."""
 
 
 @dataclass
@@ -180,7 +183,18 @@ def _fill(
                 ((name, language, position, ids[iri]) for position, iri in enumerate(ordered)),
             )
     cities = _graph_cities(store, resources, excluded)
-    links = _links(store, resources, ids, cities, excluded)
+    values: dict[str, int] = {}
+
+    def value_id(iri: str) -> int:
+        number = values.get(iri)
+        if number is None:
+            number = values[iri] = len(values) + 1
+        return number
+
+    links = [
+        (item, facet, value_id(iri)) for item, facet, iri in _links(store, resources, ids, cities, excluded)
+    ]
+    connection.executemany("INSERT INTO value VALUES (?, ?)", ((n, iri) for iri, n in values.items()))
     connection.executemany("INSERT OR IGNORE INTO link VALUES (?, ?, ?)", links)
     connection.executemany(
         "INSERT OR IGNORE INTO exact VALUES (?, ?)",
@@ -192,12 +206,16 @@ def _fill(
         ),
     )
     connection.executemany(
-        "INSERT INTO name(text, item, kind, words) VALUES (?, ?, ?, ?)",
+        "INSERT INTO name(rowid, text) VALUES (?, ?)",
         (
-            (text, ids[iri], kind, len(fold(text).split()))
+            (name_row(ids[iri], number, kind, len(fold(text).split())), text)
             for iri in order
-            for kind, texts in enumerate((resources[iri].label_texts, resources[iri].names))
-            for text in texts
+            for number, (kind, text) in enumerate(
+                [
+                    *((0, text) for text in resources[iri].label_texts),
+                    *((1, text) for text in resources[iri].names),
+                ][:64]
+            )
         ),
     )
     preferred = {tag: position for position, tag in enumerate(languages)}
@@ -240,6 +258,11 @@ def _fill(
     connection.execute("ANALYZE")
     connection.commit()
     return len(order)
+
+
+def name_row(item: int, number: int, kind: int, words: int) -> int:
+    """The id of a `name` row (see NAME_BITS)."""
+    return (item << NAME_BITS) | (number << 10) | (kind << 9) | min(words, 511)
 
 
 def _quads(store: Any, predicate: str, excluded: frozenset[str]) -> Iterator[ox.Quad]:
@@ -396,9 +419,10 @@ def _term_labels(
     """Labels of every facet value: the store's, then the vocabulary's, then chava's table;
     a value with none gets its local name, made readable, untagged."""
     values = {
-        value
-        for (value,) in connection.execute(
-            "SELECT DISTINCT value FROM link WHERE facet IN ('type', 'theme', 'city', 'graph')"
+        str(iri)
+        for (iri,) in connection.execute(
+            "SELECT iri FROM value WHERE id IN (SELECT DISTINCT value FROM link "
+            "WHERE facet IN ('type', 'theme', 'city', 'graph'))"
         )
     }
     values |= set(cities.values())
@@ -434,7 +458,13 @@ def vocabulary_labels(root: Path) -> dict[str, dict[str, str]]:
 
     labels: dict[str, dict[str, tuple[int, str]]] = {}
     rank = {predicate: position for position, predicate in enumerate(LABELS)}
-    for path in collect_files([root / "ontology"]):
+    folder = root / "ontology"
+    try:
+        files = collect_files([folder]) if folder.is_dir() else []
+    except LoadError as error:
+        logger.debug("vocabulary labels: %s", error)
+        files = []
+    for path in files:
         try:
             quads = parse_file(path)
         except LoadError as error:

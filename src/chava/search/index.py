@@ -25,7 +25,7 @@ from typing import Final
 
 from chava.errors import StoreError
 from chava.labels import pick_text
-from chava.search.build import FACETS, INDEX_VERSION
+from chava.search.build import FACETS, INDEX_VERSION, NAME_BITS
 from chava.search.text import MARK_END, MARK_START, fold, match_expression, snippet_html
 
 logger = logging.getLogger(__name__)
@@ -183,7 +183,8 @@ class CatalogueIndex:
         named = {
             int(number): (int(kind), int(size))
             for number, kind, size in self._rows(
-                "SELECT item, MIN(kind), MIN(words) FROM name WHERE name MATCH ? GROUP BY item",
+                f"SELECT rowid >> {NAME_BITS}, MIN((rowid >> 9) & 1), MIN(rowid & 511) "
+                "FROM name WHERE name MATCH ? GROUP BY 1",
                 (match,),
             )
         }
@@ -218,9 +219,9 @@ class CatalogueIndex:
         return picked if picked is not None else (iri, None)
 
     def collection_of(self, iri: str) -> str | None:
-        """The first API collection listing *iri* (None: in none, or not indexed)."""
+        """The first API collection listing *iri* (None: in none, or not indexed); a scan."""
         rows = self._rows("SELECT collection FROM item WHERE iri = ?", (iri,))
-        return rows[0][0] if rows else None
+        return str(rows[0][0]) if rows and rows[0][0] is not None else None
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -252,8 +253,8 @@ class CatalogueIndex:
             labels.setdefault(number, {})[tag] = text
         types: dict[int, list[str]] = {}
         for number, value in self._rows(
-            "SELECT item, value FROM link WHERE item IN (SELECT value FROM json_each(?)) "
-            "AND facet = 'type'",
+            "SELECT l.item, v.iri FROM link l JOIN value v ON v.id = l.value "
+            "WHERE l.item IN (SELECT value FROM json_each(?)) AND l.facet = 'type'",
             (numbers,),
         ):
             types.setdefault(number, []).append(value)
@@ -285,10 +286,10 @@ class CatalogueIndex:
     def _facets(self, found: list[int]) -> dict[str, list[FacetValue]]:
         facets: dict[str, list[FacetValue]] = {name: [] for name in FACETS}
         rows = self._rows(
-            "SELECT facet, value, COUNT(*) AS n FROM link "
+            "SELECT c.facet, v.iri, c.n FROM (SELECT facet, value, COUNT(*) AS n FROM link "
             "WHERE item IN (SELECT value FROM json_each(?)) "
-            f"AND facet IN ({', '.join('?' * len(FACETS))}) "
-            "GROUP BY facet, value ORDER BY facet, n DESC, value",
+            f"AND facet IN ({', '.join('?' * len(FACETS))}) GROUP BY facet, value) AS c "
+            "JOIN value v ON v.id = c.value ORDER BY c.facet, c.n DESC, v.iri",
             (json.dumps(found), *FACETS),
         )
         for facet, value, count in rows:
@@ -317,4 +318,7 @@ def _snippet(column: int) -> str:
 
 def _in_link(count: int, *, column: str = "o.item") -> str:
     placeholders = ", ".join("?" * count)
-    return f"{column} IN (SELECT item FROM link WHERE facet = ? AND value IN ({placeholders}))"
+    return (
+        f"{column} IN (SELECT item FROM link WHERE facet = ? AND value IN "
+        f"(SELECT id FROM value WHERE iri IN ({placeholders})))"
+    )
