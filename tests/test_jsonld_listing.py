@@ -49,7 +49,12 @@ def test_french_order_sorts_accents_as_base_letters(store: ox.Store) -> None:
     assert total == 8
     ex = "http://example.org/"
     assert order[0] == ex + "c"  # Aide-mémoire
-    assert order.index(ex + "h") < order.index(ex + "f") < order.index(ex + "g") < order.index(ex + "a")
+    assert (
+        order.index(ex + "h")
+        < order.index(ex + "f")
+        < order.index(ex + "g")
+        < order.index(ex + "a")
+    )
 
 
 def test_listing_pages_are_ranges_of_the_order(store: ox.Store) -> None:

@@ -79,6 +79,10 @@ NAME_BITS: Final = 16
 alternative name (1 bit) and its word count (9 bits): all a search needs of a matching name."""
 
 
+_Statement = tuple[str, Any, str | None]
+"""(subject IRI, object term, graph IRI or None)."""
+
+
 @dataclass
 class _Resource:
     """What the scans found about one IRI subject."""
@@ -158,7 +162,7 @@ def _fill(
     first = languages[0] if languages else ""
     order = sorted(named, key=lambda iri: _sort_key(resources[iri], iri, first, languages))
     ids = {iri: number for number, iri in enumerate(order, start=1)}
-    collection_of = {}
+    collection_of: dict[str, str] = {}
     for name, iris in members.items():
         for iri in iris:
             collection_of.setdefault(iri, name)
@@ -177,7 +181,9 @@ def _fill(
     for name, iris in members.items():
         connection.execute("INSERT INTO size VALUES (?, ?)", (name, len(iris)))
         for language in dict.fromkeys(languages or ("",)):
-            ordered = sorted(iris, key=lambda iri: _sort_key(resources[iri], iri, language, languages))
+            ordered = sorted(
+                iris, key=lambda iri: _sort_key(resources[iri], iri, language, languages)
+            )
             connection.executemany(
                 "INSERT INTO ordering VALUES (?, ?, ?, ?)",
                 ((name, language, position, ids[iri]) for position, iri in enumerate(ordered)),
@@ -192,9 +198,12 @@ def _fill(
         return number
 
     links = [
-        (item, facet, value_id(iri)) for item, facet, iri in _links(store, resources, ids, cities, excluded)
+        (item, facet, value_id(iri))
+        for item, facet, iri in _links(store, resources, ids, cities, excluded)
     ]
-    connection.executemany("INSERT INTO value VALUES (?, ?)", ((n, iri) for iri, n in values.items()))
+    connection.executemany(
+        "INSERT INTO value VALUES (?, ?)", ((n, iri) for iri, n in values.items())
+    )
     connection.executemany("INSERT OR IGNORE INTO link VALUES (?, ?, ?)", links)
     connection.executemany(
         "INSERT OR IGNORE INTO exact VALUES (?, ?)",
@@ -265,14 +274,16 @@ def name_row(item: int, number: int, kind: int, words: int) -> int:
     return (item << NAME_BITS) | (number << 10) | (kind << 9) | min(words, 511)
 
 
-def _quads(store: Any, predicate: str, excluded: frozenset[str]) -> Iterator[ox.Quad]:
-    """The quads of *predicate* with an IRI subject, outside the excluded graphs."""
+def _quads(store: Any, predicate: str, excluded: frozenset[str]) -> Iterator[_Statement]:
+    """(subject IRI, object, graph IRI or None) of *predicate*, IRI subjects, outside the
+    excluded graphs."""
     for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
-        graph = quad.graph_name
-        if isinstance(quad.subject, ox.NamedNode) and not (
-            isinstance(graph, ox.NamedNode) and graph.value in excluded
-        ):
-            yield quad
+        subject, graph = quad.subject, quad.graph_name
+        if not isinstance(subject, ox.NamedNode):
+            continue
+        graph_iri = graph.value if isinstance(graph, ox.NamedNode) else None
+        if graph_iri not in excluded:
+            yield subject.value, quad.object, graph_iri
 
 
 def _scan(store: Any, excluded: frozenset[str]) -> dict[str, _Resource]:
@@ -285,34 +296,30 @@ def _scan(store: Any, excluded: frozenset[str]) -> dict[str, _Resource]:
             found = resources[iri] = _Resource()
         return found
 
-    for quad in _quads(store, RDF_TYPE, excluded):
-        if isinstance(quad.object, ox.NamedNode):
-            found = resource(quad.subject.value)
-            found.types[quad.object.value] = None
-            if isinstance(quad.graph_name, ox.NamedNode):
-                found.graphs[quad.graph_name.value] = None
+    for subject, value, graph in _quads(store, RDF_TYPE, excluded):
+        if isinstance(value, ox.NamedNode):
+            found = resource(subject)
+            found.types[value.value] = None
+            if graph is not None:
+                found.graphs[graph] = None
     for rank, predicate in enumerate(LABELS):
-        for quad in _quads(store, predicate, excluded):
-            literal = quad.object
+        for subject, literal, _graph in _quads(store, predicate, excluded):
             if not isinstance(literal, ox.Literal):
                 continue
-            found = resource(quad.subject.value)
+            found = resource(subject)
             tag = literal.language or ""
             best = found.labels.get(tag)
             if best is None or rank < best[0]:
                 found.labels[tag] = (rank, literal.value)
             found.label_texts.append(literal.value)
     for predicate in ALTERNATIVE_LABELS:
-        for quad in _quads(store, predicate, excluded):
-            if isinstance(quad.object, ox.Literal):
-                resource(quad.subject.value).names.append(quad.object.value)
+        for subject, literal, _graph in _quads(store, predicate, excluded):
+            if isinstance(literal, ox.Literal):
+                resource(subject).names.append(literal.value)
     for predicate in DESCRIPTIONS:
-        for quad in _quads(store, predicate, excluded):
-            literal = quad.object
-            if isinstance(literal, ox.Literal) and quad.subject.value in resources:
-                resources[quad.subject.value].descriptions.append(
-                    (literal.language or "", literal.value)
-                )
+        for subject, literal, _graph in _quads(store, predicate, excluded):
+            if isinstance(literal, ox.Literal) and subject in resources:
+                resources[subject].descriptions.append((literal.language or "", literal.value))
     for found in resources.values():  # the same label stated in two graphs counts once
         found.label_texts = list(dict.fromkeys(found.label_texts))
         found.names = list(dict.fromkeys(found.names))
@@ -366,20 +373,18 @@ def _graph_cities(
                 typed.setdefault(graph, set()).add(iri)
     located: dict[str, set[str]] = {}
     for predicate in PLACE_LINKS:
-        for quad in _quads(store, predicate, excluded):
-            place = quad.object
-            graph = quad.graph_name
+        for _subject, place, where in _quads(store, predicate, excluded):
             if (
                 isinstance(place, ox.NamedNode)
-                and isinstance(graph, ox.NamedNode)
+                and where is not None
                 and CITY in resources.get(place.value, _Resource()).types
             ):
-                located.setdefault(graph.value, set()).add(place.value)
-    cities = {}
-    for graph in set(typed) | set(located):
-        candidates = located.get(graph) or typed.get(graph, set())
+                located.setdefault(where, set()).add(place.value)
+    cities: dict[str, str] = {}
+    for graph_iri in set(typed) | set(located):
+        candidates = located.get(graph_iri) or typed.get(graph_iri, set())
         if len(candidates) == 1:
-            cities[graph] = next(iter(candidates))
+            cities[graph_iri] = next(iter(candidates))
     return cities
 
 
@@ -404,10 +409,10 @@ def _links(
         if name == "type":
             continue
         for predicate in predicates:
-            for quad in _quads(store, predicate, excluded):
-                number = ids.get(quad.subject.value)
-                if number is not None and isinstance(quad.object, ox.NamedNode):
-                    yield number, name, quad.object.value
+            for subject, value, _graph in _quads(store, predicate, excluded):
+                item = ids.get(subject)
+                if item is not None and isinstance(value, ox.NamedNode):
+                    yield item, name, value.value
 
 
 def _term_labels(

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from chava.errors import StoreError
 from chava.labels import pick_text
@@ -82,7 +82,9 @@ class CatalogueIndex:
         self._shared: sqlite3.Connection | None = connect() if shared else None
         meta = dict(self._rows("SELECT key, value FROM meta", ()))
         if meta.get("version") != INDEX_VERSION:
-            raise StoreError(f"catalogue index of version {meta.get('version')}, not {INDEX_VERSION}")
+            raise StoreError(
+                f"catalogue index of version {meta.get('version')}, not {INDEX_VERSION}"
+            )
         self.languages: tuple[str, ...] = tuple(json.loads(meta["languages"])) or ("",)
         self.graphs: frozenset[str] = frozenset(json.loads(meta["graphs"]))
         self._terms: dict[str, dict[str, str]] = {}
@@ -215,7 +217,9 @@ class CatalogueIndex:
                 if len(self._terms) > 10_000:
                     self._terms.clear()
                 self._terms[iri] = texts
-        picked = pick_text({str(tag): str(text) for tag, text in texts.items()}, language, self.languages)
+        picked = pick_text(
+            {str(tag): str(text) for tag, text in texts.items()}, language, self.languages
+        )
         return picked if picked is not None else (iri, None)
 
     def collection_of(self, iri: str) -> str | None:
@@ -298,7 +302,8 @@ class CatalogueIndex:
                 values.append(FacetValue(value, int(count)))
         return facets
 
-    def _rows(self, sql: str, parameters: Sequence[object]) -> list[tuple[object, ...]]:
+    def _rows(self, sql: str, parameters: Sequence[object]) -> list[Any]:
+        """The rows of *sql* (tuples of SQLite values), on this thread's connection."""
         if self._shared is not None:
             assert self._shared_lock is not None
             with self._shared_lock:

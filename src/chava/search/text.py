@@ -65,7 +65,9 @@ def match_expression(words: list[str], columns: tuple[str, ...] = ()) -> str:
 
 def snippet_html(text: str) -> str:
     """FTS5's snippet (matches between MARK_START and MARK_END) as escaped HTML with <mark>."""
-    escaped = html.escape(" · ".join(line for line in text.splitlines() if line.strip()), quote=False)
+    escaped = html.escape(
+        " · ".join(line for line in text.splitlines() if line.strip()), quote=False
+    )
     return escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
 
 
@@ -75,4 +77,6 @@ def humanize(local_name: str) -> str:
     words = spaced.split()
     if not words:
         return local_name
-    return " ".join([words[0], *(word.lower() if word[1:].islower() else word for word in words[1:])])
+    return " ".join(
+        [words[0], *(word.lower() if word[1:].islower() else word for word in words[1:])]
+    )

@@ -69,7 +69,11 @@ def api_search() -> Response:
 
     view: dict[str, Any] = {"id": links["current"], "type": ["hydra:PartialCollectionView"]}
     view.update(
-        {("previous" if rel == "prev" else rel): url for rel, url in links.items() if rel != "current"}
+        {
+            ("previous" if rel == "prev" else rel): url
+            for rel, url in links.items()
+            if rel != "current"
+        }
     )
     document = {
         "@context": [root + context_path("v1"), SEARCH_CONTEXT],
@@ -88,7 +92,9 @@ def api_search() -> Response:
     body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return json_response(
         body,
-        etag_key="\0".join((state.served_build().build.build_id, request.host_url, request.full_path)),
+        etag_key="\0".join(
+            (state.served_build().build.build_id, request.host_url, request.full_path)
+        ),
         max_age=settings.cache_max_age,
         headers={"Link": link_header},
     )
@@ -101,10 +107,10 @@ def search_page() -> Response:
     lang, _chosen = request_language()
     args = request.args.to_dict(flat=False)
     args.pop("lang", None)
-    if not "".join(args.get("q", ())).strip():
-        page_request, answer, links = None, None, {}
-    else:
-        page_request, answer, links = _search({**args, "lang": [lang]}, html=True)
+    answer: SearchAnswer | None = None
+    links: dict[str, str] = {}
+    if "".join(args.get("q", ())).strip():
+        _request, answer, links = _search({**args, "lang": [lang]}, html=True)
     index = state.served_build().index
     labels = {hit.iri: dict(hit.labels) for hit in (answer.hits if answer else [])}
     linker = page_linker(labels, lang)
@@ -154,7 +160,8 @@ def search_page() -> Response:
     response.cache_control.public = True
     response.cache_control.max_age = settings.cache_max_age
     response.set_etag(hashlib.sha256(body.encode("utf-8")).hexdigest()[:32])
-    return response.make_conditional(request)
+    response.make_conditional(request)  # 304 for If-None-Match
+    return response
 
 
 def hit_json(
