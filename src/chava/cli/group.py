@@ -95,7 +95,7 @@ class LazyCommands(dict[str, click.Command]):
         for name in self.targets:
             self._load(name)
 
-    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, name: str, default: Any = None) -> Any:
         """The command *name* (imported now if needed), or *default*."""
         self._load(name)
         return dict.get(self, name, default)
