@@ -26,7 +26,7 @@ import json
 import logging
 import sqlite3
 import time
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -62,14 +62,15 @@ CREATE TABLE size(collection TEXT PRIMARY KEY, items INTEGER NOT NULL);
 CREATE TABLE value(id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE);
 CREATE TABLE link(item INTEGER NOT NULL, facet TEXT NOT NULL, value INTEGER NOT NULL,
   PRIMARY KEY(item, facet, value)) WITHOUT ROWID;
+CREATE TABLE bitmap(value INTEGER PRIMARY KEY, facet TEXT NOT NULL, bits BLOB NOT NULL);
 CREATE TABLE exact(name TEXT NOT NULL, item INTEGER NOT NULL,
   PRIMARY KEY(name, item)) WITHOUT ROWID;
 CREATE TABLE term(iri TEXT NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL,
   PRIMARY KEY(iri, lang)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE text USING fts5(label, names, descriptions,
   tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
-CREATE VIRTUAL TABLE name USING fts5(text, content = '',
-  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+CREATE VIRTUAL TABLE name USING fts5(text, content = '', detail = none,
+  tokenize = 'unicode61 remove_diacritics 2');
 """
 INDEXES_SQL: Final = """
 CREATE INDEX link_value ON link(facet, value, item);
@@ -147,6 +148,14 @@ def _fill(
     vocabulary: Mapping[str, Mapping[str, str]],
 ) -> int:
     excluded = frozenset(excluded)
+    folded: dict[str, str] = {}
+
+    def fold_once(text: str) -> str:
+        key = folded.get(text)
+        if key is None:
+            key = folded[text] = fold(text)
+        return key
+
     connection.executescript(
         "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 4096;"
     )
@@ -160,7 +169,9 @@ def _fill(
         if iri in listed or (found.types and (found.labels or found.names))
     ]
     first = languages[0] if languages else ""
-    order = sorted(named, key=lambda iri: _sort_key(resources[iri], iri, first, languages))
+    order = sorted(
+        named, key=lambda iri: _sort_key(resources[iri], iri, first, languages, fold_once)
+    )
     ids = {iri: number for number, iri in enumerate(order, start=1)}
     collection_of: dict[str, str] = {}
     for name, iris in members.items():
@@ -205,19 +216,22 @@ def _fill(
         "INSERT INTO value VALUES (?, ?)", ((n, iri) for iri, n in values.items())
     )
     connection.executemany("INSERT OR IGNORE INTO link VALUES (?, ?, ?)", links)
+    connection.executemany("INSERT INTO bitmap VALUES (?, ?, ?)", _bitmaps(links, len(order)))
     connection.executemany(
         "INSERT OR IGNORE INTO exact VALUES (?, ?)",
         (
             (key, ids[iri])
             for iri in order
-            for key in {fold(text) for text in (*resources[iri].label_texts, *resources[iri].names)}
+            for key in {
+                fold_once(text) for text in (*resources[iri].label_texts, *resources[iri].names)
+            }
             if key
         ),
     )
     connection.executemany(
         "INSERT INTO name(rowid, text) VALUES (?, ?)",
         (
-            (name_row(ids[iri], number, kind, len(fold(text).split())), text)
+            (name_row(ids[iri], number, kind, fold_once(text).count(" ") + 1), text)
             for iri in order
             for number, (kind, text) in enumerate(
                 [
@@ -267,6 +281,21 @@ def _fill(
     connection.execute("ANALYZE")
     connection.commit()
     return len(order)
+
+
+def _bitmaps(links: Sequence[tuple[int, str, int]], items: int) -> Iterator[tuple[int, str, bytes]]:
+    """(value, facet, bits) of every value of the search facets: bit *n* set when item *n* has
+    it (little-endian bytes: `int.from_bytes(bits, "little")`)."""
+    size = items // 8 + 1
+    maps: dict[tuple[int, str], bytearray] = {}
+    for item, facet, value in links:
+        if facet in FACETS:
+            bits = maps.get((value, facet))
+            if bits is None:
+                bits = maps[(value, facet)] = bytearray(size)
+            bits[item >> 3] |= 1 << (item & 7)
+    for (value, facet), bits in maps.items():
+        yield value, facet, bytes(bits)
 
 
 def name_row(item: int, number: int, kind: int, words: int) -> int:
@@ -354,11 +383,15 @@ def _label(found: _Resource, language: str, languages: Sequence[str]) -> str | N
 
 
 def _sort_key(
-    found: _Resource, iri: str, language: str, languages: Sequence[str]
+    found: _Resource,
+    iri: str,
+    language: str,
+    languages: Sequence[str],
+    folding: Callable[[str], str] = fold,
 ) -> tuple[str, str, str]:
     """French collation: folded label, then the exact label, then the IRI (stable)."""
     label = _label(found, language, languages) or iri
-    return (fold(label), label, iri)
+    return (folding(label), label, iri)
 
 
 def _graph_cities(

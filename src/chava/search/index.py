@@ -89,6 +89,7 @@ class CatalogueIndex:
         self.graphs: frozenset[str] = frozenset(json.loads(meta["graphs"]))
         self._terms: dict[str, dict[str, str]] = {}
         self._terms_lock = threading.Lock()
+        self._bitmaps: list[tuple[str, str, int]] | None = None
 
     @classmethod
     def open(cls, path: Path) -> CatalogueIndex:
@@ -288,19 +289,34 @@ class CatalogueIndex:
         ]
 
     def _facets(self, found: list[int]) -> dict[str, list[FacetValue]]:
-        facets: dict[str, list[FacetValue]] = {name: [] for name in FACETS}
-        rows = self._rows(
-            "SELECT c.facet, v.iri, c.n FROM (SELECT facet, value, COUNT(*) AS n FROM link "
-            "WHERE item IN (SELECT value FROM json_each(?)) "
-            f"AND facet IN ({', '.join('?' * len(FACETS))}) GROUP BY facet, value) AS c "
-            "JOIN value v ON v.id = c.value ORDER BY c.facet, c.n DESC, v.iri",
-            (json.dumps(found), *FACETS),
-        )
-        for facet, value, count in rows:
-            values = facets[facet]
-            if len(values) < FACET_VALUES:
-                values.append(FacetValue(value, int(count)))
-        return facets
+        """Count the results having each value of the facets: one AND of bitmaps per value."""
+        bitmaps = self._facet_bitmaps()
+        hits = bytearray(max((number >> 3 for number in found), default=0) + 1)
+        for number in found:
+            hits[number >> 3] |= 1 << (number & 7)
+        chosen = int.from_bytes(hits, "little")
+        counted: dict[str, list[tuple[int, str]]] = {name: [] for name in FACETS}
+        for iri, facet, bits in bitmaps:
+            count = (chosen & bits).bit_count()
+            if count:
+                counted[facet].append((-count, iri))
+        return {
+            facet: [FacetValue(iri, -negative) for negative, iri in sorted(values)[:FACET_VALUES]]
+            for facet, values in counted.items()
+        }
+
+    def _facet_bitmaps(self) -> list[tuple[str, str, int]]:
+        """(value IRI, facet, bitmap of its items) of every facet value, read on first use."""
+        bitmaps = self._bitmaps
+        if bitmaps is None:
+            rows = self._rows(
+                "SELECT v.iri, b.facet, b.bits FROM bitmap b JOIN value v ON v.id = b.value", ()
+            )
+            bitmaps = [
+                (str(iri), str(facet), int.from_bytes(bits, "little")) for iri, facet, bits in rows
+            ]
+            self._bitmaps = bitmaps
+        return bitmaps
 
     def _rows(self, sql: str, parameters: Sequence[object]) -> list[Any]:
         """The rows of *sql* (tuples of SQLite values), on this thread's connection."""

@@ -56,8 +56,11 @@ def query_words(text: str) -> list[str]:
 
 
 def match_expression(words: list[str], columns: tuple[str, ...] = ()) -> str:
-    """The FTS5 query: every word, as a prefix (search as you type), in *columns* (all: ())."""
-    terms = " ".join(f'"{word}"*' for word in words)
+    """The FTS5 query: every word, as a prefix (search as you type), in *columns* (all: ()).
+
+    A word of one character is a whole word ("a" is not every word starting with a).
+    """
+    terms = " ".join(f'"{word}"*' if len(word) > 1 else f'"{word}"' for word in words)
     if not columns:
         return terms
     return "{" + " ".join(columns) + "} : (" + terms + ")"
