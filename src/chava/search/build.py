@@ -42,7 +42,7 @@ from chava.term_labels import TERM_LABELS
 logger = logging.getLogger(__name__)
 
 INDEX_FILE: Final = "index.sqlite"
-INDEX_VERSION: Final = "1"
+INDEX_VERSION: Final = "2"
 """Bump when the tables change: a server builds an index of an older version again."""
 RDF_TYPE: Final = ns.RDF + "type"
 CITY: Final = ns.SCHEMA + "City"

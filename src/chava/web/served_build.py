@@ -32,7 +32,7 @@ from chava.build_check import choose_build, open_verified
 from chava.build_leases import BuildLease, prune_if_idle
 from chava.builds import CURRENT, MANIFEST, Build, read_build
 from chava.config import Settings
-from chava.errors import PublisherError
+from chava.errors import PublisherError, StoreError
 from chava.remote_store import open_remote, remote_config
 from chava.search.build import build_in_memory
 from chava.search.index import CatalogueIndex
@@ -154,9 +154,13 @@ def open_index(build: Build, store: PublishedStore, settings: Settings) -> Catal
     """The build's catalogue index file; a build written before it had one gets one built in
     memory from its store (once per worker, logged: `chava build` writes the file)."""
     if build.manifest.get("build_files", {}).get(build.index_path.name) is not None:
-        return CatalogueIndex.open(build.index_path)
+        try:
+            return CatalogueIndex.open(build.index_path)
+        except StoreError as error:  # written by another version of chava
+            logger.warning("%s", error)
     logger.warning(
-        "build %s has no catalogue index: building one in memory (run `chava build`)",
+        "build %s has no catalogue index this version reads: building one in memory "
+        "(run `chava build`)",
         build.build_id,
     )
     metadata = build.manifest.get("metadata_graph")
