@@ -305,6 +305,13 @@ class CatalogueIndex:
             for facet, values in counted.items()
         }
 
+    def preload(self) -> None:
+        """Read what the first search would otherwise wait for (the facets' bitmaps)."""
+        try:
+            self._facet_bitmaps()
+        except StoreError as error:  # a damaged file: the search that needs it reports it
+            logger.warning("%s", error)
+
     def _facet_bitmaps(self) -> list[tuple[str, str, int]]:
         """(value IRI, facet, bitmap of its items) of every facet value, read on first use."""
         bitmaps = self._bitmaps

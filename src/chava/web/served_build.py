@@ -155,9 +155,14 @@ def open_index(build: Build, store: PublishedStore, settings: Settings) -> Catal
     memory from its store (once per worker, logged: `chava build` writes the file)."""
     if build.manifest.get("build_files", {}).get(build.index_path.name) is not None:
         try:
-            return CatalogueIndex.open(build.index_path)
+            index = CatalogueIndex.open(build.index_path)
         except StoreError as error:  # written by another version of chava
             logger.warning("%s", error)
+        else:
+            # The facets' bitmaps (a few MB at a million statements) are read beside start-up,
+            # so the first search does not wait for them.
+            threading.Thread(target=index.preload, name="chava-index", daemon=True).start()
+            return index
     logger.warning(
         "build %s has no catalogue index this version reads: building one in memory "
         "(run `chava build`)",
