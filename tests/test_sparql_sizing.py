@@ -47,14 +47,14 @@ def test_the_sizing_rule(
 
 def test_settings_override_the_rule() -> None:
     machine = Machine(2, 24_105)
-    defaults = Settings()
-    assert query_sizing(defaults, machine) == QuerySizing(2, 2048)
+    defaults = Settings()  # one web worker
+    assert query_sizing(defaults, machine) == QuerySizing(3, 2048)
     fixed = dataclasses.replace(defaults, sparql_workers=4)
-    assert query_sizing(fixed, machine) == QuerySizing(4, 12_052 // 8)  # memory follows
+    assert query_sizing(fixed, machine) == QuerySizing(4, 2048)  # an equal share, capped
     unlimited = dataclasses.replace(defaults, sparql_worker_memory_mb=0)
-    assert query_sizing(unlimited, machine) == QuerySizing(2, 0)
-    one_web_worker = dataclasses.replace(defaults, web_workers=1)
-    assert query_sizing(one_web_worker, machine) == QuerySizing(3, 2048)
+    assert query_sizing(unlimited, machine) == QuerySizing(3, 0)
+    two_web_workers = dataclasses.replace(defaults, web_workers=2)
+    assert query_sizing(two_web_workers, machine) == QuerySizing(2, 2048)
 
 
 def test_the_machine_is_read() -> None:

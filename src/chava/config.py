@@ -61,7 +61,9 @@ class Settings:
     host: str = _setting("127.0.0.1", "Interface `chava serve` listens on.")
     port: int = _setting(8080, "Port `chava serve` listens on.")
     web_workers: int = _setting(
-        2, "Web worker processes (granian), each with its own threads, caches and query workers."
+        1,
+        "Web worker processes (granian), each with its own threads, caches and query workers "
+        "(each about 150 MB at a million statements; more use more cores).",
     )
     # --- publish: dereferencing, builds, serving ---
     iri_paths: tuple[str, ...] = _setting(
