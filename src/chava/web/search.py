@@ -83,7 +83,7 @@ def api_search() -> Response:
         "items": [
             hit_json(hit, index, language, settings.languages, compact) for hit in answer.hits
         ],
-        "facets": facets_json(answer, index, language, compact),
+        "facets": facets_json(answer, index, language, compact, graph_base=_graph_base()),
         "view": view,
     }
     link_header = ", ".join(
@@ -127,7 +127,9 @@ def search_page() -> Response:
         )
     refine = []
     if answer is not None:
-        for name, values in facets_json(answer, index, lang, context.compact_iri).items():
+        for name, values in facets_json(
+            answer, index, lang, context.compact_iri, graph_base=_graph_base()
+        ).items():
             chosen = set(args.get(name, ()))
             refine.append(
                 (
@@ -152,7 +154,6 @@ def search_page() -> Response:
         refine=refine,
         previous_href=links.get("prev"),
         next_href=links.get("next"),
-        settings_languages=settings.languages,
     )
     response = Response(body, mimetype="text/html")
     response.headers["Content-Language"] = lang
@@ -191,13 +192,25 @@ def hit_json(
 
 
 def facets_json(
-    answer: SearchAnswer, index: CatalogueIndex, language: str, compact: Callable[[str], str]
+    answer: SearchAnswer,
+    index: CatalogueIndex,
+    language: str,
+    compact: Callable[[str], str],
+    *,
+    graph_base: str,
 ) -> dict[str, list[dict[str, Any]]]:
-    """{facet: [{id, label, count}]}: the values of every result, most frequent first."""
+    """{facet: [{id, label, count}]}: the values of every result, most frequent first; each id
+    is what the filter of the same name takes (a graph by its name under *graph_base*)."""
+
+    def value_id(name: str, iri: str) -> str:
+        if name == "graph" and iri.startswith(graph_base) and len(iri) > len(graph_base):
+            return iri.removeprefix(graph_base)
+        return compact(iri)
+
     return {
         name: [
             {
-                "id": compact(value.iri),
+                "id": value_id(name, value.iri),
                 "label": index.term_label(value.iri, language)[0],
                 "count": value.count,
             }
@@ -205,6 +218,10 @@ def facets_json(
         ]
         for name, values in answer.facets.items()
     }
+
+
+def _graph_base() -> str:
+    return publication_iris(state.settings()).graph_base
 
 
 def _language_map(text: str, tag: str | None) -> dict[str, str]:
