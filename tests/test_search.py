@@ -24,6 +24,7 @@ from chava.builds import Build
 from chava.config import Settings
 from chava.errors import DamagedBuildError
 from chava.web.app import create_app
+from tests.jsonld_support import CONTEXT_URL, expand_to_triples
 from tests.serve_support import serve_bundled
 
 TDM = "https://w3id.org/chava/id/organization/territoires-de-la-memoire"
@@ -261,3 +262,21 @@ def test_a_started_server_answers_the_first_listing_and_search_at_once(
         )
         assert found.json()["items"][0]["id"] == TDM
     assert ready < 120  # generous bound on a shared machine (the bar is measured by the bench)
+
+
+def test_a_search_answer_is_json_ld_stating_only_true_things(client: FlaskClient) -> None:
+    page = search(client, "q=territoires memoire&limit=3&lang=fr")
+    page["@context"][0] = CONTEXT_URL  # served locally to pyld, never fetched
+    triples = {
+        (str(t.subject.value), str(t.predicate.value), str(getattr(t.object, "value", t.object)))
+        for t in expand_to_triples(page)
+    }
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    assert (TDM, rdf_type, "https://w3id.org/learning-city/def/core#Association") in triples
+    assert (TDM, label, "Les Territoires de la Mémoire asbl") in triples
+    assert (
+        "https://w3id.org/learning-city/def/core#Association",
+        label,
+        "Association",
+    ) in triples

@@ -35,16 +35,22 @@ from chava.web.rendering import page_linker, render_page
 
 blueprint = Blueprint("search", __name__)
 
-SEARCH_TERMS: Final = "https://w3id.org/chava/def/search#"
-"""The terms of search answers that no vocabulary has (snippet, collection, facets)."""
-SEARCH_CONTEXT: Final = {
-    "search": SEARCH_TERMS,
-    "types": {"@id": "rdf:type", "@type": "@id"},
-    "snippet": {"@id": "search:snippet"},
-    "collection": {"@id": "search:collection"},
-    "facets": {"@id": "search:facets", "@type": "@json"},
-}
-"""Added to the published context (`/context/v1.jsonld`, frozen) in every search answer."""
+SEARCH_TERMS: Final = "def/search#"
+"""Under the vocabulary base (shared by every city): the terms of search answers that no
+vocabulary has (snippet, collection, facets)."""
+
+
+def search_context(vocabulary_base_iri: str) -> dict[str, Any]:
+    """The terms added to the published context (`/context/v1.jsonld`, frozen) in answers."""
+    return {
+        "search": vocabulary_base_iri + SEARCH_TERMS,
+        "types": {"@id": "rdf:type", "@type": "@id"},
+        "snippet": {"@id": "search:snippet"},
+        "collection": {"@id": "search:collection"},
+        "facets": {"@id": "search:facets", "@type": "@json"},
+    }
+
+
 EXTRA_FILTERS: Final = ("city",)
 
 
@@ -76,7 +82,7 @@ def api_search() -> Response:
         }
     )
     document = {
-        "@context": [root + context_path("v1"), SEARCH_CONTEXT],
+        "@context": [root + context_path("v1"), search_context(settings.vocabulary_base_iri)],
         "id": links["first"],
         "type": ["hydra:Collection"],
         "totalItems": answer.total,
