@@ -18,6 +18,7 @@ cli.commands = LazyCommands(
         "init": "chava.cli.init:init_command",
         "harvest": "chava.cli.harvest:harvest_command",
         "publish": "chava.cli.publish:publish_command",
+        "steward": "chava.cli.steward:steward_command",
     }
 )
 
