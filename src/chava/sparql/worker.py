@@ -17,14 +17,16 @@ import resource
 import socket
 import struct
 import sys
-from typing import IO, Any, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
 import pyoxigraph as ox
 
 from chava.errors import PublisherError
-from chava.remote_store import RemoteStore, RemoteTriples
 from chava.sparql import results, sandbox
 from chava.sparql.launch import WorkerLaunch
+
+if TYPE_CHECKING:  # imported only by a worker of an external engine (a lean worker otherwise)
+    from chava.remote_store import RemoteStore, RemoteTriples
 
 _LENGTHS: Final = struct.Struct(">II")
 READY: Final = b"R"
@@ -106,7 +108,7 @@ def run_job(store: ox.Store | RemoteStore, job: dict[str, Any]) -> tuple[dict[st
     except ValueError as error:  # the web side checks these IRIs first; never crash on one
         return {"ok": False, "kind": "evaluation", "message": str(error)}, b""
     try:
-        if isinstance(store, RemoteStore):
+        if not isinstance(store, ox.Store):  # a RemoteStore (`chava serve --store`)
             check_syntax(job["query"], job.get("base_iri"), calls_service=bool(job.get("service")))
         answer = store.query(job["query"], **options)
     except SyntaxError as error:
@@ -142,7 +144,8 @@ def _serialize(
             answer, table_format, limit=limit, max_bytes=max_bytes
         )
         return {"ok": True, "truncated": truncated}, body
-    if isinstance(answer, ox.QueryTriples | RemoteTriples) and rdf_format is not None:
+    if not isinstance(answer, ox.QuerySolutions | ox.QueryBoolean) and rdf_format is not None:
+        # QueryTriples, or a RemoteStore's RemoteTriples
         prefixes = job.get("prefixes", {})
         body, truncated = results.write_triples(
             answer, rdf_format, limit=limit, max_bytes=max_bytes, prefixes=prefixes
@@ -167,6 +170,8 @@ def main() -> int:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     store: ox.Store | RemoteStore
     if launch.remote is not None:
+        from chava.remote_store import RemoteStore
+
         store = RemoteStore(launch.remote)
     else:
         store = ox.Store.read_only(str(launch.store_path))
