@@ -38,7 +38,7 @@ def mutate(nquads: str, *, removed: int = 30, untagged: int = 20, step: int = 97
         raise ValueError(f"only {len(picked)} French labels to mutate; generate more data")
     for index in picked[removed:]:
         match = FRENCH_LABEL.match(lines[index])
-        assert match is not None  # noqa: S101: picked above
+        assert match is not None  # picked above
         lines[index] = f"{match.group(1)} {LABEL} {match.group(2)} {match.group(3)} ."
     drop = set(picked[:removed])
     return "".join(line + "\n" for index, line in enumerate(lines) if index not in drop)
