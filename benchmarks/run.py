@@ -27,7 +27,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import extras, loadgen
+from benchmarks import extras, loadgen, scale, sources, validation
 from benchmarks.bars import bars_table
 from benchmarks.client import Client
 from benchmarks.dataset import ensure_dataset
@@ -71,6 +71,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--throughput-repeats", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument(
+        "--addresses", type=int, default=8, help="client addresses of the varied-SELECT run"
+    )
+    parser.add_argument(
         "--load-generator",
         choices=("auto", "wrk", "python"),
         default="auto",
@@ -84,9 +87,19 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--slow", type=float, default=1.0, help="skip throughput when one request takes longer"
     )
-    parser.add_argument("--validation-timeout", type=float, default=180.0)
+    parser.add_argument(
+        "--validation-timeout", type=float, default=180.0, help="seconds per validation run"
+    )
+    parser.add_argument(
+        "--validation-sizes", default="10k,100k,1m", help="sizes of the validation table"
+    )
+    parser.add_argument("--validation-engines", default="oxigraph,rudof,pyshacl")
     parser.add_argument("--framing-timeout", type=float, default=180.0)
-    parser.add_argument("--skip", default="", help="comma list: throughput,validation,framing")
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="comma list: throughput,validation,identity,harvest,framing",
+    )
     parser.add_argument("--data-dir", type=Path, default=BENCHMARKS / "data")
     parser.add_argument("--output-dir", type=Path, default=BENCHMARKS / "results")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -201,6 +214,7 @@ def benchmark(
     )
     running: dict[str, Running] = {}
     processes: dict[str, ServerProcess] = {}
+    first: dict[str, float] = {}
     facts: dict[str, dict[str, Any]] = {}
     for name in [name.strip() for name in arguments.systems.split(",") if name.strip()]:
         system = SYSTEMS[name](dataset)
@@ -211,6 +225,8 @@ def benchmark(
             logger.warning("%s unavailable: %s", name, error)
             facts[name] = {"error": str(error)}
             continue
+        if name == scale.CHAVA:  # before anything else asks the API: a worker's first answers
+            first = scale.first_requests(state)
         # Probe with an IRI outside the sample: the sample's first requests stay cold.
         probe(state, next((iri for iri in reversed(iris) if iri not in sample), sample[0]))
         running[name] = state
@@ -233,11 +249,13 @@ def benchmark(
     tools = [iri for iri in iris if "/id/tool/" in iri]
     tools = shuffled(tools, limit=min(len(tools), arguments.sample), seed=arguments.seed)
     tables.append(api_table(running, tools=tools, base_iri=dataset.base_iri, options=options))
+    tables.append(scale.search_table(running, options))
     if "throughput" not in skip:
         generator = arguments.load_generator
         if generator == "auto":
             generator = "wrk" if loadgen.wrk_available() else "python"
         varied = shuffled(iris, limit=len(iris), seed=arguments.seed)
+        shim = sources.build_shim(arguments.output_dir / "shim")
         tables.append(
             throughput_table(
                 running,
@@ -246,8 +264,12 @@ def benchmark(
                 per_run=arguments.varied,
                 options=options,
                 generator=generator,
+                sources=None if shim is None else sources.environment(shim, arguments.addresses),
+                addresses=arguments.addresses,
             )
         )
+    memory = scale.memory_table(processes)
+    tables.append(memory)
     for name in running:
         running[name].client.close()
     floor_ms = client_floor(registry, options)
@@ -257,8 +279,28 @@ def benchmark(
         tables.append(bars)
     systems_table.plain_rows = extras.system_rows(facts, processes)
     tables.append(systems_table)
+    chava_startup = facts.get(scale.CHAVA, {}).get("startup")
+    tables.append(
+        scale.scale_bars(
+            tables,
+            first=first,
+            startup=chava_startup,
+            memory=memory,
+            build=scale.build_ratio(facts),
+        )
+    )
     if "validation" not in skip:
-        tables.append(extras.validation_table(dataset, timeout=arguments.validation_timeout))
+        tables.extend(
+            validation.validation_tables(
+                arguments.data_dir,
+                registry,
+                sizes=[size for size in arguments.validation_sizes.split(",") if size],
+                engines=[name for name in arguments.validation_engines.split(",") if name],
+                timeout=arguments.validation_timeout,
+                seed=arguments.seed,
+                skip=skip,
+            )
+        )
     if "framing" not in skip:
         tables.append(extras.framing_table(dataset, timeout=arguments.framing_timeout))
     meta = {
@@ -272,6 +314,7 @@ def benchmark(
         "machine": machine(),
         "options": {**vars(options), "sample": len(sample), "varied": arguments.varied},
         "client_floor_ms": floor_ms,
+        "first_requests_ms": first,
         "granian_floor_ms": granian_floor_ms,
     }
     return meta, tables

@@ -75,11 +75,23 @@ class Settings:
         "Languages of labels and pages (BCP 47 tags), preferred first; the publication's own "
         "resources need a label in the first (violation), in the others (warning).",
     )
+    validation_engine: str = _setting(
+        "oxigraph",
+        "SHACL engine of `chava validate`, `build` and `harvest`: oxigraph (shapes compiled to "
+        "SPARQL, the fastest), rudof (needs pyrudof) or pyshacl (the reference).",
+    )
+    validation_threads: int = _setting(
+        0, "Threads the oxigraph engine runs its queries on (0: one per CPU core, at most 4)."
+    )
+    progress_after: float = _setting(
+        2.0, "Seconds a validation runs before it shows its progress on a terminal (stderr)."
+    )
     host: str = _setting("127.0.0.1", "Interface `chava serve` listens on.")
     port: int = _setting(8080, "Port `chava serve` listens on.", at_least=1, at_most=65535)
     web_workers: int = _setting(
-        2,
-        "Web worker processes (granian), each with its own threads, caches and query workers.",
+        1,
+        "Web worker processes (granian), each with its own threads, caches and query workers "
+        "(each about 150 MB at a million statements; more use more cores).",
         at_least=1,
     )
     # --- publish: dereferencing, builds, serving ---
@@ -132,7 +144,7 @@ class Settings:
         1024, "Longest request path (characters) a resource route accepts; longer: 414.", at_least=1
     )
     representation_cache_bytes: int = _setting(
-        64 * 1024 * 1024,
+        16 * 1024 * 1024,
         "Bytes per worker for each cache: rendered representations, replayed responses (0: none).",
         at_least=0,
     )
@@ -224,7 +236,7 @@ class Settings:
         (), "Endpoint IRIs a query may call with SERVICE (empty: SERVICE is refused)."
     )
     sparql_cache_bytes: int = _setting(
-        32 * 1024 * 1024, "Bytes of query results cached per web worker (0: no cache).", at_least=0
+        8 * 1024 * 1024, "Bytes of query results cached per web worker (0: no cache).", at_least=0
     )
     sparql_worker_memory_mb: int | None = _setting(
         None,
@@ -262,7 +274,7 @@ class Settings:
         500, "Largest `?limit=` of `/api/...` listings (more: 400).", at_least=1
     )
     api_cache_items: int = _setting(
-        10_000,
+        2_000,
         "Framed API items cached per web worker for the served build (0: no cache).",
         at_least=0,
     )

@@ -20,12 +20,14 @@ import contextlib
 import io
 import itertools
 from collections.abc import Iterable, Mapping
-from typing import IO, cast
+from typing import IO, TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
 from chava.formats import Format
-from chava.remote_store import RemoteTriples
+
+if TYPE_CHECKING:  # a query worker imports this module: no HTTP client unless remote
+    from chava.remote_store import RemoteTriples
 
 
 class _EnoughError(Exception):

@@ -18,15 +18,17 @@ import signal
 import socket
 import struct
 import sys
-from typing import IO, Any, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
 import pyoxigraph as ox
 
 from chava.errors import PublisherError
-from chava.remote_store import RemoteStore, RemoteTriples
 from chava.sparql import results, sandbox
 from chava.sparql.contract import QueryJob, QueryReply, ReplyKind
 from chava.sparql.launch import WorkerLaunch
+
+if TYPE_CHECKING:  # imported only by a worker of an external engine (a lean worker otherwise)
+    from chava.remote_store import RemoteStore, RemoteTriples
 
 _LENGTHS: Final = struct.Struct(">II")
 READY: Final = b"R"
@@ -106,7 +108,7 @@ def run_job(store: ox.Store | RemoteStore, job: QueryJob) -> tuple[QueryReply, b
     except ValueError as error:  # the web side checks these IRIs first; never crash on one
         return QueryReply(ReplyKind.EVALUATION, message=str(error)), b""
     try:
-        if isinstance(store, RemoteStore):
+        if not isinstance(store, ox.Store):  # a RemoteStore (`chava serve --store`)
             check_syntax(job.query, job.base_iri, calls_service=job.calls_service)
         answer = store.query(job.query, **options)
     except SyntaxError as error:
@@ -135,7 +137,7 @@ def _serialize(
     if isinstance(answer, ox.QuerySolutions) and fmt.results_format is not None:
         body, truncated = results.write_solutions(answer, fmt, limit=limit, max_bytes=max_bytes)
         return QueryReply(ReplyKind.OK, truncated), body
-    if isinstance(answer, ox.QueryTriples | RemoteTriples) and fmt.rdf_format is not None:
+    if not isinstance(answer, ox.QuerySolutions | ox.QueryBoolean) and fmt.rdf_format is not None:
         body, truncated = results.write_triples(
             answer, fmt, limit=limit, max_bytes=max_bytes, prefixes=job.prefixes
         )
@@ -162,6 +164,8 @@ def main() -> int:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     store: ox.Store | RemoteStore
     if launch.remote is not None:
+        from chava.remote_store import RemoteStore
+
         store = RemoteStore(launch.remote)
     else:
         store = ox.Store.read_only(str(launch.store_path))
