@@ -11,6 +11,7 @@ from chava import namespaces
 from chava.describe import describe_resource
 from chava.jsonld.listing import build_index
 from chava.labels import Label, fetch_labels, local_name, pick_label
+from chava.search.text import query_words
 from tests.pages_support import EVIL, ID, LC, memory_store
 
 LANGUAGES = ("fr", "en")
@@ -92,6 +93,7 @@ def test_pages_descriptions_and_the_api_name_a_resource_alike(tmp_path: Path) ->
     for iri, labels in expected.items():
         assert describe_resource(store, iri).labels[iri] == labels  # resources, all formats
     index = build_index(store.oxigraph, LANGUAGES)  # the API's listings and search
-    [collection] = [name for name, members in index.members.items() if mixed.value in members]
-    index.ordered(collection, "fr")
-    assert {iri: index.items[iri].labels for iri in expected} == expected
+    for iri, labels in expected.items():
+        text = labels["fr"]
+        answer = index.search(query_words(text), query=text, language="fr", facets=False)
+        assert {hit.iri: dict(hit.labels) for hit in answer.hits}[iri] == labels

@@ -83,6 +83,10 @@ class QueryWorker:
                 stdout=subprocess.PIPE,
                 close_fds=True,
                 pass_fds=() if channel is None else (inherited.fileno(),),
+                # A process group of its own: Ctrl-C in a terminal reaches the server's group,
+                # not a worker still importing (the pool stops its workers itself; a worker
+                # whose parent is gone ends at the end of its stdin).
+                process_group=0,
             )
         finally:
             if channel is not None:
