@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from chava.builds import Build
 from chava.cli import cli
 from chava.config import Settings
+from chava.engines.auth import Credentials
 from chava.errors import ConfigError, StoreError
 from chava.publish_remote import push_build
 from chava.remote_store import RemoteConfig, RemoteStore, RemoteTriples, open_remote
@@ -186,7 +187,9 @@ def test_serve_store_exits_in_one_line_when_the_engine_lacks_the_build(
 def test_query_workers_read_the_engine_and_get_credentials_on_stdin(
     remote: RemoteStore,
 ) -> None:
-    config = dataclasses.replace(remote.config, user="reader", password="secret-pw")
+    config = dataclasses.replace(
+        remote.config, credentials=Credentials("reader", "secret-pw", scheme="basic")
+    )
     assert RemoteConfig.from_dict(config.as_dict()) == config
     pool = QueryPool(Path("/nonexistent"), size=1, timeout=30, remote=config)
     try:

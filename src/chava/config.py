@@ -231,10 +231,46 @@ class Settings:
     store_url: str = _setting(
         "",
         "SPARQL 1.1 query endpoint of an external engine holding the build (`chava serve "
-        "--store`); empty: the local store.",
+        "--store`), or several (replicas) separated by spaces; empty: the local store.",
+    )
+    store_engine: str = _setting(
+        "auto",
+        "The engine behind store_url: `auto` (detected at start-up), `oxigraph`, `virtuoso` "
+        "(tested), `fuseki`, `qlever` or `generic` (untested).",
+    )
+    store_user: str | None = _setting(
+        None, "User name `chava serve --store` reads the engine with (unset: anonymous)."
+    )
+    store_password: str | None = field(
+        default=None,
+        repr=False,  # never shown, not even in a logged Settings
+        metadata={"help": "Password of store_user; never logged. Prefer CHAVA_STORE_PASSWORD."},
+    )
+    store_token: str | None = field(
+        default=None,
+        repr=False,
+        metadata={"help": "Bearer token for reading the engine (instead of a user); never logged."},
+    )
+    store_auth: str = _setting(
+        "auto", "How store_user authenticates: `basic`, `digest`, or `auto` (as the engine asks)."
+    )
+    store_timeout: float = _setting(
+        15.0,
+        "Seconds an engine may take to answer one read for a page or the API (then 504); "
+        "public queries have sparql_timeout.",
+    )
+    store_concurrency: int = _setting(
+        3,
+        "Connections to the engine per web worker for pages and the API (more requests wait "
+        "1 s, then 503); keep it below web_threads.",
+    )
+    store_max_rows: int = _setting(
+        0,
+        "The engine's row cap per answer (Virtuoso's ResultSetMaxRows); 0: detected at "
+        "start-up. Answers cut at it are read page by page.",
     )
     publish_user: str | None = _setting(
-        None, "User name for `chava publish --to` (HTTP basic auth; unset: no credentials)."
+        None, "User name for `chava publish --to` (unset: no credentials)."
     )
     publish_password: str | None = field(
         default=None,
@@ -244,8 +280,35 @@ class Settings:
             "CHAVA_PUBLISH_PASSWORD."
         },
     )
+    publish_token: str | None = field(
+        default=None,
+        repr=False,
+        metadata={
+            "help": "Bearer token for `chava publish --to` (instead of a user); never logged."
+        },
+    )
+    publish_auth: str = _setting(
+        "auto", "How publish_user authenticates: `basic`, `digest`, or `auto` (as the engine asks)."
+    )
+    publish_chunk_bytes: int = _setting(
+        8 * 1024 * 1024,
+        "Largest request `chava publish --to` sends; a larger graph goes in several (blank "
+        "nodes never split).",
+    )
+    publish_timeout: float = _setting(
+        300.0, "Seconds the engine may take to store one request of `chava publish --to`."
+    )
 
     def __post_init__(self) -> None:
+        for name, allowed in (
+            ("store_engine", ("auto", "oxigraph", "virtuoso", "fuseki", "qlever", "generic")),
+            ("store_auth", ("auto", "basic", "digest")),
+            ("publish_auth", ("auto", "basic", "digest")),
+        ):
+            if getattr(self, name) not in allowed:
+                raise ConfigError(
+                    f"{name}: {getattr(self, name)!r} is not one of {', '.join(allowed)}"
+                )
         if not _DATASET_NAME.fullmatch(self.dataset_name):
             raise ConfigError(
                 f"dataset_name: {self.dataset_name!r} must be letters, digits, '.', '_' or '-' "

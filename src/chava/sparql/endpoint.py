@@ -19,7 +19,14 @@ import pyoxigraph as ox
 
 from chava.builds import Build
 from chava.config import Settings
-from chava.errors import ClientGoneError, ConfigError, QueryError
+from chava.engines.transport import EngineClient
+from chava.errors import (
+    ClientGoneError,
+    ConfigError,
+    EngineTimeoutError,
+    EngineUnreachableError,
+    QueryError,
+)
 from chava.formats import RDF_FORMATS, SPARQL_JSON, SPARQL_XML, TABLE_FORMATS, Format
 from chava.lru_cache import BoundedLRU
 from chava.negotiate import negotiate
@@ -126,6 +133,18 @@ class QueryService:
         self.dropped = 0
         """Queries not run because their client had hung up (for tests and the log)."""
         self.cache: BoundedLRU[QueryOutcome] = BoundedLRU(settings.sparql_cache_bytes)
+        self.engine: EngineClient | None = None
+        """The engine's circuit breaker, seen from here (`chava serve --store`): no query is
+        sent to a worker while the engine is known to be down."""
+        if remote is not None:
+            self.engine = EngineClient(
+                remote.urls,
+                remote.credentials,
+                connect_timeout=remote.connect_timeout,
+                read_timeout=remote.read_timeout,
+                max_bytes=1024 * 1024,
+                concurrency=1,
+            )
 
     def prepare(
         self,
@@ -157,6 +176,8 @@ class QueryService:
             "max_bytes": settings.sparql_max_result_bytes,
             "base_iri": base_iri,
             "service": bool(screened.services),
+            # An engine is told to stop a little before the worker is killed (504, not 503).
+            "timeout": max(0.5, settings.sparql_timeout - 0.5),
         }
         if screened.form in ("CONSTRUCT", "DESCRIBE"):
             # Turtle, TriG and RDF/XML results read better with them.
@@ -210,9 +231,15 @@ class QueryService:
                 self.dropped += 1
                 logger.info("client %s hung up: its query was not run", client)
                 raise ClientGoneError("the client hung up before its query ran")
+            if self.engine is not None:
+                self.engine.ensure()
             started = time.monotonic()
             try:
                 outcome = self.pool.execute(prepared.job)
+            except (EngineUnreachableError, EngineTimeoutError) as error:
+                if self.engine is not None:
+                    self.engine.failed(error)
+                raise
             finally:
                 self.ledger.charge(client, time.monotonic() - started)
         if prepared.cacheable:
@@ -223,3 +250,5 @@ class QueryService:
         """Stop the query workers."""
         self.pool.close()
         self.ledger.close()
+        if self.engine is not None:
+            self.engine.close()

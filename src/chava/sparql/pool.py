@@ -24,7 +24,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chava.errors import QueryEngineError, QueryError, QueryTimeoutError, QueryWorkerDiedError
+from chava.errors import (
+    EngineBusyError,
+    EngineTimeoutError,
+    EngineUnreachableError,
+    PublisherError,
+    QueryEngineError,
+    QueryError,
+    QueryTimeoutError,
+    QueryWorkerDiedError,
+)
 from chava.remote_store import RemoteConfig
 from chava.sparql import worker as protocol
 from chava.sparql.egress import Broker, targets_of
@@ -58,6 +67,17 @@ class _IsolationError(_WorkerDiedError):
 
 class _DeadlineError(Exception):
     """The worker did not answer before the deadline."""
+
+
+def _engine_error(header: dict[str, Any], message: str) -> PublisherError:
+    """The error a worker reported for the engine (not the query): 502, 503 or 504."""
+    retry_after = int(header.get("retry_after") or 1)
+    status = int(header.get("status") or 502)
+    if status == 504:
+        return EngineTimeoutError(message, retry_after=retry_after)
+    if status == 503:
+        return EngineBusyError(message, retry_after=retry_after)
+    return EngineUnreachableError(message, retry_after=retry_after)
 
 
 class QueryWorker:
@@ -170,7 +190,7 @@ class QueryPool:
         if size < 1:
             raise ValueError("a pool needs at least one worker")
         self.store_path = store_path
-        urls = [*egress, *([] if remote is None else [remote.url])]
+        urls = [*egress, *([] if remote is None else remote.urls)]
         self.launch = WorkerLaunch(
             store_path, memory_mb, remote, isolation, targets_of(urls), connect_timeout
         )
@@ -197,6 +217,11 @@ class QueryPool:
             header, body = worker.run(job, deadline)
         except _DeadlineError:
             self._retire(worker)
+            if self.launch.remote is not None:  # the engine did not answer in time
+                raise EngineTimeoutError(
+                    f"the engine did not answer within the {self.timeout:g} s limit; the query "
+                    "was given up"
+                ) from None
             raise QueryTimeoutError(
                 f"the query ran longer than the {self.timeout:g} s limit and was stopped"
             ) from None
@@ -212,6 +237,8 @@ class QueryPool:
             message = " ".join(str(header.get("message", "query failed")).split())
             if len(message) > MESSAGE_LIMIT:
                 message = message[:MESSAGE_LIMIT] + " …"
+            if header.get("kind") == "engine":
+                raise _engine_error(header, message)
             if header.get("kind") == "syntax":
                 raise QueryError(f"syntax error: {message}")
             raise QueryError(f"the query failed: {message}")

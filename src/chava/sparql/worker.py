@@ -21,7 +21,12 @@ from typing import IO, Any, Final
 
 import pyoxigraph as ox
 
-from chava.errors import PublisherError
+from chava.errors import (
+    EngineBusyError,
+    EngineTimeoutError,
+    EngineUnreachableError,
+    PublisherError,
+)
 from chava.remote_store import RemoteStore, RemoteTriples
 from chava.sparql import results, sandbox
 from chava.sparql.launch import WorkerLaunch
@@ -105,19 +110,42 @@ def run_job(store: ox.Store | RemoteStore, job: dict[str, Any]) -> tuple[dict[st
             options["named_graphs"] = [ox.NamedNode(iri) for iri in job["named_graphs"]]
     except ValueError as error:  # the web side checks these IRIs first; never crash on one
         return {"ok": False, "kind": "evaluation", "message": str(error)}, b""
+    cut = False
+    answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | RemoteTriples
     try:
         if isinstance(store, RemoteStore):
             check_syntax(job["query"], job.get("base_iri"), calls_service=bool(job.get("service")))
-        answer = store.query(job["query"], **options)
+            found = store.answer(
+                job["query"], rows=int(job["limit"]) + 1, timeout=job.get("timeout"), **options
+            )
+            answer, cut = found.result, found.cut
+        else:
+            answer = store.query(job["query"], **options)
     except SyntaxError as error:
         return {"ok": False, "kind": "syntax", "message": str(error)}, b""
+    except (EngineUnreachableError, EngineTimeoutError, EngineBusyError) as error:
+        # The engine's failure, not the query's: the web side answers 502 / 504 / 503.
+        return _engine_failure(error), b""
     except (ValueError, OSError, RuntimeError, PublisherError) as error:
         return _failure(job, error), b""
     try:
-        return _serialize(answer, job)
+        header, body = _serialize(answer, job)
+        if cut and header.get("ok"):
+            header["truncated"] = True  # the engine cut it at its own cap: never whole
+        return header, body
     except (ValueError, OSError, RuntimeError, SyntaxError) as error:
         # Errors raised while results stream out (a failing function, a bad IRI built by IRI())
         return _failure(job, error), b""
+
+
+def _engine_failure(error: PublisherError) -> dict[str, Any]:
+    return {
+        "ok": False,
+        "kind": "engine",
+        "status": error.http_status,
+        "retry_after": int(getattr(error, "retry_after", 1) or 1),
+        "message": str(error),
+    }
 
 
 def _failure(job: dict[str, Any], error: Exception) -> dict[str, Any]:

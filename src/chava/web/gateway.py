@@ -35,6 +35,7 @@ from typing import Any, Final, Protocol
 from werkzeug.wsgi import _RangeWrapper
 
 from chava.config import Settings
+from chava.errors import PublisherError
 from chava.sparql.sizing import query_sizing
 from chava.web.hardening import is_sparql_query, with_security_headers
 from chava.web.sparql_fast import CLIENT_GONE
@@ -342,6 +343,11 @@ class Gateway:
                     close()
             status = int(str(started[0]).split(" ", 1)[0])
             headers = list(started[1])
+        except PublisherError as error:
+            # Outside Flask's handlers (the build's pinning, a streamed body): an engine that is
+            # down or slow is still 502 / 503 / 504 with Retry-After, on every route.
+            logger.warning("%s %s: %s", environ["REQUEST_METHOD"], environ["PATH_INFO"], error)
+            return _error_answer(error)
         except Exception:  # the app's error handlers answer everything; this is a bug: log it
             logger.exception(
                 "unexpected error on %s %s", environ["REQUEST_METHOD"], environ["PATH_INFO"]
@@ -430,6 +436,18 @@ def _send(proto: Any, answer: Answer) -> None:
         proto.response_file_range(
             answer.status, answer.headers, answer.file, answer.start, answer.end
         )
+
+
+def _error_answer(error: PublisherError) -> Answer:
+    """The JSON answer for a chava error raised outside the app's own handlers."""
+    headers = [("Content-Type", "application/json"), ("Access-Control-Allow-Origin", "*")]
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        headers.append(("Retry-After", str(retry_after)))
+    body = json.dumps(
+        {"error": type(error).__name__, "status": error.http_status, "message": str(error)}
+    )
+    return Answer(error.http_status, with_security_headers(headers), body.encode())
 
 
 def _refuse(proto: Any, status: int, message: str) -> None:
