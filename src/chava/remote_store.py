@@ -10,8 +10,8 @@ breaker), the answers (dialects undone, cut answers paged or refused).
 The build's graphs are the dataset of every query, asked for the way the engine reads fastest:
 - an engine holding the build's graphs and nothing else is asked for its own union default
   graph (Oxigraph's `union-default-graph` parameter): no graph is listed;
-- Virtuoso gets `define input:default-graph-uri` / `input:named-graph-uri` pragmas (or the
-  `-exclude` ones for the few other graphs it holds, when they are fewer);
+- Virtuoso gets `define input:default-graph-uri` / `input:named-graph-uri` pragmas in the
+  query text (no protocol parameters: Virtuoso would echo one response header per graph);
 - any other engine gets one `default-graph-uri` and `named-graph-uri` parameter per graph.
 Which graphs the engine holds is checked again every GRAPHS_CHECK_SECONDS, so a publication
 pushed later into the same engine never shows through another's union.
@@ -39,7 +39,7 @@ from chava.config import Settings
 from chava.engines.answers import RESULTS_JSON, Answer, RemoteTriples, read_answer
 from chava.engines.auth import Credentials
 from chava.engines.profiles import EngineProfile, profile_named, profile_of_server
-from chava.engines.rewrite import modifiers, page, query_form
+from chava.engines.rewrite import boolean_variables, modifiers, page, query_form
 from chava.engines.transport import EngineClient, EngineReply
 from chava.errors import (
     ConfigError,
@@ -91,7 +91,7 @@ class RemoteConfig:
     union: bool = False
     """The engine holds the build's graphs and no other: its own union is the build's."""
     others: tuple[str, ...] = ()
-    """Graphs the engine holds besides the build's (when fewer than the build's)."""
+    """Graphs the engine holds besides the build's (found at start-up)."""
     concurrency: int = 4
     """Connections to the engine at a time, per process."""
 
@@ -183,7 +183,6 @@ class RemoteStore:
         )
         self._graph_set = frozenset(config.graphs)
         self._union = config.union
-        self._others = config.others
         self._checked = time.monotonic()
         self._check_lock = threading.Lock()
         self._blank: ox.Store | None = None
@@ -267,11 +266,25 @@ class RemoteStore:
         form = query_form(query)
         accept = RESULTS_JSON if form in ("SELECT", "ASK", "") else self.profile.graph_accept
         text = query if base_iri is None else f"BASE <{base_iri}>\n{query}"
+        booleans = boolean_variables(text) if self.profile.numeric_booleans else frozenset()
+        shrunk = 0
+        if rows is not None and form == "SELECT":
+            found = modifiers(text)
+            if found.limit is None:  # no more rows than chava reads (and OFFSET alone works)
+                size = rows
+                if found.ordered and self.config.max_rows:
+                    size = min(size, self.config.max_rows)  # engines refuse to sort past it
+                    shrunk = size if size < rows else 0
+                text = page(text, found, start=0, size=size)
         deadline = None if timeout is None else time.monotonic() + timeout
-        first = self._ask(text, dataset, accept, deadline)
+        first = self._ask(text, dataset, accept, deadline, booleans)
+        if shrunk and first.rows >= shrunk:
+            return replace(first, cut=True)
         if not first.cut or form != "SELECT":
             return first
-        return self._pages(text, dataset, first, rows, deadline)
+        if rows is not None and first.rows + 1 >= rows:
+            return first  # as many rows as chava gives at most: cut, said so
+        return self._pages(text, dataset, first, rows, deadline, booleans)
 
     def graph_counts(self) -> dict[str, int]:
         """Triples per named graph the engine holds (the build's and any other)."""
@@ -313,7 +326,14 @@ class RemoteStore:
             return Dataset(None, named)
         return Dataset(None, None, plain=True)
 
-    def _ask(self, text: str, dataset: Dataset, accept: str, deadline: float | None) -> Answer:
+    def _ask(
+        self,
+        text: str,
+        dataset: Dataset,
+        accept: str,
+        deadline: float | None,
+        booleans: frozenset[str] = frozenset(),
+    ) -> Answer:
         parameters: list[tuple[str, str]] = []
         text = self._with_dataset(text, dataset, parameters)
         timeout = None
@@ -327,7 +347,7 @@ class RemoteStore:
             [("query", text), *parameters], accept=accept, timeout=timeout
         )
         self._learn_cap(reply)
-        return read_answer(reply, self.profile, max_rows=self.config.max_rows)
+        return read_answer(reply, self.profile, max_rows=self.config.max_rows, booleans=booleans)
 
     def _with_dataset(self, text: str, dataset: Dataset, parameters: list[tuple[str, str]]) -> str:
         if dataset.plain:
@@ -337,7 +357,7 @@ class RemoteStore:
             parameters.append(("union-default-graph", ""))
             return text
         if kind == "define":
-            return _defines(dataset, self.config.graphs, self._others) + text
+            return _defines(dataset) + text
         if dataset.default is not None:
             parameters.extend(("default-graph-uri", graph) for graph in dataset.default)
             if not dataset.default and dataset.named is not None:
@@ -389,7 +409,13 @@ class RemoteStore:
             self.config = replace(self.config, max_rows=int(value))
 
     def _pages(
-        self, text: str, dataset: Dataset, first: Answer, rows: int | None, deadline: float | None
+        self,
+        text: str,
+        dataset: Dataset,
+        first: Answer,
+        rows: int | None,
+        deadline: float | None,
+        booleans: frozenset[str],
     ) -> Answer:
         """Read a cut SELECT page by page (each at most the engine's cap)."""
         size = self.config.max_rows or first.rows
@@ -400,6 +426,7 @@ class RemoteStore:
         if rows is not None:
             wanted = rows if wanted is None else min(wanted, rows)
         variables = list(first.variables)
+        order = variables if self.profile.order_pages else []
         bindings: list[dict[str, Any]] = []
         start = 0
         cut = False
@@ -408,8 +435,8 @@ class RemoteStore:
             if asked <= 0:
                 cut = rows is not None and (found.limit is None or rows < found.limit)
                 break
-            query = page(text, found, start=start, size=asked, order=variables)
-            answer = self._ask(query, dataset, RESULTS_JSON, deadline)
+            query = page(text, found, start=start, size=asked, order=order)
+            answer = self._ask(query, dataset, RESULTS_JSON, deadline, booleans)
             part = _bindings(answer)
             bindings.extend(part)
             start += len(part)
@@ -445,17 +472,16 @@ class Dataset:
     """Nothing said: the engine's own dataset (its every graph)."""
 
 
-def _defines(dataset: Dataset, every: tuple[str, ...], others: tuple[str, ...]) -> str:
-    """Virtuoso's pragmas for *dataset*: the graphs to read, or (shorter) the others to skip."""
-    lines: list[str] = []
-    if dataset.union and others and len(others) < len(every):
-        lines += [f"define input:default-graph-exclude <{graph}>" for graph in others]
-        lines += [f"define input:named-graph-exclude <{graph}>" for graph in others]
-        return "\n".join(lines) + "\n"
+def _defines(dataset: Dataset) -> str:
+    """Virtuoso's pragmas naming the graphs of *dataset*.
+
+    (Its `-exclude` pragmas would be shorter when it holds few other graphs, but with them a
+    `GRAPH <iri>` pattern matches nothing: Virtuoso 7.2.5.)
+    """
     default = dataset.default or ()
     if dataset.default is not None and not default:
         default = ("urn:chava:no-graph",)
-    lines += [f"define input:default-graph-uri <{graph}>" for graph in default]
+    lines = [f"define input:default-graph-uri <{graph}>" for graph in default]
     lines += [f"define input:named-graph-uri <{graph}>" for graph in dataset.named or ()]
     return "\n".join(lines) + "\n" if lines else ""
 
@@ -504,14 +530,7 @@ def detect_profile(settings: Settings, client: EngineClient) -> EngineProfile:
     """The profile `store_engine` names, or (auto) the one the endpoint's Server header names."""
     if settings.store_engine != "auto":
         return profile_named(settings.store_engine)
-    try:  # the service description (or the engine's page) names the engine in its headers
-        reply = client.request("GET", headers={"Accept": "text/turtle, */*;q=0.1"})
-    except (EngineUnreachableError, EngineTimeoutError, EngineBusyError):
-        raise
-    except RemoteSourceError as error:  # no description on GET: a query does as well
-        logger.info("%s: no service description (%s)", client.urls[0], error)
-        reply = client.post_form([("query", "ASK {}")], accept=RESULTS_JSON)
-    server = reply.headers.get("Server", "")
+    server = client.server()  # the service description (or the engine's page) names it
     profile = profile_of_server(server)
     logger.info("engine at %s: %s (Server: %s)", client.urls[0], profile.label, server or "none")
     return profile
@@ -562,7 +581,7 @@ def open_remote(settings: Settings, build: Build) -> RemoteStore:
         config = replace(
             config,
             union=not others,
-            others=others if len(others) < len(named) else (),
+            others=others,
             max_rows=max_rows,
         )
         probe.close()

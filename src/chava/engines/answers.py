@@ -22,6 +22,7 @@ from chava.engines.transport import EngineReply
 from chava.errors import EngineAnswerError, EngineTimeoutError
 
 XSD_BOOLEAN: Final = "http://www.w3.org/2001/XMLSchema#boolean"
+XSD_INTEGER: Final = "http://www.w3.org/2001/XMLSchema#integer"
 RESULTS_JSON: Final = "application/sparql-results+json"
 _ASK_COLUMN: Final = "__ASK_RETVAL"
 _FAKE_COLUMN: Final = "_star_fake"
@@ -64,9 +65,16 @@ class Answer:
     variables: tuple[str, ...] = ()
 
 
-def read_answer(reply: EngineReply, profile: EngineProfile, *, max_rows: int = 0) -> Answer:
+def read_answer(
+    reply: EngineReply,
+    profile: EngineProfile,
+    *,
+    max_rows: int = 0,
+    booleans: frozenset[str] = frozenset(),
+) -> Answer:
     """Parse *reply*; raise EngineTimeoutError for a partial answer, EngineAnswerError for one
-    chava cannot read. *max_rows* is the engine's row cap (0: none known)."""
+    chava cannot read. *max_rows* is the engine's row cap (0: none known); *booleans* are the
+    columns the query binds to boolean expressions (answered 1 / 0 by some engines)."""
     if profile.partial_header is not None:
         name, value = profile.partial_header
         if reply.headers.get(name, "").strip().upper() == value:
@@ -79,7 +87,7 @@ def read_answer(reply: EngineReply, profile: EngineProfile, *, max_rows: int = 0
     table = ox.QueryResultsFormat.from_media_type(reply.media_type)
     if table is not None:
         if table == ox.QueryResultsFormat.JSON:
-            return _json_answer(reply, profile, cut)
+            return _json_answer(reply, profile, cut, booleans)
         try:
             parsed = ox.parse_query_results(reply.body, format=table)
         except SyntaxError as error:
@@ -97,7 +105,9 @@ def read_answer(reply: EngineReply, profile: EngineProfile, *, max_rows: int = 0
     return Answer(RemoteTriples(triples), cut, len(triples))
 
 
-def _json_answer(reply: EngineReply, profile: EngineProfile, cut: bool) -> Answer:
+def _json_answer(
+    reply: EngineReply, profile: EngineProfile, cut: bool, booleans: frozenset[str]
+) -> Answer:
     body = reply.body
     dialect = profile.blank_prefix or profile.numeric_booleans or profile.ask_as_table
     try:
@@ -111,7 +121,7 @@ def _json_answer(reply: EngineReply, profile: EngineProfile, cut: bool) -> Answe
             if profile.ask_as_table and variables == [_ASK_COLUMN]:
                 value = bindings[0][_ASK_COLUMN]["value"] if bindings else "0"
                 return Answer(_boolean(str(value) in ("1", "true")), False, 1)
-            _undo_dialect(data, variables, bindings, profile)
+            _undo_dialect(data, variables, bindings, profile, booleans)
             body = json.dumps(data).encode()
     except (ValueError, KeyError, TypeError, IndexError) as error:
         raise EngineAnswerError(f"{reply.url}: unreadable SPARQL JSON results") from error
@@ -128,22 +138,30 @@ def _undo_dialect(
     variables: list[str],
     bindings: list[dict[str, Any]],
     profile: EngineProfile,
+    booleans: frozenset[str],
 ) -> None:
     fake = [name for name in variables if name.startswith(_FAKE_COLUMN)]
     if fake:
         data["head"]["vars"] = [name for name in variables if name not in fake]
     prefix = profile.blank_prefix
-    booleans = profile.numeric_booleans
+    numeric = profile.numeric_booleans
     for row in bindings:
         for name in fake:
             row.pop(name, None)
-        for cell in row.values():
+        for name, cell in row.items():
             kind = cell.get("type")
             if kind == "bnode":
                 if prefix and cell["value"].startswith(prefix):
                     cell["value"] = cell["value"][len(prefix) :]
-            elif booleans and cell.get("datatype") == XSD_BOOLEAN:
+            elif numeric and cell.get("datatype") == XSD_BOOLEAN:
                 cell["value"] = _BOOLEANS.get(cell["value"], cell["value"])
+            elif (
+                name in booleans
+                and cell.get("datatype") == XSD_INTEGER
+                and cell["value"] in _BOOLEANS
+            ):  # a boolean expression answered 1 / 0
+                cell["value"] = _BOOLEANS[cell["value"]]
+                cell["datatype"] = XSD_BOOLEAN
 
 
 def _boolean(value: bool) -> ox.QueryBoolean:

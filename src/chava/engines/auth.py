@@ -104,7 +104,8 @@ class ChallengeAuth(AuthBase):
             if self._chosen is None:
                 if challenge.startswith("digest"):
                     self._chosen = HTTPDigestAuth(self._user, self._password)
-                elif challenge.startswith("basic"):
+                elif challenge.startswith("basic") or not challenge:
+                    # No challenge at all (a server not following RFC 9110): Basic, the default.
                     self._chosen = HTTPBasicAuth(self._user, self._password)
                 else:
                     return response

@@ -51,6 +51,9 @@ class EngineProfile:
     nodes in INSERT DATA)."""
     graph_accept: str = NTRIPLES
     """What CONSTRUCT and DESCRIBE are asked for (a syntax chava parses)."""
+    order_pages: bool = True
+    """Pages of a cut answer are ordered by every variable (Virtuoso: no, it refuses to sort
+    past its MaxSortedTopRows; it answers an unchanged query in the same order)."""
 
 
 OXIGRAPH: Final = EngineProfile(
@@ -70,6 +73,7 @@ VIRTUOSO: Final = EngineProfile(
     numeric_booleans=True,
     timeout_parameter="timeout",
     insert_template=True,
+    order_pages=False,
 )
 FUSEKI: Final = EngineProfile(
     "fuseki",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from chava.sparql.lexer import Kind, tokenize
+from chava.sparql.lexer import Kind, Token, tokenize
 
 _FORMS: Final = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 
@@ -109,3 +109,99 @@ def page(query: str, found: Modifiers, *, start: int, size: int, order: Sequence
         pieces.append(text[position:])
         pieces.append("\n" + addition)
     return "".join(pieces)
+
+
+_BOOLEAN_FUNCTIONS: Final = frozenset(
+    {
+        "EXISTS",
+        "NOT",
+        "BOUND",
+        "ISIRI",
+        "ISURI",
+        "ISBLANK",
+        "ISLITERAL",
+        "ISNUMERIC",
+        "ISTRIPLE",
+        "REGEX",
+        "CONTAINS",
+        "STRSTARTS",
+        "STRENDS",
+        "SAMETERM",
+        "LANGMATCHES",
+    }
+)
+_BOOLEAN_OPERATORS: Final = frozenset({"=", "!=", "<", ">", "<=", ">=", "&&", "||", "!"})
+
+
+def boolean_variables(query: str) -> frozenset[str]:
+    """The variables *query* binds to a boolean expression (`(expr AS ?v)`, `BIND(expr AS ?v)`):
+    a comparison, a logical operator, IN, or a test such as EXISTS or BOUND at its top level.
+
+    An engine answering booleans as 1 / 0 (Virtuoso) gets them put right in these columns.
+    """
+    tokens = list(tokenize(query))
+    found: set[str] = set()
+    for index, token in enumerate(tokens):
+        if token.kind is not Kind.WORD or token.text.upper() != "AS":
+            continue
+        if index + 1 >= len(tokens) or tokens[index + 1].kind is not Kind.VAR:
+            continue
+        expression = _expression_before(tokens, index)
+        if expression and _is_boolean(expression):
+            found.add(tokens[index + 1].text[1:])
+    return frozenset(found)
+
+
+def _expression_before(tokens: list[Token], index: int) -> list[Token]:
+    """The tokens between the `(` that opens `expr AS ?v` and the AS at *index*."""
+    depth = 0
+    position = index - 1
+    while position >= 0:
+        text = tokens[position].text
+        if tokens[position].kind is Kind.PUNCT and text in (")", "}"):
+            depth += 1
+        elif tokens[position].kind is Kind.PUNCT and text in ("(", "{"):
+            if depth == 0:
+                return tokens[position + 1 : index] if text == "(" else []
+            depth -= 1
+        position -= 1
+    return []
+
+
+def _is_boolean(expression: list[Token]) -> bool:
+    depth = 0
+    for position, token in enumerate(expression):
+        text = token.text
+        if token.kind is Kind.PUNCT:
+            if text in ("(", "{"):
+                depth += 1
+                continue
+            if text in (")", "}"):
+                depth -= 1
+                continue
+            if depth == 0 and text in _BOOLEAN_OPERATORS:
+                return True
+        elif (depth == 0 and token.kind is Kind.WORD and text.upper() == "IN") or (
+            depth == 0
+            and position == 0
+            and token.kind is Kind.WORD
+            and text.upper() in _BOOLEAN_FUNCTIONS
+            and _one_call(expression)
+        ):
+            return True
+    return False
+
+
+def _one_call(expression: list[Token]) -> bool:
+    """The expression is one call (or EXISTS / NOT EXISTS group): nothing after it closes."""
+    depth = 0
+    opened = False
+    for position, token in enumerate(expression):
+        if token.kind is Kind.PUNCT and token.text in ("(", "{"):
+            depth += 1
+            opened = True
+        elif token.kind is Kind.PUNCT and token.text in (")", "}"):
+            depth -= 1
+            if depth == 0 and opened:
+                return position == len(expression) - 1
+    return False

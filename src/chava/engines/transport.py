@@ -275,6 +275,24 @@ class EngineClient:
         assert refused is not None
         raise refused
 
+    def server(self) -> str:
+        """The `Server` header of a plain GET on the first endpoint, whatever its status ('' if
+        it cannot be reached): how an engine names itself."""
+        session = self._session()
+        try:
+            response = session.get(
+                self.urls[0],
+                headers={"Accept": "text/turtle, */*;q=0.1"},
+                timeout=(self.connect_timeout, min(self.read_timeout, PROBE_TIMEOUT)),
+                allow_redirects=False,
+            )
+            response.close()
+        except requests.exceptions.RequestException:
+            return ""
+        finally:
+            self._idle.put(session)
+        return str(response.headers.get("Server", ""))
+
     def close(self) -> None:
         """Close the idle connections."""
         while True:
