@@ -28,6 +28,7 @@ import logging
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
@@ -56,6 +57,13 @@ __all__ = ["RemoteConfig", "RemoteStore", "RemoteTriples", "open_remote", "remot
 
 logger = logging.getLogger(__name__)
 
+DESCRIBE_BATCH: Final = 200
+"""Subjects read in one request by prefetch."""
+DESCRIPTION_MAX: Final = 5_000
+"""Statements of one subject kept in memory at most (a larger one is read each time)."""
+DESCRIPTIONS_KEPT: Final = 200_000
+"""Statements of subjects kept per store (least recently used dropped first)."""
+_RDF_TYPE: Final = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 GRAPHS_CHECK_SECONDS: Final = 60.0
 """How often a store in union mode checks that the engine holds no other graph."""
 PROBE_LIMIT: Final = 100_001
@@ -186,6 +194,9 @@ class RemoteStore:
         self._checked = time.monotonic()
         self._check_lock = threading.Lock()
         self._blank: ox.Store | None = None
+        self._described: OrderedDict[ox.NamedNode, list[ox.Quad]] = OrderedDict()
+        self._described_size = 0
+        self._described_lock = threading.Lock()
         self._blank_lock = threading.Lock()
 
     # --- pyoxigraph's Store interface -----------------------------------------------------
@@ -229,6 +240,18 @@ class RemoteStore:
             return iter(())
         if isinstance(graph_name, ox.NamedNode) and graph_name.value not in self._graph_set:
             return iter(())
+        if isinstance(subject, ox.NamedNode):
+            described = self._description(subject)
+            if described is not None:
+                return iter(
+                    [
+                        quad
+                        for quad in described
+                        if (predicate is None or quad.predicate == predicate)
+                        and (object is None or quad.object == object)
+                        and (graph_name is None or quad.graph_name == graph_name)
+                    ]
+                )
         terms = {"s": subject, "p": predicate, "o": object}
         pattern = " ".join(
             f"?{name}" if term is None else str(term) for name, term in terms.items()
@@ -242,6 +265,19 @@ class RemoteStore:
             use_default_graph_as_union=True,
         )
         return _quads(answer, {**terms, "g": graph_name})
+
+    def prefetch(self, subjects: Sequence[ox.NamedNode | str]) -> None:
+        """Read the statements of *subjects*, and of the IRIs they point to, in two requests
+        (the JSON-LD listings frame a page of items and the nodes they link to)."""
+        wanted = [ox.NamedNode(s) if isinstance(s, str) else s for s in subjects]
+        fresh = self._describe_many([node for node in wanted if node not in self._described])
+        linked = {
+            quad.object
+            for quads in fresh.values()
+            for quad in quads
+            if isinstance(quad.object, ox.NamedNode) and quad.predicate != _RDF_TYPE
+        }
+        self._describe_many([node for node in linked if node not in self._described])
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
         """The build's named graphs (those the engine is asked about)."""
@@ -444,6 +480,45 @@ class RemoteStore:
                 break
         logger.info("read %d rows in pages of %d from %s", len(bindings), size, self.config.url)
         return Answer(_solutions(variables, bindings), cut, len(bindings), tuple(variables))
+
+    def _description(self, subject: ox.NamedNode) -> list[ox.Quad] | None:
+        """Every statement of *subject* in the build's graphs (read once, kept while there is
+        room: one request answers every pattern on the subject)."""
+        with self._described_lock:
+            found = self._described.get(subject)
+            if found is not None:
+                self._described.move_to_end(subject)
+                return found
+        return self._describe_many([subject]).get(subject)
+
+    def _describe_many(self, subjects: Sequence[ox.NamedNode]) -> dict[ox.NamedNode, list[ox.Quad]]:
+        found: dict[ox.NamedNode, list[ox.Quad]] = {}
+        for start in range(0, len(subjects), DESCRIBE_BATCH):
+            batch = subjects[start : start + DESCRIBE_BATCH]
+            if not batch:
+                continue
+            values = " ".join(str(node) for node in batch)
+            answer = self.query(
+                f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}",
+                use_default_graph_as_union=True,
+            )
+            part: dict[ox.NamedNode, list[ox.Quad]] = {node: [] for node in batch}
+            for quad in _quads(answer, {"s": None, "p": None, "o": None, "g": None}):
+                if isinstance(quad.subject, ox.NamedNode):
+                    part.setdefault(quad.subject, []).append(quad)
+            found.update(part)
+        with self._described_lock:
+            for node, quads in found.items():
+                if len(quads) > DESCRIPTION_MAX:
+                    continue
+                old = self._described.pop(node, None)
+                self._described_size -= len(old) if old is not None else 0
+                self._described[node] = quads
+                self._described_size += len(quads) + 1
+            while self._described_size > DESCRIPTIONS_KEPT and self._described:
+                _node, dropped = self._described.popitem(last=False)
+                self._described_size -= len(dropped) + 1
+        return found
 
     def _blank_store(self) -> ox.Store:
         """Every statement with a blank subject or object, read once into a local store."""

@@ -143,6 +143,23 @@ def build_page(
     selected = index.select(request.collection, request.language, request.filters, request.query)
     window = selected[request.offset : request.offset + request.limit]
     frames = load_frames()
+    prefetch = getattr(framer.store, "prefetch", None)
+    if prefetch is not None:  # an external engine (chava.remote_store): one request, not many
+        missing = [
+            iri
+            for iri in window
+            if cache is None
+            or cache.get(
+                (
+                    iri,
+                    frames[COLLECTIONS[request.collection or index.collection_of[iri]].frame].name,
+                    request.graphs,
+                )
+            )
+            is None
+        ]
+        if missing:
+            prefetch(missing)
     items = []
     for iri in window:
         frame = frames[COLLECTIONS[request.collection or index.collection_of[iri]].frame]
