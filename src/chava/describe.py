@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from chava import namespaces
 from chava.errors import GoneError, ResourceNotFoundError
+from chava.statement_order import canonical_order
 from chava.store import PublishedStore
 
 LABEL_PREDICATES: Final = tuple(
@@ -83,10 +84,11 @@ def describe_resource(
     """Describe *iri*; raise ResourceNotFoundError if nothing mentions it, GoneError if it is
     owl:deprecated without a dcterms:isReplacedBy successor."""
     node = ox.NamedNode(iri)
-    statements = _closure(store, node)
+    # In a canonical order: the same page whatever store (embedded, engine) was read.
+    statements = tuple(canonical_order(_closure(store, node)))
     start = (max(incoming_page, 1) - 1) * incoming_limit
     incoming_iterator = store.quads(None, None, node, None)
-    incoming = tuple(islice(incoming_iterator, start, start + incoming_limit))
+    incoming = tuple(canonical_order(islice(incoming_iterator, start, start + incoming_limit)))
     incoming_total = start + len(incoming)
     if next(incoming_iterator, None) is not None:  # more than this page: count in the engine
         incoming_total = _count_incoming(store, node)

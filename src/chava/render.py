@@ -13,6 +13,7 @@ from chava import namespaces
 from chava.formats import JSON_LD, Format
 from chava.jsonld.compact import compact_jsonld
 from chava.jsonld.context import CURRENT_PATH
+from chava.statement_order import canonical_order
 
 _NICE_LOCAL: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 """Local names written as `prefix:local` without escapes (pyoxigraph escapes `/`, `.`)."""
@@ -39,6 +40,7 @@ def serialize_quads(
     """
     if fmt.rdf_format is None:
         raise ValueError(f"{fmt} is not an RDF syntax")
+    quads = canonical_order(quads)  # the same document from any store (an engine included)
     if fmt == JSON_LD:
         document = compact_jsonld(
             unique_triples(quads), context_url=context_url(base_url), root=root
