@@ -54,7 +54,7 @@ def canonical_order(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     def key(quad: ox.Quad) -> tuple[int, str, str, str, str]:
         subject = quad.subject
         blank = isinstance(subject, ox.BlankNode)
-        subject_key = signature(subject, 0, frozenset()) if blank else str(subject)
+        subject_key = term_key(subject, 0, frozenset())
         graph = "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
         return (
             1 if blank else 0,
