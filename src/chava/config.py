@@ -262,7 +262,7 @@ class Settings:
     store_concurrency: int = _setting(
         3,
         "Connections to the engine per web worker for pages and the API (more requests wait "
-        "1 s, then 503); keep it below web_threads.",
+        "a quarter of a second, then 503); keep it below web_threads.",
     )
     store_max_rows: int = _setting(
         0,

@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 http.client._MAXHEADERS = max(http.client._MAXHEADERS, 20_000)  # type: ignore[attr-defined]
 
 USER_AGENT: Final = "chava (linked-data publisher)"
-ENGINE_WAIT: Final = 1.0
+ENGINE_WAIT: Final = 0.25
 """Seconds a request waits for a free connection to the engine before 503."""
 BREAKER_FAILURES: Final = 2
 """Failures in a row that open an endpoint's breaker."""
