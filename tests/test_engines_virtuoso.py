@@ -70,7 +70,8 @@ def published(
     assert f"{graphs} sent" in first.stdout
     again = runner.invoke(cli, command[:-1], env=environment)
     assert again.exit_code == 0, again.output
-    assert "0 sent" in again.stdout and f"{graphs} unchanged" in again.stdout
+    assert "0 sent" in again.stdout
+    assert f"{graphs} unchanged" in again.stdout
     return settings, build
 
 
@@ -145,7 +146,8 @@ def test_construct_as_turtle_ask_and_booleans(
             {quad.triple for quad in ox.parse(answer.get_data(), format=ox.RdfFormat.TURTLE)}
             for answer in answers
         ]
-        assert graphs[0] == graphs[1] and graphs[0]
+        assert graphs[0]
+        assert graphs[0] == graphs[1]
         for query, expected in (
             (f"ASK {{ <{TOOL}> ?p ?o }}", True),
             ("ASK { <https://example.org/nothing> ?p ?o }", False),
@@ -168,7 +170,8 @@ def test_construct_as_turtle_ask_and_booleans(
             ).get_json()["results"]["bindings"]
             for client in (local, remote)
         ]
-        assert rows[0] and rows[1] == rows[0]
+        assert rows[0]
+        assert rows[1] == rows[0]
         assert rows[1][0]["typed"]["value"] == "true"
         assert rows[1][0]["bound"]["value"] == "true"
         assert rows[1][0]["unique"]["value"] == "true"
@@ -187,7 +190,8 @@ def test_blank_nodes_come_back_as_blank_nodes(
     )
     assert answer.status_code == 200, answer.get_data(as_text=True)
     bindings = answer.get_json()["results"]["bindings"]
-    assert bindings and all(row["b"]["type"] == "bnode" for row in bindings)
+    assert bindings
+    assert all(row["b"]["type"] == "bnode" for row in bindings)
     assert not any("nodeID://" in json.dumps(row) for row in bindings)
 
 
@@ -212,7 +216,7 @@ def test_separate_read_and_write_credentials(
     )
     assert push_build(build, virtuoso.store, writer, full=True).sent
     wrong = dataclasses.replace(settings, publish_user="chava_reader", publish_password="x")
-    with pytest.raises(RemoteSourceError, match="401|403"):
+    with pytest.raises(RemoteSourceError, match=r"401|403"):
         push_build(build, virtuoso.store, wrong, full=True)
     anonymous = dataclasses.replace(settings, store_url=virtuoso.query_auth)
     with pytest.raises(Exception, match="401"):
