@@ -61,6 +61,17 @@ def differences(
             theirs = remote.get(path, headers={"Accept": accept})
             if mine.status_code != theirs.status_code:
                 found.append(f"{path} {accept}: {mine.status_code} != {theirs.status_code}")
-            elif normalized(mine.get_data()) != normalized(theirs.get_data()):
-                found.append(f"{path} {accept}: bodies differ")
+            else:
+                ours, other = normalized(mine.get_data()), normalized(theirs.get_data())
+                if ours != other:
+                    found.append(
+                        f"{path} {accept}: bodies differ: {_first_difference(ours, other)}"
+                    )
     return found
+
+
+def _first_difference(ours: str, other: str) -> str:
+    for mine, theirs in zip(ours.splitlines(), other.splitlines(), strict=False):
+        if mine != theirs:
+            return f"{mine[:160]!r} != {theirs[:160]!r}"
+    return "one is longer"
