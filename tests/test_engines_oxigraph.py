@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,7 +31,10 @@ BASE = "https://learning-cities.example.org/"
 CITIES = 12
 SAMPLE = 40
 COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-BLANKS = "SELECT ?g (COUNT(DISTINCT ?b) AS ?n) WHERE { GRAPH ?g { ?b ?p ?o FILTER isBlank(?b) } } GROUP BY ?g"
+BLANKS = (
+    "SELECT ?g (COUNT(DISTINCT ?b) AS ?n) "
+    "WHERE { GRAPH ?g { ?b ?p ?o FILTER isBlank(?b) } } GROUP BY ?g"
+)
 
 
 @pytest.fixture(scope="module")
