@@ -8,7 +8,7 @@ SIZE ?= 10k
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: serve test check lint types bench bench-load browser clean
+.PHONY: serve test check lint types bench bench-load browser engines clean
 
 $(BIN)/chava: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,15 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing: install Debian's 'chromium' package for the browser tests"; fi; }
 
-test: $(BIN)/chava browser
+# Virtuoso 7 for the engine tests: Debian's package, started by the tests on their own ports.
+engines:
+	@command -v virtuoso-t >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends virtuoso-opensource >/dev/null; \
+	  else echo "virtuoso-t missing: install Debian's 'virtuoso-opensource' for the engine tests"; fi; }
+
+test: $(BIN)/chava browser engines
 	$(BIN)/pytest
 
 lint: $(BIN)/chava

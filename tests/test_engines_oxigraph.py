@@ -116,7 +116,7 @@ def test_virtuoso_serves_the_many_graphs_the_same(
         writer = dataclasses.replace(settings, publish_user="dba", publish_password=DBA_PASSWORD)
         push_build(build, server.store, writer, full=True)
         with two_clients(settings, build, server.query) as (local, remote):
-            assert differences(local, remote, _sample(settings, build)[:20]) == []
+            assert differences(local, remote, _sample(settings, build)[:10]) == []
             assert differences(local, remote, API, accepts=("application/ld+json",)) == []
 
 
