@@ -123,6 +123,8 @@ ENGINE_RATIO_BAR: Final = 2.0
 ENGINE_MAX_SECONDS: Final = 10.0
 """chava serving from an engine: no request slower than this."""
 ENGINE_PREFIX: Final = "chava@"
+ENGINE_COLD_BAR: Final = 3.0
+"""chava serving from an engine: the first request of a row at most this times the embedded's."""
 
 
 def engine_bars_table(tables: list[Table]) -> Table | None:
@@ -135,8 +137,8 @@ def engine_bars_table(tables: list[Table]) -> Table | None:
     if not engines:
         return None
     table = Table(
-        f"Engine bars (issue 13): median <= {ENGINE_RATIO_BAR:g}x embedded, no request over "
-        f"{ENGINE_MAX_SECONDS:g} s",
+        f"Engine bars (issue 13): median <= {ENGINE_RATIO_BAR:g}x embedded, first request "
+        f"<= {ENGINE_COLD_BAR:g}x, no request over {ENGINE_MAX_SECONDS:g} s",
         "plain",
         [],
         plain_columns=["table", "row", *engines],
@@ -161,6 +163,10 @@ def engine_bars_table(tables: list[Table]) -> Table | None:
                     and not cell.errors
                 )
                 text = f"x{ratio:.2f}, max {slowest:.2f} s" if ratio is not None else "n/a"
+                if cell.cold_ms is not None and reference.cold_ms:
+                    cold = cell.cold_ms / reference.cold_ms
+                    text += f", first x{cold:.2f}"
+                    passed = passed and cold <= ENGINE_COLD_BAR
                 if cell.errors:
                     text += f", {cell.errors} errors"
                 verdicts.append(_mark(passed, text))

@@ -64,6 +64,13 @@ DESCRIPTION_MAX: Final = 5_000
 DESCRIPTIONS_KEPT: Final = 200_000
 """Statements of subjects kept per store (least recently used dropped first)."""
 _RDF_TYPE: Final = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_DESCRIBE: Final = """SELECT ?s ?p ?o ?g WHERE {
+  { VALUES ?s { $VALUES } GRAPH ?g { ?s ?p ?o } }
+  UNION { VALUES ?r { $VALUES } GRAPH ?h { ?r ?x ?s } FILTER(isBlank(?s)) GRAPH ?g { ?s ?p ?o } }
+  UNION { VALUES ?r { $VALUES } GRAPH ?h { ?r ?x ?b } FILTER(isBlank(?b))
+          GRAPH ?i { ?b ?y ?s } FILTER(isBlank(?s)) GRAPH ?g { ?s ?p ?o } }
+}"""
+"""A batch of subjects' statements, with those of the blank nodes within two steps."""
 GRAPHS_CHECK_SECONDS: Final = 60.0
 """How often a store in union mode checks that the engine holds no other graph."""
 PROBE_LIMIT: Final = 100_001
@@ -194,7 +201,7 @@ class RemoteStore:
         self._checked = time.monotonic()
         self._check_lock = threading.Lock()
         self._blank: ox.Store | None = None
-        self._described: OrderedDict[ox.NamedNode, list[ox.Quad]] = OrderedDict()
+        self._described: OrderedDict[ox.NamedNode | ox.BlankNode, list[ox.Quad]] = OrderedDict()
         self._described_size = 0
         self._described_lock = threading.Lock()
         self._blank_lock = threading.Lock()
@@ -234,6 +241,11 @@ class RemoteStore:
         graph_name: GraphName | None = None,
     ) -> Iterator[ox.Quad]:
         """The quads of the build's graphs matching the pattern (None matches anything)."""
+        if isinstance(subject, ox.BlankNode):
+            with self._described_lock:
+                known = self._described.get(subject)
+            if known is not None:  # read with the subject that reaches it
+                return _matching(known, predicate, object, graph_name)
         if isinstance(subject, ox.BlankNode) or isinstance(object, ox.BlankNode):
             return self._blank_store().quads_for_pattern(subject, predicate, object, graph_name)
         if isinstance(graph_name, ox.BlankNode):
@@ -243,15 +255,7 @@ class RemoteStore:
         if isinstance(subject, ox.NamedNode):
             described = self._description(subject)
             if described is not None:
-                return iter(
-                    [
-                        quad
-                        for quad in described
-                        if (predicate is None or quad.predicate == predicate)
-                        and (object is None or quad.object == object)
-                        and (graph_name is None or quad.graph_name == graph_name)
-                    ]
-                )
+                return _matching(described, predicate, object, graph_name)
         terms = {"s": subject, "p": predicate, "o": object}
         pattern = " ".join(
             f"?{name}" if term is None else str(term) for name, term in terms.items()
@@ -491,22 +495,29 @@ class RemoteStore:
                 return found
         return self._describe_many([subject]).get(subject)
 
-    def _describe_many(self, subjects: Sequence[ox.NamedNode]) -> dict[ox.NamedNode, list[ox.Quad]]:
-        found: dict[ox.NamedNode, list[ox.Quad]] = {}
+    def _describe_many(
+        self, subjects: Sequence[ox.NamedNode]
+    ) -> dict[ox.NamedNode | ox.BlankNode, list[ox.Quad]]:
+        """The statements of *subjects*, and of the blank nodes they reach in one or two steps
+        (a contact point, an interval: the framer and the resource pages follow them), in one
+        request per DESCRIBE_BATCH subjects; kept while there is room."""
+        found: dict[ox.NamedNode | ox.BlankNode, list[ox.Quad]] = {}
         for start in range(0, len(subjects), DESCRIBE_BATCH):
             batch = subjects[start : start + DESCRIBE_BATCH]
             if not batch:
                 continue
             values = " ".join(str(node) for node in batch)
             answer = self.query(
-                f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}",
-                use_default_graph_as_union=True,
+                _DESCRIBE.replace("$VALUES", values), use_default_graph_as_union=True
             )
-            part: dict[ox.NamedNode, list[ox.Quad]] = {node: [] for node in batch}
+            part: dict[ox.NamedNode | ox.BlankNode, list[ox.Quad]] = {node: [] for node in batch}
             for quad in _quads(answer, {"s": None, "p": None, "o": None, "g": None}):
-                if isinstance(quad.subject, ox.NamedNode):
+                if isinstance(quad.subject, ox.NamedNode | ox.BlankNode):
                     part.setdefault(quad.subject, []).append(quad)
-            found.update(part)
+            for node, quads in part.items():  # a blank node reached twice: its statements once
+                found[node] = (
+                    list(dict.fromkeys(quads)) if isinstance(node, ox.BlankNode) else quads
+                )
         with self._described_lock:
             for node, quads in found.items():
                 if len(quads) > DESCRIPTION_MAX:
@@ -559,6 +570,23 @@ def _defines(dataset: Dataset) -> str:
     lines = [f"define input:default-graph-uri <{graph}>" for graph in default]
     lines += [f"define input:named-graph-uri <{graph}>" for graph in dataset.named or ()]
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def _matching(
+    quads: list[ox.Quad],
+    predicate: ox.NamedNode | None,
+    object: Any,
+    graph_name: GraphName | None,
+) -> Iterator[ox.Quad]:
+    return iter(
+        [
+            quad
+            for quad in quads
+            if (predicate is None or quad.predicate == predicate)
+            and (object is None or quad.object == object)
+            and (graph_name is None or quad.graph_name == graph_name)
+        ]
+    )
 
 
 def _bindings(answer: Answer) -> list[dict[str, Any]]:
