@@ -249,3 +249,24 @@ def test_the_engine_down_gives_502_at_once(
         fast = time.monotonic()
         assert client.get("/id/org/ville-de-charleroi").status_code in (502, 503)
         assert time.monotonic() - fast < 2.0  # the breaker answers, nothing waits
+
+
+def test_a_query_given_up_is_stopped_by_virtuoso_itself(
+    published: tuple[Settings, Build], virtuoso: VirtuosoServer
+) -> None:
+    settings, build = published
+    patient = dataclasses.replace(settings, store_url=virtuoso.query, sparql_timeout=3.0)
+    client = create_app(patient, build=build).test_client()
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    answer = client.post("/sparql", data={"query": heavy}, headers={"Accept": "application/json"})
+    assert answer.status_code == 504, answer.get_data(as_text=True)
+    assert "Retry-After" in answer.headers
+    time.sleep(1.0)  # its own limit (the `timeout` chava sent) is over
+    before = _cpu_seconds(virtuoso.process.pid)
+    time.sleep(1.5)
+    assert _cpu_seconds(virtuoso.process.pid) - before < 0.5  # idle: the query was stopped
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
