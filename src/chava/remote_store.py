@@ -71,6 +71,8 @@ _DESCRIBE: Final = """SELECT ?s ?p ?o ?g WHERE {
           GRAPH ?i { ?b ?y ?s } FILTER(isBlank(?s)) GRAPH ?g { ?s ?p ?o } }
 }"""
 """A batch of subjects' statements, with those of the blank nodes within two steps."""
+WARM_TIMEOUT: Final = 2.0
+"""Seconds a query worker waits for the engine's first answer before it is ready anyway."""
 GRAPHS_CHECK_SECONDS: Final = 60.0
 """How often a store in union mode checks that the engine holds no other graph."""
 PROBE_LIMIT: Final = 100_001
@@ -336,6 +338,13 @@ class RemoteStore:
             for row in answer.result
             if isinstance(row["g"], ox.NamedNode) and row["n"] is not None
         }
+
+    def warm(self) -> None:
+        """Open a connection to the engine now (`ASK {}`); a failure is the first query's."""
+        try:
+            self.client.post_form([("query", "ASK {}")], accept=RESULTS_JSON, timeout=WARM_TIMEOUT)
+        except RemoteSourceError as error:
+            logger.info("the engine did not answer yet: %s", error)
 
     def close(self) -> None:
         """Close the idle connections to the engine."""

@@ -196,6 +196,7 @@ def main() -> int:
     store: ox.Store | RemoteStore
     if launch.remote is not None:
         store = RemoteStore(launch.remote)
+        store.warm()  # a connection to the engine, opened before the first query needs it
     else:
         store = ox.Store.read_only(str(launch.store_path))
     stdout.write(READY)
