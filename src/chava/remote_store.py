@@ -83,7 +83,8 @@ _BLANK_QUERY: Final = (
     "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }"
 )
 _COUNTS_QUERY: Final = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-_LIST_QUERY: Final = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+_LIST_QUERY: Final = "SELECT ?g WHERE { GRAPH ?g { } }"
+"""The graphs an engine holds (Oxigraph lists them from its graph table, without a scan)."""
 _GRAPH_ACCEPT: Final = "application/n-triples, text/turtle;q=0.5"
 
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
