@@ -207,3 +207,27 @@ def test_a_graph_the_build_no_longer_has_is_dropped(
         assert gone not in {row["g"] for row in server.select(COUNTS)}
         answer = requests.get(server.query, params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
         assert answer.status_code == 200
+
+
+def test_a_publication_pushed_later_never_shows_through_the_union(
+    bundled_build: tuple[Settings, Build], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, build = bundled_build
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    with oxigraph_server(tmp_path / "engine", union_default_graph=False) as server:
+        push_build(build, server.store, settings, full=True)
+        store = open_remote(dataclasses.replace(settings, store_url=server.query), build)
+        assert store.config.union
+        before = _count(store.query(count, use_default_graph_as_union=True))
+        server.load(
+            b"<https://other.example/a> <https://other.example/p> 1 <https://other.example/g> .\n"
+        )
+        monkeypatch.setattr("chava.remote_store.GRAPHS_CHECK_SECONDS", 0.0)
+        assert _count(store.query(count, use_default_graph_as_union=True)) == before
+
+
+def _count(answer: object) -> int:
+    assert isinstance(answer, ox.QuerySolutions)
+    value = next(iter(answer))["n"]
+    assert isinstance(value, ox.Literal)
+    return int(value.value)
