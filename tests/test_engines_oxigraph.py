@@ -220,7 +220,7 @@ def test_a_publication_pushed_later_never_shows_through_the_union(
         assert store.config.union
         before = _count(store.query(count, use_default_graph_as_union=True))
         server.load(
-            b"<https://other.example/a> <https://other.example/p> \"1\" <https://other.example/g> .\n"
+            b'<https://other.example/a> <https://other.example/p> "1" <https://other.example/g> .\n'
         )
         monkeypatch.setattr("chava.remote_store.GRAPHS_CHECK_SECONDS", 0.0)
         assert _count(store.query(count, use_default_graph_as_union=True)) == before
