@@ -71,6 +71,8 @@ _DESCRIBE: Final = """SELECT ?s ?p ?o ?g WHERE {
           GRAPH ?i { ?b ?y ?s } FILTER(isBlank(?s)) GRAPH ?g { ?s ?p ?o } }
 }"""
 """A batch of subjects' statements, with those of the blank nodes within two steps."""
+_DESCRIBE_PLAIN: Final = "SELECT ?s ?p ?o ?g WHERE { VALUES ?s { $VALUES } GRAPH ?g { ?s ?p ?o } }"
+"""A batch of subjects' statements (their blank nodes: from the store of blank nodes)."""
 WARM_TIMEOUT: Final = 2.0
 """Seconds a query worker waits for the engine's first answer before it is ready anyway."""
 GRAPHS_CHECK_SECONDS: Final = 60.0
@@ -508,9 +510,10 @@ class RemoteStore:
     def _describe_many(
         self, subjects: Sequence[ox.NamedNode]
     ) -> dict[ox.NamedNode | ox.BlankNode, list[ox.Quad]]:
-        """The statements of *subjects*, and of the blank nodes they reach in one or two steps
-        (a contact point, an interval: the framer and the resource pages follow them), in one
-        request per DESCRIBE_BATCH subjects; kept while there is room."""
+        """The statements of *subjects*, and (engines that answer it fast) of the blank nodes they
+        reach in one or two steps (a contact point, an interval: the framer and the resource
+        pages follow them), in one request per DESCRIBE_BATCH subjects; kept while there is
+        room."""
         found: dict[ox.NamedNode | ox.BlankNode, list[ox.Quad]] = {}
         for start in range(0, len(subjects), DESCRIBE_BATCH):
             batch = subjects[start : start + DESCRIBE_BATCH]
@@ -518,7 +521,10 @@ class RemoteStore:
                 continue
             values = " ".join(str(node) for node in batch)
             answer = self.query(
-                _DESCRIBE.replace("$VALUES", values), use_default_graph_as_union=True
+                (_DESCRIBE if self.profile.describe_blank_nodes else _DESCRIBE_PLAIN).replace(
+                    "$VALUES", values
+                ),
+                use_default_graph_as_union=True,
             )
             part: dict[ox.NamedNode | ox.BlankNode, list[ox.Quad]] = {node: [] for node in batch}
             for quad in _quads(answer, {"s": None, "p": None, "o": None, "g": None}):
