@@ -207,7 +207,15 @@ CASES: list[tuple[str, str, set[Expected]]] = [
     (
         "homepage-literal",
         f'o:x a org:Organization ; {OK} ; foaf:homepage "www.example.org" .',
-        {(o("x"), namespaces.FOAF + "homepage", V, "NodeKind")},
+        {
+            (o("x"), namespaces.FOAF + "homepage", V, "NodeKind"),
+            (o("x"), namespaces.FOAF + "homepage", V, "Pattern"),
+        },
+    ),
+    (
+        "homepage-javascript",
+        f"o:x a org:Organization ; {OK} ; foaf:homepage <javascript:alert(1)> .",
+        {(o("x"), namespaces.FOAF + "homepage", V, "Pattern")},
     ),
     (
         "contact-point-not-a-contact-point",
@@ -500,6 +508,50 @@ CASES: list[tuple[str, str, set[Expected]]] = [
         f"w:x a lc:PedagogicalTool , schema:CreativeWork ; {OK} ; lc:toolKind c:kind ;"
         f" lc:availability av:perenne ; schema:provider pl:city .\n{PLACE}\n{SCHEME}\n{KIND}",
         {(iri("work/x"), namespaces.SCHEMA + "provider", V, "Class")},
+    ),
+    (
+        "tool-url-javascript",
+        f"w:x a lc:PedagogicalTool , schema:CreativeWork ; {TOOL_OK} ;"
+        f" schema:url <javascript:alert(1)> .\n{ORG}\n{SCHEME}\n{KIND}",
+        {(iri("work/x"), namespaces.SCHEMA + "url", V, "Pattern")},
+    ),
+    (
+        "tool-url-literal",
+        f'w:x a lc:PedagogicalTool , schema:CreativeWork ; {TOOL_OK} ; schema:url "https://x.org" .'
+        f"\n{ORG}\n{SCHEME}\n{KIND}",
+        {(iri("work/x"), namespaces.SCHEMA + "url", V, "NodeKind")},
+    ),
+    # --- EventShape, PlaceShape
+    (
+        "event-start-date-as-text",
+        f'ev:x a schema:EducationEvent ; {OK} ; schema:startDate "next Monday" .',
+        {(iri("event/x"), namespaces.SCHEMA + "startDate", V, "Datatype")},
+    ),
+    (
+        "event-two-end-dates",
+        f"ev:x a schema:Event ; {OK} ;"
+        ' schema:endDate "2024-05-01"^^xsd:date , "2024-05-02"^^xsd:date .',
+        {(iri("event/x"), namespaces.SCHEMA + "endDate", V, "MaxCount")},
+    ),
+    (
+        "event-location-an-organisation",
+        f"ev:x a schema:Event ; {OK} ; schema:location o:other .\n{ORG}",
+        {(iri("event/x"), namespaces.SCHEMA + "location", V, "Class")},
+    ),
+    (
+        "event-organizer-a-place",
+        f"ev:x a schema:Event ; {OK} ; schema:organizer pl:city .\n{PLACE}",
+        {(iri("event/x"), namespaces.SCHEMA + "organizer", V, "Class")},
+    ),
+    (
+        "place-two-addresses",
+        f'pl:x a schema:Place ; {OK} ; schema:address "1 rue A" , "2 rue B" .',
+        {(iri("place/x"), namespaces.SCHEMA + "address", V, "MaxCount")},
+    ),
+    (
+        "place-in-an-organisation",
+        f"pl:x a schema:Place ; {OK} ; schema:containedInPlace o:other .\n{ORG}",
+        {(iri("place/x"), namespaces.SCHEMA + "containedInPlace", V, "Class")},
     ),
     # --- WorkshopShape, LearningMeetingShape, FeedbackItemShape
     (
@@ -847,6 +899,7 @@ NODE_SHAPE_CASES: dict[str, tuple[str, ...]] = {
         "same-as-a-place",
         "owl-same-as-a-place",
         "homepage-literal",
+        "homepage-javascript",
         "contact-point-not-a-contact-point",
     ),
     "LocalGovernmentShape": (
@@ -917,7 +970,16 @@ NODE_SHAPE_CASES: dict[str, tuple[str, ...]] = {
         "tool-two-availabilities",
         "tool-without-provider",
         "tool-provider-a-place",
+        "tool-url-javascript",
+        "tool-url-literal",
     ),
+    "EventShape": (
+        "event-start-date-as-text",
+        "event-two-end-dates",
+        "event-location-an-organisation",
+        "event-organizer-a-place",
+    ),
+    "PlaceShape": ("place-two-addresses", "place-in-an-organisation"),
     "WorkshopShape": ("workshop-number-as-text", "workshop-number-zero", "workshop-two-numbers"),
     "LearningMeetingShape": ("meeting-date-as-year", "meeting-two-dates"),
     "FeedbackItemShape": (

@@ -94,6 +94,7 @@ def build_publication(
     """
     if publication is None:
         publication = load_publication(settings.root, limits=InputLimits.from_settings(settings))
+    if publication.digests:  # read from files (here, or by a caller holding a lock meanwhile)
         inputs = input_entries(publication.digests, relative_to=settings.root)
         sources = [digest.to_source() for digest in publication.digests]
     else:

@@ -228,6 +228,37 @@ class Settings:
     harvest_page_size: int = _setting(
         10_000, "Resources per CONSTRUCT page when reading a SPARQL endpoint (LIMIT/OFFSET)."
     )
+    # --- contributions: proposals, review, the change feed ---
+    contributions_dir: Path = _setting(
+        Path("contributions"),
+        "Where proposals, stewards' accounts, sessions and the change log are kept (never "
+        "published; outside data/); relative paths are under root.",
+    )
+    contributions_open: bool = _setting(
+        True,
+        "Whether anyone may propose data (the forms and `POST /contributions`); stewards sign in, "
+        "review and edit either way.",
+    )
+    contribution_rate_limit: int = _setting(
+        20, "Proposals one client (IP address) may send per hour, anonymous or not (more: 429)."
+    )
+    contributions_max_pending: int = _setting(
+        1000, "Proposals waiting for review at most (more: 503 until stewards have caught up)."
+    )
+    contribution_max_statements: int = _setting(
+        500, "Statements one proposal may hold (more: 413)."
+    )
+    steward_login_attempts: int = _setting(
+        5,
+        "Failed sign-ins allowed per client (IP address) and per account in 15 minutes (more: "
+        "429 with Retry-After).",
+    )
+    steward_session_hours: float = _setting(
+        8.0, "Hours a steward's session lasts after signing in."
+    )
+    feed_page_size: int = _setting(
+        100, "Changes per page of the change feed (`/changes/N`); full pages never change."
+    )
     store_url: str = _setting(
         "",
         "SPARQL 1.1 query endpoint of an external engine holding the build (`chava serve "
@@ -309,11 +340,22 @@ class Settings:
                 raise ConfigError(
                     f"{name}: {getattr(self, name)!r} is not one of {', '.join(allowed)}"
                 )
+        for name in ("contribution_rate_limit", "contributions_max_pending", "feed_page_size"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name}: {getattr(self, name)!r} must be at least 1")
+        if self.steward_login_attempts < 1 or self.steward_session_hours <= 0:
+            raise ConfigError("steward_login_attempts and steward_session_hours must be positive")
         if not _DATASET_NAME.fullmatch(self.dataset_name):
             raise ConfigError(
                 f"dataset_name: {self.dataset_name!r} must be letters, digits, '.', '_' or '-' "
                 "(it ends the dataset IRI)"
             )
+
+    @property
+    def contributions_path(self) -> Path:
+        """The contributions folder, resolved against root."""
+        folder = self.contributions_dir
+        return folder if folder.is_absolute() else self.root / folder
 
     @property
     def build_path(self) -> Path:

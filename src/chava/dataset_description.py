@@ -142,6 +142,8 @@ def describe_dataset(store: ox.Store, settings: Settings, facts: BuildFacts) -> 
     _describe_linksets(store, settings, dataset, say)
     for dump in facts.dumps:
         _describe_dump(settings, dataset, dump, stamp, say)
+    if facts.bundled:
+        _describe_change_feed(settings, dataset, say)
     _describe_versions(settings, dataset, facts, triples, say)
     return [ox.Quad(s, ox.NamedNode(p), o, graph) for s, p, o in statements.triples]
 
@@ -234,6 +236,28 @@ def _describe_dump(
     say(distribution, namespaces.DCAT + "byteSize", size)
     say(distribution, namespaces.DCTERMS + "modified", stamp)
     _say_checksum(distribution, dump.sha256, say)
+
+
+CHANGE_FEED_PATH = "changes"
+"""Where a publication's change feed is, under its data base (chava.contributions.feed)."""
+ACTIVITY_STREAMS = "https://www.w3.org/TR/activitystreams-core/"
+
+
+def _describe_change_feed(settings: Settings, dataset: ox.NamedNode, say: Say) -> None:
+    """The change feed (Activity Streams 2.0) as a distribution partners follow."""
+    url = ox.NamedNode(settings.data_base_iri + CHANGE_FEED_PATH)
+    feed = ox.NamedNode(f"{dataset.value}/distribution/changes")
+    say(dataset, namespaces.DCAT + "distribution", feed)
+    say(feed, namespaces.RDF + "type", ox.NamedNode(namespaces.DCAT + "Distribution"))
+    title = "Change feed: every published create, update and delete (Activity Streams 2.0)"
+    say(feed, namespaces.DCTERMS + "title", ox.Literal(title, language="en"))
+    say(feed, namespaces.DCAT + "accessURL", url)
+    say(
+        feed,
+        namespaces.DCAT + "mediaType",
+        ox.NamedNode(IANA_MEDIA_TYPES + "application/activity+json"),
+    )
+    say(feed, namespaces.DCTERMS + "conformsTo", ox.NamedNode(ACTIVITY_STREAMS))
 
 
 def _describe_linksets(

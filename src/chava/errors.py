@@ -140,6 +140,36 @@ class PayloadTooLargeError(PublisherError):
     http_status = 413
 
 
+class UnauthorizedError(PublisherError):
+    """The request needs a signed-in steward (a session, or HTTP basic over loopback or TLS)."""
+
+    http_status = 401
+
+
+class ForbiddenError(PublisherError):
+    """The request is refused whoever asks: a missing CSRF token, another origin, no role."""
+
+    http_status = 403
+
+
+class ConflictError(PublisherError):
+    """The request conflicts with the resource's state (already accepted, not editable)."""
+
+    http_status = 409
+
+
+class PreconditionFailedError(PublisherError):
+    """If-Match names a version that is no longer the current one (a stale edit)."""
+
+    http_status = 412
+
+
+class PreconditionRequiredError(PublisherError):
+    """An edit without If-Match: it could overwrite a change it never saw."""
+
+    http_status = 428
+
+
 class URITooLongError(PublisherError):
     """The request path is longer than the configured limit."""
 

@@ -42,7 +42,7 @@ from chava.sources import HARVEST_FOLDER, Publication
 
 logger = logging.getLogger(__name__)
 
-KINDS: Final = ("auto", "sparql", "dump")
+KINDS: Final = ("auto", "sparql", "dump", "feed")
 PARTNER_PATTERN: Final = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 OWL_IMPORTS: Final = ox.NamedNode(namespaces.OWL + "imports")
 
@@ -105,6 +105,16 @@ def quarantine_graph(settings: Settings, partner: str) -> str:
     return f"{settings.data_base_iri}graph/quarantine/{partner}"
 
 
+def activity_iri(settings: Settings, partner: str) -> str:
+    """The harvest of a partner, as a PROV activity (its description is in the harvest graph)."""
+    return f"{settings.data_base_iri}id/harvest/{partner}"
+
+
+def agent_iri(settings: Settings) -> str:
+    """chava, the software agent of every harvest."""
+    return f"{settings.data_base_iri}id/agent/chava"
+
+
 def local_source(source: str) -> Path | None:
     """The local file *source* names (the operator's own disk), or None for a URL."""
     if "://" in source:
@@ -129,11 +139,37 @@ def harvest(source: str, *, partner: str, settings: Settings, kind: str = "auto"
         raise ConfigError(f"partner {partner!r}: use a slug (lower-case ASCII, digits, hyphens)")
     if kind not in KINDS:
         raise ConfigError(f"kind {kind!r}: expected one of {', '.join(KINDS)}")
+    if kind == "feed" or (kind == "auto" and is_feed_url(source)):
+        from chava.contributions.feed_harvest import harvest_feed
+
+        return harvest_feed(source, partner=partner, settings=settings).result
     local = local_source(source)
     if local is None:
         check_url(source)
     started = datetime.now(UTC)
     dataset = _read(source, local, settings, kind)
+    return harvest_dataset(dataset, partner=partner, settings=settings, started=started)
+
+
+def is_feed_url(source: str) -> bool:
+    """Whether *source* is a chava partner's change feed (`.../changes`): followed
+    incrementally (chava.contributions.feed_harvest)."""
+    return "://" in source and urlsplit(source).path.rstrip("/").endswith("/changes")
+
+
+def harvest_dataset(
+    dataset: RemoteDataset,
+    *,
+    partner: str,
+    settings: Settings,
+    started: datetime,
+    extra_provenance: Iterable[tuple[str, ox.NamedNode | ox.Literal]] = (),
+) -> HarvestResult:
+    """Judge what was read from a partner and write `data/harvest/{partner}.trig` (see harvest).
+
+    *extra_provenance* are (predicate, value) statements about the harvest activity (where a
+    feed was followed up to).
+    """
     source = dataset.source
     triples = sorted({quad.triple for quad in dataset.quads}, key=str)
     if not triples:
@@ -188,6 +224,12 @@ def harvest(source: str, *, partner: str, settings: Settings, kind: str = "auto"
         imports_dropped=len(imports),
     )
     quads = _graphs(settings, result, dataset, published, sorted(quarantined, key=str))
+    activity = ox.NamedNode(activity_iri(settings, partner))
+    harvest_node = ox.NamedNode(harvest_graph(settings, partner))
+    quads += [
+        ox.Quad(activity, ox.NamedNode(predicate), value, harvest_node)
+        for predicate, value in extra_provenance
+    ]
     report_graph = ox.NamedNode(quarantine_graph(settings, partner) + "/report")
     quads += _report(result, owners, report_graph)
     quads += _refusals(trespassing, report_graph)
@@ -301,9 +343,9 @@ def _provenance(
     harvest: ox.NamedNode,
     quarantine: ox.NamedNode,
 ) -> list[ox.Quad]:
-    activity = ox.NamedNode(f"{settings.data_base_iri}id/harvest/{result.partner}")
+    activity = ox.NamedNode(activity_iri(settings, result.partner))
     report = ox.NamedNode(quarantine.value + "/report")
-    agent = ox.NamedNode(f"{settings.data_base_iri}id/agent/chava")
+    agent = ox.NamedNode(agent_iri(settings))
     source = ox.NamedNode(result.source)
     prov, void, dcterms = namespaces.PROV, namespaces.VOID, namespaces.DCTERMS
     statements: list[tuple[Subject, str, ox.NamedNode | ox.Literal]] = [

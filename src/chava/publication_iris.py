@@ -29,6 +29,7 @@ GRAPH_NAMES: Final = (
     "reference",
     "metadata",
     "queries",
+    "contributed",
 )
 """The graphs a publication may hold besides harvested ones (`partner/...`, `quarantine/...`)."""
 

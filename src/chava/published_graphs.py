@@ -1,7 +1,9 @@
 """Which graphs of a build are published, and a view of a store restricted to them.
 
 A build holds graphs that are kept but not published: a partner's quarantined resources and
-their validation report (`{data}graph/quarantine/...`, written by `chava harvest`). The build
+their validation report (`{data}graph/quarantine/...`, written by `chava harvest`), and
+proposals under review (`{data}graph/review/...`: chava.contributions keeps them in their own
+folder, never read by a build; should one ever be loaded, it is withheld all the same). The build
 lists them in its manifest (`withheld_graphs`, computed here); every reader of the served data
 (pages, resources, class counts, the JSON-LD API, search, the portal, dumps, the dataset
 description, the default graph of public SPARQL queries) goes through `GraphView`, which
@@ -18,6 +20,8 @@ import pyoxigraph as ox
 
 QUARANTINE_PATH: Final = "graph/quarantine/"
 """Under the data base IRI: quarantined harvests and their reports."""
+REVIEW_PATH: Final = "graph/review/"
+"""Under the data base IRI: proposals waiting for a steward (chava.contributions.queue)."""
 
 Subject = ox.NamedNode | ox.BlankNode | ox.Triple
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -26,8 +30,8 @@ GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 def withheld_graphs(graph_iris: Iterable[str], data_base_iri: str) -> list[str]:
     """The graphs of *graph_iris* kept out of what is published, sorted."""
-    prefix = data_base_iri + QUARANTINE_PATH
-    return sorted(iri for iri in graph_iris if iri.startswith(prefix))
+    prefixes = (data_base_iri + QUARANTINE_PATH, data_base_iri + REVIEW_PATH)
+    return sorted(iri for iri in graph_iris if iri.startswith(prefixes))
 
 
 class GraphView:

@@ -29,6 +29,7 @@ from chava.rdf_input import (
 )
 
 __all__ = [
+    "CONTRIBUTED_FOLDER",
     "FOLDER_GRAPHS",
     "HARVEST_FOLDER",
     "IMPORTS_GRAPH",
@@ -55,6 +56,10 @@ FOLDER_GRAPHS: Final[dict[str, str]] = {
 HARVEST_FOLDER: Final = Path("data") / "harvest"
 """Where `chava harvest` writes one TriG file per partner. A file there that cannot be read is
 skipped with a warning (and listed on `/harvest/`): one partner never blocks the build."""
+
+CONTRIBUTED_FOLDER: Final = Path("data") / "contributed"
+"""Where accepted contributions are published, one TriG file per resource
+(`{segment}/{slug}.trig`), written by chava.contributions and read like any other data file."""
 
 IMPORTS_FOLDER: Final = "ontology/imports"
 IMPORTS_GRAPH: Final = namespaces.GRAPH + "imports"

@@ -9,6 +9,7 @@ from chava.cli.harvest import harvest_command
 from chava.cli.init import init_command
 from chava.cli.publish import publish_command
 from chava.cli.serve import serve_command
+from chava.cli.steward import steward_command
 from chava.cli.validate import validate_command
 
 cli.add_command(validate_command)
@@ -18,5 +19,6 @@ cli.add_command(serve_command)
 cli.add_command(init_command)
 cli.add_command(harvest_command)
 cli.add_command(publish_command)
+cli.add_command(steward_command)
 
 __all__ = ["cli"]

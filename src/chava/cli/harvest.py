@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from chava.cli.group import settings_from
-from chava.harvest import KINDS, harvest
+from chava.contributions.feed_harvest import harvest_feed
+from chava.harvest import KINDS, harvest, is_feed_url
 
 
 @click.command("harvest")
@@ -16,8 +17,9 @@ from chava.harvest import KINDS, harvest
     type=click.Choice(KINDS),
     default="auto",
     show_default=True,
-    help="SOURCE is a SPARQL endpoint or an RDF dump (a Graph Store GET is a dump); auto: a "
-    "URL ending in an RDF file suffix is a dump. A local file is always a dump.",
+    help="SOURCE is a SPARQL endpoint, an RDF dump (a Graph Store GET is a dump) or a chava "
+    "partner's change feed (followed incrementally); auto: a URL ending in an RDF file suffix "
+    "is a dump, one ending in /changes a feed. A local file is always a dump.",
 )
 @click.pass_context
 def harvest_command(ctx: click.Context, source: str, partner: str, kind: str) -> None:
@@ -31,7 +33,18 @@ def harvest_command(ctx: click.Context, source: str, partner: str, kind: str) ->
     it was.
     """
     settings = settings_from(ctx)
-    result = harvest(source, partner=partner, settings=settings, kind=kind)
+    if kind == "feed" or (kind == "auto" and is_feed_url(source)):
+        followed = harvest_feed(source, partner=partner, settings=settings)
+        what = (
+            "the whole dump read (first harvest through the feed)"
+            if followed.baseline
+            else f"{followed.created} created, {followed.updated} updated, {followed.deleted} "
+            "deleted since the last harvest"
+        )
+        click.echo(f"followed the change feed of {partner}: {what}, {followed.requests} requests")
+        result = followed.result
+    else:
+        result = harvest(source, partner=partner, settings=settings, kind=kind)
     seconds = (result.ended - result.started).total_seconds()
     click.echo(
         f"harvested {result.partner}: {result.triples_read} triples read, "

@@ -16,7 +16,22 @@ from chava.config import Settings
 from chava.errors import PublisherError
 from chava.sparql.clients import ClientLedger
 from chava.sparql.endpoint import QueryService
-from chava.web import api, cors, dumps, harvest, health, pages, resources, sparql, state
+from chava.web import (
+    api,
+    change_feed,
+    contributions,
+    cors,
+    dumps,
+    harvest,
+    health,
+    pages,
+    resource_edits,
+    resources,
+    sparql,
+    state,
+    steward_auth,
+    steward_pages,
+)
 from chava.web.hardening import HardenedApp, public_origin
 from chava.web.response_cache import ResponseCache
 from chava.web.served_build import ENVIRON_KEY, BuildFollower, PinBuild, ServedBuild
@@ -54,6 +69,11 @@ def create_app(settings: Settings | None = None, *, build: Build | None = None) 
     api.init_app(app)
     harvest.init_app(app)
     health.init_app(app)
+    steward_auth.init_app(app)
+    contributions.init_app(app)
+    steward_pages.init_app(app)
+    resource_edits.init_app(app)
+    change_feed.init_app(app)
     # The WSGI stack, outermost first: the public host, security headers and SPARQL's
     # per-client limits; each request pinned to the build current when it arrives; repeated
     # requests replayed from memory; plain SPARQL GETs answered without the framework; Flask.

@@ -18,6 +18,7 @@ from chava.publication_iris import publication_iris
 from chava.store import PublishedStore
 from chava.versions import dataset_versions
 from chava.web import state
+from chava.web.change_feed import feed_link
 from chava.web.language import request_language
 from chava.web.linking import Link, Linker
 from chava.web.rendering import cached, page_linker, render_page
@@ -81,7 +82,9 @@ def home() -> Response:
             )
         ],
     )
-    return _page_response(body, lang)
+    response = _page_response(body, lang)
+    response.headers["Link"] = feed_link()  # where partners follow the changes
+    return response
 
 
 @blueprint.get("/classes/")

@@ -128,6 +128,7 @@ def _page_context() -> dict[str, Any]:
         "language_links": switches,
         "ontology_href": local_path(settings, vocabulary + "def/core") or "/",
         "shapes_href": local_path(settings, vocabulary + "def/shapes") or "/",
+        "contributions_open": settings.contributions_open,
     }
 
 
