@@ -309,7 +309,9 @@ class RemoteStore:
         row cap is asked again page by page until *rows* rows (None: all) are read."""
         dataset = self._dataset(use_default_graph_as_union, default_graph, named_graphs)
         form = query_form(query)
-        accept = RESULTS_JSON if form in ("SELECT", "ASK", "") else self.profile.graph_accept
+        accept = (
+            self._table_accept(form) if form in ("SELECT", "ASK", "") else self.profile.graph_accept
+        )
         text = query if base_iri is None else f"BASE <{base_iri}>\n{query}"
         booleans = boolean_variables(text) if self.profile.numeric_booleans else frozenset()
         shrunk = 0
@@ -377,6 +379,10 @@ class RemoteStore:
         if named is not None:
             return Dataset(None, named)
         return Dataset(None, None, plain=True)
+
+    def _table_accept(self, form: str) -> str:
+        """ASK in JSON (TSV has no booleans); SELECT as the engine writes it best."""
+        return RESULTS_JSON if form == "ASK" else self.profile.table_accept
 
     def _ask(
         self,

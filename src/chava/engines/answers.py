@@ -92,7 +92,12 @@ def read_answer(
             parsed = ox.parse_query_results(reply.body, format=table)
         except SyntaxError as error:
             raise EngineAnswerError(f"{reply.url}: unreadable results: {error}") from error
-        return Answer(parsed, cut, 0)
+        if not isinstance(parsed, ox.QuerySolutions):
+            return Answer(parsed, False, 1)
+        names = tuple(variable.value for variable in parsed.variables)
+        # TSV and CSV: one row per line after the head (line breaks in values are escaped).
+        rows = max(0, reply.body.count(b"\n") - 1) if table != ox.QueryResultsFormat.XML else 0
+        return Answer(parsed, cut, rows, names)
     graph = ox.RdfFormat.from_media_type(reply.media_type)
     if graph is None:
         raise EngineAnswerError(f"{reply.url}: unexpected answer type {reply.media_type!r}")

@@ -49,6 +49,9 @@ class EngineProfile:
     insert_template: bool = False
     """SPARQL Update: INSERT { } WHERE { } instead of INSERT DATA (Virtuoso refuses blank
     nodes in INSERT DATA)."""
+    table_accept: str = "application/sparql-results+json"
+    """What SELECT and ASK are asked for (Oxigraph: TSV, the least to write and to read;
+    Virtuoso's TSV writes IRIs as strings)."""
     graph_accept: str = NTRIPLES
     """What CONSTRUCT and DESCRIBE are asked for (a syntax chava parses)."""
     describe_blank_nodes: bool = False
@@ -66,6 +69,7 @@ OXIGRAPH: Final = EngineProfile(
     server_marker="oxigraph",
     dataset="parameter",
     describe_blank_nodes=True,
+    table_accept="text/tab-separated-values, application/sparql-results+json;q=0.9",
 )
 VIRTUOSO: Final = EngineProfile(
     "virtuoso",
