@@ -8,9 +8,11 @@ stops after a request count, so each run is bounded in time and in count.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -47,8 +49,12 @@ def run_wrk(
     connections: int,
     seconds: float,
     max_requests: int,
+    environment: Mapping[str, str] | None = None,
 ) -> LoadResult:
-    """Run wrk against 127.0.0.1:*port*, cycling through *requests* (all with one Accept)."""
+    """Run wrk against 127.0.0.1:*port*, cycling through *requests* (all with one Accept).
+
+    *environment* adds variables to wrk's (benchmarks/sources.py: several client addresses).
+    """
     accept = requests[0].headers.get("Accept", "*/*")
     with tempfile.NamedTemporaryFile("w", suffix=".paths", delete=False) as paths:
         paths.write("\n".join(request.path for request in requests) + "\n")
@@ -75,6 +81,7 @@ def run_wrk(
             text=True,
             timeout=seconds + 60,
             check=False,
+            env={**os.environ, **(environment or {})},
         )
     finally:
         Path(paths.name).unlink(missing_ok=True)

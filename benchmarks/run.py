@@ -27,7 +27,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import extras, loadgen
+from benchmarks import extras, loadgen, scale, sources
 from benchmarks.bars import bars_table, engine_bars_table
 from benchmarks.client import Client
 from benchmarks.dataset import ensure_dataset
@@ -76,6 +76,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run")
     parser.add_argument("--throughput-repeats", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--addresses", type=int, default=8, help="client addresses of the varied-SELECT run"
+    )
     parser.add_argument(
         "--load-generator",
         choices=("auto", "wrk", "python"),
@@ -207,6 +210,7 @@ def benchmark(
     )
     running: dict[str, Running] = {}
     processes: dict[str, ServerProcess] = {}
+    first: dict[str, float] = {}
     facts: dict[str, dict[str, Any]] = {}
     names = [name.strip() for name in arguments.systems.split(",") if name.strip()]
     names += [f"chava@{engine.strip()}" for engine in arguments.store.split(",") if engine.strip()]
@@ -219,6 +223,8 @@ def benchmark(
             logger.warning("%s unavailable: %s", name, error)
             facts[name] = {"error": str(error)}
             continue
+        if name == scale.CHAVA:  # before anything else asks the API: a worker's first answers
+            first = scale.first_requests(state)
         # Probe with an IRI outside the sample: the sample's first requests stay cold.
         probe(state, next((iri for iri in reversed(iris) if iri not in sample), sample[0]))
         running[name] = state
@@ -241,11 +247,13 @@ def benchmark(
     tools = [iri for iri in iris if "/id/tool/" in iri]
     tools = shuffled(tools, limit=min(len(tools), arguments.sample), seed=arguments.seed)
     tables.append(api_table(running, tools=tools, base_iri=dataset.base_iri, options=options))
+    tables.append(scale.search_table(running, options))
     if "throughput" not in skip:
         generator = arguments.load_generator
         if generator == "auto":
             generator = "wrk" if loadgen.wrk_available() else "python"
         varied = shuffled(iris, limit=len(iris), seed=arguments.seed)
+        shim = sources.build_shim(arguments.output_dir / "shim")
         tables.append(
             throughput_table(
                 running,
@@ -254,8 +262,12 @@ def benchmark(
                 per_run=arguments.varied,
                 options=options,
                 generator=generator,
+                sources=None if shim is None else sources.environment(shim, arguments.addresses),
+                addresses=arguments.addresses,
             )
         )
+    memory = scale.memory_table(processes)
+    tables.append(memory)
     for name in running:
         running[name].client.close()
     floor_ms = client_floor(registry, options)
@@ -268,6 +280,16 @@ def benchmark(
         tables.append(engines)
     systems_table.plain_rows = extras.system_rows(facts, processes)
     tables.append(systems_table)
+    chava_startup = facts.get(scale.CHAVA, {}).get("startup")
+    tables.append(
+        scale.scale_bars(
+            tables,
+            first=first,
+            startup=chava_startup,
+            memory=memory,
+            build=scale.build_ratio(facts),
+        )
+    )
     if "validation" not in skip:
         tables.append(extras.validation_table(dataset, timeout=arguments.validation_timeout))
     if "framing" not in skip:
@@ -283,6 +305,7 @@ def benchmark(
         "machine": machine(),
         "options": {**vars(options), "sample": len(sample), "varied": arguments.varied},
         "client_floor_ms": floor_ms,
+        "first_requests_ms": first,
         "granian_floor_ms": granian_floor_ms,
     }
     return meta, tables

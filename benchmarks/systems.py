@@ -221,8 +221,11 @@ class ChavaServer(System):
         Validation is timed on its own (the validation table), as `chava validate FILE`.
         """
         marker = self.build_dir / ".built"
+        stamp = _build_stamp()
         if marker.exists():
-            return Preparation(float(marker.read_text()), cached=True)
+            recorded, _newline, built_by = marker.read_text().partition("\n")
+            if built_by == stamp:  # a build by another layout is made again, and timed
+                return Preparation(float(recorded), cached=True)
         shutil.rmtree(self.build_dir, ignore_errors=True)
         self.build_dir.mkdir(parents=True)
         started = time.perf_counter()
@@ -240,7 +243,7 @@ class ChavaServer(System):
             raise RuntimeError(
                 f"chava build failed ({completed.returncode}): {' | '.join(message)}"
             )
-        marker.write_text(f"{seconds:.3f}")
+        marker.write_text(f"{seconds:.3f}\n{stamp}")
         return Preparation(seconds, cached=False)
 
     def command(self, port: int) -> list[str]:
@@ -271,6 +274,15 @@ class ChavaServer(System):
     def api(self, path: str) -> Request | None:
         """GET a JSON-LD API path, or a resource path with `?profile=`."""
         return Request(path, {"Accept": MEDIA_TYPES["jsonld"]})
+
+
+def _build_stamp() -> str:
+    """What a cached chava build must have been made by: chava's version and build layout."""
+    from importlib.metadata import version
+
+    from chava.build_inputs import BUILD_LAYOUT_VERSION
+
+    return f"chava {version('chava')} layout {BUILD_LAYOUT_VERSION}"
 
 
 def _with(extra: dict[str, str]) -> dict[str, str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Mapping
+from typing import Any
 
 from benchmarks import loadgen, pyload
 from benchmarks.measure import Options, Running, settle
@@ -19,12 +21,16 @@ def throughput_table(
     per_run: int,
     options: Options,
     generator: str = "wrk",
+    sources: Mapping[str, str] | None = None,
+    addresses: int = 8,
 ) -> Table:
     """Requests per second with N connections: one resource, one SELECT, then varied ones.
 
     A varied run asks each IRI of its own slice of *varied_pool* once (the run stops when
     the slice is done): repeats use other slices, so no cache has seen them. *generator* is
-    "wrk" or "python" (`benchmarks/pyload.py`, for machines without wrk).
+    "wrk" or "python" (`benchmarks/pyload.py`, for machines without wrk). With *sources* (the
+    environment of benchmarks/sources.py) and wrk, the varied SELECTs run a second time from
+    *addresses* client addresses: the per-client limits of chava then do not bound the figure.
     """
     title = f"Throughput, {options.connections} connections ({generator})"
     table = Table(title, "throughput", list(running))
@@ -41,6 +47,8 @@ def throughput_table(
     ]
     varied_resource = f"resource (Turtle), {per_run} different IRIs per run"
     varied_select = f"small SELECT, {per_run} different IRIs per run"
+    varied_sources = f"{varied_select}, {addresses} client addresses"
+    with_sources = sources is not None and generator == "wrk"
     results: dict[tuple[str, str], list[loadgen.LoadResult]] = {}
     skipped: dict[tuple[str, str], str] = {}
     for repeat, order in rotations(list(running), options.throughput_repeats):
@@ -50,6 +58,8 @@ def throughput_table(
             varied_resource: ("describe", slices[repeat]),
             varied_select: ("sparql", slices[repeat]),
         }
+        if with_sources:
+            workloads[varied_sources] = ("sparql", slices[repeat])
         for row, (capability, iris) in workloads.items():
             for name in order:
                 state = running[name]
@@ -69,21 +79,30 @@ def throughput_table(
                     continue
                 # Varied loads stop once every IRI was asked once: no request repeats.
                 limit = len(iris) if len(iris) > 1 else options.max_requests
-                result = run_load(
-                    state.port,
-                    requests,
-                    connections=options.connections,
-                    seconds=options.duration,
-                    max_requests=min(limit, options.max_requests),
-                )
+                arguments: dict[str, Any] = {
+                    "connections": options.connections,
+                    "seconds": options.duration,
+                    "max_requests": min(limit, options.max_requests),
+                }
+                if row == varied_sources:
+                    arguments["environment"] = sources
+                result = run_load(state.port, requests, **arguments)
                 results.setdefault((row, name), []).append(result)
                 settle(state, options)
-    for row, capability in (
+    rows = [
         ("resource (Turtle), same IRI", "describe"),
         ("small SELECT, same IRI", "sparql"),
         (varied_resource, "describe"),
         (varied_select, "sparql"),
-    ):
+    ]
+    if with_sources:
+        rows.append((varied_sources, "sparql"))
+        table.notes.append(
+            f"'{addresses} client addresses': wrk's connections bound to 127.0.0.1 to "
+            f"127.0.0.{addresses} in turn (benchmarks/wrk/bind_source.c), so per-client limits "
+            "count each address as a client"
+        )
+    for row, capability in rows:
         table.rows[row] = {}
         for name, state in running.items():
             runs = results.get((row, name))

@@ -10,6 +10,7 @@ import http.client
 import http.server
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -109,6 +110,21 @@ def test_harness_runs_every_system_and_leaves_nothing_behind(
         (table,) = throughput
         for row in table["rows"].values():
             assert row["oxigraph"]["requests_per_second"] > 0
+        if shutil.which("cc"):  # the varied SELECTs again, from several client addresses
+            (from_addresses,) = [row for row in table["rows"] if row.endswith("client addresses")]
+            assert table["rows"][from_addresses]["chava"]["requests_per_second"] > 0
+    search = tables["Search (chava only)"]
+    for row in search["rows"].values():
+        assert row["chava"]["errors"] == 0
+        assert row["chava"]["median_ms"] > 0
+    assert set(document["meta"]["first_requests_ms"]) == {"first search", "first /api/tools page"}
+    memory = tables["Memory by process, after the workloads"]
+    roles = {row[1].split(" x")[0] for row in memory["plain_rows"] if row[0] == "chava"}
+    assert roles == {"main", "web worker", "query worker", "total"}
+    scale_bars = tables["Scale bars (issue 16), checked on this run"]
+    assert any(row[0].startswith("total RSS") for row in scale_bars["plain_rows"])
+    for row in scale_bars["plain_rows"]:
+        assert row[2] in ("pass", "FAIL", "n/a"), row
     assert "Validation: chava validate (pyshacl) against the project's shapes" in tables
     assert any(title.startswith("JSON-LD framing") for title in tables)
     api = tables["JSON-LD API and framing (chava only)"]

@@ -153,3 +153,20 @@ def test_shapes_page_and_keyboard_skip_link(visit: Visit) -> None:
     assert focused == "skip-link"
     assert page.locator(".skip-link").is_visible()  # shown when focused
     visit.shot("shapes-fr")
+
+
+def test_the_header_search_box_finds_and_highlights(visit: Visit) -> None:
+    page = visit.open("/id/initiative/chava?lang=fr")
+    page.fill("#site-search-input", "territoires mém")  # as typed, with an accent
+    page.press("#site-search-input", "Enter")
+    page.wait_for_load_state()
+    assert "/search?" in page.url
+    first = page.locator("#search-results li a").first
+    assert first.get_attribute("href") == "/id/organization/territoires-de-la-memoire?lang=fr"
+    assert page.locator("#search-results mark").count() > 0
+    assert int(page.locator("#search-total").inner_text()) >= 3
+    refine = page.locator(".search-facets a").first
+    refine.click()  # a facet narrows the results
+    page.wait_for_load_state()
+    assert page.locator(".search-facets a[aria-current]").count() == 1
+    visit.shot("search-fr")

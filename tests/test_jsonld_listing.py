@@ -1,11 +1,13 @@
-"""The listing index: accent- and case-blind keys, French order, ranked matches."""
+"""The listing index: accent- and case-blind keys, French order, ranked matches, filters."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
 
-from chava.jsonld.listing import DESCRIPTION, EXACT, INSIDE, PREFIX, WORD, build_index, fold
+from chava.jsonld.listing import build_index, fold
+from chava.search.index import EXACT, LABEL, TEXT
+from chava.search.text import query_words
 
 
 @pytest.mark.parametrize(
@@ -43,24 +45,37 @@ def store() -> ox.Store:
 
 def test_french_order_sorts_accents_as_base_letters(store: ox.Store) -> None:
     index = build_index(store, ("fr", "en"))
-    order = index.ordered("themes", "fr")
-    names = [index.items[iri].labels["fr"] for iri in order]
-    assert names.index("Eau") < names.index("Ecole") < names.index("École") < names.index("Mémoire")
-    assert names[0] == "Aide-mémoire"
+    total, order = index.listing("themes", "fr", {}, offset=0, limit=100)
+    assert total == 8
+    ex = "http://example.org/"
+    assert order[0] == ex + "c"  # Aide-mémoire
+    assert (
+        order.index(ex + "h")
+        < order.index(ex + "f")
+        < order.index(ex + "g")
+        < order.index(ex + "a")
+    )
 
 
-def test_search_ranks_exact_prefix_word_inside_then_description(store: ox.Store) -> None:
+def test_listing_pages_are_ranges_of_the_order(store: ox.Store) -> None:
+    index = build_index(store, ("fr", "en"))
+    _total, every = index.listing("themes", "fr", {}, offset=0, limit=100)
+    total, page = index.listing("themes", "fr", {}, offset=2, limit=3)
+    assert total == 8
+    assert page == every[2:5]
+
+
+def test_search_ranks_exact_then_labels_then_descriptions(store: ox.Store) -> None:
     index = build_index(store, ("fr", "en"))
     ex = "http://example.org/"
-    assert [index.rank(ex + s, "memoire") for s in "abcde"] == [
-        EXACT,
-        PREFIX,
-        WORD,
-        None,
-        DESCRIPTION,
+    answer = index.search(query_words("MEMOIRE"), query="MEMOIRE", language="fr")
+    ranked = [(hit.iri, hit.rank) for hit in answer.hits]
+    # Exact label first; then labels holding the word (shortest first); then descriptions.
+    assert ranked == [(ex + "a", EXACT), (ex + "c", LABEL), (ex + "b", LABEL), (ex + "e", TEXT)]
+    assert answer.total == 4
+    assert [hit.iri for hit in index.search(["memory"], query="memory", language="fr").hits] == [
+        ex + "a"
     ]
-    assert index.rank(ex + "d", "memoration") == INSIDE
-    found = index.select("themes", "fr", {}, "MEMOIRE")
-    assert found == [ex + "a", ex + "b", ex + "c", ex + "e"]
-    assert index.select("themes", "fr", {}, "memory") == [ex + "a"]
-    assert index.select("themes", "fr", {}, "   ") == []
+    # A word is a prefix, never a substring: "memoration" is inside "Commémoration" only.
+    assert index.search(["memoration"], query="memoration", language="fr").total == 0
+    assert index.search([], query="   ", language="fr").total == 0

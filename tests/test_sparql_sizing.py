@@ -20,15 +20,15 @@ from chava.sparql.sizing import (
 @pytest.mark.parametrize(
     ("cpus", "memory_mb", "web_workers", "concurrency", "expected"),
     [
-        (2, 24_105, 2, 2, QuerySizing(3, 2008)),  # this machine: 6 x 2 GB within half of RAM
-        (2, 8_192, 2, 2, QuerySizing(2, 1024)),  # 3 per web worker would get 682 MB: fewer
+        (2, 24_105, 2, 2, QuerySizing(2, 2048)),  # this machine: 3 needed, 2 per web worker
+        (2, 8_192, 2, 2, QuerySizing(2, 1024)),
         (2, 4_096, 2, 2, QuerySizing(1, 1024)),
         (1, 1_024, 1, 2, QuerySizing(1, 1024)),  # below the floor: one worker, over the fraction
-        (8, 8_192, 2, 2, QuerySizing(2, 1024)),
+        (8, 8_192, 2, 2, QuerySizing(2, 1024)),  # 4 per web worker would get 512 MB
         (16, 65_536, 2, 2, QuerySizing(8, 2048)),  # more CPUs: more workers, each capped at 2 GB
         (64, 131_072, 4, 2, QuerySizing(16, 1024)),
         (4, 16_384, 1, 2, QuerySizing(4, 2048)),
-        (2, 32_768, 2, 5, QuerySizing(6, 1365)),  # one more than a client's concurrency
+        (2, 32_768, 2, 5, QuerySizing(3, 2048)),  # one more than a client's concurrency
     ],
 )
 def test_the_sizing_rule(
@@ -47,14 +47,14 @@ def test_the_sizing_rule(
 
 def test_settings_override_the_rule() -> None:
     machine = Machine(2, 24_105)
-    defaults = Settings()
-    assert query_sizing(defaults, machine) == QuerySizing(3, 2008)
+    defaults = Settings()  # one web worker
+    assert query_sizing(defaults, machine) == QuerySizing(3, 2048)
     fixed = dataclasses.replace(defaults, sparql_workers=4)
-    assert query_sizing(fixed, machine) == QuerySizing(4, 12_052 // 8)  # memory follows
+    assert query_sizing(fixed, machine) == QuerySizing(4, 2048)  # an equal share, capped
     unlimited = dataclasses.replace(defaults, sparql_worker_memory_mb=0)
     assert query_sizing(unlimited, machine) == QuerySizing(3, 0)
-    one_web_worker = dataclasses.replace(defaults, web_workers=1)
-    assert query_sizing(one_web_worker, machine) == QuerySizing(3, 2048)
+    two_web_workers = dataclasses.replace(defaults, web_workers=2)
+    assert query_sizing(two_web_workers, machine) == QuerySizing(2, 2048)
 
 
 def test_the_machine_is_read() -> None:

@@ -15,7 +15,9 @@ import logging
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, cast
@@ -23,7 +25,7 @@ from typing import Any, Final, cast
 import pyoxigraph as ox
 
 from chava import sdg
-from chava.build_check import graph_counts, open_verified, store_files
+from chava.build_check import build_files, graph_counts, open_verified, store_files
 from chava.build_inputs import (
     build_id_of,
     data_settings,
@@ -50,7 +52,7 @@ from chava.dataset_description import (
     distinct_triples,
     metadata_graph_iri,
 )
-from chava.dumps import write_dumps
+from chava.dumps import Dump, write_dumps
 from chava.errors import (
     BuildError,
     DamagedBuildError,
@@ -62,6 +64,7 @@ from chava.hashed_input import InputDigest, read_digest
 from chava.publication_iris import publication_iris, rename_loaded_graphs
 from chava.published_graphs import GraphView, withheld_graphs
 from chava.rdf_input import InputLimits, load_into, rdf_format_of, read_hashed
+from chava.search.build import INDEX_FILE, vocabulary_labels, write_index
 from chava.sources import (
     FOLDER_GRAPHS,
     Publication,
@@ -73,6 +76,9 @@ from chava.sources import (
 logger = logging.getLogger(__name__)
 
 RECENT_BUILDS: Final = 20
+TWIN_BYTES: Final = 512 * 1024 * 1024
+"""Inputs up to this size (about 2.5 million statements, 1.5 GB of memory) are also loaded in
+memory while the store is written, and the build reads that copy (see _write_build)."""
 """Earlier builds the dataset description lists as versions (the build log keeps them all)."""
 
 Inputs = list[dict[str, Any]]
@@ -151,8 +157,10 @@ def build_dataset(
     to_graph = ox.NamedNode(target) if target else ox.DefaultGraph()
 
     def load_files_hashed(store: ox.Store) -> tuple[Inputs, list[dict[str, Any]]]:
-        digests = [_load_checked(store, path, to_graph, limits) for path in files]
-        sdg.normalise_store(store)  # https SDG IRIs published in the UN KOS's http form
+        loaded = [_load_checked(store, path, to_graph, limits) for path in files]
+        if any(variant for _digest, variant in loaded):
+            sdg.normalise_store(store)  # https SDG IRIs published in the UN KOS's http form
+        digests = [digest for digest, _variant in loaded]
         return input_entries(digests, relative_to=None), [d.to_source() for d in digests]
 
     # The files are hashed once first, to find an existing build of these bytes without loading
@@ -166,18 +174,20 @@ def build_dataset(
 
 def _load_checked(
     store: ox.Store, path: Path, to_graph: ox.NamedNode | ox.DefaultGraph, limits: InputLimits
-) -> InputDigest:
-    """Check and load one file into the store (chava.rdf_input), hashing the bytes it read.
+) -> tuple[InputDigest, bool]:
+    """Check and load one file into the store (chava.rdf_input), hashing the bytes it read;
+    also say whether it spells an SDG IRI in https (then the store is normalised: chava.sdg).
 
     An OSError while loading is the store's (a full disk): _build reports it.
     """
     data, digest = read_hashed(path, limits)
+    variant = sdg.VARIANT.encode() in data
     try:
         load_into(store, data, rdf_format_of(path), source=path, limits=limits, to_graph=to_graph)
     except ValueError as error:
         raise LoadError(path, str(error)) from error
     logger.info("loaded %s", path)
-    return digest
+    return digest, variant
 
 
 def up_to_date_build(settings: Settings, paths: Sequence[Path] | None = None) -> Build | None:
@@ -228,7 +238,12 @@ def _build(
         temporary = builds / f"{TEMPORARY_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
         try:
             build_id = _write_build(
-                temporary, settings, load, bundled=bundled, skipped=skipped or []
+                temporary,
+                settings,
+                load,
+                bundled=bundled,
+                skipped=skipped or [],
+                twin=_twin_fits(known_inputs),
             )
             final = builds / build_id
             existing = _reusable(final)  # a file changed after it was first hashed
@@ -268,6 +283,11 @@ def _reusable(folder: Path) -> Build | None:
     return build
 
 
+def _twin_fits(inputs: Inputs) -> bool:
+    """Whether the inputs are small enough to be loaded a second time in memory (TWIN_BYTES)."""
+    return sum(int(entry.get("bytes", 0)) for entry in inputs) <= TWIN_BYTES
+
+
 def _write_build(
     folder: Path,
     settings: Settings,
@@ -275,18 +295,161 @@ def _write_build(
     *,
     bundled: bool,
     skipped: list[dict[str, str]],
+    twin: bool = False,
 ) -> str:
-    """Write a whole build into *folder*, verify it, and return its id."""
+    """Write a whole build into *folder*, verify it, and return its id.
+
+    With *twin*, the inputs are loaded twice at once: into the store on disk (on a thread) and
+    into a store in memory, which the dumps, the catalogue index and the dataset description
+    read meanwhile (reading the store on disk costs about 5 times as much). The files are read
+    and hashed once (`_Mirror`): both stores load the same bytes.
+    """
     created = datetime.now(UTC).replace(microsecond=0)
     folder.mkdir(parents=True)
     store = ox.Store(str(folder / "store"))
-    inputs, sources = load(store)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chava-load") as pool:
+        mirror = _Mirror(ox.Store(), store, pool) if twin else None
+        reader = mirror.memory if mirror is not None else store
+        inputs, sources = load(cast(ox.Store, mirror) if mirror is not None else store)
+        described = _describe(folder, settings, reader, inputs, created=created, bundled=bundled)
+        if mirror is not None:
+            mirror.wait()  # the store on disk holds what the one in memory does
+    del reader, mirror  # the store on disk must have no other reference when it is closed
+    store.extend(described.metadata)
+    store.flush()
+    # The metadata graph: what the data states about the dataset, and what the build added.
+    metadata_graph = ox.NamedNode(metadata_graph_iri(settings))
+    counts = dict(described.counts)
+    counts[metadata_graph.value] = sum(
+        1 for _ in store.quads_for_pattern(None, None, None, metadata_graph)
+    )
+    counts = dict(sorted(counts.items()))
+    del store  # closes the RocksDB files before they are listed and the folder renamed
+    manifest = {
+        "build_id": described.build_id,
+        "created": created.isoformat(),
+        "bundled": bundled,
+        "graphs": counts,
+        "triples": sum(counts.values()),
+        "distinct_triples": described.triples,
+        "metadata_graph": metadata_graph.value,
+        "withheld_graphs": described.withheld,
+        "skipped_files": skipped,
+        "dumps": [dump.to_manifest() for dump in described.dumps],
+        "inputs": inputs,
+        "previous": described.previous,
+        "sources": sources,
+        "settings_key": settings_key(settings),
+        "store_files": store_files(folder / "store"),
+        "build_files": build_files(folder, (INDEX_FILE,)),
+    }
+    write_manifest(folder, manifest)
+    verified = open_verified(read_build(folder), thorough=True)  # what was written reads back
+    del verified
+    logger.info(
+        "built %s: %d quads in %d graphs", described.build_id, sum(counts.values()), len(counts)
+    )
+    return described.build_id
+
+
+class _Mirror:
+    """The store a loader writes to while a build has a twin: every write goes to the store in
+    memory at once and, in the same order, to the store on disk on a thread; reads are answered
+    from memory. `wait` returns once the store on disk has every write (or raises its error)."""
+
+    def __init__(self, memory: ox.Store, disk: ox.Store, pool: ThreadPoolExecutor) -> None:
+        self.memory = memory
+        self.disk = disk
+        self._pool = pool
+        self._pending: list[Future[Any]] = []
+
+    def _both(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        result = getattr(self.memory, method)(*args, **kwargs)
+        self._pending.append(self._pool.submit(getattr(self.disk, method), *args, **kwargs))
+        return result
+
+    def bulk_load(self, *args: Any, **kwargs: Any) -> None:
+        """Load a document into both stores."""
+        self._both("bulk_load", *args, **kwargs)
+
+    def bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads to both stores (read once)."""
+        self._both("bulk_extend", list(quads))
+
+    def extend(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads to both stores (read once)."""
+        self._both("extend", list(quads))
+
+    def add(self, quad: ox.Quad) -> None:
+        """Add a quad to both stores."""
+        self._both("add", quad)
+
+    def remove(self, quad: ox.Quad) -> None:
+        """Remove a quad from both stores."""
+        self._both("remove", quad)
+
+    def update(self, update: str, **kwargs: Any) -> None:
+        """Run a SPARQL update on both stores."""
+        self._both("update", update, **kwargs)
+
+    def quads_for_pattern(self, *args: Any, **kwargs: Any) -> Any:
+        """Read from the store in memory."""
+        return self.memory.quads_for_pattern(*args, **kwargs)
+
+    def query(self, *args: Any, **kwargs: Any) -> Any:
+        """Read from the store in memory."""
+        return self.memory.query(*args, **kwargs)
+
+    def wait(self) -> None:
+        """Wait for every write to the store on disk; raise the first error."""
+        for future in self._pending:
+            future.result()
+        self._pending.clear()
+
+
+@dataclass(frozen=True)
+class _Described:
+    """What a build says of its data: its id, counts, dumps, index and description."""
+
+    build_id: str
+    counts: dict[str, int]
+    withheld: list[str]
+    dumps: tuple[Dump, ...]
+    triples: int
+    previous: str | None
+    metadata: list[ox.Quad]
+
+
+def _describe(
+    folder: Path,
+    settings: Settings,
+    store: ox.Store,
+    inputs: Inputs,
+    *,
+    created: datetime,
+    bundled: bool,
+) -> _Described:
+    """Count, dump and index the published graphs of *store*, and describe the dataset."""
     build_id = build_id_of(settings_key(settings), inputs)
     counts = graph_counts(store)
     withheld = withheld_graphs(counts, settings.data_base_iri)
-    # Dumps and the dataset description cover the published graphs only.
+    # Dumps, the index and the dataset description cover the published graphs only.
     published = cast(ox.Store, GraphView(store, withheld)) if withheld else store
-    dumps = write_dumps(published, folder / "dumps", prefixes=publication_iris(settings).prefixes)
+    # The catalogue index (listings, search), before the build's own description is added:
+    # what the dataset holds, not how it was built. Written while the dumps are (pyoxigraph
+    # writes those without the GIL).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chava-index") as pool:
+        indexing = pool.submit(
+            write_index,
+            folder / INDEX_FILE,
+            published,
+            languages=settings.languages,
+            vocabulary=vocabulary_labels(settings.root),
+        )
+        dumps = write_dumps(
+            published, folder / "dumps", prefixes=publication_iris(settings).prefixes
+        )
+        indexing.result()
     previous = current_build_id(settings.build_path)
     history = [entry for entry in reversed(read_log(settings.build_path))][:RECENT_BUILDS]
     triples = distinct_triples(published)
@@ -301,39 +464,8 @@ def _write_build(
         history,
         triples,
     )
-    metadata = describe_dataset(published, settings, facts)
-    store.extend(metadata)
-    store.flush()
-    store.optimize()
-    # The metadata graph: what the data states about the dataset, and what the build added.
-    metadata_graph = ox.NamedNode(metadata_graph_iri(settings))
-    counts[metadata_graph.value] = sum(
-        1 for _ in store.quads_for_pattern(None, None, None, metadata_graph)
-    )
-    counts = dict(sorted(counts.items()))
-    del store, published  # closes the RocksDB files before they are listed and the folder renamed
-    manifest = {
-        "build_id": build_id,
-        "created": created.isoformat(),
-        "bundled": bundled,
-        "graphs": counts,
-        "triples": sum(counts.values()),
-        "distinct_triples": triples,
-        "metadata_graph": metadata_graph.value,
-        "withheld_graphs": withheld,
-        "skipped_files": skipped,
-        "dumps": [dump.to_manifest() for dump in dumps],
-        "inputs": inputs,
-        "previous": previous,
-        "sources": sources,
-        "settings_key": settings_key(settings),
-        "store_files": store_files(folder / "store"),
-    }
-    write_manifest(folder, manifest)
-    verified = open_verified(read_build(folder), thorough=True)  # what was written reads back
-    del verified
-    logger.info("built %s: %d quads in %d graphs", build_id, sum(counts.values()), len(counts))
-    return build_id
+    metadata = list(describe_dataset(published, settings, facts))
+    return _Described(build_id, counts, withheld, dumps, triples, previous, metadata)
 
 
 def _publish(settings: Settings, build: Build, *, reused: bool) -> Build:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -45,6 +45,14 @@ def store_files(store_path: Path) -> dict[str, dict[str, Any]]:
         if path.is_file() and not path.name.startswith(UNLISTED):
             listed[path.name] = {"bytes": path.stat().st_size, "sha256": _sha256(path)}
     return listed
+
+
+def build_files(folder: Path, names: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Size and SHA-256 of the build's own files beside the store (the catalogue index)."""
+    return {
+        name: {"bytes": (folder / name).stat().st_size, "sha256": _sha256(folder / name)}
+        for name in names
+    }
 
 
 def graph_counts(store: ox.Store) -> dict[str, int]:
@@ -78,6 +86,7 @@ def open_verified(build: Build, *, thorough: bool, local_store: bool = True) -> 
         problems += _file_problems(build.store_path, listed, thorough=thorough)
     dumps = {str(entry["name"]): entry for entry in manifest.get("dumps", ())}
     problems += _file_problems(build.dumps_path, dumps, thorough=thorough)
+    problems += _file_problems(build.path, manifest.get("build_files"), thorough=thorough)
     if problems:
         raise _damaged(build, problems)
     if not local_store:

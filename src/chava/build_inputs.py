@@ -22,7 +22,7 @@ from chava.config import Settings
 from chava.hashed_input import InputDigest
 from chava.sources import collect_files
 
-BUILD_LAYOUT_VERSION: Final = "3"
+BUILD_LAYOUT_VERSION: Final = "4"
 """Bump when what a build contains changes, so old builds are not reused."""
 
 

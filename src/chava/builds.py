@@ -7,6 +7,7 @@
 <build_path>/builds/<build_id>/
     store/                    the pyoxigraph store (opened read-only when serving)
     dumps/                    chava.nq.gz, chava.trig, chava.ttl, chava.jsonld
+    index.sqlite              the catalogue index: API listings and search (chava.search)
     manifest.json             build id, creation time, counts, inputs, dumps and store files
                               with size and SHA-256 (see write_manifest, chava.build_check)
 """
@@ -43,6 +44,11 @@ class Build:
     def store_path(self) -> Path:
         """The pyoxigraph store folder."""
         return self.path / "store"
+
+    @property
+    def index_path(self) -> Path:
+        """The catalogue index (chava.search): listings and search."""
+        return self.path / "index.sqlite"
 
     @property
     def dumps_path(self) -> Path:

@@ -61,7 +61,9 @@ class Settings:
     host: str = _setting("127.0.0.1", "Interface `chava serve` listens on.")
     port: int = _setting(8080, "Port `chava serve` listens on.")
     web_workers: int = _setting(
-        2, "Web worker processes (granian), each with its own threads, caches and query workers."
+        1,
+        "Web worker processes (granian), each with its own threads, caches and query workers "
+        "(each about 150 MB at a million statements; more use more cores).",
     )
     # --- publish: dereferencing, builds, serving ---
     iri_paths: tuple[str, ...] = _setting(
@@ -106,7 +108,7 @@ class Settings:
         1024, "Longest request path (characters) a resource route accepts; longer: 414."
     )
     representation_cache_bytes: int = _setting(
-        64 * 1024 * 1024,
+        16 * 1024 * 1024,
         "Bytes per worker for each cache: rendered representations, replayed responses (0: none).",
     )
     cache_max_age: int = _setting(
@@ -179,7 +181,7 @@ class Settings:
         (), "Endpoint IRIs a query may call with SERVICE (empty: SERVICE is refused)."
     )
     sparql_cache_bytes: int = _setting(
-        32 * 1024 * 1024, "Bytes of query results cached per web worker (0: no cache)."
+        8 * 1024 * 1024, "Bytes of query results cached per web worker (0: no cache)."
     )
     sparql_worker_memory_mb: int | None = _setting(
         None,
@@ -207,7 +209,7 @@ class Settings:
     api_page_size: int = _setting(20, "Items per page of `/api/...` listings without `?limit=`.")
     api_max_limit: int = _setting(500, "Largest `?limit=` of `/api/...` listings (more: 400).")
     api_cache_items: int = _setting(
-        10_000, "Framed API items cached per web worker for the served build (0: no cache)."
+        2_000, "Framed API items cached per web worker for the served build (0: no cache)."
     )
     # --- linking: remote sources (validate --endpoint, harvest, publish --to) ---
     remote_connect_timeout: float = _setting(

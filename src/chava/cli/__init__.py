@@ -1,24 +1,25 @@
-"""The `chava` command line: one click group; each command lives in a module of this package."""
+"""The `chava` command line: one click group; each command lives in a module of this package.
+
+Commands are imported when they run (or when help lists them): `chava serve` never imports
+what `chava validate` or `chava harvest` need (pyshacl, rdflib), so the server's processes stay
+small and start fast.
+"""
 
 from __future__ import annotations
 
-from chava.cli.build import build_command
-from chava.cli.generate import generate_command
-from chava.cli.group import cli
-from chava.cli.harvest import harvest_command
-from chava.cli.init import init_command
-from chava.cli.publish import publish_command
-from chava.cli.serve import serve_command
-from chava.cli.steward import steward_command
-from chava.cli.validate import validate_command
+from chava.cli.group import LazyCommands, cli
 
-cli.add_command(validate_command)
-cli.add_command(generate_command)
-cli.add_command(build_command)
-cli.add_command(serve_command)
-cli.add_command(init_command)
-cli.add_command(harvest_command)
-cli.add_command(publish_command)
-cli.add_command(steward_command)
+cli.commands = LazyCommands(
+    {
+        "validate": "chava.cli.validate:validate_command",
+        "generate": "chava.cli.generate:generate_command",
+        "build": "chava.cli.build:build_command",
+        "serve": "chava.cli.serve:serve_command",
+        "init": "chava.cli.init:init_command",
+        "harvest": "chava.cli.harvest:harvest_command",
+        "publish": "chava.cli.publish:publish_command",
+        "steward": "chava.cli.steward:steward_command",
+    }
+)
 
 __all__ = ["cli"]

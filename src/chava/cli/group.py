@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,3 +71,58 @@ def settings_from(ctx: click.Context) -> Settings:
     if holder is None:  # a command invoked outside the group (tests may do this)
         return Settings.load()
     return holder.get()
+
+
+class LazyCommands(dict[str, click.Command]):
+    """A group's commands, each imported from "module:attribute" the first time it is asked for.
+
+    click reads a group's commands through `get`, iteration and `items`; listing them all
+    (help, the docs test) imports them all, running one imports only that one.
+    """
+
+    def __init__(self, targets: dict[str, str]) -> None:
+        super().__init__()
+        self.targets = dict(targets)
+
+    def _load(self, name: str) -> None:
+        if dict.__contains__(self, name) or name not in self.targets:
+            return
+        module_name, _colon, attribute = self.targets[name].partition(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        dict.__setitem__(self, name, command)
+
+    def _load_all(self) -> None:
+        for name in self.targets:
+            self._load(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The command *name* (imported now if needed), or *default*."""
+        self._load(name)
+        return dict.get(self, name, default)
+
+    def __getitem__(self, name: str) -> click.Command:
+        self._load(name)
+        return dict.__getitem__(self, name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.targets or dict.__contains__(self, name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted({*self.targets, *dict.keys(self)}))
+
+    def __len__(self) -> int:
+        return len({*self.targets, *dict.keys(self)})
+
+    def items(self) -> Any:
+        """Every command, all imported."""
+        self._load_all()
+        return dict.items(self)
+
+    def values(self) -> Any:
+        """Every command, all imported."""
+        self._load_all()
+        return dict.values(self)
+
+    def keys(self) -> Any:
+        """Every command name."""
+        return list(iter(self))

@@ -18,6 +18,7 @@ from chava.jsonld.collections import COLLECTIONS, FILTERS
 from chava.jsonld.context import Context
 from chava.jsonld.frame import Framer, NodeCache, keep_language, load_frames
 from chava.jsonld.listing import ListingIndex
+from chava.search.text import query_words
 
 PAGING: Final = ("limit", "offset", "cursor", "lang", "graph")
 LANGUAGE_TAG: Final = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8}){0,4}")
@@ -58,19 +59,25 @@ def parse_page_request(
     search: bool,
     graphs: Collection[str] = (),
     graph_base: str = namespaces.GRAPH,
+    extra_filters: Sequence[str] = (),
 ) -> PageRequest:
-    """Check every parameter; raise BadRequestError naming the first bad one."""
+    """Check every parameter; raise BadRequestError naming the first bad one.
+
+    *extra_filters* are more filter parameters (IRIs or compact IRIs, repeatable) the caller
+    accepts, such as the search's `city`.
+    """
     if collection is not None and collection not in COLLECTIONS:
         raise BadRequestError(
             f"unknown collection {collection!r}; collections: {', '.join(COLLECTIONS)}"
         )
-    allowed = {*PAGING, *FILTERS, "q"} | ({"collection"} if search else set())
+    filter_names = (*FILTERS, *extra_filters)
+    allowed = {*PAGING, *filter_names, "q"} | ({"collection"} if search else set())
     for name, values in args.items():
         if name not in allowed:
             raise BadRequestError(
                 f"unknown parameter {name!r}; parameters: {', '.join(sorted(allowed))}"
             )
-        if name not in ("graph", *FILTERS) and len(values) > 1:
+        if name not in ("graph", *filter_names) and len(values) > 1:
             raise BadRequestError(f"parameter {name!r} is given more than once")
     if search:
         collection = _single(args, "collection")
@@ -86,7 +93,7 @@ def parse_page_request(
         raise BadRequestError(f"?q= is longer than {MAX_QUERY} characters")
     filters = {
         name: tuple(_filter_iri(context, name, value) for value in args[name])
-        for name in FILTERS
+        for name in filter_names
         if name in args
     }
     limit = _integer(args, "limit", default_limit, 1, max_limit)
@@ -139,30 +146,49 @@ def build_page(
     page_url: Callable[[Mapping[str, str]], str],
     cache: NodeCache | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Return the Hydra page document and its links by relation (first, next, prev)."""
-    selected = index.select(request.collection, request.language, request.filters, request.query)
-    window = selected[request.offset : request.offset + request.limit]
+    """Return the Hydra page document and its links by relation (first, next, prev).
+
+    A listing is read in label order from the index; with `?q=` it is ranked by the search.
+    """
+    if request.query is not None or request.collection is None:
+        answer = index.search(
+            query_words(request.query or ""),
+            query=request.query or "",
+            language=request.language,
+            collection=request.collection,
+            filters=request.filters,
+            offset=request.offset,
+            limit=request.limit,
+            facets=False,
+        )
+        total, window = answer.total, [hit.iri for hit in answer.hits]
+    else:
+        total, window = index.listing(
+            request.collection,
+            request.language,
+            request.filters,
+            offset=request.offset,
+            limit=request.limit,
+        )
     frames = load_frames()
     prefetch = getattr(framer.store, "prefetch", None)
     if prefetch is not None:  # an external engine (chava.remote_store): one request, not many
-        missing = [
-            iri
-            for iri in window
-            if cache is None
-            or cache.get(
-                (
-                    iri,
-                    frames[COLLECTIONS[request.collection or index.collection_of[iri]].frame].name,
-                    request.graphs,
-                )
-            )
-            is None
-        ]
+        missing = []
+        for iri in window:
+            collection = request.collection or index.collection_of(iri)
+            if collection is None:
+                continue
+            key = (iri, frames[COLLECTIONS[collection].frame].name, request.graphs)
+            if cache is None or cache.get(key) is None:
+                missing.append(iri)
         if missing:
             prefetch(missing)
     items = []
     for iri in window:
-        frame = frames[COLLECTIONS[request.collection or index.collection_of[iri]].frame]
+        collection = request.collection or index.collection_of(iri)
+        if collection is None:
+            continue
+        frame = frames[COLLECTIONS[collection].frame]
         key = (iri, frame.name, request.graphs)
         node = cache.get(key) if cache is not None else None
         if node is None:
@@ -176,7 +202,7 @@ def build_page(
         items.append(node)
     signature = request.signature(build_id)
     links = {"first": page_url({})}
-    if request.offset + request.limit < len(selected):
+    if request.offset + request.limit < total:
         links["next"] = page_url({"cursor": make_cursor(request.offset + request.limit, signature)})
     if request.offset > 0:
         previous = max(0, request.offset - request.limit)
@@ -188,7 +214,7 @@ def build_page(
         "@context": context_url,
         "id": links["first"],
         "type": ["hydra:Collection"],
-        "totalItems": len(selected),
+        "totalItems": total,
         "items": items,
         "view": view,
     }

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chava.remote_store import RemoteConfig
 from chava.sparql.egress import Target
+
+if TYPE_CHECKING:  # query workers import this module: no HTTP client unless remote
+    from chava.remote_store import RemoteConfig
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class WorkerLaunch:
     def from_frame(cls, frame: dict[str, Any]) -> tuple[WorkerLaunch, int | None]:
         """The inverse of as_frame: the launch and the channel's file descriptor."""
         remote = frame.get("remote")
+        if remote is not None:
+            from chava.remote_store import RemoteConfig
         launch = cls(
             Path(frame["store"]),
             int(frame.get("memory_mb") or 0),

@@ -21,11 +21,13 @@ import io
 import itertools
 import json
 from collections.abc import Iterable, Mapping
-from typing import IO, Final, cast
+from typing import IO, TYPE_CHECKING, Final, cast
 
 import pyoxigraph as ox
 
-from chava.remote_store import RemoteTriples
+if TYPE_CHECKING:  # a query worker imports this module: no HTTP client unless remote
+    from chava.remote_store import RemoteTriples
+
 
 TRUNCATION_LINK: Final = "https://w3id.org/chava/sparql#results-truncated"
 """The IRI a cut result links to (JSON and XML heads, the Link header; see the README)."""

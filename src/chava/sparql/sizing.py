@@ -2,9 +2,11 @@
 
 The rule (stated in the README, "How queries run"): all query workers of all web workers
 together may use at most QUERY_MEMORY_FRACTION of the machine's memory (physical memory, or the
-cgroup limit when lower). Each web worker runs one more query worker than a client may run
-queries at once (so one client never holds every worker), or more on machines with more CPUs
-than that (CPUs divided among the web workers). Each worker gets an equal share of the budget,
+cgroup limit when lower). All web workers together run one more query worker than a client may
+run queries at once (so one client never holds every worker), or more on machines with more
+CPUs than that; they are divided among the web workers (rounded up). Each is a process of its
+own (about 25 MB idle, more with its block cache): fewer of them is most of what keeps the
+server's memory small. Each worker gets an equal share of the budget,
 at most MAX_WORKER_MB; when a share would fall below MIN_WORKER_MB (what a worker needs to
 open the store and run a modest query), there are fewer workers, down to one per web worker,
 which then gets MIN_WORKER_MB even if that exceeds the fraction (a machine below about
@@ -62,7 +64,7 @@ def size_query_workers(
     """The default number and memory of query workers for *machine* (see the module's rule)."""
     web_workers = max(1, web_workers)
     budget = int(machine.memory_mb * QUERY_MEMORY_FRACTION)
-    workers = max(client_concurrency + 1, math.ceil(machine.cpus / web_workers))
+    workers = math.ceil(max(client_concurrency + 1, machine.cpus) / web_workers)
     while workers > 1 and budget // (workers * web_workers) < MIN_WORKER_MB:
         workers -= 1
     share = budget // (workers * web_workers)

@@ -17,7 +17,7 @@ import resource
 import socket
 import struct
 import sys
-from typing import IO, Any, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
 import pyoxigraph as ox
 
@@ -27,9 +27,11 @@ from chava.errors import (
     EngineUnreachableError,
     PublisherError,
 )
-from chava.remote_store import RemoteStore, RemoteTriples
 from chava.sparql import results, sandbox
 from chava.sparql.launch import WorkerLaunch
+
+if TYPE_CHECKING:  # imported only by a worker of an external engine (a lean worker otherwise)
+    from chava.remote_store import RemoteStore, RemoteTriples
 
 _LENGTHS: Final = struct.Struct(">II")
 READY: Final = b"R"
@@ -113,7 +115,7 @@ def run_job(store: ox.Store | RemoteStore, job: dict[str, Any]) -> tuple[dict[st
     cut = False
     answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | RemoteTriples
     try:
-        if isinstance(store, RemoteStore):
+        if not isinstance(store, ox.Store):  # a RemoteStore (`chava serve --store`)
             check_syntax(job["query"], job.get("base_iri"), calls_service=bool(job.get("service")))
             found = store.answer(
                 job["query"], rows=int(job["limit"]) + 1, timeout=job.get("timeout"), **options
@@ -170,7 +172,8 @@ def _serialize(
             answer, table_format, limit=limit, max_bytes=max_bytes
         )
         return {"ok": True, "truncated": truncated}, body
-    if isinstance(answer, ox.QueryTriples | RemoteTriples) and rdf_format is not None:
+    if not isinstance(answer, ox.QuerySolutions | ox.QueryBoolean) and rdf_format is not None:
+        # QueryTriples, or a RemoteStore's RemoteTriples
         prefixes = job.get("prefixes", {})
         body, truncated = results.write_triples(
             answer, rdf_format, limit=limit, max_bytes=max_bytes, prefixes=prefixes
@@ -195,6 +198,8 @@ def main() -> int:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     store: ox.Store | RemoteStore
     if launch.remote is not None:
+        from chava.remote_store import RemoteStore
+
         store = RemoteStore(launch.remote)
         store.warm()  # a connection to the engine, opened before the first query needs it
     else:

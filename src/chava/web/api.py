@@ -1,7 +1,8 @@
-"""The JSON-LD API: `/api/<collection>` listings and `/api/search`, framed Hydra pages.
+"""The JSON-LD API: `/api/<collection>` listings (framed Hydra pages) and `/api/search`.
 
-Also mounts the rest of the JSON-LD contract (context, frames, schemas) and the portal.
-The listing index is built once per build in each web worker, on first use.
+Also mounts the rest of the JSON-LD contract (context, frames, schemas), the search
+(chava.web.search) and the portal. Listings read the build's catalogue index (chava.search),
+written by `chava build`: no web worker builds anything before its first answer.
 """
 
 from __future__ import annotations
@@ -18,16 +19,15 @@ from chava.iri_mapping import path_mappings
 from chava.jsonld.collections import COLLECTIONS, FILTERS
 from chava.jsonld.context import context_path, load_context
 from chava.jsonld.frame import Framer, NodeCache
-from chava.jsonld.listing import ListingIndex, build_index
+from chava.jsonld.listing import ListingIndex
 from chava.jsonld.paging import build_page, parse_page_request
 from chava.jsonld.profiles import frame_path, schema_path
 from chava.language_tags import direction, language_name
 from chava.publication_iris import publication_iris
-from chava.web import jsonld_documents, portal, state
+from chava.web import jsonld_documents, portal, search, state
 from chava.web.jsonld_http import json_response, require_json
 from chava.web.site import site_descriptions, site_titles
 
-INDEX_KEY = "chava.listing_index"
 CACHE_KEY = "chava.framed_items"
 _LOCK = threading.Lock()
 
@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
     """Register the API, the JSON-LD documents and the portal."""
     app.register_blueprint(blueprint)
     jsonld_documents.init_app(app)
+    search.init_app(app)
     portal.init_app(app)
 
 
@@ -53,18 +54,8 @@ def node_cache() -> NodeCache:
 
 
 def listing_index() -> ListingIndex:
-    """The listing index of the served build (built on first use, once per worker)."""
-    store = state.published_store()
-    caches = state.build_cache()  # goes with the build
-    index = caches.get(INDEX_KEY)
-    if index is None:
-        with _LOCK:
-            index = caches.get(INDEX_KEY)
-            if index is None:
-                index = build_index(store.oxigraph, state.settings().languages)
-                caches[INDEX_KEY] = index
-    assert isinstance(index, ListingIndex)
-    return index
+    """The catalogue index of the served build (written by `chava build`, shared on disk)."""
+    return state.served_build().index
 
 
 @blueprint.get("/api")
@@ -94,6 +85,7 @@ def api_index() -> Response:
         ],
         "search": f"{root}/api/search?q=",
         "filters": sorted(FILTERS),
+        "searchFilters": sorted({*FILTERS, *search.EXTRA_FILTERS, "graph", "collection"}),
         "parameters": ["limit", "offset", "cursor", "lang", "q", "graph"],
         "context": root + context_path("v1"),
         "iriPaths": [
@@ -115,19 +107,13 @@ def _language_map(texts: Mapping[str, str]) -> dict[str, str]:
     return {tag or "@none": text for tag, text in sorted(texts.items())}
 
 
-@blueprint.get("/api/search")
-def search() -> Response:
-    """Resources of every collection whose labels or descriptions match `?q=`, ranked."""
-    return _page(None, search=True)
-
-
 @blueprint.get("/api/<collection>")
 def collection_page(collection: str) -> Response:
     """One page of a collection, filtered, in label order (or ranked with `?q=`)."""
-    return _page(collection, search=False)
+    return _page(collection, is_search=False)
 
 
-def _page(collection: str | None, *, search: bool) -> Response:
+def _page(collection: str | None, *, is_search: bool) -> Response:
     require_json()
     settings = state.settings()
     store = state.published_store()
@@ -135,6 +121,9 @@ def _page(collection: str | None, *, search: bool) -> Response:
     args = {name: request.args.getlist(name) for name in request.args}
     context = load_context()
     index = listing_index()
+    manifest = state.served_build().build.manifest
+    withheld = set(manifest.get("withheld_graphs") or ())
+    published = frozenset(iri for iri in manifest.get("graphs", {}) if iri and iri not in withheld)
     page_request = parse_page_request(
         collection,
         args,
@@ -143,8 +132,8 @@ def _page(collection: str | None, *, search: bool) -> Response:
         default_limit=settings.api_page_size,
         max_limit=settings.api_max_limit,
         build_id=build_id,
-        search=search,
-        graphs=index.graphs,
+        search=is_search,
+        graphs=published or index.graphs,
         graph_base=publication_iris(settings).graph_base,
     )
     etag_key = "\0".join((build_id, request.host_url, request.full_path))

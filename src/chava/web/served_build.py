@@ -32,8 +32,10 @@ from chava.build_check import choose_build, open_verified
 from chava.build_leases import BuildLease, prune_if_idle
 from chava.builds import CURRENT, MANIFEST, Build, read_build
 from chava.config import Settings
-from chava.errors import PublisherError
+from chava.errors import PublisherError, StoreError
 from chava.remote_store import open_remote, remote_config
+from chava.search.build import build_in_memory
+from chava.search.index import CatalogueIndex
 from chava.sparql.endpoint import QueryService
 from chava.store import PublishedStore
 from chava.web.response_cache import BUILD_ID, ResponseCache
@@ -59,12 +61,15 @@ class ServedBuild:
         lease: BuildLease,
         store: PublishedStore,
         service: QueryService,
+        index: CatalogueIndex | None = None,
     ) -> None:
         self.settings = settings
         self.build = build
         self.lease = lease
         self.store = store
         self.service = service
+        self.index = index if index is not None else open_index(build, store, settings)
+        """The catalogue index: API listings and search (chava.search), shared on disk."""
         self.caches: dict[str, Any] = {}
         """Per-build memos (pages, API indexes): they go with the build."""
         self._lock = threading.Lock()
@@ -80,11 +85,12 @@ class ServedBuild:
             # Read again under the lease: the folder may have been rebuilt since it was listed.
             build = read_build(build.path)
             store = open_store(settings, build)
+            index = open_index(build, store, settings)
             service = QueryService(settings, build, remote=remote_config(store.oxigraph))
         except BaseException:
             lease.release()
             raise
-        return cls(settings, build, lease, store, service)
+        return cls(settings, build, lease, store, service, index)
 
     @property
     def closed(self) -> bool:
@@ -142,6 +148,33 @@ def open_store(settings: Settings, build: Build) -> PublishedStore:
         # RemoteStore offers the part of ox.Store that the readers use (chava.remote_store).
         return PublishedStore(build, cast(ox.Store, open_remote(settings, build)))
     return PublishedStore(build, opened)
+
+
+def open_index(build: Build, store: PublishedStore, settings: Settings) -> CatalogueIndex:
+    """The build's catalogue index file; a build written before it had one gets one built in
+    memory from its store (once per worker, logged: `chava build` writes the file)."""
+    if build.manifest.get("build_files", {}).get(build.index_path.name) is not None:
+        try:
+            index = CatalogueIndex.open(build.index_path)
+        except StoreError as error:  # written by another version of chava
+            logger.warning("%s", error)
+        else:
+            # The facets' bitmaps (a few MB at a million statements) are read beside start-up,
+            # so the first search does not wait for them.
+            threading.Thread(target=index.preload, name="chava-index", daemon=True).start()
+            return index
+    logger.warning(
+        "build %s has no catalogue index this version reads: building one in memory "
+        "(run `chava build`)",
+        build.build_id,
+    )
+    metadata = build.manifest.get("metadata_graph")
+    connection = build_in_memory(
+        store.oxigraph,
+        languages=settings.languages,
+        excluded_graphs=[str(metadata)] if metadata else [],
+    )
+    return CatalogueIndex.in_memory(connection)
 
 
 @dataclass(frozen=True)

@@ -307,13 +307,22 @@ async function runSearch() {
     return;
   }
   try {
-    const page = await getJson(apiUrl("/api/search", { q: query, limit: 20 }));
+    const page = await getJson(apiUrl("/api/search", { q: query, limit: 20, lang: state.lang }));
     $("search-count").textContent = t("searchCount")(page.totalItems);
+    // Each hit has one label and its types named for people; the snippet is escaped HTML
+    // whose only markup is <mark>: rebuilt as text nodes and <mark> elements, never as HTML.
     results.replaceChildren(...page.items.map((item) => el("li", {}, link(item),
-      el("span", { class: "meta" }, ` (${asList(item.type).join(", ")})`))));
+      el("span", { class: "meta" }, ` (${asList(item.types).map((type) => pickLabel(type).value).join(", ")})`),
+      ...(item.snippet ? [el("p", { class: "snippet" }, ...snippetNodes(item.snippet))] : []))));
   } catch (error) {
     fail(results, error);
   }
+}
+
+function snippetNodes(snippet) {
+  const decode = (text) => new DOMParser().parseFromString(`<p>${text.replace(/</g, "&lt;")}</p>`, "text/html").body.textContent;
+  return snippet.split(/(<mark>.*?<\/mark>)/).filter((part) => part).map((part) =>
+    part.startsWith("<mark>") ? el("mark", {}, decode(part.slice(6, -7))) : document.createTextNode(decode(part)));
 }
 
 // --- language ----------------------------------------------------------------------------------

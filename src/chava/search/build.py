@@ -1,0 +1,522 @@
+"""Write a build's catalogue index (`index.sqlite`) from its published graphs.
+
+`chava build` calls `write_index` with the store it just loaded (restricted to the published
+graphs: withheld graphs are never read, so never indexed); a server given a build written before
+the index existed builds one in memory from the store (`build_in_memory`). Everything is read
+through the part of the store interface every engine offers (`quads_for_pattern`), a handful of
+predicate scans, never one per resource.
+
+What is indexed: every IRI subject that has an rdf:type and a name (chava.jsonld.collections
+LABELS or ALTERNATIVE_LABELS), and every member of an API collection (named or not), with
+
+- its best label per language, and the order of each API collection in each configured
+  language (French collation: folded label, label, IRI), so a listing page is a range read;
+- its links for the API filters (type, theme, kind, availability, publisher, scheme) and the
+  search facets: `graph` (the graphs stating its type) and `city` (the city of those graphs:
+  the one `schema:City` a graph serves or locates things in, else the only one it types);
+- its texts for full-text search: labels, alternative names, descriptions, every language,
+  and each name on its own (a name holding every word of a query, and how many words it has);
+- the labels of the terms facets and answers show (classes, themes, cities, graphs), from the
+  store, then *vocabulary* (the publication's ontology), chava.term_labels, or the local name.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import pyoxigraph as ox
+
+from chava import namespaces as ns
+from chava.jsonld.collections import ALTERNATIVE_LABELS, COLLECTIONS, DESCRIPTIONS, FILTERS, LABELS
+from chava.jsonld.frame import load_frames
+from chava.search.text import fold, humanize
+from chava.term_labels import TERM_LABELS
+
+logger = logging.getLogger(__name__)
+
+INDEX_FILE: Final = "index.sqlite"
+INDEX_VERSION: Final = "2"
+"""Bump when the tables change: a server builds an index of an older version again."""
+RDF_TYPE: Final = ns.RDF + "type"
+CITY: Final = ns.SCHEMA + "City"
+PLACE_LINKS: Final = (ns.SCHEMA + "areaServed", ns.SCHEMA + "location")
+"""Predicates locating things in a city: the city a graph is about is their common object."""
+FACETS: Final = ("type", "theme", "city", "graph")
+"""The facets search answers count (each also a filter)."""
+
+SCHEMA_SQL: Final = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE item(id INTEGER PRIMARY KEY, iri TEXT NOT NULL, collection TEXT);
+CREATE TABLE label(item INTEGER NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL,
+  PRIMARY KEY(item, lang)) WITHOUT ROWID;
+CREATE TABLE ordering(collection TEXT NOT NULL, lang TEXT NOT NULL, position INTEGER NOT NULL,
+  item INTEGER NOT NULL, PRIMARY KEY(collection, lang, position)) WITHOUT ROWID;
+CREATE TABLE size(collection TEXT PRIMARY KEY, items INTEGER NOT NULL);
+CREATE TABLE value(id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE);
+CREATE TABLE link(item INTEGER NOT NULL, facet TEXT NOT NULL, value INTEGER NOT NULL,
+  PRIMARY KEY(item, facet, value)) WITHOUT ROWID;
+CREATE TABLE bitmap(value INTEGER PRIMARY KEY, facet TEXT NOT NULL, bits BLOB NOT NULL);
+CREATE TABLE exact(name TEXT NOT NULL, item INTEGER NOT NULL,
+  PRIMARY KEY(name, item)) WITHOUT ROWID;
+CREATE TABLE term(iri TEXT NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL,
+  PRIMARY KEY(iri, lang)) WITHOUT ROWID;
+CREATE VIRTUAL TABLE text USING fts5(label, names, descriptions,
+  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+CREATE VIRTUAL TABLE name USING fts5(text, content = '', detail = none,
+  tokenize = 'unicode61 remove_diacritics 2');
+"""
+INDEXES_SQL: Final = """
+CREATE INDEX link_value ON link(facet, value, item);
+"""
+NAME_BITS: Final = 16
+"""A `name` row's id: the item's id, then the name's number (6 bits), whether it is an
+alternative name (1 bit) and its word count (9 bits): all a search needs of a matching name."""
+
+
+_Statement = tuple[str, Any, str | None]
+"""(subject IRI, object term, graph IRI or None)."""
+
+
+@dataclass
+class _Resource:
+    """What the scans found about one IRI subject."""
+
+    types: dict[str, None] = field(default_factory=dict)
+    graphs: dict[str, None] = field(default_factory=dict)
+    labels: dict[str, tuple[int, str]] = field(default_factory=dict)
+    """Tag -> (rank of its predicate in LABELS, text): the best label per language."""
+    label_texts: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    descriptions: list[tuple[str, str]] = field(default_factory=list)
+    """(language tag, text)."""
+
+
+@dataclass(frozen=True)
+class IndexFacts:
+    """What was indexed (for the build's log and manifest)."""
+
+    items: int
+    seconds: float
+
+
+def write_index(
+    path: Path,
+    store: Any,
+    *,
+    languages: Sequence[str],
+    excluded_graphs: Collection[str] = (),
+    vocabulary: Mapping[str, Mapping[str, str]] | None = None,
+) -> IndexFacts:
+    """Write the index of *store* (an ox.Store or a view of one) to *path* (replaced)."""
+    started = time.perf_counter()
+    path.unlink(missing_ok=True)
+    connection = sqlite3.connect(path)
+    try:
+        count = _fill(connection, store, languages, excluded_graphs, vocabulary or {})
+    finally:
+        connection.close()
+    facts = IndexFacts(count, time.perf_counter() - started)
+    logger.info("catalogue index: %d resources in %.2f s", facts.items, facts.seconds)
+    return facts
+
+
+def build_in_memory(
+    store: Any,
+    *,
+    languages: Sequence[str],
+    excluded_graphs: Collection[str] = (),
+    vocabulary: Mapping[str, Mapping[str, str]] | None = None,
+) -> sqlite3.Connection:
+    """The index of *store* in an in-memory database (a build without its index file, tests)."""
+    connection = sqlite3.connect(":memory:", check_same_thread=False)
+    _fill(connection, store, languages, excluded_graphs, vocabulary or {})
+    return connection
+
+
+def _fill(
+    connection: sqlite3.Connection,
+    store: Any,
+    languages: Sequence[str],
+    excluded: Collection[str],
+    vocabulary: Mapping[str, Mapping[str, str]],
+) -> int:
+    excluded = frozenset(excluded)
+    folded: dict[str, str] = {}
+
+    def fold_once(text: str) -> str:
+        key = folded.get(text)
+        if key is None:
+            key = folded[text] = fold(text)
+        return key
+
+    connection.executescript(
+        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 4096;"
+    )
+    connection.executescript(SCHEMA_SQL)
+    resources = _scan(store, excluded)
+    members = _members(resources)
+    listed = {iri for iris in members.values() for iri in iris}
+    named = [
+        iri
+        for iri, found in resources.items()
+        if iri in listed or (found.types and (found.labels or found.names))
+    ]
+    first = languages[0] if languages else ""
+    order = sorted(
+        named, key=lambda iri: _sort_key(resources[iri], iri, first, languages, fold_once)
+    )
+    ids = {iri: number for number, iri in enumerate(order, start=1)}
+    collection_of: dict[str, str] = {}
+    for name, iris in members.items():
+        for iri in iris:
+            collection_of.setdefault(iri, name)
+    connection.executemany(
+        "INSERT INTO item(id, iri, collection) VALUES (?, ?, ?)",
+        ((ids[iri], iri, collection_of.get(iri)) for iri in order),
+    )
+    connection.executemany(
+        "INSERT INTO label(item, lang, text) VALUES (?, ?, ?)",
+        (
+            (ids[iri], tag, text)
+            for iri in order
+            for tag, (_rank, text) in resources[iri].labels.items()
+        ),
+    )
+    for name, iris in members.items():
+        connection.execute("INSERT INTO size VALUES (?, ?)", (name, len(iris)))
+        for language in dict.fromkeys(languages or ("",)):
+            ordered = sorted(
+                iris, key=lambda iri: _sort_key(resources[iri], iri, language, languages)
+            )
+            connection.executemany(
+                "INSERT INTO ordering VALUES (?, ?, ?, ?)",
+                ((name, language, position, ids[iri]) for position, iri in enumerate(ordered)),
+            )
+    cities = _graph_cities(store, resources, excluded)
+    values: dict[str, int] = {}
+
+    def value_id(iri: str) -> int:
+        number = values.get(iri)
+        if number is None:
+            number = values[iri] = len(values) + 1
+        return number
+
+    links = [
+        (item, facet, value_id(iri))
+        for item, facet, iri in _links(store, resources, ids, cities, excluded)
+    ]
+    connection.executemany(
+        "INSERT INTO value VALUES (?, ?)", ((n, iri) for iri, n in values.items())
+    )
+    connection.executemany("INSERT OR IGNORE INTO link VALUES (?, ?, ?)", links)
+    connection.executemany("INSERT INTO bitmap VALUES (?, ?, ?)", _bitmaps(links, len(order)))
+    connection.executemany(
+        "INSERT OR IGNORE INTO exact VALUES (?, ?)",
+        (
+            (key, ids[iri])
+            for iri in order
+            for key in {
+                fold_once(text) for text in (*resources[iri].label_texts, *resources[iri].names)
+            }
+            if key
+        ),
+    )
+    connection.executemany(
+        "INSERT INTO name(rowid, text) VALUES (?, ?)",
+        (
+            (name_row(ids[iri], number, kind, fold_once(text).count(" ") + 1), text)
+            for iri in order
+            for number, (kind, text) in enumerate(
+                [
+                    *((0, text) for text in resources[iri].label_texts),
+                    *((1, text) for text in resources[iri].names),
+                ][:64]
+            )
+        ),
+    )
+    preferred = {tag: position for position, tag in enumerate(languages)}
+    connection.executemany(
+        "INSERT INTO text(rowid, label, names, descriptions) VALUES (?, ?, ?, ?)",
+        (
+            (
+                ids[iri],
+                "\n".join(resources[iri].label_texts),
+                "\n".join(resources[iri].names),
+                "\n".join(
+                    text
+                    for _tag, text in sorted(
+                        resources[iri].descriptions,
+                        key=lambda pair: preferred.get(pair[0], len(preferred)),
+                    )
+                ),
+            )
+            for iri in order
+        ),
+    )
+    connection.executemany(
+        "INSERT OR IGNORE INTO term VALUES (?, ?, ?)",
+        _term_labels(connection, resources, cities, vocabulary),
+    )
+    connection.executescript(INDEXES_SQL)
+    graphs = sorted(
+        {graph.value for graph in store.named_graphs() if isinstance(graph, ox.NamedNode)}
+        - excluded
+    )
+    meta = {
+        "version": INDEX_VERSION,
+        "languages": json.dumps(list(languages)),
+        "graphs": json.dumps(graphs),
+    }
+    connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    connection.execute("INSERT INTO text(text) VALUES ('optimize')")
+    connection.execute("INSERT INTO name(name) VALUES ('optimize')")
+    connection.commit()
+    connection.execute("ANALYZE")
+    connection.commit()
+    return len(order)
+
+
+def _bitmaps(links: Sequence[tuple[int, str, int]], items: int) -> Iterator[tuple[int, str, bytes]]:
+    """(value, facet, bits) of every value of the search facets: bit *n* set when item *n* has
+    it (little-endian bytes: `int.from_bytes(bits, "little")`)."""
+    size = items // 8 + 1
+    maps: dict[tuple[int, str], bytearray] = {}
+    for item, facet, value in links:
+        if facet in FACETS:
+            bits = maps.get((value, facet))
+            if bits is None:
+                bits = maps[(value, facet)] = bytearray(size)
+            bits[item >> 3] |= 1 << (item & 7)
+    for (value, facet), bits in maps.items():
+        yield value, facet, bytes(bits)
+
+
+def name_row(item: int, number: int, kind: int, words: int) -> int:
+    """The id of a `name` row (see NAME_BITS)."""
+    return (item << NAME_BITS) | (number << 10) | (kind << 9) | min(words, 511)
+
+
+def _quads(store: Any, predicate: str, excluded: frozenset[str]) -> Iterator[_Statement]:
+    """(subject IRI, object, graph IRI or None) of *predicate*, IRI subjects, outside the
+    excluded graphs."""
+    for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
+        subject, graph = quad.subject, quad.graph_name
+        if not isinstance(subject, ox.NamedNode):
+            continue
+        graph_iri = graph.value if isinstance(graph, ox.NamedNode) else None
+        if graph_iri not in excluded:
+            yield subject.value, quad.object, graph_iri
+
+
+def _scan(store: Any, excluded: frozenset[str]) -> dict[str, _Resource]:
+    """Types (with their graphs), labels, alternative names and descriptions of IRI subjects."""
+    resources: dict[str, _Resource] = {}
+
+    def resource(iri: str) -> _Resource:
+        found = resources.get(iri)
+        if found is None:
+            found = resources[iri] = _Resource()
+        return found
+
+    for subject, value, graph in _quads(store, RDF_TYPE, excluded):
+        if isinstance(value, ox.NamedNode):
+            found = resource(subject)
+            found.types[value.value] = None
+            if graph is not None:
+                found.graphs[graph] = None
+    for rank, predicate in enumerate(LABELS):
+        for subject, literal, _graph in _quads(store, predicate, excluded):
+            if not isinstance(literal, ox.Literal):
+                continue
+            found = resource(subject)
+            tag = literal.language or ""
+            best = found.labels.get(tag)
+            if best is None or rank < best[0]:
+                found.labels[tag] = (rank, literal.value)
+            found.label_texts.append(literal.value)
+    for predicate in ALTERNATIVE_LABELS:
+        for subject, literal, _graph in _quads(store, predicate, excluded):
+            if isinstance(literal, ox.Literal):
+                resource(subject).names.append(literal.value)
+    for predicate in DESCRIPTIONS:
+        for subject, literal, _graph in _quads(store, predicate, excluded):
+            if isinstance(literal, ox.Literal) and subject in resources:
+                resources[subject].descriptions.append((literal.language or "", literal.value))
+    for found in resources.values():  # the same label stated in two graphs counts once
+        found.label_texts = list(dict.fromkeys(found.label_texts))
+        found.names = list(dict.fromkeys(found.names))
+        found.descriptions = list(dict.fromkeys(found.descriptions))
+    return resources
+
+
+def _members(resources: Mapping[str, _Resource]) -> dict[str, list[str]]:
+    """Each API collection's members: the subjects typed with one of its frame's classes."""
+    frames = load_frames()
+    by_type: dict[str, list[str]] = {}
+    for iri, found in resources.items():
+        for type_iri in found.types:
+            by_type.setdefault(type_iri, []).append(iri)
+    members = {}
+    for name, collection in COLLECTIONS.items():
+        found_iris: dict[str, None] = {}
+        for type_iri in frames[collection.frame].types:
+            found_iris.update(dict.fromkeys(by_type.get(type_iri, ())))
+        members[name] = list(found_iris)
+    return members
+
+
+def _label(found: _Resource, language: str, languages: Sequence[str]) -> str | None:
+    """The label in *language*, else in the other configured languages, untagged, else any."""
+    for tag in (language, *languages, ""):
+        if tag in found.labels:
+            return found.labels[tag][1]
+    if found.labels:
+        return sorted(text for _rank, text in found.labels.values())[0]
+    return None
+
+
+def _sort_key(
+    found: _Resource,
+    iri: str,
+    language: str,
+    languages: Sequence[str],
+    folding: Callable[[str], str] = fold,
+) -> tuple[str, str, str]:
+    """French collation: folded label, then the exact label, then the IRI (stable)."""
+    label = _label(found, language, languages) or iri
+    return (folding(label), label, iri)
+
+
+def _graph_cities(
+    store: Any, resources: Mapping[str, _Resource], excluded: frozenset[str]
+) -> dict[str, str]:
+    """Graph -> the city it is about: the one schema:City things in it are located in (served
+    or held), else the only schema:City it types; graphs with no such city have none."""
+    typed: dict[str, set[str]] = {}
+    for iri, found in resources.items():
+        if CITY in found.types:
+            for graph in found.graphs:
+                typed.setdefault(graph, set()).add(iri)
+    located: dict[str, set[str]] = {}
+    for predicate in PLACE_LINKS:
+        for _subject, place, where in _quads(store, predicate, excluded):
+            if (
+                isinstance(place, ox.NamedNode)
+                and where is not None
+                and CITY in resources.get(place.value, _Resource()).types
+            ):
+                located.setdefault(where, set()).add(place.value)
+    cities: dict[str, str] = {}
+    for graph_iri in set(typed) | set(located):
+        candidates = located.get(graph_iri) or typed.get(graph_iri, set())
+        if len(candidates) == 1:
+            cities[graph_iri] = next(iter(candidates))
+    return cities
+
+
+def _links(
+    store: Any,
+    resources: Mapping[str, _Resource],
+    ids: Mapping[str, int],
+    cities: Mapping[str, str],
+    excluded: frozenset[str],
+) -> Iterator[tuple[int, str, str]]:
+    """(item, facet, value) rows: the filters' values, the graphs and cities of each item."""
+    for iri, number in ids.items():
+        found = resources[iri]
+        for type_iri in found.types:
+            yield number, "type", type_iri
+        for graph in found.graphs:
+            yield number, "graph", graph
+            city = cities.get(graph)
+            if city is not None:
+                yield number, "city", city
+    for name, predicates in FILTERS.items():
+        if name == "type":
+            continue
+        for predicate in predicates:
+            for subject, value, _graph in _quads(store, predicate, excluded):
+                item = ids.get(subject)
+                if item is not None and isinstance(value, ox.NamedNode):
+                    yield item, name, value.value
+
+
+def _term_labels(
+    connection: sqlite3.Connection,
+    resources: Mapping[str, _Resource],
+    cities: Mapping[str, str],
+    vocabulary: Mapping[str, Mapping[str, str]],
+) -> Iterator[tuple[str, str, str]]:
+    """Labels of every facet value: the store's, then the vocabulary's, then chava's table;
+    a value with none gets its local name, made readable, untagged."""
+    values = {
+        str(iri)
+        for (iri,) in connection.execute(
+            "SELECT iri FROM value WHERE id IN (SELECT DISTINCT value FROM link "
+            "WHERE facet IN ('type', 'theme', 'city', 'graph'))"
+        )
+    }
+    values |= set(cities.values())
+    for iri in sorted(values):
+        found = resources.get(iri)
+        texts: dict[str, str] = {}
+        for tag, text in {**TERM_LABELS.get(iri, {}), **vocabulary.get(iri, {})}.items():
+            texts[tag] = text
+        if found is not None:
+            texts.update({tag: text for tag, (_rank, text) in found.labels.items()})
+        if not texts:
+            texts[""] = humanize(_local_name(iri))
+        for tag, text in texts.items():
+            yield iri, tag, text
+
+
+def _local_name(iri: str) -> str:
+    for separator in ("#", "/"):
+        head, _found, tail = iri.rstrip("/").rpartition(separator)
+        if head and tail:
+            return tail
+    return iri
+
+
+def vocabulary_labels(root: Path) -> dict[str, dict[str, str]]:
+    """{IRI: {tag: label}} of the terms the publication root's `ontology/` folder labels.
+
+    A `--data` build may hold no ontology: its classes are then named from the shared one.
+    Unreadable files are skipped (the build itself reports them when they are its input).
+    """
+    from chava.errors import LoadError
+    from chava.sources import collect_files, parse_file
+
+    labels: dict[str, dict[str, tuple[int, str]]] = {}
+    rank = {predicate: position for position, predicate in enumerate(LABELS)}
+    folder = root / "ontology"
+    try:
+        files = collect_files([folder]) if folder.is_dir() else []
+    except LoadError as error:
+        logger.debug("vocabulary labels: %s", error)
+        files = []
+    for path in files:
+        try:
+            quads = parse_file(path)
+        except LoadError as error:
+            logger.debug("vocabulary labels: %s", error)
+            continue
+        for quad in quads:
+            position = rank.get(quad.predicate.value)
+            literal = quad.object
+            if position is None or not isinstance(literal, ox.Literal):
+                continue
+            if not isinstance(quad.subject, ox.NamedNode):
+                continue
+            entry = labels.setdefault(quad.subject.value, {})
+            tag = literal.language or ""
+            if tag not in entry or position < entry[tag][0]:
+                entry[tag] = (position, literal.value)
+    return {iri: {tag: text for tag, (_p, text) in tags.items()} for iri, tags in labels.items()}
