@@ -242,3 +242,9 @@ def test_chunks_keep_each_blank_node_whole() -> None:
         # each blank node shows up as subject and object in the same chunk (or is an end)
         assert all(labels.count(label) >= 2 for label in labels)
     assert content_hash(triples) == content_hash(list(reversed(triples)))
+
+
+def test_an_answer_the_oxigraph_server_broke_off_at_its_time_limit_is_a_timeout() -> None:
+    broken = b"?n\nError Empty integer serialization on 'The SPARQL operation has been cancelled'"
+    with pytest.raises(EngineTimeoutError, match="its own time limit"):
+        read_answer(_reply(broken, "text/tab-separated-values"), OXIGRAPH)

@@ -401,9 +401,19 @@ class RemoteStore:
             limit = self.config.read_timeout if timeout is None else timeout
             milliseconds = max(100, int((limit - TIMEOUT_SLACK) * 1000))
             parameters.append((self.profile.timeout_parameter, str(milliseconds)))
-        reply = self.client.post_form(
-            [("query", text), *parameters], accept=accept, timeout=timeout
-        )
+        try:
+            reply = self.client.post_form(
+                [("query", text), *parameters], accept=accept, timeout=timeout
+            )
+        except (EngineUnreachableError, EngineTimeoutError, EngineBusyError):
+            raise
+        except RemoteSourceError as error:  # an error status: the engine's own time limit?
+            marker = self.profile.cancelled_marker.decode()
+            if marker and marker in str(error):
+                raise EngineTimeoutError(
+                    f"{self.config.url}: the engine stopped the query at its own time limit"
+                ) from error
+            raise
         self._learn_cap(reply)
         return read_answer(reply, self.profile, max_rows=self.config.max_rows, booleans=booleans)
 

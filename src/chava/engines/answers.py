@@ -83,6 +83,8 @@ def read_answer(
                 f"({reply.headers.get('X-SQL-Message', '')[:120].strip()}); its partial "
                 "answer is not used"
             )
+    if profile.cancelled_marker and profile.cancelled_marker in reply.body[-2000:]:
+        raise EngineTimeoutError(f"{reply.url}: the engine stopped the query at its own time limit")
     cut = bool(profile.cut_header and reply.headers.get(profile.cut_header))
     table = ox.QueryResultsFormat.from_media_type(reply.media_type)
     if table is not None:

@@ -57,6 +57,9 @@ class EngineProfile:
     describe_blank_nodes: bool = False
     """A subject's statements are read with those of the blank nodes within two steps, in one
     query (Oxigraph answers it at once; Virtuoso's planner does not: it takes seconds)."""
+    cancelled_marker: bytes = b""
+    """Words of an answer the engine broke off at its own time limit (Oxigraph's
+    `--timeout-s` ends a started answer with an error): read as a timeout (504)."""
     order_pages: bool = True
     """Pages of a cut answer are ordered by every variable (Virtuoso: no, it refuses to sort
     past its MaxSortedTopRows; it answers an unchanged query in the same order)."""
@@ -69,6 +72,7 @@ OXIGRAPH: Final = EngineProfile(
     server_marker="oxigraph",
     dataset="parameter",
     describe_blank_nodes=True,
+    cancelled_marker=b"operation has been cancelled",
     table_accept="text/tab-separated-values, application/sparql-results+json;q=0.9",
 )
 VIRTUOSO: Final = EngineProfile(
