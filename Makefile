@@ -1,23 +1,35 @@
 # The two commands a newcomer needs are `make serve` and `make test`; `make check` adds lint
-# and types. Everything installs into .venv from the package registries.
+# and types. Everything installs into .venv from the package registries: `make serve` only what
+# serving needs, `make test` and `make check` the test and development tools too.
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
+DEV := $(VENV)/.dev-installed
 SIZE ?= 10k
-HOST ?= 127.0.0.1
-PORT ?= 8080
+# `make serve PORT=9000 HOST=0.0.0.0`; without them the settings decide (CHAVA_PORT,
+# CHAVA_HOST, chava.toml; default 127.0.0.1:8080). Only command-line values count: a HOST or
+# PORT variable some shells export for other purposes is not taken for ours.
+SERVE_OPTIONS := $(if $(filter command line,$(origin HOST)),--host $(HOST)) \
+	$(if $(filter command line,$(origin PORT)),--port $(PORT))
 
-.PHONY: serve test check lint types bench bench-load browser engines clean
+.PHONY: serve dev test check lint types bench bench-load browser engines docs clean
 
 $(BIN)/chava: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e .
 	touch $@
 
+# The test suite, the linters, the type checker and the documentation site's builder.
+$(DEV): $(BIN)/chava
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+dev: $(DEV)
+
 serve: $(BIN)/chava
-	$(BIN)/chava serve --host $(HOST) --port $(PORT)
+	$(BIN)/chava serve $(SERVE_OPTIONS)
 
 # Headless Chromium for the browser tests: Debian's package, never a downloaded build.
 browser:
@@ -34,23 +46,27 @@ engines:
 	      --no-install-recommends virtuoso-opensource >/dev/null; \
 	  else echo "virtuoso-t missing: install Debian's 'virtuoso-opensource' for the engine tests"; fi; }
 
-test: $(BIN)/chava browser engines
+test: $(DEV) browser engines
 	$(BIN)/pytest
 
-lint: $(BIN)/chava
+lint: $(DEV)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-types: $(BIN)/chava
+types: $(DEV)
 	$(BIN)/mypy
 
 check: lint types test
 
-bench: $(BIN)/chava
+# The documentation site (docs/, mkdocs.yml) into site/; the test suite builds it too.
+docs: $(DEV)
+	$(BIN)/mkdocs build --strict
+
+bench: $(DEV)
 	$(BIN)/python benchmarks/run.py --size $(SIZE)
 
-bench-load: $(BIN)/chava
+bench-load: $(DEV)
 	$(BIN)/python benchmarks/hostile.py --size $(SIZE)
 
 clean:
-	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) build site .mypy_cache .ruff_cache .pytest_cache

@@ -1,15 +1,14 @@
-"""The tables that are not request latencies: systems, validation time, JSON-LD framing."""
+"""The tables that are not request latencies: systems, JSON-LD framing (validation.py: SHACL)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from typing import Any, Final
 
 from benchmarks.processes import ServerProcess
 from benchmarks.report import Table
-from benchmarks.systems import BIN, REPOSITORY, Dataset
+from benchmarks.systems import REPOSITORY, Dataset
 
 FRAMING_SCRIPT: Final = REPOSITORY / "benchmarks" / "framing.py"
 
@@ -40,39 +39,6 @@ def system_rows(
             [name, load, f"{fact['startup']:.1f}", f"{process.peak_rss / 2**20:,.0f}", notes]
         )
     return rows
-
-
-def validation_table(dataset: Dataset, *, timeout: float) -> Table:
-    """Time `chava validate FILE` (SHACL, pyshacl) against the project's shapes."""
-    table = Table(
-        "Validation: chava validate (pyshacl) against the project's shapes",
-        "plain",
-        [],
-        plain_columns=["statements", "seconds", "result"],
-    )
-    started = time.perf_counter()
-    try:
-        completed = subprocess.run(
-            [str(BIN / "chava"), "validate", str(dataset.path)],
-            cwd=REPOSITORY,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        table.plain_rows.append([f"{dataset.statements:,}", f"> {timeout:.0f}", "timed out"])
-        return table
-    seconds = time.perf_counter() - started
-    outcome = {0: "conforms", 1: "does not conform"}.get(completed.returncode)
-    if outcome is None:
-        last = (completed.stderr or completed.stdout).strip().splitlines()[-1:]
-        outcome = f"error (exit {completed.returncode}): {' '.join(last)}"[:200]
-    elif completed.returncode == 1:
-        first = completed.stdout.strip().splitlines()[:1]
-        outcome += f": {' '.join(first)}"[:200]
-    table.plain_rows.append([f"{dataset.statements:,}", f"{seconds:.1f}", outcome])
-    return table
 
 
 def framing_table(dataset: Dataset, *, timeout: float) -> Table:

@@ -27,7 +27,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import extras, loadgen, scale, sources
+from benchmarks import extras, loadgen, scale, sources, validation
 from benchmarks.bars import bars_table, engine_bars_table
 from benchmarks.client import Client
 from benchmarks.dataset import ensure_dataset
@@ -93,9 +93,19 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--slow", type=float, default=1.0, help="skip throughput when one request takes longer"
     )
-    parser.add_argument("--validation-timeout", type=float, default=180.0)
+    parser.add_argument(
+        "--validation-timeout", type=float, default=180.0, help="seconds per validation run"
+    )
+    parser.add_argument(
+        "--validation-sizes", default="10k,100k,1m", help="sizes of the validation table"
+    )
+    parser.add_argument("--validation-engines", default="oxigraph,rudof,pyshacl")
     parser.add_argument("--framing-timeout", type=float, default=180.0)
-    parser.add_argument("--skip", default="", help="comma list: throughput,validation,framing")
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="comma list: throughput,validation,identity,harvest,framing",
+    )
     parser.add_argument("--data-dir", type=Path, default=BENCHMARKS / "data")
     parser.add_argument("--output-dir", type=Path, default=BENCHMARKS / "results")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -291,7 +301,17 @@ def benchmark(
         )
     )
     if "validation" not in skip:
-        tables.append(extras.validation_table(dataset, timeout=arguments.validation_timeout))
+        tables.extend(
+            validation.validation_tables(
+                arguments.data_dir,
+                registry,
+                sizes=[size for size in arguments.validation_sizes.split(",") if size],
+                engines=[name for name in arguments.validation_engines.split(",") if name],
+                timeout=arguments.validation_timeout,
+                seed=arguments.seed,
+                skip=skip,
+            )
+        )
     if "framing" not in skip:
         tables.append(extras.framing_table(dataset, timeout=arguments.framing_timeout))
     meta = {

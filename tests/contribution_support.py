@@ -120,7 +120,7 @@ def fields_with_errors(html: str) -> dict[str, list[str]]:
 
 
 def app_of(publication: Publication) -> Flask:
-    """The app over the publication's current build."""
-    from chava.web.app import create_app
+    """The app over the publication's current build (through the tests' store seam)."""
+    from tests.app_support import new_app
 
-    return create_app(publication.settings)
+    return new_app(publication.settings)

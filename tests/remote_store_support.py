@@ -1,10 +1,11 @@
 """Serve tests from a real engine: `CHAVA_TEST_STORE=oxigraph-server` (or `virtuoso`) pytest.
 
-With that variable set, every app made by `create_app` in the session reads its build from an
-Oxigraph server or a Virtuoso (one per build, started on first use) into which the build was
-pushed with `chava publish --to`'s code (Graph Store Protocol; Digest authentication on
-Virtuoso), instead of the local pyoxigraph store: the resource, JSON-LD and SPARQL tests then
-run unchanged against an external engine.
+With that variable set, every app the tests make (tests.app_support.new_app, the `app` fixture)
+reads its build from an Oxigraph server or a Virtuoso (one per build, started on first use) into
+which the build was pushed with `chava publish --to`'s code (Graph Store Protocol; Digest
+authentication on Virtuoso), instead of the local pyoxigraph store: the resource, JSON-LD and
+SPARQL tests then run unchanged against an external engine. The engines come in through
+create_app's store seam (`open_store`), never a patch.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from chava.config import Settings
 from chava.publish_remote import push_build
 from chava.remote_store import open_remote
 from chava.store import PublishedStore
+from chava.web.served_build import StoreOpener
 from tests.oxigraph_server import oxigraph_server
 from tests.virtuoso_server import DBA_PASSWORD, virtuoso_server
 
@@ -84,12 +86,25 @@ class Engines:
         return PublishedStore(build, cast(ox.Store, remote))  # as chava.web.served_build.open_store
 
 
+_ENGINES: list[Engines] = []
+"""The session's engines, while serve_from_engines is active (empty without the variable)."""
+
+
+def store_opener() -> StoreOpener | None:
+    """The store seam of the apps tests make: the session's engines, or None (local stores)."""
+    return _ENGINES[0].open_store if _ENGINES else None
+
+
 def serve_from_engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """While active, create_app reads from the engines (nothing changes without the variable)."""
+    """While active, apps made by tests read from the engines (nothing changes without the
+    variable)."""
     if not remote_requested():
         yield
         return
     engines = Engines(tmp_path_factory.mktemp("engines"), os.environ[VARIABLE])
-    with engines.stack, pytest.MonkeyPatch.context() as patch:
-        patch.setattr("chava.web.served_build.open_store", engines.open_store)
-        yield
+    with engines.stack:
+        _ENGINES.append(engines)
+        try:
+            yield
+        finally:
+            _ENGINES.remove(engines)

@@ -9,8 +9,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -85,19 +86,55 @@ def chava_serve(
     CHAVA_* variables of the calling environment are dropped (tests set their own through
     *environment*); the process runs in its own session so its whole tree is stopped.
     """
-    port = free_port()
+    with serving_process(
+        root,
+        *options,
+        environment=environment,
+        ready_path=ready_path,
+        startup_seconds=startup_seconds,
+    ) as served:
+        yield served.base
+
+
+@dataclass
+class ServedProcess:
+    """A running `chava serve`: its process (a session leader), base URL and output so far."""
+
+    process: subprocess.Popen[bytes]
+    base: str
+    port: int
+    log: Any
+
+    def output(self) -> str:
+        """Everything the server printed so far (stdout and stderr)."""
+        return _read(self.log)
+
+
+@contextmanager
+def serving_process(
+    root: Path,
+    *options: str,
+    environment: Mapping[str, str] | None = None,
+    ready_path: str = "/.well-known/void",
+    startup_seconds: float = 120,
+    command: Sequence[str] | None = None,
+    port: int | None = None,
+) -> Iterator[ServedProcess]:
+    """As chava_serve, yielding the process too; *command* replaces `chava serve` (make)."""
+    port = port or free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("CHAVA_")}
     env.update(environment or {})
-    command = [str(CHAVA), "--root", str(root), "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), *options]
+    if command is None:
+        command = [str(CHAVA), "--root", str(root), "serve", "--host", "127.0.0.1"]
+        command += ["--port", str(port), *options]
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
-            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            list(command), env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_until_ready(base + ready_path, process, log, startup_seconds)
-            yield base
+            yield ServedProcess(process, base, port, log)
         finally:
             _stop(process)
 
@@ -119,6 +156,7 @@ def _wait_until_ready(
 
 
 def _read(log: Any) -> str:
+    # The server writes through the same open file (one offset): reading leaves it at the end.
     log.seek(0)
     return str(log.read().decode("utf-8", "replace"))
 

@@ -18,8 +18,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from chava.builds import Build
 from chava.config import Settings
 from chava.sparql.endpoint import QueryService
-from chava.web.app import create_app
 from chava.web.sparql_state import SERVICE_KEY
+from tests.app_support import new_app
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SELECT = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 3"
@@ -35,9 +35,7 @@ def url(query: str, **parameters: str) -> str:
 def small_app(bundled_build: tuple[Settings, Build], **settings: Any) -> Iterator[Flask]:
     """The app over the bundled build with a result cap of 5 (and *settings*); workers stopped."""
     base, build = bundled_build
-    app = create_app(
-        dataclasses.replace(base, **{"sparql_max_results": 5, **settings}), build=build
-    )
+    app = new_app(dataclasses.replace(base, **{"sparql_max_results": 5, **settings}), build=build)
     try:
         yield app
     finally:

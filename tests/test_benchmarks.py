@@ -36,6 +36,8 @@ TINY = [
     "--cities", "1", "--repeats", "2", "--sample", "3", "--varied", "40",
     "--duration", "1", "--throughput-repeats", "1", "--timeout", "20",
     "--row-budget", "2", "--validation-timeout", "120",
+    "--validation-sizes", "10k", "--validation-engines", "oxigraph,pyshacl",
+    "--skip", "identity,harvest",
 ]  # fmt: skip
 
 
@@ -125,7 +127,11 @@ def test_harness_runs_every_system_and_leaves_nothing_behind(
     assert any(row[0].startswith("total RSS") for row in scale_bars["plain_rows"])
     for row in scale_bars["plain_rows"]:
         assert row[2] in ("pass", "FAIL", "n/a"), row
-    assert "Validation: chava validate (pyshacl) against the project's shapes" in tables
+    validated = tables[
+        "Validation: chava validate FILE --engine E (generated data, the project's shapes)"
+    ]
+    assert [row[1] for row in validated["plain_rows"]] == ["oxigraph", "pyshacl"]
+    assert all(row[4] == "0" for row in validated["plain_rows"])  # generated cities conform
     assert any(title.startswith("JSON-LD framing") for title in tables)
     api = tables["JSON-LD API and framing (chava only)"]
     for row in api["rows"].values():
@@ -241,3 +247,24 @@ def test_python_load_generator_is_bounded_in_count() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_validation_tables_measure_compare_and_harvest(tmp_path: Path) -> None:
+    """The identity and harvest tables on small data (the full run uses 100k)."""
+    from benchmarks import validation
+
+    dataset = ensure_dataset(tmp_path / "data", size="10k", cities=None, seed=1)
+    identical = validation.identity_table(dataset, ["oxigraph", "pyshacl"], timeout=120, step=7)
+    assert [row[3] for row in identical.plain_rows] == ["yes", "yes"]
+    assert int(identical.plain_rows[0][2]) >= 50  # 30 French labels gone, 20 untagged
+    registry = ProcessRegistry(tmp_path / "logs")
+    try:
+        harvested = validation.harvest_table(
+            tmp_path / "data", registry, seed=1, timeout=120, size="10k"
+        )
+    finally:
+        registry.stop_all()
+    assert registry.leftovers() == []
+    (row,) = harvested.plain_rows
+    assert int(row[0].replace(",", "")) > 9_000, row
+    assert harvested.notes[0].startswith("bar: a 10k harvest in ")

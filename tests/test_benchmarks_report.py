@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,16 @@ def test_engine_bars_hold_each_row_to_twice_the_embedded_store_and_ten_seconds()
     assert "max 11.00 s" in verdicts["a stall"]
     assert verdicts["errors"].startswith("FAIL")
     assert engine_bars_table([Table(QUERY_TITLE, "latency", ["chava", "oxigraph"])]) is None
+
+
+def test_kept_results_say_their_date_machine_and_command() -> None:
+    """Issue 15: results live under benchmarks/results/, each with date, machine and command."""
+    folder = Path(__file__).resolve().parent.parent / "benchmarks" / "results"
+    kept = sorted(path for path in folder.glob("bench-*.md"))
+    assert kept, "no benchmark result is kept"
+    for path in kept:
+        text = path.read_text(encoding="utf-8")
+        assert re.search(r"^- date: \d{4}-\d{2}-\d{2} ", text, flags=re.MULTILINE), path
+        assert re.search(r"^- machine: \d+ cores", text, flags=re.MULTILINE), path
+        assert re.search(r"command: `python benchmarks/run\.py --size \w+`", text), path
+        assert path.name in (folder / "README.md").read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ from chava import namespaces
 from chava.build import build_publication
 from chava.build_log import BUILD_LOG, LogEntry, append_entry, read_log
 from chava.dataset_description import version_iri
-from chava.web.app import create_app
+from tests.app_support import new_app
 from tests.build_support import write_version
 from tests.publish_fixtures import publication_settings, write_publication
 
@@ -108,7 +108,7 @@ def test_the_dataset_description_links_each_build_to_the_previous_one(tmp_path: 
 
 def test_the_home_page_and_the_void_list_the_recent_builds(tmp_path: Path) -> None:
     root, ids = _three_builds(tmp_path)
-    app: Flask = create_app(publication_settings(root))
+    app: Flask = new_app(publication_settings(root))
     client = app.test_client()
     home = client.get("/?lang=en").get_data(as_text=True)
     assert "Published builds" in home

@@ -26,7 +26,7 @@ from chava.builds import Build
 from chava.config import Settings
 from chava.errors import StoreError
 from chava.web import state
-from chava.web.app import create_app
+from tests.app_support import new_app
 from tests.build_support import CORRUPTIONS, VERSIONED, corrupt, write_version
 from tests.publish_fixtures import publication_settings, write_publication
 
@@ -70,7 +70,7 @@ def app_of(publication: Publication) -> Iterator[Callable[[], Flask]]:
     apps: list[Flask] = []
 
     def make() -> Flask:
-        app = create_app(publication.settings)
+        app = new_app(publication.settings)
         apps.append(app)
         return app
 
@@ -233,7 +233,7 @@ def test_no_usable_build_is_one_store_error(publication: Publication) -> None:
     only = publication.build(0)
     corrupt(only.path, "missing .sst")
     with pytest.raises(StoreError, match=r"no usable build \(build \w+ at .* is damaged"):
-        create_app(publication.settings)
+        new_app(publication.settings)
 
 
 def test_memos_go_with_their_build(publication: Publication, app_of: Callable[[], Flask]) -> None:

@@ -20,7 +20,6 @@ from chava.build import build_publication
 from chava.config import Settings
 from chava.language_tags import direction, is_right_to_left, language_name, match_language
 from chava.scaffold import scaffold_publication
-from chava.web.app import create_app
 from chava.web.texts import texts_language
 from tests.conftest import PROJECT_ROOT
 
@@ -82,9 +81,10 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return settings
 
 
-@pytest.fixture
-def client(city: Settings) -> FlaskClient:
-    return create_app(city).test_client()
+@pytest.fixture(scope="module")
+def app_build(city: Settings) -> tuple[Settings, None]:
+    """The city's publication, its current build."""
+    return city, None
 
 
 def _text(response_body: bytes, content_type: str) -> str:

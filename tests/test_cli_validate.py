@@ -84,8 +84,8 @@ def test_warnings_are_printed_but_exit_0(project: Path) -> None:
     result = run()
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        'Warning   chava:org/y skos:prefLabel "Y"@de: '
-        'String language is not in ( Literal("fr") Literal("en") ) (data/more.ttl)',
+        'Warning   chava:org/y skos:prefLabel "Y"@de: Ne respecte pas sh:languageIn (fr, en). '
+        "/ Does not satisfy sh:languageIn (fr, en). (data/more.ttl)",
         "conforms: 0 violations, 1 warning, 0 infos in 1 file",
     ]
 
@@ -237,3 +237,33 @@ def test_help_documents_exit_codes() -> None:
     assert result.exit_code == 0
     text = " ".join(result.stdout.split())
     assert "Exit 0: conforms; 1: does not conform; 2: could not validate." in text
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", "rudof", "oxigraph"])
+def test_every_engine_prints_the_same_report(project: Path, engine: str) -> None:
+    write(project / "data" / "more.ttl", UNLABELLED)
+    write(
+        project / "data" / "warn.ttl",
+        PREFIXES + f'chorg:y a org:Organization ; {NAMED} ; skos:prefLabel "Y"@de .\n',
+    )
+    default = run()
+    chosen = run("--engine", engine)
+    assert default.exit_code == 1
+    assert (chosen.exit_code, chosen.stdout) == (default.exit_code, default.stdout)
+    assert "Libellé requis / Label required (data/more.ttl)" in default.stdout
+    assert "1 violation, 1 warning" in default.stdout
+
+
+def test_the_engine_setting_is_used_and_checked(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CHAVA_VALIDATION_ENGINE", "pyshacl")
+    assert run().exit_code == 0
+    monkeypatch.setenv("CHAVA_VALIDATION_ENGINE", "jena")
+    assert_one_line_error(
+        run(), "unknown SHACL engine 'jena'; expected one of oxigraph, rudof, pyshacl"
+    )
+    assert run("--engine", "oxigraph").exit_code == 0  # the option wins
+    unknown = run("--engine", "jena")
+    assert unknown.exit_code == 2
+    assert "Invalid value for '--engine'" in unknown.stderr

@@ -143,3 +143,86 @@ def test_missing_settings_file_is_an_error(tmp_path: Path) -> None:
 def test_other_environment_variables_are_ignored(tmp_path: Path) -> None:
     settings = Settings.load(root=tmp_path, environ={"PORT": "1", "HOME": "/root"})
     assert settings.port == 8080
+
+
+# --- checked when loaded: each bad value is one clear ConfigError (issue 15) ----------------
+
+NUMERIC = [
+    setting.name
+    for setting in dataclasses.fields(Settings)
+    if setting.type in ("int", "float", "int | None", "float | None")
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("languages", "", "at least one language"),
+        ("languages", "fr,fr", "twice"),
+        ("languages", "fr,not a tag", "not a language tag"),
+        ("sparql_timeout", "-5", "more than 0"),
+        ("sparql_timeout", "0", "more than 0"),
+        ("sparql_timeout", "nan", "not a number"),
+        ("sparql_timeout", "inf", "not a number"),
+        ("sparql_workers", "0", "at least 1"),
+        ("port", "0", "at least 1"),
+        ("port", "70000", "at most 65535"),
+        ("web_workers", "0", "at least 1"),
+        ("web_threads", "0", "at least 1"),
+        ("web_body_timeout", "-1", "more than 0"),
+        ("sparql_max_results", "0", "at least 1"),
+        ("sparql_client_concurrency", "0", "at least 1"),
+        ("sparql_rate_limit", "-1", "at least 0"),
+        ("sparql_worker_memory_mb", "-1", "at least 0"),
+        ("sparql_worker_isolation", "maybe", "not one of require, warn"),
+        ("api_page_size", "0", "at least 1"),
+        ("api_max_limit", "5", "above api_max_limit"),
+        ("remote_read_timeout", "0", "more than 0"),
+        ("harvest_page_size", "0", "at least 1"),
+        ("host", " ", "interface"),
+    ],
+)
+def test_a_bad_value_is_one_clear_error_naming_the_setting_and_its_source(
+    tmp_path: Path, name: str, value: str, says: str
+) -> None:
+    variable = "CHAVA_" + name.upper()
+    with pytest.raises(ConfigError) as raised:
+        Settings.load(root=tmp_path, environ={variable: value})
+    message = str(raised.value)
+    assert "\n" not in message
+    assert says in message
+    if name != "api_max_limit":  # a combination: named by the setting it contradicts
+        assert message.startswith(f"{variable}: {name}: ")
+
+
+@pytest.mark.parametrize("name", NUMERIC)
+def test_no_numeric_setting_takes_a_negative_value(tmp_path: Path, name: str) -> None:
+    """Every number is checked (a setting added later without bounds still refuses -1)."""
+    with pytest.raises(ConfigError, match=name):
+        Settings.load(root=tmp_path, environ={"CHAVA_" + name.upper(): "-1"})
+
+
+def test_settings_made_directly_are_checked_too() -> None:
+    with pytest.raises(ConfigError, match="languages"):
+        Settings(languages=())
+    with pytest.raises(ConfigError, match="sparql_timeout"):
+        dataclasses.replace(Settings(), sparql_timeout=-5)
+
+
+def test_the_bounds_allow_the_values_the_docs_name(tmp_path: Path) -> None:
+    """0 where the docs say it means "none" (caches, rate, budget, memory limit)."""
+    zeros = (
+        "representation_cache_bytes",
+        "sparql_cache_bytes",
+        "sparql_rate_limit",
+        "sparql_client_budget",
+        "sparql_worker_memory_mb",
+        "api_cache_items",
+        "web_queue_length",
+        "sparql_queue_length",
+        "cache_max_age",
+        "sparql_max_offset",
+    )
+    environ = {"CHAVA_" + name.upper(): "0" for name in zeros}
+    settings = Settings.load(root=tmp_path, environ=environ)
+    assert all(getattr(settings, name) == 0 for name in zeros)

@@ -16,12 +16,12 @@ from flask.testing import FlaskClient
 
 from chava import namespaces
 from chava.build import build_dataset
+from chava.builds import Build
 from chava.config import Settings
 from chava.jsonld.compact import MAX_EMBED_DEPTH, compact_jsonld
 from chava.jsonld.context import load_context
 from chava.jsonld.frame import Framer, parse_frame
 from chava.rdf_input import InputLimits, parse_rdf
-from chava.web.app import create_app
 
 DEPTH = 3000
 TOOL = namespaces.ID + "tool/deep"
@@ -104,13 +104,15 @@ def test_framing_stops_embedding_at_the_cap() -> None:
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory, project_root: Path) -> FlaskClient:
+def app_build(
+    tmp_path_factory: pytest.TempPathFactory, project_root: Path
+) -> tuple[Settings, Build]:
+    """A dataset of one resource with a very deep chain of blank nodes."""
     folder = tmp_path_factory.mktemp("deep")
     data = folder / "deep.nt"
     data.write_bytes(chain())
     settings = Settings.load(root=project_root, environ={}, overrides={"build_dir": folder / "b"})
-    build = build_dataset(settings, [data], validate=False)
-    return create_app(settings, build=build).test_client()
+    return settings, build_dataset(settings, [data], validate=False)
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,14 @@
-"""The README documents what exists: every CLI command, every setting, the two first commands."""
+"""The documentation documents what exists, and builds: README keeps the two commands first and
+stays short; docs/ documents every CLI command and every setting, and builds as a site with
+MkDocs (`--strict`: no broken link or anchor between its pages)."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,22 +18,20 @@ import pytest
 from chava.cli import cli
 from chava.config import ENV_PREFIX, Settings
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+DOCS = ROOT / "docs"
+README_LIMIT = 300
+"""Lines: the two commands, what chava is, the tour and links; the reference lives in docs/."""
 
 
 def readme() -> str:
     return README.read_text(encoding="utf-8")
 
 
-def section(name: str) -> str:
-    """The text between `<!-- BEGIN name ... -->` and `<!-- END name -->`."""
-    match = re.search(
-        rf"<!-- BEGIN {re.escape(name)}\b[^>]*-->(.*?)<!-- END {re.escape(name)} -->",
-        readme(),
-        flags=re.DOTALL,
-    )
-    assert match is not None, f"README has no {name} section"
-    return match.group(1)
+def docs() -> str:
+    """Every page of docs/, one after the other."""
+    return "\n".join(page.read_text(encoding="utf-8") for page in sorted(DOCS.glob("*.md")))
 
 
 def command_lines(group: click.Group, prefix: str = "chava") -> Iterator[str]:
@@ -50,17 +53,29 @@ def test_readme_opens_with_make_serve_and_make_test() -> None:
     assert commands == ["make serve", "make test"]
 
 
+def test_readme_is_at_most_300_lines() -> None:
+    assert len(readme().splitlines()) <= README_LIMIT
+
+
+def test_readme_links_to_pages_that_exist() -> None:
+    for target in re.findall(r"\]\((docs/[^)#\s]+)", readme()):
+        assert (ROOT / target).is_file(), target
+    linked = set(re.findall(r"\]\(docs/([^)#\s]+\.md)", readme()))
+    assert linked >= {"settings.md", "sparql.md", "publishing.md", "development.md"}
+
+
 @pytest.mark.parametrize("command", list(command_lines(cli)))
-def test_readme_mentions_every_command(command: str) -> None:
-    assert command in readme(), f"README.md does not document `{command}`"
+def test_docs_mention_every_command(command: str) -> None:
+    assert command in docs(), f"docs/ does not document `{command}`"
+    assert command in readme(), f"README.md's command table lacks `{command}`"
 
 
 @pytest.mark.parametrize("setting", [setting.name for setting in dataclasses.fields(Settings)])
 def test_settings_table_has_a_row_for_every_setting(setting: str) -> None:
-    table = section("settings")
+    table = (DOCS / "settings.md").read_text(encoding="utf-8")
     environment = ENV_PREFIX + setting.upper()
     row = re.search(rf"^\| `{setting}` \| `{environment}` \|", table, flags=re.MULTILINE)
-    assert row is not None, f"README settings table has no row for {setting} ({environment})"
+    assert row is not None, f"docs/settings.md has no row for {setting} ({environment})"
 
 
 def test_readme_sections_are_balanced() -> None:
@@ -69,3 +84,44 @@ def test_readme_sections_are_balanced() -> None:
     ends = re.findall(r"<!-- END (\S+) -->", text)
     assert begins == ends
     assert len(set(begins)) == len(begins)
+
+
+def test_each_docs_page_has_one_title() -> None:
+    for page in DOCS.glob("*.md"):
+        text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.DOTALL)
+        titles = re.findall(r"^# ", text, flags=re.MULTILINE)
+        assert len(titles) == 1, f"{page.name} has {len(titles)} H1 titles"
+
+
+def _mkdocs(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_docs_site_builds_with_no_broken_internal_link(tmp_path: Path) -> None:
+    built = _mkdocs(ROOT, tmp_path / "site")
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "site" / "index.html").is_file()
+    for page in DOCS.glob("*.md"):
+        assert (tmp_path / "site" / page.with_suffix(".html").name).is_file(), page.name
+
+
+@pytest.mark.parametrize(
+    "broken",
+    ["[a page](nowhere.md)", "[an anchor](settings.md#no-such-heading)", "[here](#nothing)"],
+)
+def test_the_build_refuses_a_broken_link(tmp_path: Path, broken: str) -> None:
+    """The check above is real: a link to a missing page or anchor fails the build."""
+    project = tmp_path / "project"
+    shutil.copytree(DOCS, project / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    (project / "docs" / "broken.md").write_text(f"# Broken\n\n{broken}\n", encoding="utf-8")
+    built = _mkdocs(project, tmp_path / "site")
+    assert built.returncode != 0
+    assert "broken.md" in built.stderr

@@ -1,4 +1,4 @@
-"""The parts of chava.engines that need no engine: query rewriting, answers in an engine's
+"""The parts of chava.remote_engines that need no engine: query rewriting, answers in an engine's
 dialect, the circuit breaker, chunks, credentials (a bearer token sent to a real local server)."""
 
 from __future__ import annotations
@@ -14,12 +14,6 @@ import pytest
 from requests.structures import CaseInsensitiveDict
 
 from chava.config import Settings
-from chava.engines import transport
-from chava.engines.answers import read_answer
-from chava.engines.auth import Credentials
-from chava.engines.profiles import OXIGRAPH, VIRTUOSO, profile_of_server
-from chava.engines.rewrite import boolean_variables, modifiers, page, query_form
-from chava.engines.transport import Breaker, EngineClient, EngineReply
 from chava.errors import (
     ConfigError,
     EngineBusyError,
@@ -27,6 +21,12 @@ from chava.errors import (
     EngineUnreachableError,
 )
 from chava.publish_remote import chunked, content_hash
+from chava.remote_engines import transport
+from chava.remote_engines.answers import read_answer
+from chava.remote_engines.auth import Credentials
+from chava.remote_engines.profiles import OXIGRAPH, VIRTUOSO, profile_of_server
+from chava.remote_engines.rewrite import boolean_variables, modifiers, page, query_form
+from chava.remote_engines.transport import Breaker, EngineClient, EngineReply
 from chava.remote_store import store_urls
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -21,7 +21,7 @@ from chava.config import Settings
 from chava.publish_remote import push_build, state_file
 from chava.remote_store import open_remote
 from tests.conftest import PROJECT_ROOT
-from tests.engine_support import differences, resource_paths, two_clients
+from tests.engine_diff_support import differences, resource_paths, two_clients
 from tests.oxigraph_server import oxigraph_server
 from tests.virtuoso_server import DBA_PASSWORD, virtuoso_server
 

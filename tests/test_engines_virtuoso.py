@@ -26,7 +26,7 @@ from chava.errors import RemoteSourceError
 from chava.publish_remote import push_build
 from chava.remote_store import RemoteStore, open_remote
 from chava.web.app import create_app
-from tests.engine_support import FORMATS, differences, resource_paths, two_clients
+from tests.engine_diff_support import FORMATS, differences, resource_paths, two_clients
 from tests.virtuoso_server import DBA_PASSWORD, VirtuosoServer, virtuoso_server
 
 pytestmark = pytest.mark.server

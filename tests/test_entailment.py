@@ -10,10 +10,14 @@ import pytest
 from rdflib import Graph, URIRef
 
 from chava import namespaces
-from chava.entailment import Statement, entailed_statements
-from chava.rdflib_bridge import to_rdflib_graph
-from chava.sources import load_publication
+from chava.entailment import Statement, entail_in_store, entailed_statements
+from chava.generate import generate_chunks
+from chava.rdflib_bridge import statement_of, to_rdflib_graph
+from chava.sources import Publication, load_publication
 from chava.validate import validate_publication
+from chava.validation_input import DATA_PATTERN, ENTAILED_GRAPH, engine_input
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 EX = "http://example.org/"
 PREFIXES = f"""\
@@ -63,6 +67,32 @@ def parse(turtle: str) -> list[Statement]:
 )
 def test_entailed_statements(schema: str, data: str, expected: str) -> None:
     assert entailed_statements(parse(data), parse(schema)) == set(parse(expected))
+    assert closure_in_store(parse(data), parse(schema)) == set(parse(expected))
+
+
+def closure_in_store(data: list[Statement], schema: list[Statement]) -> set[Statement]:
+    """What `entail_in_store` adds, computed once in a pyoxigraph store, not stated already."""
+    store = ox.Store()
+    graph = ox.NamedNode("urn:test:data")
+    store.bulk_extend(ox.Quad(s, p, o, graph) for s, p, o in data)
+    entail_in_store(store, schema, data=DATA_PATTERN, entailed=ENTAILED_GRAPH)
+    added = {
+        statement_of(quad) for quad in store.quads_for_pattern(None, None, None, ENTAILED_GRAPH)
+    }
+    return added - set(data)
+
+
+def test_the_store_gives_the_same_closure_on_the_profile_and_generated_cities() -> None:
+    """The bundled publication and two generated cities, with the project's ontology."""
+    text = "".join(generate_chunks(cities=2, seed=3))
+    generated = tuple(ox.parse(text, format=ox.RdfFormat.N_QUADS))
+    bundled = load_publication(PROJECT_ROOT)
+    publication = Publication(bundled.quads + generated, (), {})
+    given = engine_input(publication)
+    data = [statement_of(quad) for quad in given.data_quads]
+    expected = entailed_statements(data, given.ontology)
+    assert len(expected) > 4_000  # types from the class hierarchy, super-properties...
+    assert set(given.data) - set(data) == expected
 
 
 SCHEMA = """

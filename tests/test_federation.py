@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import dataclasses
 import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 from flask.testing import FlaskClient
 
+from chava import formats
 from chava.builds import Build
 from chava.config import Settings
 from chava.sparql import egress
+from chava.sparql.contract import QueryJob
 from chava.sparql.pool import QueryPool
-from chava.web.app import create_app
 from chava.web.sparql_state import SERVICE_KEY
+from tests.app_support import new_app
 from tests.hostile_server import hostile_server
 from tests.oxigraph_server import OxigraphServer, oxigraph_server
 
@@ -49,16 +51,12 @@ def slow_endpoint() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def client(
-    bundled_build: tuple[Settings, Build], partner: OxigraphServer, slow_endpoint: str
-) -> Iterator[FlaskClient]:
-    settings, build = bundled_build
-    federated = dataclasses.replace(
-        settings, sparql_service_allowlist=(partner.query, slow_endpoint), sparql_timeout=2.0
-    )
-    app = create_app(federated, build=build)
-    yield app.test_client()
-    app.extensions[SERVICE_KEY].close()
+def app_settings(partner: OxigraphServer, slow_endpoint: str) -> dict[str, Any]:
+    """SERVICE may call the partner and a slow endpoint; queries stop after 2 s."""
+    return {
+        "sparql_service_allowlist": (partner.query, slow_endpoint),
+        "sparql_timeout": 2.0,
+    }
 
 
 def _ask(client: FlaskClient, query: str) -> tuple[int, dict[str, object]]:
@@ -98,7 +96,7 @@ def test_a_silent_service_is_stopped_at_the_query_timeout(
 def test_service_is_refused_by_default(bundled_build: tuple[Settings, Build]) -> None:
     settings, build = bundled_build
     assert settings.sparql_service_allowlist == ()
-    app = create_app(settings, build=build)
+    app = new_app(settings, build=build)
     try:
         status, _body = _ask(app.test_client(), FEDERATED.format(endpoint="http://127.0.0.1:9/"))
     finally:
@@ -107,7 +105,7 @@ def test_service_is_refused_by_default(bundled_build: tuple[Settings, Build]) ->
 
 
 def test_the_readme_example_is_this_test(project_root: Path) -> None:
-    readme = (project_root / "README.md").read_text(encoding="utf-8")
+    readme = (project_root / "docs" / "linking.md").read_text(encoding="utf-8")
     assert (
         "SERVICE <http://127.0.0.1:7878/query> { ?city lc:addressesKeyFeature ?feature }" in readme
     )
@@ -147,13 +145,14 @@ def test_an_endpoint_off_loopback_is_mapped_into_the_worker(
     monkeypatch.setattr(egress, "_connect", local)
     pool = QueryPool(bundled_build[1].store_path, size=1, timeout=10, egress=(endpoint,))
     try:
-        job = {
-            "query": FEDERATED.format(endpoint=endpoint),
-            "media_type": "text/tab-separated-values",
-            "limit": 10,
-            "union": True,
-            "service": True,
-        }
+        job = QueryJob(
+            FEDERATED.format(endpoint=endpoint),
+            formats.TSV,
+            limit=10,
+            max_bytes=1 << 20,
+            union=True,
+            calls_service=True,
+        )
         outcome = pool.execute(job)
     finally:
         pool.close()

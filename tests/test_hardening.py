@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,8 @@ from chava.config import Settings
 from chava.errors import ConfigError, TooManyRequestsError
 from chava.sparql.clients import ClientLedger
 from chava.web.gateway import Answer, Gateway, Lane
-from chava.web.hardening import CONTENT_SECURITY_POLICY, public_origin
+from chava.web.hardening import public_origin
+from chava.web.response_rules import CONTENT_SECURITY_POLICY
 from tests.sparql_support import small_app, url
 
 # --- the ledger ---------------------------------------------------------------------------
@@ -96,14 +97,14 @@ def test_the_ledger_is_shared_by_processes(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def app(bundled_build: tuple[Settings, Build]) -> Iterator[Flask]:
-    with small_app(
-        bundled_build,
-        public_base_url="https://data.example.org",
-        sparql_rate_limit=1,
-        sparql_rate_burst=2,
-    ) as app:
-        yield app
+def app_settings() -> dict[str, Any]:
+    """A public URL, and a rate of one query a second after a burst of two."""
+    return {
+        "sparql_max_results": 5,
+        "public_base_url": "https://data.example.org",
+        "sparql_rate_limit": 1,
+        "sparql_rate_burst": 2,
+    }
 
 
 def _secured(headers: Any) -> bool:

@@ -21,7 +21,7 @@ from chava.generate import cities_for_size, generate_chunks
 from chava.harvest import harvest, harvest_graph, quarantine_graph
 from chava.scaffold import scaffold_publication
 from chava.store import PublishedStore
-from chava.web.app import create_app
+from tests.app_support import new_app
 from tests.hostile_server import hostile_server
 from tests.oxigraph_server import OxigraphServer, free_port, oxigraph_server
 
@@ -170,7 +170,7 @@ def test_the_build_publishes_the_harvested_graphs(
     assert list(kept.quads_for_pattern(group, None, None, quarantine))
     assert not list(store.quads(group))  # ... and no published read sees it
     assert build.manifest["withheld_graphs"] == [quarantine.value, quarantine.value + "/report"]
-    client = create_app(settings, build=build).test_client()
+    client = new_app(settings, build=build).test_client()
     page = client.get("/harvest/", headers={"Accept-Language": "en"})
     assert page.status_code == 200
     text = page.get_data(as_text=True)
@@ -186,7 +186,7 @@ def test_the_build_publishes_the_harvested_graphs(
 def test_the_harvest_page_of_a_publication_without_partners(
     bundled_build: tuple[Settings, Build],
 ) -> None:
-    client = create_app(bundled_build[0], build=bundled_build[1]).test_client()
+    client = new_app(bundled_build[0], build=bundled_build[1]).test_client()
     page = client.get("/harvest/?lang=en")
     assert page.status_code == 200
     assert "No partner harvested" in page.get_data(as_text=True)

@@ -35,7 +35,7 @@ from chava.rdf_input import rdf_format_of
 from chava.remote_store import open_remote
 from chava.scaffold import scaffold_publication
 from chava.store import PublishedStore
-from chava.web.app import create_app
+from tests.app_support import new_app
 from tests.oxigraph_server import oxigraph_server
 from tests.serve_support import chava_serve, serve_bundled
 
@@ -276,7 +276,7 @@ def test_an_engine_serving_the_build_keeps_the_quarantine_out_too(
         settings = dataclasses.replace(network.settings, store_url=server.query)
         store = PublishedStore(network.build, cast(ox.Store, open_remote(settings, network.build)))
         assert not list(store.quads(ox.NamedNode(BROKEN_TOOL)))
-        app = create_app(settings, build=network.build)
+        app = new_app(settings, build=network.build)
         client = app.test_client()
         tools = client.get("/api/tools?limit=500").get_data(as_text=True)
         assert BROKEN_TOOL not in tools
@@ -344,7 +344,7 @@ def test_a_broken_harvest_file_is_skipped_loudly_and_blocks_nothing(
         "garbage.trig",
         "rotten.trig",
     ]
-    client = create_app(settings, build=build).test_client()
+    client = new_app(settings, build=build).test_client()
     page = client.get("/harvest/?lang=en").get_data(as_text=True)
     assert "Harvested files the build skipped (unreadable)" in page
     assert "rotten.trig" in page

@@ -8,7 +8,6 @@ from typing import Any
 import jsonschema
 import pyoxigraph as ox
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from chava.builds import Build
@@ -16,23 +15,11 @@ from chava.config import Settings
 from chava.jsonld.collections import COLLECTIONS
 from chava.jsonld.schemas import load_schemas
 from chava.store import PublishedStore
-from chava.web.app import create_app
 from tests.jsonld_support import assert_all_true, expand_to_triples, union_triples
 
 TDM = "https://w3id.org/chava/id/organization/territoires-de-la-memoire"
 TOOL = "/id/tool/aide-memoire"
 TEMPORARY = "https://w3id.org/learning-city/id/concept/availability/temporaire"
-
-
-@pytest.fixture(scope="module")
-def app(bundled_build: tuple[Settings, Build]) -> Flask:
-    settings, build = bundled_build
-    return create_app(settings, build=build)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 @pytest.fixture(scope="module")
@@ -202,10 +189,19 @@ def test_search_within_a_collection(client: FlaskClient) -> None:
 # --- bad requests: 400 with a message, never a 500 ---------------------------------------------
 
 
+@pytest.mark.parametrize("accept", ["application/ld+json", "text/html", None])
+def test_an_unknown_collection_is_404_whatever_the_client_accepts(
+    client: FlaskClient, accept: str | None
+) -> None:
+    """Issue 15: `/api/unknown` answers 404 (it was 400, or 406 for a browser)."""
+    response = client.get("/api/unknown", headers={"Accept": accept} if accept else {})
+    assert response.status_code == 404
+    assert "tools" in response.get_data(as_text=True)  # the collections there are
+
+
 @pytest.mark.parametrize(
     "url",
     [
-        "/api/nope",
         "/api/tools?limit=-1",
         "/api/tools?limit=0",
         "/api/tools?limit=501",

@@ -43,7 +43,7 @@ def test_portal_shows_tools_filters_searches_and_switches_language(
         "response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None
     )
 
-    page.goto(server + "/portal/")
+    page.goto(server + "/portal/?lang=fr")  # the site's language choice (else Accept-Language)
     page.wait_for_selector("body[data-ready=fr]")
     expect(page.locator("#tool-list li")).to_have_count(14)
     expect(page.locator("#tool-count")).to_have_text("14 outils")

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
+from chava import namespaces
+from chava.describe import describe_resource
+from chava.jsonld.listing import build_index
 from chava.labels import Label, fetch_labels, local_name, pick_label
+from chava.search.text import query_words
 from tests.pages_support import EVIL, ID, LC, memory_store
 
 LANGUAGES = ("fr", "en")
@@ -61,3 +66,34 @@ def test_fetch_labels_reads_every_language_and_skips_unknown(tmp_path: Path) -> 
     assert labels == {
         EVIL: {"fr": "<script>alert('x')</script> outil", "en": "Evil </script><!-- tool"}
     }
+
+
+def test_pages_descriptions_and_the_api_name_a_resource_alike(tmp_path: Path) -> None:
+    """Issue 15: one definition of a label; pages, resource descriptions and the API listings
+    (and search) read the same predicates in the same order."""
+    store = memory_store(tmp_path)
+    named = ox.NamedNode(ID + "theme/named-by-shacl")
+    mixed = ox.NamedNode(ID + "theme/named-many-ways")
+    theme = ox.NamedNode(LC + "Theme")
+    literal = ox.Literal
+    rdf_type = ox.NamedNode(namespaces.RDF + "type")
+    store.oxigraph.extend(
+        ox.Quad(subject, predicate, value, ox.DefaultGraph())
+        for subject, predicate, value in (
+            (named, rdf_type, theme),
+            (named, ox.NamedNode(namespaces.SH + "name"), literal("Nommé", language="fr")),
+            (mixed, rdf_type, theme),
+            (mixed, ox.NamedNode(namespaces.DCTERMS + "title"), literal("Titre", language="fr")),
+            (mixed, ox.NamedNode(namespaces.SKOS + "prefLabel"), literal("Préféré", language="fr")),
+            (mixed, ox.NamedNode(namespaces.SCHEMA + "name"), literal("Name", language="en")),
+        )
+    )
+    expected = {named.value: {"fr": "Nommé"}, mixed.value: {"fr": "Préféré", "en": "Name"}}
+    assert fetch_labels(store, expected) == expected  # pages
+    for iri, labels in expected.items():
+        assert describe_resource(store, iri).labels[iri] == labels  # resources, all formats
+    index = build_index(store.oxigraph, LANGUAGES)  # the API's listings and search
+    for iri, labels in expected.items():
+        text = labels["fr"]
+        answer = index.search(query_words(text), query=text, language="fr", facets=False)
+        assert {hit.iri: dict(hit.labels) for hit in answer.hits}[iri] == labels

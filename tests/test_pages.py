@@ -16,8 +16,8 @@ from chava.config import Settings
 from chava.describe import describe_resource
 from chava.errors import BadRequestError
 from chava.web import state
-from chava.web.app import create_app
 from chava.web.pages import choose_language, resource_html
+from tests.app_support import new_app
 from tests.pages_support import EVIL, HOSTILE_LABEL, write_publication
 
 LANGUAGES = ("fr", "en")
@@ -65,10 +65,10 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Build]:
     return settings, build_publication(settings, validate=False)
 
 
-@pytest.fixture
-def client(tiny: tuple[Settings, Build]) -> FlaskClient:
-    settings, build = tiny
-    return create_app(settings, build=build).test_client()
+@pytest.fixture(scope="module")
+def app_build(tiny: tuple[Settings, Build]) -> tuple[Settings, Build]:
+    """The pages of the tiny publication."""
+    return tiny
 
 
 def page(client: FlaskClient, path: str, **headers: str) -> str:
@@ -258,7 +258,7 @@ def test_shapes_page_says_what_each_shape_requires(client: FlaskClient) -> None:
 
 def test_bundled_home_and_resource_pages(bundled_build: tuple[Settings, Build]) -> None:
     settings, build = bundled_build
-    client = create_app(settings, build=build).test_client()
+    client = new_app(settings, build=build).test_client()
     home = page(client, "/")
     assert ">ChaVa</a>" in home
     resource = page(client, "/id/initiative/chava?lang=en")
@@ -336,7 +336,7 @@ def test_pages_are_well_nested_with_unique_ids(client: FlaskClient, path: str) -
 def test_resource_html_contract(tiny: tuple[Settings, Build]) -> None:
     """What the publish route calls: a description, a language and the alternates in, HTML out."""
     settings, build = tiny
-    app = create_app(settings, build=build)
+    app = new_app(settings, build=build)
     with app.test_request_context("/id/tool/evil"):
         description = describe_resource(state.published_store(), EVIL)
         html = resource_html(

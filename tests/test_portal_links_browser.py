@@ -65,7 +65,7 @@ def _portal_tools(browser: Browser, base: str) -> tuple[Page, list[str]]:
         dialog.dismiss()
 
     page.on("dialog", refuse)
-    page.goto(base + "/portal/")
+    page.goto(base + "/portal/?lang=fr")  # French labels (the portal follows Accept-Language)
     page.wait_for_selector("body[data-ready]", timeout=60_000)
     page.wait_for_selector("#tool-list li", timeout=30_000)
     return page, dialogs
@@ -88,7 +88,7 @@ def test_the_portal_shows_hostile_iris_as_text_and_clicking_runs_nothing(
         assert item.evaluate("node => node.closest('a')") is None, name
         item.click()
     page.wait_for_timeout(500)
-    assert page.url.endswith("/portal/")
+    assert page.url.endswith("/portal/?lang=fr")
     assert page.title() == title != "pwned"
     assert dialogs == []
     page.close()

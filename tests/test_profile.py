@@ -15,7 +15,7 @@ from chava.config import Settings
 from chava.generate import write_dataset
 from chava.profile import check_dataset, load_profile
 from chava.sources import load_files
-from chava.web.app import create_app
+from tests.app_support import new_app
 from tests.hostile_server import hostile_server
 from tests.oxigraph_server import OxigraphServer, oxigraph_server
 from tests.sparql_support import live_server
@@ -153,7 +153,7 @@ def test_the_served_shapes_are_downloadable_turtle_that_validates(
     bundled_build: tuple[Settings, Build], partner_file: Path, tmp_path: Path, project_root: Path
 ) -> None:
     settings, build = bundled_build
-    client = create_app(settings, build=build).test_client()
+    client = new_app(settings, build=build).test_client()
     for name in ("shapes", "core"):
         response = client.get(f"/learning-city/def/{name}", headers={"Accept": "text/turtle"})
         assert response.status_code == 200
@@ -202,7 +202,7 @@ def test_a_chava_endpoint_that_cuts_pages_is_read_in_smaller_pages(
     limits = Limits(2.0, 30.0, 50_000_000)
     read = {}
     for cap in (100_000, 1000):
-        app = create_app(dataclasses.replace(settings, sparql_max_results=cap), build=build)
+        app = new_app(dataclasses.replace(settings, sparql_max_results=cap), build=build)
         with live_server(app) as server:
             read[cap] = read_endpoint(server.url + "/sparql", limits, page_size=500)
     assert read[1000].requests > read[100_000].requests

@@ -449,10 +449,10 @@ def test_schema_org_json_ld_is_read_offline(url: str, city: Path, tmp_path: Path
 def test_chava_json_ld_from_any_host_is_read_offline_and_nothing_is_fetched(
     bundled_build: tuple[object, object], city: Path, tmp_path: Path
 ) -> None:
-    from chava.web.app import create_app
+    from tests.app_support import new_app
 
     settings, build = bundled_build
-    client = create_app(settings, build=build).test_client()  # type: ignore[arg-type]
+    client = new_app(settings, build=build).test_client()  # type: ignore[arg-type]
     with canary() as (port, accepted):
         host = f"127.0.0.1:{port}"
         resource = client.get(

@@ -16,13 +16,15 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from chava import formats
 from chava.builds import Build
 from chava.cli import cli
 from chava.config import Settings
-from chava.engines.auth import Credentials
 from chava.errors import ConfigError, StoreError
 from chava.publish_remote import push_build
+from chava.remote_engines.auth import Credentials
 from chava.remote_store import RemoteConfig, RemoteStore, RemoteTriples, open_remote
+from chava.sparql.contract import QueryJob
 from chava.sparql.pool import QueryPool
 from chava.sparql.worker import check_syntax
 from tests.oxigraph_server import OxigraphServer, free_port, oxigraph_server
@@ -203,12 +205,13 @@ def test_query_workers_read_the_engine_and_get_credentials_on_stdin(
     assert RemoteConfig.from_dict(config.as_dict()) == config
     pool = QueryPool(Path("/nonexistent"), size=1, timeout=30, remote=config)
     try:
-        job = {
-            "query": f"SELECT ?o WHERE {{ <{TOOL}> <{RDFS_LABEL}> ?o }}",
-            "media_type": "text/tab-separated-values",
-            "limit": 100,
-            "union": True,
-        }
+        job = QueryJob(
+            f"SELECT ?o WHERE {{ <{TOOL}> <{RDFS_LABEL}> ?o }}",
+            formats.TSV,
+            limit=100,
+            max_bytes=1 << 20,
+            union=True,
+        )
         outcome = pool.execute(job)
         assert '"Aide-mémoire"@fr' in outcome.body.decode()
         for pid in pool.worker_pids():

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from chava.build import build_publication
 from chava.builds import Build
 from chava.config import Settings
-from chava.web.app import create_app
+from tests.app_support import new_app
 from tests.publish_fixtures import publication_settings, write_publication
 
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -22,15 +22,11 @@ HUB_PATH = "/id/org/hub"
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def app_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Build]:
+    """The tiny publication, two incoming links a page, paths up to 300 characters."""
     root = write_publication(tmp_path_factory.mktemp("publication"))
     settings = publication_settings(root, incoming_limit=2, max_path_length=300)
-    return create_app(settings, build=build_publication(settings, validate=False))
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    return settings, build_publication(settings, validate=False)
 
 
 @pytest.mark.parametrize(
@@ -292,7 +288,7 @@ def test_representations_are_cached_per_build(app: Flask, client: FlaskClient) -
 def test_other_mappings_follow_the_settings(tmp_path: Path) -> None:
     root = write_publication(tmp_path)
     settings = publication_settings(root, iri_paths=("/resource/={data}id/",))
-    app = create_app(settings, build=build_publication(settings, validate=False))
+    app = new_app(settings, build=build_publication(settings, validate=False))
     client = app.test_client()
     assert client.get("/resource/tool/aide-memoire").status_code == 200
     assert client.get(TOOL_PATH).status_code == 404
@@ -301,7 +297,7 @@ def test_other_mappings_follow_the_settings(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def bundled_client(bundled_build: tuple[Settings, Build]) -> FlaskClient:
     settings, build = bundled_build
-    return create_app(settings, build=build).test_client()
+    return new_app(settings, build=build).test_client()
 
 
 @pytest.mark.parametrize(

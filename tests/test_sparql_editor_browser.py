@@ -21,7 +21,9 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def test_the_editor_works_offline_with_one_tab_per_example(base: str) -> None:
+def test_the_editor_works_offline_on_one_example_with_the_catalogue_in_a_menu(
+    base: str,
+) -> None:
     examples = len(requests.get(base + "/sparql/examples", timeout=30).text.split("<h2>")) - 1
     outside: list[str] = []
     errors: list[str] = []
@@ -40,11 +42,15 @@ def test_the_editor_works_offline_with_one_tab_per_example(base: str) -> None:
         page.goto(base + "/sparql", wait_until="networkidle")
         page.wait_for_selector(".yasqe .CodeMirror")
         tab_names = page.locator(".tabsList .tab").all_inner_texts()
-        assert len(tab_names) >= 1 + examples, tab_names
-        editor_text = page.evaluate(
-            "document.querySelector('.yasqe .CodeMirror').CodeMirror.getValue()"
-        )
-        assert "PREFIX lc: <https://w3id.org/learning-city/def/core#>" in editor_text
+        assert len(tab_names) == 1, tab_names  # one real example, not a tab per example
+        editor = "document.querySelector('.yasqe .CodeMirror').CodeMirror.getValue()"
+        first = page.evaluate(editor)
+        assert first.startswith("PREFIX")
+        assert "SELECT" in first
+        menu = page.locator("#sparql-example option")
+        assert menu.count() == 1 + examples  # the prompt, then each example
+        page.select_option("#sparql-example", menu.nth(2).get_attribute("value"))
+        assert page.evaluate(editor) != first
         page.locator(".yasqe_queryButton").first.click()
         page.wait_for_selector(".yasr table, .yasr .dataTable", timeout=30_000)
     assert not outside, f"the editor reached outside: {outside}"

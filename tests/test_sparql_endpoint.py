@@ -13,6 +13,7 @@ from chava.config import Settings
 from chava.errors import ConfigError, QueryError
 from chava.formats import CSV, JSON_LD, SPARQL_JSON, TURTLE
 from chava.lru_cache import BoundedLRU
+from chava.sparql.contract import QueryJob
 from chava.sparql.endpoint import QueryService
 from chava.sparql.protocol import QueryRequest
 
@@ -29,8 +30,13 @@ def service(bundled_build: tuple[Settings, Build]) -> Iterator[QueryService]:
     service.close()
 
 
-def dataset_of(job: dict[str, Any]) -> tuple[Any, ...]:
-    return (job.get("union"), job.get("default_graphs"), job.get("named_graphs"))
+def dataset_of(job: QueryJob) -> tuple[Any, ...]:
+    """(union, default graphs, named graphs), None for what the job leaves unsaid."""
+
+    def listed(graphs: tuple[str, ...] | None) -> list[str] | None:
+        return None if graphs is None else list(graphs)
+
+    return (job.union or None, listed(job.default_graphs), listed(job.named_graphs))
 
 
 @pytest.mark.parametrize(
@@ -74,7 +80,7 @@ def test_prepare_negotiates_by_query_form(
 ) -> None:
     prepared = service.prepare(QueryRequest(query), accept=accept, requested_format=requested)
     assert prepared.format is expected
-    assert ("prefixes" in prepared.job) == (prepared.screened.form in ("CONSTRUCT", "DESCRIBE"))
+    assert bool(prepared.job.prefixes) == (prepared.screened.form in ("CONSTRUCT", "DESCRIBE"))
 
 
 def test_etags_differ_by_query_dataset_and_format(service: QueryService) -> None:

@@ -1,8 +1,10 @@
-"""Plain SPARQL GETs answered before Flask: the same answers, headers and errors as the route."""
+"""SPARQL GETs answered before Flask: the same answers, headers and errors as the route.
+
+Both call chava.web.sparql_answer.answer; nothing is handed from one to the other (issue 15).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -10,25 +12,26 @@ import pytest
 from flask import Flask
 from werkzeug.test import Client
 
-from chava.builds import Build
-from chava.config import Settings
 from chava.sparql.endpoint import QueryService
+from chava.web import sparql_answer
 from chava.web.hardening import HardenedApp
 from chava.web.response_cache import ResponseCache
 from chava.web.served_build import PinBuild
+from chava.web.sparql_answer import SparqlRequest
 from chava.web.sparql_fast import SparqlFastPath
 from chava.web.sparql_state import SERVICE_KEY
-from tests.sparql_support import CONSTRUCT, SELECT, small_app, url
+from tests.sparql_support import CONSTRUCT, SELECT, url
 
 ALL = "SELECT * WHERE { ?s ?p ?o }"
 GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 ASSERTED = "https://w3id.org/chava/graph/asserted"
+FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 @pytest.fixture(scope="module")
-def app(bundled_build: tuple[Settings, Build]) -> Iterator[Flask]:
-    with small_app(bundled_build) as app:
-        yield app
+def app_settings() -> dict[str, Any]:
+    """A result cap of 5: cut results too."""
+    return {"sparql_max_results": 5}
 
 
 def paths(app: Flask) -> tuple[SparqlFastPath, Any]:
@@ -91,7 +94,7 @@ def test_the_fast_path_answers_as_the_flask_route_does(
         (url(SELECT, **{"default-graph-uri": "not an IRI"}), {}, 400),
     ],
 )
-def test_a_request_refused_before_running_is_reported_by_flask(
+def test_a_request_refused_before_running_is_reported_the_same_on_both_paths(
     app: Flask,
     path: str,
     headers: dict[str, str],
@@ -108,7 +111,7 @@ def test_a_request_refused_before_running_is_reported_by_flask(
     assert runs == []
 
 
-def test_an_error_while_running_is_reported_by_flask_and_not_run_again(
+def test_an_error_while_running_is_reported_by_the_fast_path_and_run_once(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     service: QueryService = app.extensions[SERVICE_KEY]
@@ -129,38 +132,61 @@ def test_an_error_while_running_is_reported_by_flask_and_not_run_again(
     assert service.pool.worker_pids()  # the workers live on
 
 
-def test_other_requests_go_to_flask(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    """POST, HEAD, conditional GETs, the editor and the service description."""
+def test_gets_with_a_query_are_answered_before_flask_and_the_rest_by_the_route(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Conditional GETs too (304 from the ETag); POST, HEAD, the editor and the description go
+    to the Flask route, which calls the same function."""
     fast, _flask_wsgi = paths(app)
-    prepared: list[object] = []
-    original = SparqlFastPath._prepare
+    answered: list[str] = []
+    original = sparql_answer.answer
 
-    def spying(self: SparqlFastPath, environ: dict[str, Any]) -> Any:
-        prepared.append(environ["REQUEST_METHOD"])
-        return original(self, environ)
+    def spying(request: SparqlRequest, *arguments: Any) -> Any:
+        answered.append(request.method)
+        return original(request, *arguments)
 
-    monkeypatch.setattr(SparqlFastPath, "_prepare", spying)
+    monkeypatch.setattr("chava.web.sparql_fast.answer", spying)
+    routed: list[str] = []
+    flask_answer = sparql_answer.answer
+
+    def spying_route(request: SparqlRequest, *arguments: Any) -> Any:
+        routed.append(request.method)
+        return flask_answer(request, *arguments)
+
+    monkeypatch.setattr("chava.web.sparql.answer", spying_route)
     client = Client(fast)
     etag = client.get(url(SELECT)).headers["ETag"]
-    assert prepared == ["GET"]
     assert client.get(url(SELECT), headers={"If-None-Match": etag}).status_code == 304
+    assert answered == ["GET", "GET"]
+    assert routed == []
     assert client.head(url(SELECT)).status_code == 200
     assert client.post("/sparql", data={"query": SELECT}).status_code == 200
     assert client.get("/sparql", headers={"Accept": "text/turtle"}).status_code == 200
     assert client.get("/sparql/editor").status_code == 200
-    assert prepared == ["GET"]
+    assert answered == ["GET", "GET"]
+    assert routed == ["HEAD", "POST", "GET"]
+
+
+def test_a_browser_gets_the_same_results_page_on_both_paths(app: Flask) -> None:
+    fast, flask_wsgi = paths(app)
+    browser = {"Accept": FIREFOX, "Accept-Language": "en"}
+    status, fast_headers, body = answer(fast, url(SELECT), browser)
+    flask_status, flask_headers, flask_body = answer(flask_wsgi, url(SELECT), browser)
+    assert status == flask_status == 200
+    assert fast_headers["Content-Type"] == "text/html; charset=utf-8"
+    assert fast_headers == flask_headers
+    assert body == flask_body
+    assert b"<table" in body
 
 
 def test_the_endpoint_iri_is_werkzeugs_host_url_and_the_memo_stays_bounded() -> None:
     from werkzeug.test import EnvironBuilder
     from werkzeug.wrappers import Request
 
-    from chava.web import sparql_fast
-
     for number in range(200):  # the Host header is the client's to choose
         for host in (f"host-{number}.example:8080", f"host-{number}.example:80"):
             environ = EnvironBuilder(path="/sparql", headers=[("Host", host)]).get_environ()
             expected = Request(environ).host_url + "sparql"
-            assert sparql_fast.endpoint_iri_of(environ) == expected
-            assert sparql_fast.endpoint_iri_of(environ) == expected  # remembered, unchanged
-    assert len(sparql_fast._endpoints) <= sparql_fast._ENDPOINTS_KEPT
+            assert sparql_answer.endpoint_iri_of(environ) == expected
+            assert sparql_answer.endpoint_iri_of(environ) == expected  # remembered, unchanged
+    assert len(sparql_answer._endpoints) <= sparql_answer._ENDPOINTS_KEPT

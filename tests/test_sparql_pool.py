@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import time
@@ -11,9 +12,12 @@ from typing import Any
 
 import pytest
 
+from chava import formats
 from chava.builds import Build
 from chava.config import Settings
 from chava.errors import QueryEngineError, QueryError, QueryTimeoutError, QueryWorkerDiedError
+from chava.formats import Format
+from chava.sparql.contract import QueryJob, QueryReply
 from chava.sparql.pool import QueryPool, QueryWorker
 from tests.sparql_support import is_running
 
@@ -29,8 +33,8 @@ def pool(bundled_build: tuple[Settings, Build]) -> Iterator[QueryPool]:
     pool.close()
 
 
-def job(query: str, media_type: str = "application/sparql-results+json") -> dict[str, Any]:
-    return {"query": query, "media_type": media_type, "limit": 100, "union": True}
+def job(query: str, fmt: Format = formats.SPARQL_JSON) -> QueryJob:
+    return QueryJob(query, fmt, limit=100, max_bytes=16 * 1024 * 1024, union=True)
 
 
 def wait_for(pool: QueryPool, count: int) -> list[int]:
@@ -49,7 +53,7 @@ def test_workers_answer_queries(pool: QueryPool) -> None:
 
 
 def test_syntax_errors_come_back_with_their_position(pool: QueryPool) -> None:
-    with pytest.raises(QueryError, match=r"error at 1:\d+"):
+    with pytest.raises(QueryError, match=r"at line 1, column \d+"):
         pool.execute(job("SELECT * WHERE { ?s ?p"))
 
 
@@ -107,7 +111,7 @@ def test_sequential_queries_stay_on_the_warmest_worker(
     served: list[int] = []
     run = QueryWorker.run
 
-    def recording(worker: QueryWorker, *arguments: Any) -> tuple[dict[str, Any], bytes]:
+    def recording(worker: QueryWorker, *arguments: Any) -> tuple[QueryReply, bytes]:
         served.append(worker.pid)
         return run(worker, *arguments)
 
@@ -123,10 +127,12 @@ def test_a_reply_over_the_byte_cap_is_refused_unread(bundled_build: tuple[Settin
     gone wrong) is killed before its reply is read into the web worker's memory."""
     pool = QueryPool(bundled_build[1].store_path, size=1, timeout=10, max_result_bytes=1000)
     try:
-        everything = {**job("SELECT * WHERE { ?s ?p ?o }"), "limit": 10**6, "max_bytes": 10**9}
+        everything = dataclasses.replace(
+            job("SELECT * WHERE { ?s ?p ?o }"), limit=10**6, max_bytes=10**9
+        )
         with pytest.raises(QueryWorkerDiedError):
             pool.execute(everything)
-        capped = {**everything, "max_bytes": 1000}
+        capped = dataclasses.replace(everything, max_bytes=1000)
         outcome = pool.execute(capped)
         assert outcome.truncated
         assert len(outcome.body) <= 1000 + 200

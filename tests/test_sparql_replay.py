@@ -11,19 +11,19 @@ from flask import Flask
 
 from chava.builds import Build
 from chava.config import Settings
-from chava.web.app import create_app
 from chava.web.hardening import HardenedApp
 from chava.web.response_cache import ResponseCache
 from chava.web.served_build import PinBuild
-from chava.web.sparql_state import SERVICE_KEY
+from tests.app_support import close_app, new_app
 
 QUERY = "/sparql?" + urlencode({"query": "SELECT ?s WHERE { ?s a ?type } LIMIT 2"})
 
 
 @pytest.fixture
-def app(bundled_build: tuple[Settings, Build]) -> Iterator[tuple[Flask, list[str]]]:
+def counting(bundled_build: tuple[Settings, Build]) -> Iterator[tuple[Flask, list[str]]]:
+    """A fresh app, and the requests that reached what is below its replay layer."""
     settings, build = bundled_build
-    app = create_app(settings, build=build)
+    app = new_app(settings, build=build)
     routed: list[str] = []  # requests that reached what is below the replay layer
     hardened = app.wsgi_app
     assert isinstance(hardened, HardenedApp)
@@ -39,11 +39,13 @@ def app(bundled_build: tuple[Settings, Build]) -> Iterator[tuple[Flask, list[str
 
     replay.app = count
     yield app, routed
-    app.extensions[SERVICE_KEY].close()
+    close_app(app)
 
 
-def test_a_repeated_get_is_replayed_with_the_same_headers(app: tuple[Flask, list[str]]) -> None:
-    flask_app, routed = app
+def test_a_repeated_get_is_replayed_with_the_same_headers(
+    counting: tuple[Flask, list[str]],
+) -> None:
+    flask_app, routed = counting
     client = flask_app.test_client()
     first = client.get(QUERY)
     second = client.get(QUERY)
@@ -54,8 +56,8 @@ def test_a_repeated_get_is_replayed_with_the_same_headers(app: tuple[Flask, list
     assert second.headers["Access-Control-Allow-Origin"] == "*"
 
 
-def test_a_replayed_query_answers_304_to_its_etag(app: tuple[Flask, list[str]]) -> None:
-    flask_app, routed = app
+def test_a_replayed_query_answers_304_to_its_etag(counting: tuple[Flask, list[str]]) -> None:
+    flask_app, routed = counting
     client = flask_app.test_client()
     etag = client.get(QUERY).headers["ETag"]
     again = client.get(QUERY, headers={"If-None-Match": etag})
@@ -77,13 +79,13 @@ def test_a_replayed_query_answers_304_to_its_etag(app: tuple[Flask, list[str]]) 
     ],
 )
 def test_only_identical_deterministic_successful_gets_are_replayed(
-    app: tuple[Flask, list[str]],
+    counting: tuple[Flask, list[str]],
     method: str,
     path: str,
     headers: dict[str, str],
     routed_twice: bool,
 ) -> None:
-    flask_app, routed = app
+    flask_app, routed = counting
     client = flask_app.test_client()
     json_body = client.get(QUERY).get_data()
     data = {"query": "SELECT ?s WHERE { ?s a ?type } LIMIT 2"} if method == "POST" else None

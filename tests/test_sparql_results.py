@@ -10,7 +10,9 @@ import xml.etree.ElementTree as ET
 import pyoxigraph as ox
 import pytest
 
-from chava.sparql.results import TRUNCATION_LINK, write_boolean, write_solutions, write_triples
+from chava import formats
+from chava.sparql.results import write_boolean, write_solutions, write_triples
+from chava.sparql.truncation import TRUNCATION_LINK
 
 BIG = 1 << 30
 TABLE_FORMATS = [
@@ -29,6 +31,11 @@ GRAPH_FORMATS = [
 ]
 
 EX = "http://example.org/"
+FORMAT_OF: dict[object, formats.Format] = {
+    **{fmt.results_format: fmt for fmt in formats.TABLE_FORMATS},
+    **{fmt.rdf_format: fmt for fmt in formats.RDF_FORMATS},
+}
+"""The registry's format of each engine syntax (the writers take formats)."""
 
 
 @pytest.fixture
@@ -83,7 +90,9 @@ def _construct(store: ox.Store) -> ox.QueryTriples:
 def test_uncut_select_results_are_what_pyoxigraph_writes(
     store: ox.Store, results_format: ox.QueryResultsFormat
 ) -> None:
-    body, truncated = write_solutions(_select(store), results_format, limit=17, max_bytes=BIG)
+    body, truncated = write_solutions(
+        _select(store), FORMAT_OF[results_format], limit=17, max_bytes=BIG
+    )
     assert not truncated
     assert body == _select(store).serialize(format=results_format)
 
@@ -97,7 +106,7 @@ def test_cut_select_results_are_valid_documents_of_whole_rows(
     whole = _select(store).serialize(format=results_format) or b""
     limit, max_bytes = (4, BIG) if cap == "rows" else (BIG, len(whole) // 2)
     body, truncated = write_solutions(
-        _select(store), results_format, limit=limit, max_bytes=max_bytes
+        _select(store), FORMAT_OF[results_format], limit=limit, max_bytes=max_bytes
     )
     assert truncated
     count = len(_rows_of(body, results_format))
@@ -135,7 +144,7 @@ def _rows_of(body: bytes, results_format: ox.QueryResultsFormat) -> list[list[st
 
 def test_cut_json_results_link_to_the_truncation_note_from_their_head(store: ox.Store) -> None:
     body, truncated = write_solutions(
-        _select(store), ox.QueryResultsFormat.JSON, limit=3, max_bytes=BIG
+        _select(store), FORMAT_OF[ox.QueryResultsFormat.JSON], limit=3, max_bytes=BIG
     )
     document = json.loads(body)
     assert truncated
@@ -147,7 +156,7 @@ def test_cut_json_results_link_to_the_truncation_note_from_their_head(store: ox.
 
 def test_cut_xml_results_link_to_the_truncation_note(store: ox.Store) -> None:
     body, truncated = write_solutions(
-        _select(store), ox.QueryResultsFormat.XML, limit=3, max_bytes=BIG
+        _select(store), FORMAT_OF[ox.QueryResultsFormat.XML], limit=3, max_bytes=BIG
     )
     root = ET.fromstring(body)
     namespace = "{http://www.w3.org/2005/sparql-results#}"
@@ -158,7 +167,7 @@ def test_cut_xml_results_link_to_the_truncation_note(store: ox.Store) -> None:
 
 def test_a_byte_cap_below_one_row_leaves_the_header_alone(store: ox.Store) -> None:
     body, truncated = write_solutions(
-        _select(store), ox.QueryResultsFormat.TSV, limit=BIG, max_bytes=10
+        _select(store), FORMAT_OF[ox.QueryResultsFormat.TSV], limit=BIG, max_bytes=10
     )
     assert truncated
     assert body == b"?s\t?o\n"
@@ -168,7 +177,7 @@ def test_a_byte_cap_below_one_row_leaves_the_header_alone(store: ox.Store) -> No
 def test_boolean_results(store: ox.Store) -> None:
     answer = store.query("ASK { ?s ?p ?o }", use_default_graph_as_union=True)
     assert isinstance(answer, ox.QueryBoolean)
-    assert json.loads(write_boolean(answer, ox.QueryResultsFormat.JSON))["boolean"] is True
+    assert json.loads(write_boolean(answer, formats.SPARQL_JSON))["boolean"] is True
 
 
 @pytest.mark.parametrize("rdf_format", GRAPH_FORMATS)
@@ -177,18 +186,22 @@ def test_graph_results_round_trip_and_cut_into_valid_documents(
 ) -> None:
     prefixes = {"ex": EX}
     whole, truncated = write_triples(
-        _construct(store), rdf_format, limit=17, max_bytes=BIG, prefixes=prefixes
+        _construct(store), FORMAT_OF[rdf_format], limit=17, max_bytes=BIG, prefixes=prefixes
     )
     assert not truncated
     assert len(list(ox.parse(whole, format=rdf_format))) == 17
     cut, truncated = write_triples(
-        _construct(store), rdf_format, limit=4, max_bytes=BIG, prefixes=prefixes
+        _construct(store), FORMAT_OF[rdf_format], limit=4, max_bytes=BIG, prefixes=prefixes
     )
     assert truncated
     assert len(list(ox.parse(cut, format=rdf_format))) == 4
     assert b"truncated" not in cut
     small, truncated = write_triples(
-        _construct(store), rdf_format, limit=17, max_bytes=len(whole) // 2, prefixes=prefixes
+        _construct(store),
+        FORMAT_OF[rdf_format],
+        limit=17,
+        max_bytes=len(whole) // 2,
+        prefixes=prefixes,
     )
     assert truncated
     assert len(small) <= len(whole) // 2

@@ -19,7 +19,7 @@ import requests
 
 from chava.builds import Build
 from chava.config import Settings
-from chava.web.app import create_app
+from tests.app_support import new_app
 from tests.sparql_support import LiveServer, cpu_seconds, is_running, live_server
 
 TIMEOUT = 1.5
@@ -47,7 +47,7 @@ def server(bundled_build: tuple[Settings, Build]) -> Iterator[LiveServer]:
         sparql_client_concurrency=2,
         sparql_worker_memory_mb=1024,
     )
-    with live_server(create_app(strict, build=build)) as running:
+    with live_server(new_app(strict, build=build)) as running:
         requests.get(running.url + "/sparql", params={"query": "ASK {}"}, timeout=30)  # warm up
         yield running
 
@@ -180,10 +180,10 @@ def test_service_reaches_an_allow_listed_endpoint_and_nothing_else(
     settings, build = bundled_build
     label = "<http://www.w3.org/2000/01/rdf-schema#label>"
     pattern = f"{{ <https://w3id.org/chava/id/body/comite-de-pilotage> {label} ?label }}"
-    with live_server(create_app(settings, build=build)) as remote:
+    with live_server(new_app(settings, build=build)) as remote:
         allowed = remote.url + "/sparql"
         local = dataclasses.replace(settings, sparql_service_allowlist=(allowed,))
-        with live_server(create_app(local, build=build)) as server:
+        with live_server(new_app(local, build=build)) as server:
             federated = f"SELECT ?label WHERE {{ SERVICE <{allowed}> {pattern} }}"
             response, _elapsed = post(server, federated)
             assert response.status_code == 200, response.text

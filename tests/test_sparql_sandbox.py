@@ -26,16 +26,18 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 
+from chava import formats
 from chava.builds import Build
 from chava.cli import cli
 from chava.config import Settings
 from chava.errors import ConfigError, QueryError
 from chava.sparql import endpoint, sandbox
+from chava.sparql.contract import QueryJob
 from chava.sparql.pool import QueryPool
 from chava.sparql.screen import screen_query
 from chava.sparql.worker import SERVICE_FAILED, encode_frame
-from chava.web.app import create_app
 from chava.web.sparql_state import SERVICE_KEY
+from tests.app_support import new_app
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,7 +96,7 @@ def unscreened_app(
     unchecked = functools.partial(screen_query, enforce_service_allowlist=False)
     monkeypatch.setattr(endpoint, "screen_query", unchecked)
     base, build = bundled_build
-    app = create_app(dataclasses.replace(base, **settings), build=build)
+    app = new_app(dataclasses.replace(base, **settings), build=build)
     try:
         yield app
     finally:
@@ -130,12 +132,9 @@ def test_without_isolation_the_same_call_reaches_the_canary(
     """The control: the canary counts a connection when one is made (so 0 above means none)."""
     pool = QueryPool(bundled_build[1].store_path, size=1, timeout=10, isolation="off")
     try:
-        job = {
-            "query": spellings(canary.port)[0],
-            "media_type": "application/sparql-results+json",
-            "limit": 10,
-            "union": True,
-        }
+        job = QueryJob(
+            spellings(canary.port)[0], formats.SPARQL_JSON, limit=10, max_bytes=1 << 20, union=True
+        )
         with pytest.raises(QueryError):
             pool.execute(job)
     finally:
@@ -146,7 +145,7 @@ def test_without_isolation_the_same_call_reaches_the_canary(
 @pytest.fixture
 def isolated_pool(bundled_build: tuple[Settings, Build]) -> Iterator[QueryPool]:
     pool = QueryPool(bundled_build[1].store_path, size=1, timeout=10)
-    pool.execute({"query": "ASK {}", "media_type": "application/sparql-results+json", "limit": 1})
+    pool.execute(QueryJob("ASK {}", formats.SPARQL_JSON, limit=1, max_bytes=1 << 20))
     yield pool
     pool.close()
 
@@ -202,9 +201,7 @@ def test_only_the_allowed_targets_are_reachable_from_a_worker(
     url = f"http://127.0.0.1:{allowed.port}/sparql"
     pool = QueryPool(bundled_build[1].store_path, size=1, timeout=10, egress=(url,))
     try:
-        pool.execute(
-            {"query": "ASK {}", "media_type": "application/sparql-results+json"} | {"limit": 1}
-        )
+        pool.execute(QueryJob("ASK {}", formats.SPARQL_JSON, limit=1, max_bytes=1 << 20))
         [pid] = pool.worker_pids()
         script = (  # the first connection waits for the end of the relay (the canary closes)
             "import socket, sys\n"
@@ -241,9 +238,7 @@ def test_failed_service_calls_all_read_the_same(
     closed.close()
     endpoints = [f"http://127.0.0.1:{resetting.port}/x", f"http://127.0.0.1:{closed_port}/x"]
     base, build = bundled_build
-    app = create_app(
-        dataclasses.replace(base, sparql_service_allowlist=tuple(endpoints)), build=build
-    )
+    app = new_app(dataclasses.replace(base, sparql_service_allowlist=tuple(endpoints)), build=build)
     try:
         client = app.test_client()
         messages = set()
@@ -272,7 +267,7 @@ def test_require_stops_the_server_when_the_kernel_refuses(
     with pytest.raises(ConfigError, match="not one of"):
         sandbox.check("off")
     with pytest.raises(ConfigError, match="not one of"):
-        create_app(dataclasses.replace(bundled_build[0], sparql_worker_isolation="off"))
+        new_app(dataclasses.replace(bundled_build[0], sparql_worker_isolation="off"))
     outcome = CliRunner().invoke(cli, ["--root", str(PROJECT_ROOT), "serve", "--no-validate"])
     assert outcome.exit_code == 2
     assert "cannot be isolated" in outcome.output

@@ -25,8 +25,8 @@ from flask.testing import FlaskClient
 
 from chava.builds import read_build, write_manifest
 from chava.config import Settings
-from chava.web.app import create_app
 from chava.web.sparql_state import SERVICE_KEY
+from tests.app_support import new_app
 
 FIXTURE = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures"
 DATA = "http://kasei.us/2009/09/sparql/data/"
@@ -269,7 +269,7 @@ def w3c_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient
     del store
     write_manifest(path, {"build_id": "w3c", "created": datetime.now(UTC).isoformat()})
     settings = Settings.load(root=root, environ={}, overrides={"build_dir": root})
-    app = create_app(settings, build=read_build(path))
+    app = new_app(settings, build=read_build(path))
     yield app.test_client()
     app.extensions[SERVICE_KEY].close()
 

@@ -7,7 +7,7 @@ import io
 import json
 import re
 import time
-from collections.abc import Iterator
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -15,16 +15,16 @@ from flask.testing import FlaskClient
 
 from chava.builds import Build
 from chava.config import Settings
-from chava.sparql.results import TRUNCATION_LINK
+from chava.sparql.truncation import TRUNCATION_LINK
 from tests.sparql_support import CONSTRUCT, SELECT, small_app, url
 
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 @pytest.fixture(scope="module")
-def client(bundled_build: tuple[Settings, Build]) -> Iterator[FlaskClient]:
-    with small_app(bundled_build, sparql_max_query_bytes=2048) as app:
-        yield app.test_client()
+def app_settings() -> dict[str, Any]:
+    """A result cap of 5 (to see cut results) and a 2 KB query limit."""
+    return {"sparql_max_results": 5, "sparql_max_query_bytes": 2048}
 
 
 @pytest.mark.parametrize(
@@ -32,7 +32,8 @@ def client(bundled_build: tuple[Settings, Build]) -> Iterator[FlaskClient]:
     [
         (SELECT, None, None, "application/sparql-results+json"),
         (SELECT, "*/*", None, "application/sparql-results+json"),
-        (SELECT, FIREFOX, None, "application/sparql-results+xml"),  # application/xml;q=0.9
+        (SELECT, FIREFOX, None, "text/html"),  # a browser: the results page (issue 15)
+        (SELECT, "application/xml", None, "application/sparql-results+xml"),
         (SELECT, "application/sparql-results+xml", None, "application/sparql-results+xml"),
         (SELECT, "text/csv;q=0.5, text/tab-separated-values", None, "text/tab-separated-values"),
         (SELECT, "application/json", None, "application/sparql-results+json"),
@@ -187,7 +188,7 @@ def test_a_deep_offset_is_refused_before_it_runs(client: FlaskClient) -> None:
 def test_syntax_errors_give_the_position(client: FlaskClient) -> None:
     response = client.get(url("SELECT * WHERE {\n  ?s ?p \n}"))
     assert response.status_code == 400
-    assert re.search(r"at 3:\d+", response.get_json()["message"])
+    assert re.search(r"at line 3, column \d+", response.get_json()["message"])
 
 
 @pytest.mark.parametrize(
@@ -286,7 +287,7 @@ def test_machines_get_the_service_description(
     assert rows["https://w3id.org/chava/graph/ontology"] > 0
 
 
-def test_browsers_get_the_editor_with_prefixes_and_example_tabs(client: FlaskClient) -> None:
+def test_browsers_get_the_editor_with_prefixes_one_example_and_a_menu(client: FlaskClient) -> None:
     response = client.get("/sparql", headers={"Accept": FIREFOX})
     assert response.status_code == 200
     assert response.mimetype == "text/html"
@@ -298,7 +299,8 @@ def test_browsers_get_the_editor_with_prefixes_and_example_tabs(client: FlaskCli
     config = json.loads(page[start : page.index("</script>", start)])
     assert config["prefixes"]["lc"] == "https://w3id.org/learning-city/def/core#"
     assert config["endpoint"] == "/sparql"
-    assert isinstance(config["tabs"], list)
+    assert config["examples"]  # the catalogue, in a menu
+    assert config["opening"]["query"] == config["examples"][0]["query"]  # one real example
     for asset in ("yasgui/yasgui.min.js", "yasgui/yasgui.min.css", "sparql-editor.js"):
         with client.get(f"/static/{asset}") as static:
             assert static.status_code == 200

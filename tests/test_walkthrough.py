@@ -1,4 +1,4 @@
-"""README's "Publish your learning city" walkthrough, run as written, so the doc cannot rot.
+"""The walkthrough of docs/publish-your-city.md, run as written, so the doc cannot rot.
 
 Each ```sh block between `<!-- walkthrough begins -->` and `<!-- walkthrough ends -->` runs in
 bash (`set -euo pipefail`) in order, in the folder the previous block ended in, with chava
@@ -33,7 +33,7 @@ from tests.serve_support import free_port, serve_bundled
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
-README: Final = PROJECT_ROOT / "README.md"
+WALKTHROUGH: Final = PROJECT_ROOT / "docs" / "publish-your-city.md"
 STEP_TIMEOUT: Final = 180
 BLOCK: Final = re.compile(
     r"(?:<!-- step: (?P<attributes>[^>]*?) -->\n)?```sh\n(?P<code>.*?)```", re.S
@@ -54,7 +54,7 @@ class Step:
 def walkthrough_steps(text: str) -> list[Step]:
     """The blocks of the walkthrough section of *text*, in order."""
     section = re.search(r"<!-- walkthrough begins -->(.*?)<!-- walkthrough ends -->", text, re.S)
-    assert section is not None, "README has no walkthrough section"
+    assert section is not None, "docs/publish-your-city.md has no walkthrough section"
     steps = []
     for block in BLOCK.finditer(section.group(1)):
         values: dict[str, str] = {}
@@ -78,7 +78,7 @@ def walkthrough_steps(text: str) -> list[Step]:
 
 
 def test_the_walkthrough_parses_into_its_steps() -> None:
-    steps = walkthrough_steps(README.read_text(encoding="utf-8"))
+    steps = walkthrough_steps(WALKTHROUGH.read_text(encoding="utf-8"))
     assert steps[0].install
     assert "pip install chava" in steps[0].code
     assert sum(step.serve for step in steps) == 1
@@ -119,7 +119,7 @@ def _background(command: str, *, cwd: Path, env: dict[str, str], url: str) -> It
 
 
 def test_the_walkthrough_runs_as_written(tmp_path_factory: pytest.TempPathFactory) -> None:
-    steps = walkthrough_steps(README.read_text(encoding="utf-8"))
+    steps = walkthrough_steps(WALKTHROUGH.read_text(encoding="utf-8"))
     home = tmp_path_factory.mktemp("walkthrough")
     binaries = install_wheel(build_wheel(tmp_path_factory.mktemp("wheel")), home / "chava-env")
     port = str(free_port())

@@ -72,6 +72,7 @@ from chava.sources import (
     load_files,
     load_publication,
 )
+from chava.validation_progress import Progress
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ def build_publication(
     publication: Publication | None = None,
     allow_invalid: bool = False,
     validate: bool = True,
+    progress: Progress | None = None,
 ) -> Build:
     """Build the publication at `settings.root` (or *publication*) and make it current.
 
@@ -106,7 +108,7 @@ def build_publication(
     else:
         inputs, sources = [quads_entry(publication.quads)], []
     if validate:
-        _validate(publication, None, settings, allow_invalid=allow_invalid)
+        _validate(publication, None, settings, allow_invalid=allow_invalid, progress=progress)
     quads = rename_loaded_graphs(publication.quads, publication_iris(settings))
     skipped = [{"path": str(path), "reason": reason} for path, reason in publication.skipped]
 
@@ -123,6 +125,7 @@ def build_dataset(
     *,
     validate: bool = True,
     allow_invalid: bool = False,
+    progress: Progress | None = None,
 ) -> Build:
     """Build the RDF files or folders *paths* (named graphs kept) under `data_settings(...)`.
 
@@ -140,7 +143,9 @@ def build_dataset(
         own_shapes = any(publication.graph(iri) for iri in _shapes_graphs(settings))
         profile = None if own_shapes else _profile(settings)
         if own_shapes or profile is not None:
-            _validate(publication, profile, settings, allow_invalid=allow_invalid)
+            _validate(
+                publication, profile, settings, allow_invalid=allow_invalid, progress=progress
+            )
         else:
             logger.warning("no SHACL shapes to validate the dataset with: not validated")
         inputs = input_entries(publication.digests, relative_to=None)
@@ -525,9 +530,14 @@ def _one_line(error: BaseException) -> str:
 
 
 def _validate(
-    publication: Publication, shapes: Publication | None, settings: Settings, *, allow_invalid: bool
+    publication: Publication,
+    shapes: Publication | None,
+    settings: Settings,
+    *,
+    allow_invalid: bool,
+    progress: Progress | None,
 ) -> None:
-    # Imported here: pyshacl takes a second to import, and serving a built store never needs it.
+    # Imported here: serving a built store never needs the validation modules (nor rdflib).
     from chava.publication_shapes import publication_shapes
     from chava.report import render_text, summary
     from chava.validate import validate_publication
@@ -537,6 +547,9 @@ def _validate(
         shapes=shapes,
         languages=settings.languages,
         extra_shapes=publication_shapes(settings),
+        engine=settings.validation_engine,
+        threads=settings.validation_threads,
+        progress=progress,
     )
     if report.conforms:
         logger.info("validation: %s", summary(report).strip())

@@ -8,6 +8,7 @@ Nothing else in the code reads `os.environ`.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import tomllib
@@ -20,21 +21,40 @@ from typing import Any
 
 from chava import namespaces
 from chava.errors import ConfigError
+from chava.remote_engines.profiles import ENGINE_CHOICES
 
 ENV_PREFIX = "CHAVA_"
+ISOLATION_MODES = ("require", "warn")
+"""Values of sparql_worker_isolation (chava.sparql.sandbox)."""
+AUTH_SCHEMES = ("auto", "basic", "digest")
+"""Values of store_auth and publish_auth (chava.remote_engines.auth)."""
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
 _DATASET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def _setting(default: Any, help: str) -> Any:
-    """Declare a setting with its default and the one line the README documents it with."""
+def _setting(
+    default: Any,
+    help: str,
+    *,
+    at_least: float | None = None,
+    above: float | None = None,
+    at_most: float | None = None,
+    choices: tuple[str, ...] | None = None,
+) -> Any:
+    """Declare a setting: its default, the line the docs give it, and the values it takes.
+
+    Numbers are checked against *at_least* / *above* / *at_most* (a number with no bound must
+    not be negative), strings against *choices*, when Settings are made (`_check_value`).
+    """
     if isinstance(default, list | dict):
         raise TypeError("settings are immutable: use a tuple")
-    return field(default=default, metadata={"help": help})
+    bounds = {"at_least": at_least, "above": above, "at_most": at_most, "choices": choices}
+    return field(default=default, metadata={"help": help, **bounds})
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Every setting of a chava deployment; each field is documented in README.md."""
+    """Every setting of a chava deployment; each field is documented in docs/settings.md."""
 
     root: Path = _setting(
         Path(), "Publication root holding ontology/, data/ and shapes/ (default: current folder)."
@@ -58,12 +78,24 @@ class Settings:
         "Languages of labels and pages (BCP 47 tags), preferred first; the publication's own "
         "resources need a label in the first (violation), in the others (warning).",
     )
+    validation_engine: str = _setting(
+        "oxigraph",
+        "SHACL engine of `chava validate`, `build` and `harvest`: oxigraph (shapes compiled to "
+        "SPARQL, the fastest), rudof (needs pyrudof) or pyshacl (the reference).",
+    )
+    validation_threads: int = _setting(
+        0, "Threads the oxigraph engine runs its queries on (0: one per CPU core, at most 4)."
+    )
+    progress_after: float = _setting(
+        2.0, "Seconds a validation runs before it shows its progress on a terminal (stderr)."
+    )
     host: str = _setting("127.0.0.1", "Interface `chava serve` listens on.")
-    port: int = _setting(8080, "Port `chava serve` listens on.")
+    port: int = _setting(8080, "Port `chava serve` listens on.", at_least=1, at_most=65535)
     web_workers: int = _setting(
         1,
         "Web worker processes (granian), each with its own threads, caches and query workers "
         "(each about 150 MB at a million statements; more use more cores).",
+        at_least=1,
     )
     # --- publish: dereferencing, builds, serving ---
     iri_paths: tuple[str, ...] = _setting(
@@ -75,26 +107,31 @@ class Settings:
         4,
         "Threads per web worker for pages, resources, the API and dumps; SPARQL queries run on "
         "threads of their own and never take these.",
+        at_least=1,
     )
     web_queue_length: int = _setting(
         64,
         "Requests for pages, the API and dumps one web worker lets wait for a thread; more: "
         "503 at once, with Retry-After.",
+        at_least=0,
     )
     web_max_body_bytes: int = _setting(
         256 * 1024,
         "Largest request body on any route, counted while it is read (chunked bodies too); "
         "more: 413. /sparql allows at most what its query limit needs.",
+        at_least=1,
     )
     web_body_timeout: float = _setting(
         10.0,
         "Seconds a client may take to send a request's headers (then the connection is closed) "
         "and, after them, its body (408).",
+        above=0,
     )
     web_max_connections: int = _setting(
         4096,
         "Open connections one web worker accepts (idle keep-alive ones included); the open-file "
         "limit is raised to fit when the system allows.",
+        at_least=1,
     )
     public_base_url: str = _setting(
         "",
@@ -102,17 +139,22 @@ class Settings:
         "headers and JSON-LD URLs follow the request's Host header, which clients choose).",
     )
     incoming_limit: int = _setting(
-        100, "Incoming links shown per page of a resource; more pages via `Link: rel=next`."
+        100,
+        "Incoming links shown per page of a resource; more pages via `Link: rel=next`.",
+        at_least=1,
     )
     max_path_length: int = _setting(
-        1024, "Longest request path (characters) a resource route accepts; longer: 414."
+        1024, "Longest request path (characters) a resource route accepts; longer: 414.", at_least=1
     )
     representation_cache_bytes: int = _setting(
         16 * 1024 * 1024,
         "Bytes per worker for each cache: rendered representations, replayed responses (0: none).",
+        at_least=0,
     )
     cache_max_age: int = _setting(
-        300, "Seconds clients and proxies may reuse a resource or dump without revalidating."
+        300,
+        "Seconds clients and proxies may reuse a resource or dump without revalidating.",
+        at_least=0,
     )
     dataset_license: str = _setting(
         "https://creativecommons.org/licenses/by/4.0/",
@@ -129,106 +171,140 @@ class Settings:
         100,
         "Deepest nesting in an RDF document: JSON-LD objects and arrays, Turtle/TriG [] () {} "
         "and triple terms, RDF/XML elements (deeper: refused before parsing).",
+        at_least=1,
     )
     input_max_term_bytes: int = _setting(
         1024 * 1024,
         "Longest literal or IRI in an RDF document, in UTF-8 bytes (longer: the document is "
         "refused).",
+        at_least=1,
     )
     # --- sparql: the public endpoint ---
     sparql_default_graphs: tuple[str, ...] = _setting(
         (), "Graph IRIs forming the default graph of public queries (empty: union of all)."
     )
     sparql_timeout: float = _setting(
-        10.0, "Seconds a public query may run; then its worker is killed and the answer is 503."
+        10.0,
+        "Seconds a public query may run; then its worker is killed and the answer is 503.",
+        above=0,
     )
     sparql_max_query_bytes: int = _setting(
-        64 * 1024, "Longest query text in bytes (longer: 413, or 414 in a GET URL)."
+        64 * 1024, "Longest query text in bytes (longer: 413, or 414 in a GET URL).", at_least=1
     )
     sparql_max_depth: int = _setting(
-        100, "Deepest nesting of (), {} and [] in a query (deeper: 400, checked before parsing)."
+        100,
+        "Deepest nesting of (), {} and [] in a query (deeper: 400, checked before parsing).",
+        at_least=1,
     )
     sparql_max_results: int = _setting(
-        10_000, "Rows (SELECT) or triples (CONSTRUCT/DESCRIBE) per response; more: cut, flagged."
+        10_000,
+        "Rows (SELECT) or triples (CONSTRUCT/DESCRIBE) per response; more: cut, flagged.",
+        at_least=1,
     )
     sparql_client_concurrency: int = _setting(
-        2, "Queries one client (IP address) may have running at once, across all web workers."
+        2,
+        "Queries one client (IP address) may have running at once, across all web workers.",
+        at_least=1,
     )
     sparql_workers: int | None = _setting(
         None,
         "Query worker processes per web worker, each running one query at a time (unset: sized "
-        "from the machine, see the README); keep it above sparql_client_concurrency.",
+        "from the machine, see docs/sparql.md); keep it above sparql_client_concurrency.",
+        at_least=1,
     )
     sparql_queue_length: int = _setting(
         4,
         "SPARQL requests one web worker lets wait for a query worker; more: 503 at once, with "
         "Retry-After. A waiting request whose client hangs up is dropped, never run.",
+        at_least=0,
     )
     sparql_rate_limit: float = _setting(
         20.0,
         "SPARQL requests per second one client (IP address) may send on average, across all "
         "web workers, cached answers included (more: 429 with Retry-After; 0: no limit).",
+        at_least=0,
     )
     sparql_rate_burst: int = _setting(
-        100, "SPARQL requests one client may send at once before sparql_rate_limit applies."
+        100,
+        "SPARQL requests one client may send at once before sparql_rate_limit applies.",
+        at_least=1,
     )
     sparql_client_budget: float = _setting(
         60.0,
         "Seconds of query time one client (IP address) may use per minute, across all web "
         "workers (Wikidata's rule); spent: 429 with Retry-After until it refills (0: no budget).",
+        at_least=0,
     )
     sparql_service_allowlist: tuple[str, ...] = _setting(
         (), "Endpoint IRIs a query may call with SERVICE (empty: SERVICE is refused)."
     )
     sparql_cache_bytes: int = _setting(
-        8 * 1024 * 1024, "Bytes of query results cached per web worker (0: no cache)."
+        8 * 1024 * 1024, "Bytes of query results cached per web worker (0: no cache).", at_least=0
     )
     sparql_worker_memory_mb: int | None = _setting(
         None,
-        "Address space of each query worker in MB (unset: sized from the machine, see the "
-        "README; 0: unlimited); a query needing more ends its worker (503), not the machine.",
+        "Address space of each query worker in MB (unset: sized from the machine, see "
+        "docs/sparql.md; 0: unlimited); a query needing more ends its worker (503), not the "
+        "machine.",
+        at_least=0,
     )
     sparql_max_offset: int = _setting(
-        1_000_000, "Largest OFFSET a query may use (larger: 400, checked before the query runs)."
+        1_000_000,
+        "Largest OFFSET a query may use (larger: 400, checked before the query runs).",
+        at_least=0,
     )
     sparql_max_result_bytes: int = _setting(
         16 * 1024 * 1024,
         "Bytes per response (about): a larger result is cut at a row boundary and flagged, "
         "like the row cap.",
+        at_least=1,
     )
     sparql_worker_isolation: str = _setting(
         "require",
         "Query workers in a network namespace of their own: `require` (refuse to start where "
         "the kernel does not allow it) or `warn` (then run without, with a warning).",
+        choices=ISOLATION_MODES,
     )
     # --- pages: HTML for people ---
     class_page_size: int = _setting(
-        100, "Instances listed per page of a class page (`/classes/...?page=N`)."
+        100, "Instances listed per page of a class page (`/classes/...?page=N`).", at_least=1
     )
     # --- JSON-LD API ---
-    api_page_size: int = _setting(20, "Items per page of `/api/...` listings without `?limit=`.")
-    api_max_limit: int = _setting(500, "Largest `?limit=` of `/api/...` listings (more: 400).")
+    api_page_size: int = _setting(
+        20, "Items per page of `/api/...` listings without `?limit=`.", at_least=1
+    )
+    api_max_limit: int = _setting(
+        500, "Largest `?limit=` of `/api/...` listings (more: 400).", at_least=1
+    )
     api_cache_items: int = _setting(
-        2_000, "Framed API items cached per web worker for the served build (0: no cache)."
+        2_000,
+        "Framed API items cached per web worker for the served build (0: no cache).",
+        at_least=0,
     )
     # --- linking: remote sources (validate --endpoint, harvest, publish --to) ---
     remote_connect_timeout: float = _setting(
-        5.0, "Seconds to wait for a connection to a remote endpoint, dump or graph store."
+        5.0, "Seconds to wait for a connection to a remote endpoint, dump or graph store.", above=0
     )
     remote_read_timeout: float = _setting(
-        30.0, "Seconds to wait for each read from a remote source (a whole reply: 4 times that)."
+        30.0,
+        "Seconds to wait for each read from a remote source (a whole reply: 4 times that).",
+        above=0,
     )
     remote_max_bytes: int = _setting(
         256 * 1024 * 1024,
         "Most bytes read from one remote source, all pages together (more: refused).",
+        at_least=1,
     )
     harvest_max_statements: int = _setting(
         250_000,
         "Most statements read from one partner by `chava harvest` or `chava validate --profile` "
         "(more: refused; checking takes about 1 GB per 250,000).",
+        at_least=1,
     )
     harvest_page_size: int = _setting(
-        10_000, "Resources per CONSTRUCT page when reading a SPARQL endpoint (LIMIT/OFFSET)."
+        10_000,
+        "Resources per CONSTRUCT page when reading a SPARQL endpoint (LIMIT/OFFSET).",
+        at_least=1,
     )
     # --- contributions: proposals, review, the change feed ---
     contributions_dir: Path = _setting(
@@ -242,24 +318,31 @@ class Settings:
         "review and edit either way.",
     )
     contribution_rate_limit: int = _setting(
-        20, "Proposals one client (IP address) may send per hour, anonymous or not (more: 429)."
+        20,
+        "Proposals one client (IP address) may send per hour, anonymous or not (more: 429).",
+        at_least=1,
     )
     contributions_max_pending: int = _setting(
-        1000, "Proposals waiting for review at most (more: 503 until stewards have caught up)."
+        1000,
+        "Proposals waiting for review at most (more: 503 until stewards have caught up).",
+        at_least=1,
     )
     contribution_max_statements: int = _setting(
-        500, "Statements one proposal may hold (more: 413)."
+        500, "Statements one proposal may hold (more: 413).", at_least=1
     )
     steward_login_attempts: int = _setting(
         5,
         "Failed sign-ins allowed per client (IP address) and per account in 15 minutes (more: "
         "429 with Retry-After).",
+        at_least=1,
     )
     steward_session_hours: float = _setting(
-        8.0, "Hours a steward's session lasts after signing in."
+        8.0, "Hours a steward's session lasts after signing in.", above=0
     )
     feed_page_size: int = _setting(
-        100, "Changes per page of the change feed (`/changes/N`); full pages never change."
+        100,
+        "Changes per page of the change feed (`/changes/N`); full pages never change.",
+        at_least=1,
     )
     store_url: str = _setting(
         "",
@@ -270,6 +353,7 @@ class Settings:
         "auto",
         "The engine behind store_url: `auto` (detected at start-up), `oxigraph`, `virtuoso` "
         "(tested), `fuseki`, `qlever` or `generic` (untested).",
+        choices=ENGINE_CHOICES,
     )
     store_user: str | None = _setting(
         None, "User name `chava serve --store` reads the engine with (unset: anonymous)."
@@ -285,22 +369,27 @@ class Settings:
         metadata={"help": "Bearer token for reading the engine (instead of a user); never logged."},
     )
     store_auth: str = _setting(
-        "auto", "How store_user authenticates: `basic`, `digest`, or `auto` (as the engine asks)."
+        "auto",
+        "How store_user authenticates: `basic`, `digest`, or `auto` (as the engine asks).",
+        choices=AUTH_SCHEMES,
     )
     store_timeout: float = _setting(
         15.0,
         "Seconds an engine may take to answer one read for a page or the API (then 504); "
         "public queries have sparql_timeout.",
+        above=0,
     )
     store_concurrency: int = _setting(
         3,
         "Connections to the engine per web worker for pages and the API (more requests wait "
         "a quarter of a second, then 503); keep it below web_threads.",
+        at_least=1,
     )
     store_max_rows: int = _setting(
         0,
         "The engine's row cap per answer (Virtuoso's ResultSetMaxRows); 0: detected at "
         "start-up. Answers cut at it are read page by page.",
+        at_least=0,
     )
     publish_user: str | None = _setting(
         None, "User name for `chava publish --to` (unset: no credentials)."
@@ -321,36 +410,31 @@ class Settings:
         },
     )
     publish_auth: str = _setting(
-        "auto", "How publish_user authenticates: `basic`, `digest`, or `auto` (as the engine asks)."
+        "auto",
+        "How publish_user authenticates: `basic`, `digest`, or `auto` (as the engine asks).",
+        choices=AUTH_SCHEMES,
     )
     publish_chunk_bytes: int = _setting(
         8 * 1024 * 1024,
         "Largest request `chava publish --to` sends; a larger graph goes in several (blank "
         "nodes never split).",
+        at_least=1,
     )
     publish_timeout: float = _setting(
-        300.0, "Seconds the engine may take to store one request of `chava publish --to`."
+        300.0,
+        "Seconds the engine may take to store one request of `chava publish --to`.",
+        above=0,
     )
 
     def __post_init__(self) -> None:
-        for name, allowed in (
-            ("store_engine", ("auto", "oxigraph", "virtuoso", "fuseki", "qlever", "generic")),
-            ("store_auth", ("auto", "basic", "digest")),
-            ("publish_auth", ("auto", "basic", "digest")),
-        ):
-            if getattr(self, name) not in allowed:
-                raise ConfigError(
-                    f"{name}: {getattr(self, name)!r} is not one of {', '.join(allowed)}"
-                )
-        for name in ("contribution_rate_limit", "contributions_max_pending", "feed_page_size"):
-            if getattr(self, name) < 1:
-                raise ConfigError(f"{name}: {getattr(self, name)!r} must be at least 1")
-        if self.steward_login_attempts < 1 or self.steward_session_hours <= 0:
-            raise ConfigError("steward_login_attempts and steward_session_hours must be positive")
-        if not _DATASET_NAME.fullmatch(self.dataset_name):
+        for setting in dataclasses.fields(self):
+            problem = _check_value(setting, getattr(self, setting.name))
+            if problem is not None:
+                raise ConfigError(f"{setting.name}: {problem}")
+        if self.api_page_size > self.api_max_limit:
             raise ConfigError(
-                f"dataset_name: {self.dataset_name!r} must be letters, digits, '.', '_' or '-' "
-                "(it ends the dataset IRI)"
+                f"api_page_size: {self.api_page_size} is above api_max_limit "
+                f"({self.api_max_limit}): a page without ?limit= would be refused"
             )
 
     @property
@@ -423,12 +507,55 @@ class Settings:
             if name not in known:
                 raise ConfigError(f"{source}: unknown setting {name!r}")
             converted[name] = _convert(raw, hints[name], f"{source}: {name}")
+            problem = _check_value(known[name], converted[name])
+            if problem is not None:
+                raise ConfigError(f"{source}: {name}: {problem}")
         return cls(**converted)
 
 
 def setting_help() -> dict[str, str]:
     """Map each setting name to its one-line documentation."""
     return {setting.name: setting.metadata["help"] for setting in dataclasses.fields(Settings)}
+
+
+def _check_value(setting: dataclasses.Field[Any], value: Any) -> str | None:
+    """What is wrong with *value* for *setting* (None when it is fine), in a few words."""
+    name, rules = setting.name, setting.metadata
+    if name == "dataset_name" and not _DATASET_NAME.fullmatch(value):
+        return f"{value!r} must be letters, digits, '.', '_' or '-' (it ends the dataset IRI)"
+    if name == "languages":
+        return _check_languages(value)
+    if name == "host" and not str(value).strip():
+        return "must name an interface, such as 127.0.0.1 or 0.0.0.0"
+    choices = rules.get("choices")
+    if choices is not None and value not in choices:
+        return f"{value!r} is not one of {', '.join(choices)}"
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value!r} is not a number"
+    at_least, above, at_most = rules.get("at_least"), rules.get("above"), rules.get("at_most")
+    if at_least is None and above is None:
+        at_least = 0  # no setting counts below zero
+    if at_least is not None and value < at_least:
+        return f"{value!r} must be at least {at_least:g}"
+    if above is not None and value <= above:
+        return f"{value!r} must be more than {above:g}"
+    if at_most is not None and value > at_most:
+        return f"{value!r} must be at most {at_most:g}"
+    return None
+
+
+def _check_languages(languages: tuple[str, ...]) -> str | None:
+    if not languages:
+        return "name at least one language (BCP 47 tags, such as fr or en), preferred first"
+    for tag in languages:
+        if not _LANGUAGE_TAG.fullmatch(tag):
+            return f"{tag!r} is not a language tag (BCP 47, such as fr, en or zh-Hans)"
+    lowered = [tag.lower() for tag in languages]
+    if len(set(lowered)) != len(lowered):
+        return f"{', '.join(languages)} names a language twice"
+    return None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -15,22 +15,13 @@ from typing import Final
 
 import pyoxigraph as ox
 
-from chava import namespaces
+from chava import labels, namespaces
 from chava.errors import GoneError, ResourceNotFoundError
 from chava.statement_order import canonical_order
 from chava.store import PublishedStore
 
-LABEL_PREDICATES: Final = tuple(
-    ox.NamedNode(iri)
-    for iri in (
-        namespaces.SKOS + "prefLabel",
-        namespaces.RDFS + "label",
-        namespaces.SCHEMA + "name",
-        namespaces.FOAF + "name",
-        namespaces.DCTERMS + "title",
-    )
-)
-"""Where a label comes from, preferred first (per language, the first predicate wins)."""
+LABEL_PREDICATES: Final = tuple(ox.NamedNode(iri) for iri in labels.LABEL_PREDICATES)
+"""Where a label comes from (chava.labels), preferred first: per language, the first wins."""
 RDF_TYPE: Final = ox.NamedNode(namespaces.RDF + "type")
 OWL_DEPRECATED: Final = ox.NamedNode(namespaces.OWL + "deprecated")
 IS_REPLACED_BY: Final = ox.NamedNode(namespaces.DCTERMS + "isReplacedBy")

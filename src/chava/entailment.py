@@ -84,3 +84,57 @@ def _transitive(
                 todo.extend(direct.get(node, ()))
         closed[start] = {node for node in seen if node != start}
     return closed
+
+
+def entail_in_store(
+    store: ox.Store, schema: Iterable[Statement], *, data: str, entailed: ox.NamedNode
+) -> None:
+    """Add to graph *entailed* of *store* what `entailed_statements` derives, in Rust.
+
+    *data* is a SPARQL graph pattern binding `?s ?p ?o` to the data statements (not the
+    schema axioms); schema statements among them count too. The same closure as
+    `entailed_statements` (statements already in the data may be entailed again, into
+    *entailed*): the schema is closed in Python, each rule is one INSERT over the data.
+    """
+    schema = list(schema)
+    for predicate in (SUB_CLASS_OF, SUB_PROPERTY_OF, DOMAIN, RANGE):
+        found = store.query(
+            f"SELECT ?s ?o WHERE {{ {data.replace('?p', str(predicate))} }}",
+            use_default_graph_as_union=False,
+        )
+        schema.extend((row["s"], predicate, row["o"]) for row in found)  # type: ignore[union-attr]
+    super_classes = _transitive(schema, SUB_CLASS_OF)
+    super_properties = _transitive(schema, SUB_PROPERTY_OF)
+    domains = _objects_by_subject(schema, DOMAIN)
+    ranges = _objects_by_subject(schema, RANGE)
+    target = f"GRAPH {entailed}"
+    for sub_property, supers in super_properties.items():  # rdfs7, one index lookup each
+        if isinstance(sub_property, ox.NamedNode):
+            pattern = data.replace("?p", str(sub_property))
+            for super_property in supers:
+                store.update(
+                    f"INSERT {{ {target} {{ ?s {super_property} ?o }} }} WHERE {{ {pattern} }}"
+                )
+    typing: dict[ox.NamedNode, set[tuple[str, ox.NamedNode]]] = defaultdict(set)
+    for typed_by in {*super_properties, *domains, *ranges}:
+        if isinstance(typed_by, ox.NamedNode):
+            for super_property in {typed_by} | super_properties.get(typed_by, set()):
+                typing[typed_by].update(("?s", d) for d in domains.get(super_property, ()))
+                typing[typed_by].update(("?o", r) for r in ranges.get(super_property, ()))
+    for property_, classes in typing.items():  # rdfs2, rdfs3
+        pattern = data.replace("?p", str(property_))
+        for variable, cls in classes:
+            literal = " FILTER(!isLiteral(?o))" if variable == "?o" else ""
+            store.update(
+                f"INSERT {{ {target} {{ {variable} <{RDF_TYPE.value}> {cls} }} }} "
+                f"WHERE {{ {pattern}{literal} }}"
+            )
+    for sub_class, supers in super_classes.items():  # rdfs9, the data and what rdfs2/3 typed
+        if isinstance(sub_class, ox.NamedNode) and supers:
+            types = data.replace("?p", str(RDF_TYPE)).replace("?o", str(sub_class))
+            listed = " ".join(str(super_class) for super_class in supers)
+            store.update(
+                f"INSERT {{ {target} {{ ?s <{RDF_TYPE.value}> ?super }} }} WHERE {{ "
+                f"VALUES ?super {{ {listed} }} {{ {types} }} UNION "
+                f"{{ {target} {{ ?s <{RDF_TYPE.value}> {sub_class} }} }} }}"
+            )

@@ -26,6 +26,10 @@ class ConfigError(PublisherError):
     """A setting is missing, malformed or inconsistent."""
 
 
+class PortInUseError(ConfigError):
+    """`chava serve` cannot listen on its host and port (taken by another program, or denied)."""
+
+
 class LoadError(PublisherError):
     """An RDF source (file, folder, URL) could not be read or parsed.
 
@@ -209,6 +213,25 @@ class QueryError(PublisherError):
     """A SPARQL request is malformed or refused (syntax error, update, SERVICE, too deep)."""
 
     http_status = 400
+
+
+class QuerySyntaxError(QueryError):
+    """The query does not parse: where (line, column), what stands there, what was expected."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        token: str | None = None,
+        expected: Sequence[str] = (),
+    ) -> None:
+        self.line = line
+        self.column = column
+        self.token = token
+        self.expected = tuple(expected)
+        super().__init__(message)
 
 
 class UpdateRefusedError(QueryError):

@@ -39,6 +39,7 @@ from chava.remote import Limits, check_url
 from chava.remote_dataset import RemoteDataset, read_dump, read_endpoint, read_local
 from chava.shared_vocabulary import Divergence, SharedVocabulary
 from chava.sources import HARVEST_FOLDER, Publication
+from chava.validation_progress import Progress
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +128,14 @@ def local_source(source: str) -> Path | None:
     return path
 
 
-def harvest(source: str, *, partner: str, settings: Settings, kind: str = "auto") -> HarvestResult:
+def harvest(
+    source: str,
+    *,
+    partner: str,
+    settings: Settings,
+    kind: str = "auto",
+    progress: Progress | None = None,
+) -> HarvestResult:
     """Harvest *source* for *partner* into `data/harvest/{partner}.trig` under the root.
 
     *source* is an http(s) URL (a SPARQL endpoint or a dump) or a local file. Raises
@@ -148,7 +156,9 @@ def harvest(source: str, *, partner: str, settings: Settings, kind: str = "auto"
         check_url(source)
     started = datetime.now(UTC)
     dataset = _read(source, local, settings, kind)
-    return harvest_dataset(dataset, partner=partner, settings=settings, started=started)
+    return harvest_dataset(
+        dataset, partner=partner, settings=settings, started=started, progress=progress
+    )
 
 
 def is_feed_url(source: str) -> bool:
@@ -164,11 +174,12 @@ def harvest_dataset(
     settings: Settings,
     started: datetime,
     extra_provenance: Iterable[tuple[str, ox.NamedNode | ox.Literal]] = (),
+    progress: Progress | None = None,
 ) -> HarvestResult:
     """Judge what was read from a partner and write `data/harvest/{partner}.trig` (see harvest).
 
     *extra_provenance* are (predicate, value) statements about the harvest activity (where a
-    feed was followed up to).
+    feed was followed up to); *progress* hears of the validation.
     """
     source = dataset.source
     triples = sorted({quad.triple for quad in dataset.quads}, key=str)
@@ -183,7 +194,15 @@ def harvest_dataset(
     split = shared.split(triples)
     data = Publication(tuple(ox.Quad(t.subject, t.predicate, t.object) for t in split.data), (), {})
     profile = load_profile(settings.root, vocabulary_base_iri=settings.vocabulary_base_iri)
-    report = check_dataset(data, profile, source=source, languages=settings.languages)
+    report = check_dataset(
+        data,
+        profile,
+        source=source,
+        languages=settings.languages,
+        engine=settings.validation_engine,
+        threads=settings.validation_threads,
+        progress=progress,
+    )
     owners = _owners(report.failing_resources(), split.data)
     # A partner never speaks for us: its statements about our data's IRIs are quarantined too.
     trespassing = {

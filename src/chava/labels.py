@@ -20,7 +20,17 @@ LABEL_PREDICATES: Final[tuple[str, ...]] = (
     namespaces.DCTERMS + "title",
     namespaces.SH + "name",
 )
-"""Predicates whose literals name a resource for people, most specific first."""
+"""What counts as a label: predicates whose literals name a resource for people, most specific
+first (per language, the first one found wins). The one definition: pages, resource
+descriptions, the API's listings and search, the shapes documentation and the example catalogue
+all read this list."""
+
+ALTERNATIVE_LABEL_PREDICATES: Final[tuple[str, ...]] = (
+    namespaces.SKOS + "altLabel",
+    namespaces.SCHEMA + "alternateName",
+    namespaces.SKOS + "notation",
+)
+"""Other names of a resource: found by search, never shown as its label."""
 
 DESCRIPTION_PREDICATES: Final[tuple[str, ...]] = (
     namespaces.SKOS + "definition",
@@ -28,8 +38,17 @@ DESCRIPTION_PREDICATES: Final[tuple[str, ...]] = (
     namespaces.SCHEMA + "description",
     namespaces.DCTERMS + "description",
     namespaces.SH + "description",
+    namespaces.SKOS + "scopeNote",
 )
-"""Predicates whose literals describe a resource in a sentence or more."""
+"""Predicates whose literals describe a resource in a sentence or more, preferred first."""
+
+
+def label_rank(predicate: str) -> int | None:
+    """The place of *predicate* in LABEL_PREDICATES (lower wins), None if it names nothing."""
+    try:
+        return LABEL_PREDICATES.index(predicate)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

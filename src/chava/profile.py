@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from chava import namespaces
 from chava.sources import IMPORTS_GRAPH, REFERENCE_GRAPH, Publication, load_publication
 from chava.validate import ValidationReport, validate_publication
+from chava.validation_progress import Progress
 
 PROFILE_GRAPHS: Final = frozenset(
     {namespaces.SHAPES_GRAPH, namespaces.ONTOLOGY_GRAPH, IMPORTS_GRAPH, REFERENCE_GRAPH}
@@ -94,13 +95,27 @@ def load_profile(root: Path, *, vocabulary_base_iri: str = namespaces.VOCABULARY
 
 
 def check_dataset(
-    data: Publication, profile: Profile, *, source: str, languages: Sequence[str] = ("fr", "en")
+    data: Publication,
+    profile: Profile,
+    *,
+    source: str,
+    languages: Sequence[str] = ("fr", "en"),
+    engine: str | None = None,
+    threads: int = 0,
+    progress: Progress | None = None,
 ) -> ProfileReport:
-    """Validate *data* (every graph of it is data) against *profile* alone."""
+    """Validate *data* (every graph of it is data) against *profile* alone, with *engine*."""
     data_only = Publication(
         tuple(quad for quad in data.quads if not _is_profile_graph(quad)), data.files, data.origins
     )
-    report = validate_publication(data_only, shapes=profile.publication, languages=languages)
+    report = validate_publication(
+        data_only,
+        shapes=profile.publication,
+        languages=languages,
+        engine=engine,
+        threads=threads,
+        progress=progress,
+    )
     return ProfileReport(
         profile=profile,
         source=source,

@@ -40,11 +40,11 @@ import pyoxigraph as ox
 from chava.builds import Build
 from chava.config import Settings
 from chava.dataset_description import metadata_graph_iri
-from chava.engines.auth import Credentials
-from chava.engines.profiles import EngineProfile, profile_named, profile_of_server
-from chava.engines.transport import EngineClient
 from chava.errors import ConfigError, StoreError
 from chava.remote import check_url
+from chava.remote_engines.auth import Credentials
+from chava.remote_engines.profiles import EngineProfile, profile_named, profile_of_server
+from chava.remote_engines.transport import EngineClient
 
 logger = logging.getLogger(__name__)
 

@@ -36,7 +36,11 @@ def statement_of(quad: ox.Quad) -> Statement:
 
 
 def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
-    """The rdflib term of a pyoxigraph term (a triple term is refused)."""
+    """The rdflib term of a pyoxigraph term (a triple term is refused); an ill-typed literal
+    is taken as it is, quietly (sh:datatype reports it)."""
+    if isinstance(term, ox.Literal) and term.datatype.value != XSD_STRING and not term.language:
+        with _quiet_literal_casts():
+            return _term(term)
     return _term(term)
 
 

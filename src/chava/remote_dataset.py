@@ -300,7 +300,14 @@ def _scoped(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
             return cast(_Term, fresh.setdefault(term.value, ox.BlankNode()))
         return term
 
-    return [
-        ox.Quad(rename(quad.subject), quad.predicate, rename(quad.object), rename(quad.graph_name))
-        for quad in quads
-    ]
+    scoped: list[ox.Quad] = []
+    for quad in quads:
+        subject, value, graph = quad.subject, quad.object, quad.graph_name
+        if (
+            type(subject) is ox.BlankNode
+            or type(value) is ox.BlankNode
+            or type(graph) is ox.BlankNode
+        ):
+            quad = ox.Quad(rename(subject), quad.predicate, rename(value), rename(graph))
+        scoped.append(quad)  # a quad without a blank node is kept as it is (a harvest: 100k)
+    return scoped

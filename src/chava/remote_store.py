@@ -3,9 +3,9 @@
 `RemoteStore` offers the part of `pyoxigraph.Store` the readers use (`query`,
 `quads_for_pattern`, `named_graphs`), so `PublishedStore`, the JSON-LD framer and the query
 workers run unchanged over the Oxigraph server or Virtuoso (tested), Fuseki or QLever
-(untested). What differs between engines is in `chava.engines`: the engine's profile (detected
-at start-up or set by `store_engine`), the connections (bounded, timed, replicas, circuit
-breaker), the answers (dialects undone, cut answers paged or refused).
+(untested). What differs between engines is in `chava.remote_engines`: the engine's profile
+(detected at start-up or set by `store_engine`), the connections (bounded, timed, replicas,
+circuit breaker), the answers (dialects undone, cut answers paged or refused).
 
 The build's graphs are the dataset of every query, asked for the way the engine reads fastest:
 - an engine holding the build's graphs and nothing else is asked for its own union default
@@ -37,11 +37,6 @@ import pyoxigraph as ox
 
 from chava.builds import Build
 from chava.config import Settings
-from chava.engines.answers import RESULTS_JSON, Answer, RemoteTriples, read_answer
-from chava.engines.auth import Credentials
-from chava.engines.profiles import EngineProfile, profile_named, profile_of_server
-from chava.engines.rewrite import boolean_variables, modifiers, page, query_form
-from chava.engines.transport import EngineClient, EngineReply
 from chava.errors import (
     ConfigError,
     EngineAnswerError,
@@ -52,6 +47,11 @@ from chava.errors import (
     StoreError,
 )
 from chava.remote import check_url
+from chava.remote_engines.answers import RESULTS_JSON, Answer, RemoteTriples, read_answer
+from chava.remote_engines.auth import Credentials
+from chava.remote_engines.profiles import EngineProfile, profile_named, profile_of_server
+from chava.remote_engines.rewrite import boolean_variables, modifiers, page, query_form
+from chava.remote_engines.transport import EngineClient, EngineReply
 
 __all__ = ["RemoteConfig", "RemoteStore", "RemoteTriples", "open_remote", "remote_config"]
 
@@ -105,7 +105,7 @@ class RemoteConfig:
     max_bytes: int
     credentials: Credentials = field(default_factory=Credentials)
     engine: str = "generic"
-    """The engine's profile (chava.engines.profiles), resolved: never `auto`."""
+    """The engine's profile (chava.remote_engines.profiles), resolved: never `auto`."""
     max_rows: int = 0
     """The engine's row cap found at start-up (0: none found)."""
     union: bool = False

@@ -1,19 +1,24 @@
-"""Serialize quads in a machine format: RDF syntaxes with pyoxigraph, JSON-LD with our context."""
+"""Write quads in a machine format: RDF syntaxes with pyoxigraph, JSON-LD with our context.
+
+The writers are carried by the formats (chava.formats: each Format's `writer`).
+"""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Iterable, Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import pyoxigraph as ox
 
 from chava import namespaces
-from chava.formats import JSON_LD, Format
 from chava.jsonld.compact import compact_jsonld
 from chava.jsonld.context import CURRENT_PATH
 from chava.statement_order import canonical_order
+
+if TYPE_CHECKING:
+    from chava.formats import Format
 
 _NICE_LOCAL: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 """Local names written as `prefix:local` without escapes (pyoxigraph escapes `/`, `.`)."""
@@ -33,25 +38,34 @@ def serialize_quads(
     root: str | None = None,
     base_url: str = namespaces.DATA_BASE,
 ) -> bytes:
-    """Serialize *quads* in *fmt*; graph names are kept only by dataset formats (TriG, N-Quads).
-
-    JSON-LD is compact, with the published `@context` (at *base_url*), *root* first; its
-    expansion gives exactly the triples the Turtle of the same quads gives.
-    """
-    if fmt.rdf_format is None:
+    """Serialize *quads* in *fmt* with its writer; graph names are kept only by dataset formats
+    (TriG, N-Quads). Raises ValueError for a format that is not an RDF syntax (a page)."""
+    if fmt.writer is None:
         raise ValueError(f"{fmt} is not an RDF syntax")
     quads = canonical_order(quads)  # the same document from any store (an engine included)
-    if fmt == JSON_LD:
-        document = compact_jsonld(
-            unique_triples(quads), context_url=context_url(base_url), root=root
-        )
-        return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    return fmt.writer(quads, fmt, root=root, base_url=base_url)
+
+
+def write_rdf_syntax(
+    quads: Sequence[ox.Quad], fmt: Format, *, root: str | None, base_url: str
+) -> bytes:
+    """An RDF syntax written by pyoxigraph, with the prefixes its IRIs use without escapes."""
+    assert fmt.rdf_format is not None
     prefixes = used_prefixes(quads, with_graphs=fmt.supports_datasets)
     if fmt.supports_datasets:
         output = ox.serialize(quads, format=fmt.rdf_format, prefixes=prefixes)
     else:
         output = ox.serialize(unique_triples(quads), format=fmt.rdf_format, prefixes=prefixes)
     return output or b""
+
+
+def write_json_ld(
+    quads: Sequence[ox.Quad], fmt: Format, *, root: str | None, base_url: str
+) -> bytes:
+    """Compact JSON-LD with the published `@context` (at *base_url*), *root* first; its
+    expansion gives exactly the triples the Turtle of the same quads gives."""
+    document = compact_jsonld(unique_triples(quads), context_url=context_url(base_url), root=root)
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
 
 
 def unique_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:

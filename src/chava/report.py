@@ -7,12 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
-from chava import namespaces
+from chava import formats, namespaces
+from chava.formats import Format
 from chava.namespaces import compact_iri
 from chava.validate import SEVERITIES, ValidationReport, ValidationResult
 
-REPORT_FORMATS: Final = ("text", "turtle", "json-ld")
-"""The values `chava validate --format` accepts; text is the default."""
+REPORT_FORMATS: Final = tuple(fmt.label.lower() for fmt in formats.REPORT_FORMATS)
+"""The values `chava validate --format` accepts (chava.formats.REPORT_FORMATS); text first."""
 
 MAX_VALUE_LENGTH: Final = 80
 _BRACKETED_IRI: Final = re.compile(r"<([^<>\s]*)>")
@@ -22,15 +23,16 @@ def render_report(
     report: ValidationReport, output_format: str = "text", *, relative_to: Path | None = None
 ) -> str:
     """Render *report* in one of REPORT_FORMATS; file names are shown relative to *relative_to*."""
-    renderers: dict[str, Callable[[], str]] = {
-        "text": lambda: render_text(report, relative_to=relative_to),
-        "turtle": lambda: render_turtle(report),
-        "json-ld": lambda: render_json_ld(report),
+    renderers: dict[Format, Callable[[], str]] = {
+        formats.REPORT_TEXT: lambda: render_text(report, relative_to=relative_to),
+        formats.TURTLE: lambda: render_turtle(report),
+        formats.JSON_LD: lambda: render_json_ld(report),
     }
     try:
-        return renderers[output_format]()
+        fmt = formats.format_named(output_format, formats.REPORT_FORMATS)
     except KeyError:
         raise ValueError(f"unknown report format {output_format!r}") from None
+    return renderers[fmt]()
 
 
 def render_text(report: ValidationReport, *, relative_to: Path | None = None) -> str:

@@ -1,18 +1,18 @@
-"""A second SHACL engine: validate with pyrudof (rudof, in Rust), results shaped as chava's.
+"""A second SHACL engine: pyrudof (rudof, in Rust), results shaped as chava's (`--engine rudof`).
 
 The profile must not depend on one engine: a partner validates with the engine of its choice.
-`validate_with_rudof` takes the same input as `chava.validate.validate_publication` (the data
-with the RDFS entailments chava computes, the shapes, the ontology's RDFS/OWL axioms mixed in
-as pyshacl mixes them) and returns the same `ValidationReport`: focus node, path, value,
-constraint component, source shape, severity, message (the shape's `sh:message` in the
-preferred languages, else rudof's own text), source file; unknown `lc:` terms are added by the
-same check. A later multi-engine interface builds on this.
+`rudof_report` takes the validation input every engine takes (the data with the RDFS
+entailments of the validation store, the ontology's RDFS/OWL axioms mixed in as pyshacl mixes
+them) and writes an sh:ValidationReport graph like pyshacl's: focus node, path, value,
+constraint component, source shape, severity, the shape's `sh:message` (else rudof's own
+text, replaced by chava's default wording as for every engine).
 
 rudof's entries keep the data's blank node labels, so a blank focus node is the data's own;
 their values are rendered as text, so each is matched back to the data term it stands for.
-Known differences with pyshacl (SHACL-SPARQL constraints, which rudof does not evaluate; an
-ill-typed literal such as "2020-13-01"^^xsd:date, which rudof does not report under
-sh:datatype) are listed where they are compared, in tests/test_rudof_engine.py.
+What rudof does not do is made up for: SHACL-SPARQL constraints (`sh:sparql`), which rudof
+does not evaluate, run on pyshacl (`RUDOF_UNSUPPORTED`, `chava.engines`); an ill-typed literal
+such as "2020-13-01"^^xsd:date, which rudof 0.3 does not report under sh:datatype, is given to
+it in disguise (`chava.literal_check`), so it is reported, with the literal as written.
 """
 
 from __future__ import annotations
@@ -23,17 +23,15 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
 import pyoxigraph as ox
-from rdflib import RDF, BNode, Graph, URIRef
-from rdflib import Literal as RdfLiteral
-from rdflib.collection import Collection
-from rdflib.term import Node
+from rdflib import Graph
 
 from chava import namespaces
 from chava.entailment import Statement
 from chava.errors import ShaclEngineError
-from chava.rdflib_bridge import rdflib_term
-from chava.sources import Publication
-from chava.validate import EngineInput, ValidationReport, engine_input, report_of
+from chava.literal_check import disguise, disguised, reveal
+from chava.report_graph import ReportWriter
+from chava.shacl_shapes import ShapesGraph
+from chava.validation_input import EngineInput
 
 if TYPE_CHECKING:
     from pyrudof import ShaclValidationEntry as Entry
@@ -41,62 +39,48 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SH: Final = namespaces.SH
-RDF_TYPE: Final = ox.NamedNode(namespaces.RDF + "type")
 MESSAGE: Final = ox.NamedNode(SH + "message")
-AXIOM_NAMESPACES: Final = (namespaces.RDFS, namespaces.OWL)
+BARE: Final = frozenset({"integer", "decimal", "double", "boolean"})
+"""Datatypes whose literals rudof may write without quotes."""
+RUDOF_UNSUPPORTED: Final = frozenset({SH + "sparql", SH + "target"})
+"""Shapes reaching one of these predicates run on pyshacl instead."""
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
-def validate_with_rudof(
-    publication: Publication,
-    *,
-    shapes: Publication | None = None,
-    languages: Sequence[str] = ("fr", "en"),
-    extra_shapes: Sequence[ox.Quad] = (),
-) -> ValidationReport:
-    """Validate like `validate_publication`, with pyrudof as the SHACL engine.
+def rudof_report(given: EngineInput, shapes: Sequence[ox.Quad]) -> Graph:
+    """Validate the input's data against *shapes* with pyrudof; return a report graph.
 
-    Raises ShaclEngineError when rudof refuses the shapes or the data.
+    Raises ShaclEngineError when rudof is not installed or refuses the shapes or the data.
     """
     try:
-        import pyrudof  # optional: a test dependency, not needed to publish
+        import pyrudof  # optional: `pip install pyrudof`, not needed to publish
     except ImportError as error:
         raise ShaclEngineError("rudof is not installed: pip install pyrudof") from error
-    given = engine_input(publication, shapes=shapes, extra_shapes=extra_shapes)
-    data = given.data + _axioms(given.ontology)
+    datatypes = {
+        quad.object.value
+        for quad in shapes
+        if quad.predicate.value == SH + "datatype" and isinstance(quad.object, ox.NamedNode)
+    }
+    disguises = disguise(
+        literal for literals in given.ill_typed(datatypes).values() for literal in literals
+    )
+    data = disguised(given.data, disguises) + given.axioms()
     rudof = pyrudof.Rudof(pyrudof.RudofConfig())
     try:
-        rudof.read_shacl(
-            _ntriples(_triples(given.shapes)),
-            format=pyrudof.ShaclFormat.NTriples,
-        )
+        rudof.read_shacl(_ntriples(_triples(shapes)), format=pyrudof.ShaclFormat.NTriples)
         rudof.read_data(_ntriples(data), format=pyrudof.RDFFormat.NTriples)
         entries = list(rudof.validate_shacl())
     except pyrudof.RudofError as error:
         raise ShaclEngineError(f"rudof failed: {' '.join(str(error).split())}") from error
-    graph = _report_graph(entries, data, given)
-    report = report_of(graph, given, publication, languages)
-    logger.info("rudof validated %d data triples: %d results", len(data), len(report.results))
-    return report
+    graph = _report_graph(entries, data, shapes)
+    reveal(graph, disguises)
+    logger.info("rudof validated %d data triples: %d results", len(data), len(entries))
+    return graph
 
 
 def _triples(quads: Sequence[ox.Quad]) -> list[Statement]:
     return [(quad.subject, quad.predicate, quad.object) for quad in quads]
-
-
-def _axioms(ontology: Sequence[Statement]) -> list[Statement]:
-    """The ontology statements pyshacl copies into the data graph: RDFS and OWL axioms."""
-    return [
-        statement
-        for statement in ontology
-        if statement[1].value.startswith(AXIOM_NAMESPACES)
-        or (
-            statement[1] == RDF_TYPE
-            and isinstance(statement[2], ox.NamedNode)
-            and statement[2].value.startswith(AXIOM_NAMESPACES)
-        )
-    ]
 
 
 def _ntriples(statements: Iterable[Statement]) -> str:
@@ -104,39 +88,78 @@ def _ntriples(statements: Iterable[Statement]) -> str:
     return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
 
 
-def _report_graph(entries: Sequence[Entry], data: Sequence[Statement], given: EngineInput) -> Graph:
-    """An sh:ValidationReport graph of rudof's entries, with the data's and shapes' terms."""
+def _report_graph(
+    entries: Sequence[Entry], data: Sequence[Statement], shapes: Sequence[ox.Quad]
+) -> Graph:
+    """An sh:ValidationReport graph of rudof's entries, with the data's and shapes' terms.
+
+    rudof gives terms as text: a result's path is read from its source shape (its structure
+    copied from the shapes graph), its focus node and value matched back to the data's terms.
+    """
+    index = ShapesGraph(shapes).index
+    writer = ReportWriter(index)
     objects: dict[tuple[str, str], list[Term]] = defaultdict(list)
-    for subject, predicate, value in data:
-        objects[(_text(subject), predicate.value)].append(value)
-    messages: dict[str, list[ox.Literal]] = defaultdict(list)
-    for quad in given.shapes:
-        if quad.predicate == MESSAGE and isinstance(quad.object, ox.Literal):
-            messages[_text(quad.subject)].append(quad.object)
-    graph = Graph()
-    report = BNode()
-    graph.add((report, RDF.type, URIRef(SH + "ValidationReport")))
-    graph.add((report, URIRef(SH + "conforms"), RdfLiteral(not entries)))
+    for subject, predicate, stated in data:
+        objects[(_text(subject), predicate.value)].append(stated)
+    terms = _Terms(data, shapes)
     for entry in entries:
-        result = BNode()
-        focus = _node(entry.focus_node)
-        graph.add((report, URIRef(SH + "result"), result))
-        graph.add((result, RDF.type, URIRef(SH + "ValidationResult")))
-        graph.add((result, URIRef(SH + "focusNode"), focus))
-        graph.add((result, URIRef(SH + "resultSeverity"), URIRef(SH + entry.severity)))
-        if entry.source_shape is not None:
-            graph.add((result, URIRef(SH + "sourceShape"), _node(entry.source_shape)))
-        graph.add(
-            (result, URIRef(SH + "sourceConstraintComponent"), URIRef(entry.constraint_component))
-        )
-        if entry.path is not None:
-            graph.add((result, URIRef(SH + "resultPath"), _path(graph, entry.path)))
+        shape = terms.node(entry.source_shape or "")
+        properties = index.get(shape, {})
+        paths = properties.get(SH + "path", []) if entry.path is not None else []
+        value: ox.NamedNode | ox.BlankNode | ox.Literal | None = None
         if entry.value is not None:
             candidates = objects.get((entry.focus_node, entry.path or ""), [])
-            graph.add((result, URIRef(SH + "value"), _value(entry.value, candidates)))
-        for text in messages.get(entry.source_shape or "") or [ox.Literal(_rudof_text(entry))]:
-            graph.add((result, URIRef(SH + "resultMessage"), rdflib_term(text)))
-    return graph
+            value = next(
+                (
+                    c
+                    for c in candidates
+                    if not isinstance(c, ox.Triple) and _rendered_as(c, entry.value)
+                ),
+                None,
+            )
+            value = value or terms.find(entry.value)
+        messages = [m for m in properties.get(SH + "message", []) if isinstance(m, ox.Literal)]
+        writer.add(
+            focus=terms.find(entry.focus_node),
+            component=entry.constraint_component,
+            shape=shape,
+            severity=SH + entry.severity,
+            messages=messages or [ox.Literal(_rudof_text(entry))],
+            path=paths[0] if paths else None,
+            value=value,
+        )
+    return writer.finish()
+
+
+class _Terms:
+    """The data's and shapes' terms by the text rudof gives them (read once, when needed)."""
+
+    def __init__(self, data: Sequence[Statement], shapes: Sequence[ox.Quad]) -> None:
+        self.data = data
+        self.shapes = shapes
+        self._by_text: dict[str, ox.Literal] | None = None
+
+    def node(self, text: str) -> ox.NamedNode | ox.BlankNode:
+        """An IRI or blank node, as rudof writes it (`iri`, `_:label`)."""
+        return ox.BlankNode(text[2:]) if text.startswith("_:") else ox.NamedNode(text)
+
+    def find(self, text: str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        """The term rudof wrote as *text*: an IRI or blank node, else a literal of the data."""
+        if text.startswith("_:"):
+            return ox.BlankNode(text[2:])
+        if ":" in text and not text.startswith('"') and " " not in text:
+            try:
+                return ox.NamedNode(text)
+            except ValueError:
+                pass
+        if self._by_text is None:
+            self._by_text = {}
+            values = [v for _s, _p, v in self.data] + [q.object for q in self.shapes]
+            for value in values:
+                if isinstance(value, ox.Literal):
+                    for rendering in _renderings(value):
+                        self._by_text.setdefault(rendering, value)
+        return self._by_text.get(text) or ox.Literal(text.strip('"'))
 
 
 def _text(term: Term) -> str:
@@ -148,45 +171,26 @@ def _text(term: Term) -> str:
     return str(term)
 
 
-def _node(text: str) -> Node:
-    return BNode(text[2:]) if text.startswith("_:") else URIRef(text)
-
-
-def _path(graph: Graph, text: str) -> Node:
-    """rudof's path text (`iri`, `^(iri)`, `(a / b)`) as a SHACL path in *graph*."""
-    text = text.strip()
-    if text.startswith("^(") and text.endswith(")"):
-        node = BNode()
-        graph.add((node, URIRef(SH + "inversePath"), _path(graph, text[2:-1])))
-        return node
-    if text.startswith("(") and text.endswith(")") and " / " in text:
-        head = BNode()
-        Collection(graph, head, [_path(graph, part) for part in text[1:-1].split(" / ")])
-        return head
-    return URIRef(text)
-
-
-def _value(text: str, candidates: Sequence[Term]) -> Node:
-    """The data term rudof rendered as *text*: one of *candidates*, else read from the text."""
-    for candidate in candidates:
-        if _rendered_as(candidate, text):
-            return rdflib_term(candidate)
-    if text.startswith('"'):
-        return RdfLiteral(text.strip('"'))
-    return _node(text)
-
-
 def _rendered_as(term: Term, text: str) -> bool:
     if not isinstance(term, ox.Literal):
         return _text(term) == text
-    quoted = f'"{term.value}"'
-    if term.language:
-        return text == f"{quoted}@{term.language}"
-    datatype = term.datatype.value
+    return text in _renderings(term)
+
+
+def _renderings(literal: ox.Literal) -> set[str]:
+    """The ways rudof writes a literal: quoted with its language or datatype (prefixed or
+    not), a number or boolean bare."""
+    quoted = f'"{literal.value}"'
+    if literal.language:
+        return {f"{quoted}@{literal.language}"}
+    datatype = literal.datatype.value
     if datatype == namespaces.XSD + "string":
-        return text in (quoted, f"{quoted}^^xsd:string")
+        return {quoted, f"{quoted}^^xsd:string", f"{quoted}^^<{datatype}>"}
     local = datatype.rsplit("#", 1)[-1]
-    return text.startswith(quoted + "^^") and text.rstrip(">").endswith(local)
+    found = {f"{quoted}^^<{datatype}>", f"{quoted}^^xsd:{local}", f"{quoted}^^{local}"}
+    if local in BARE:
+        found.add(literal.value)
+    return found
 
 
 def _rudof_text(entry: Entry) -> str:

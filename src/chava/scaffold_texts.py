@@ -15,7 +15,7 @@ from typing import Final
 from chava import namespaces
 
 SETTINGS_TEMPLATE: Final = """\
-# Settings of the {city} learning-city publication (chava README, "Settings").
+# Settings of the {city} learning-city publication (chava docs, docs/settings.md).
 #
 # data_base_iri: a base your city controls and keeps for ever (for instance a w3id.org
 # redirect such as https://w3id.org/{slug}/). Every IRI the city mints starts with it:

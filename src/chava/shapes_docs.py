@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from chava import namespaces
 from chava.graph_index import RDF_TYPE, GraphIndex, Node, Value
-from chava.labels import fetch_labels, local_name
+from chava.labels import LABEL_PREDICATES, fetch_labels, local_name
 from chava.store import PublishedStore
 
 SH: Final = namespaces.SH
@@ -38,6 +38,8 @@ DESCRIPTIVE: Final = frozenset(
     }
 )
 """Predicates of a shape that say what it is, not what it requires."""
+SHAPE_NAMES: Final = (SH + "name", *(iri for iri in LABEL_PREDICATES if iri != SH + "name"))
+"""What names a shape: its sh:name first (SHACL's own), then what names anything (chava.labels)."""
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ def _shape(index: GraphIndex, node: Node) -> ShapeDoc:
     return ShapeDoc(
         iri=node.value if isinstance(node, ox.NamedNode) else None,
         anchor=local_name(node.value) if isinstance(node, ox.NamedNode) else None,
-        names=index.texts(node, SH + "name", namespaces.RDFS + "label"),
+        names=index.texts(node, *SHAPE_NAMES),
         descriptions=index.texts(node, SH + "description", namespaces.RDFS + "comment"),
         targets=tuple(
             (target, Value.of(value)) for target in TARGETS for value in index.objects(node, target)
@@ -169,7 +171,7 @@ def _property_shape(index: GraphIndex, node: Node) -> PropertyShapeDoc:
         anchor=local_name(node.value) if isinstance(node, ox.NamedNode) else None,
         path=path,
         path_iris=path_iris,
-        names=index.texts(node, SH + "name", namespaces.RDFS + "label"),
+        names=index.texts(node, *SHAPE_NAMES),
         descriptions=index.texts(node, SH + "description", namespaces.RDFS + "comment"),
         min_count=_integer(index.first(node, SH + "minCount")),
         max_count=_integer(index.first(node, SH + "maxCount")),

@@ -35,6 +35,7 @@ from typing import Final
 import pyoxigraph as ox
 
 from chava import namespaces
+from chava.labels import LABEL_PREDICATES
 from chava.rdf_input import InputLimits
 from chava.sources import REFERENCE_FOLDER, collect_files, parse_file
 
@@ -53,15 +54,7 @@ AXIOMS: Final = frozenset(
 )
 """Statements by which a partner's own term changes what a shared term means."""
 LABELS: Final = frozenset(
-    ox.NamedNode(iri)
-    for iri in (
-        namespaces.SKOS + "prefLabel",
-        namespaces.RDFS + "label",
-        namespaces.SCHEMA + "name",
-        namespaces.FOAF + "name",
-        namespaces.DCTERMS + "title",
-        namespaces.SKOS + "notation",
-    )
+    ox.NamedNode(iri) for iri in (*LABEL_PREDICATES, namespaces.SKOS + "notation")
 )
 """What names a shared resource: one value per language (a partner's other value relabels it)."""
 EXTENDS: Final = "extends"

@@ -1,53 +1,52 @@
-"""SHACL validation of a publication with pyshacl, entirely offline, as a typed report."""
+"""SHACL validation of a publication, entirely offline, as a typed report, with any engine.
+
+`validate_publication` builds the validation input once (`chava.validation_input`: the data,
+its RDFS entailments, the shapes and the ontology), runs the chosen engine (`chava.engines`:
+`oxigraph` by default, `rudof`, or `pyshacl` the reference; shapes an engine cannot evaluate
+run on pyshacl and the results merge) and reads the report graph into `ValidationReport`.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 import pyoxigraph as ox
-import pyshacl
-from pyshacl.errors import ReportableRuntimeError
-from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from chava import namespaces
-from chava.entailment import Statement, entailed_statements
-from chava.errors import ShaclEngineError
-from chava.rdflib_bridge import statement_of, to_rdflib_graph
-from chava.sources import IMPORTS_GRAPH, REFERENCE_GRAPH, Publication
+from chava.sources import Publication
+from chava.validation_input import (
+    HARVEST_SEGMENT,
+    ONTOLOGY_GRAPHS,
+    QUARANTINE_SEGMENT,
+    EngineInput,
+    engine_input,
+)
+from chava.validation_progress import Progress
 from chava.validation_terms import render_path, render_term
 from chava.vocabulary_check import annotate_report, unknown_terms
+
+__all__ = [
+    "HARVEST_SEGMENT",
+    "ONTOLOGY_GRAPHS",
+    "QUARANTINE_SEGMENT",
+    "EngineInput",
+    "ValidationReport",
+    "ValidationResult",
+    "engine_input",
+    "report_of",
+    "validate_publication",
+]
 
 logger = logging.getLogger(__name__)
 
 SH: Final = namespaces.SH
 SEVERITIES: Final = ("Violation", "Warning", "Info")
-ONTOLOGY_GRAPHS: Final = frozenset({namespaces.ONTOLOGY_GRAPH, IMPORTS_GRAPH})
-QUARANTINE_SEGMENT: Final = "/graph/quarantine/"
-"""Graphs named `{data}graph/quarantine/...` hold harvested data that failed the profile: kept
-with their report for people to see, never validated again (nor counted as data)."""
-HARVEST_SEGMENT: Final = "/graph/harvest/"
-"""Graphs named `{data}graph/harvest/...` hold partners' data, judged by the shared profile when
-harvested: not validated again with the publication (a partner never blocks our build)."""
-
-# Any of these in the shapes graph makes it a SHACL shapes graph.
-SHAPE_TYPES: Final = (URIRef(SH + "NodeShape"), URIRef(SH + "PropertyShape"))
-SHAPE_PREDICATES: Final = tuple(
-    URIRef(SH + name)
-    for name in (
-        "targetClass",
-        "targetNode",
-        "targetSubjectsOf",
-        "targetObjectsOf",
-        "property",
-        "path",
-    )
-)
 
 
 @dataclass(frozen=True)
@@ -94,74 +93,39 @@ def validate_publication(
     shapes: Publication | None = None,
     languages: Sequence[str] = ("fr", "en"),
     extra_shapes: Sequence[ox.Quad] = (),
+    engine: str | None = None,
+    threads: int = 0,
+    progress: Progress | None = None,
 ) -> ValidationReport:
     """Validate a publication's data graphs against shapes, with RDFS entailment, offline.
 
     The data is every graph but the ontology, shapes, imports, harvest and quarantine graphs.
     The shapes are the shapes graph of *shapes* when given (plus its default graph: plain
     files), else of the publication. The ontology and imports graphs of both, and the plain files of
-    *shapes*, are mixed into the data for RDFS reasoning (pyshacl copies only their RDFS/OWL
-    axioms). *extra_shapes* are added to the shapes whatever their graph: the publication's own
-    requirements (`chava.publication_shapes`), never used for a partner's data. Messages are
-    given in *languages* order, then English, then the others.
-    Raises ShaclEngineError when there is no shape at all or pyshacl fails.
+    *shapes*, give the class and property hierarchies (pyshacl mixes their RDFS/OWL axioms into
+    the data; every engine does the same). *extra_shapes* are added to the shapes whatever their
+    graph: the publication's own requirements (`chava.publication_shapes`), never used for a
+    partner's data. *engine* is one of `chava.engines.ENGINES` (default: the fastest,
+    `oxigraph`), run on *threads* threads (0: one per core, at most 4); *progress* hears of
+    shapes done and results found. Messages are given in
+    *languages* order, then English, then the others.
+    Raises ShaclEngineError when there is no shape at all or the engine fails, ConfigError for
+    an unknown engine.
     """
+    from chava.engines import DEFAULT_ENGINE, run_engine
+
     given = engine_input(publication, shapes=shapes, extra_shapes=extra_shapes)
-    data_graph = to_rdflib_graph(given.data)
-    try:
-        with _silent_pyshacl():
-            _conforms, report_graph, report_text = pyshacl.validate(
-                data_graph,
-                shacl_graph=to_rdflib_graph(given.shapes),
-                ont_graph=to_rdflib_graph(given.ontology),
-                inference=None,  # RDFS entailment is done above, 20 times faster
-                inplace=True,  # data_graph is our own throw-away copy
-                allow_warnings=True,
-                allow_infos=True,
-                do_owl_imports=False,  # never fetch anything
-            )
-    except ReportableRuntimeError as error:  # bad shapes: ShapeLoadError, ConstraintLoadError
-        raise ShaclEngineError(f"SHACL engine failed: {_one_line(error.message)}") from error
-    # On some failures pyshacl returns the exception in place of the report graph.
-    if not isinstance(report_graph, Graph):
-        raise ShaclEngineError(f"SHACL engine failed: {_one_line(str(report_text))}")
+    report_graph, _handed = run_engine(
+        engine or DEFAULT_ENGINE, given, progress=progress, threads=threads
+    )
     report = report_of(report_graph, given, publication, languages)
-    logger.info("validated %d data triples: %d results", len(data_graph), len(report.results))
+    logger.info(
+        "validated %d data statements with %s: %d results",
+        len(given.data_quads),
+        engine or DEFAULT_ENGINE,
+        len(report.results),
+    )
     return report
-
-
-@dataclass(frozen=True)
-class EngineInput:
-    """What a SHACL engine is given, whichever engine it is."""
-
-    data: list[Statement]
-    """The data graph: the data as written and its RDFS entailments."""
-    shapes: list[ox.Quad]
-    ontology: list[Statement]
-    """The class and property hierarchies (ontology, imports, plain shapes files)."""
-    data_quads: list[ox.Quad]
-    """The data as written, in its graphs."""
-    ontology_quads: list[ox.Quad]
-
-
-def engine_input(
-    publication: Publication,
-    *,
-    shapes: Publication | None = None,
-    extra_shapes: Sequence[ox.Quad] = (),
-) -> EngineInput:
-    """Sort *publication* (and *shapes*) into an engine's input; see validate_publication.
-
-    Raises ShaclEngineError when there is no shape at all.
-    """
-    data_quads, shapes_quads, ontology_quads = _split(publication, shapes)
-    shapes_quads.extend(extra_shapes)
-    data = [statement_of(quad) for quad in data_quads]
-    ontology = [statement_of(quad) for quad in ontology_quads]
-    data.extend(entailed_statements(data, ontology))
-    files = _shapes_files(shapes_quads, publication, shapes)
-    _require_shapes(to_rdflib_graph(shapes_quads), files)
-    return EngineInput(data, shapes_quads, ontology, data_quads, ontology_quads)
 
 
 def report_of(
@@ -180,80 +144,6 @@ def report_of(
     results = tuple(sorted(_results(report_graph, publication, languages), key=_order))
     conforms = not any(result.severity == "Violation" for result in results)
     return ValidationReport(conforms, results, report_graph)
-
-
-def _split(
-    publication: Publication, shapes: Publication | None
-) -> tuple[list[ox.Quad], list[ox.Quad], list[ox.Quad]]:
-    """Sort quads into data, shapes and ontology."""
-    data: list[ox.Quad] = []
-    shape_quads: list[ox.Quad] = []
-    ontology: list[ox.Quad] = []
-    for quad in publication.quads:
-        graph_name = _graph_name(quad)
-        if graph_name in ONTOLOGY_GRAPHS:
-            ontology.append(quad)
-        elif graph_name == namespaces.SHAPES_GRAPH:
-            if shapes is None:
-                shape_quads.append(quad)
-        elif graph_name is None or not (
-            QUARANTINE_SEGMENT in graph_name or HARVEST_SEGMENT in graph_name
-        ):
-            data.append(quad)
-    for quad in shapes.quads if shapes is not None else ():
-        graph_name = _graph_name(quad)
-        if graph_name in ONTOLOGY_GRAPHS:
-            ontology.append(quad)
-        elif graph_name == namespaces.SHAPES_GRAPH:
-            shape_quads.append(quad)
-        elif graph_name is None:  # plain files may carry the class hierarchy the shapes need
-            shape_quads.append(quad)
-            ontology.append(quad)
-        elif graph_name == REFERENCE_GRAPH:  # shared reference data: the data's links reach it
-            data.append(quad)
-        # Other named graphs are the data of the shapes' own publication: not ours to check.
-    return data, shape_quads, ontology
-
-
-def _graph_name(quad: ox.Quad) -> str | None:
-    name = quad.graph_name
-    return name.value if isinstance(name, ox.NamedNode) else None
-
-
-def _shapes_files(
-    quads: Sequence[ox.Quad], publication: Publication, shapes: Publication | None
-) -> list[str]:
-    """Name the files the shapes come from, for errors."""
-    if shapes is not None:
-        return [str(path) for path in shapes.files]
-    origins = publication.origins
-    return sorted({str(origins[quad.subject]) for quad in quads if quad.subject in origins})
-
-
-@contextmanager
-def _silent_pyshacl() -> Iterator[None]:
-    """pyshacl.validate() logs its failures to stderr itself; we raise them as one line."""
-    pyshacl_logger = logging.getLogger("pyshacl-validate")
-    was_disabled = pyshacl_logger.disabled
-    pyshacl_logger.disabled = True
-    try:
-        yield
-    finally:
-        pyshacl_logger.disabled = was_disabled
-
-
-def _require_shapes(graph: Graph, files: Sequence[str]) -> None:
-    """Refuse a shapes graph with no shape in it: validating against nothing proves nothing."""
-    if any((None, RDF.type, shape_type) in graph for shape_type in SHAPE_TYPES):
-        return
-    if any((None, predicate, None) in graph for predicate in SHAPE_PREDICATES):
-        return
-    if not files:
-        raise ShaclEngineError("no SHACL shapes to validate against: the shapes graph is empty")
-    raise ShaclEngineError(
-        f"{', '.join(files)}: not SHACL: no sh:NodeShape, sh:PropertyShape, "
-        "sh:property or target in it"
-    )
 
 
 def _results(
@@ -297,7 +187,10 @@ def message_rank(message: Node, languages: Sequence[str]) -> int:
 
 def _origin(publication: Publication, focus: Node | None) -> Path | None:
     if isinstance(focus, URIRef):
-        return publication.origins.get(ox.NamedNode(str(focus)))
+        try:
+            return publication.origins.get(ox.NamedNode(str(focus)))
+        except ValueError:  # pyshacl may write a literal focus node as an IRI
+            return None
     if isinstance(focus, BNode):
         return publication.origins.get(ox.BlankNode(str(focus)))
     return None

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import logging
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
 from chava.config import Settings
+from chava.engines import ENGINES
 from chava.errors import PublisherError
+from chava.validation_progress import TerminalProgress
 
 
 class PublisherGroup(click.Group):
@@ -32,6 +36,10 @@ class PublisherGroup(click.Group):
         except RecursionError:
             click.echo("error: input nested too deeply for this command", err=True)
             ctx.exit(2)
+        except KeyboardInterrupt:
+            # Ctrl-C before a server runs (a build under way): one line, the shell's code for it.
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
 
 
 @click.group(cls=PublisherGroup)
@@ -71,6 +79,27 @@ def settings_from(ctx: click.Context) -> Settings:
     if holder is None:  # a command invoked outside the group (tests may do this)
         return Settings.load()
     return holder.get()
+
+
+def engine_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--engine NAME`: the SHACL engine, instead of the `validation_engine` setting."""
+    return click.option(
+        "--engine",
+        type=click.Choice(ENGINES),
+        default=None,
+        help="SHACL engine: oxigraph (default: the fastest), rudof, or pyshacl (the "
+        "reference); default: the validation_engine setting.",
+    )(command)
+
+
+def with_engine(settings: Settings, engine: str | None) -> Settings:
+    """*settings* with `--engine` applied."""
+    return dataclasses.replace(settings, validation_engine=engine) if engine else settings
+
+
+def terminal_progress(settings: Settings) -> TerminalProgress:
+    """Validation progress on stderr when it is a terminal, after `progress_after` seconds."""
+    return TerminalProgress(sys.stderr, delay=settings.progress_after)
 
 
 class LazyCommands(dict[str, click.Command]):

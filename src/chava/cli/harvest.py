@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from chava.cli.group import settings_from
+from chava.cli.group import engine_option, settings_from, terminal_progress, with_engine
 from chava.contributions.feed_harvest import harvest_feed
 from chava.harvest import KINDS, harvest, is_feed_url
 
@@ -21,8 +21,11 @@ from chava.harvest import KINDS, harvest, is_feed_url
     "partner's change feed (followed incrementally); auto: a URL ending in an RDF file suffix "
     "is a dump, one ending in /changes a feed. A local file is always a dump.",
 )
+@engine_option
 @click.pass_context
-def harvest_command(ctx: click.Context, source: str, partner: str, kind: str) -> None:
+def harvest_command(
+    ctx: click.Context, source: str, partner: str, kind: str, engine: str | None
+) -> None:
     """Harvest SOURCE (an http(s) URL, or a local RDF file) into data/harvest/PARTNER.trig.
 
     Conforming resources go to graph/harvest/PARTNER, resources with a violation of the
@@ -32,7 +35,7 @@ def harvest_command(ctx: click.Context, source: str, partner: str, kind: str) ->
     resources); 2 when the source failed or was refused, and the publication is then left as
     it was.
     """
-    settings = settings_from(ctx)
+    settings = with_engine(settings_from(ctx), engine)
     if kind == "feed" or (kind == "auto" and is_feed_url(source)):
         followed = harvest_feed(source, partner=partner, settings=settings)
         what = (
@@ -44,7 +47,13 @@ def harvest_command(ctx: click.Context, source: str, partner: str, kind: str) ->
         click.echo(f"followed the change feed of {partner}: {what}, {followed.requests} requests")
         result = followed.result
     else:
-        result = harvest(source, partner=partner, settings=settings, kind=kind)
+        result = harvest(
+            source,
+            partner=partner,
+            settings=settings,
+            kind=kind,
+            progress=terminal_progress(settings),
+        )
     seconds = (result.ended - result.started).total_seconds()
     click.echo(
         f"harvested {result.partner}: {result.triples_read} triples read, "

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import logging
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from chava.build_inputs import data_settings
 from chava.builds import Build
 from chava.cli.group import settings_from
 from chava.config import Settings
-from chava.errors import ShaclEngineError
+from chava.errors import PortInUseError, ShaclEngineError
 from chava.remote_store import open_remote
 from chava.sparql import sandbox
 from chava.sparql.egress import targets_of
@@ -77,6 +79,7 @@ def serve_command(
     }
     settings = dataclasses.replace(settings, **overrides)
     check_serving_settings(settings)  # in one line, before a build or a worker starts
+    check_port(settings.host, settings.port)
     # Before any build: a kernel refusing the query workers' namespaces stops here, in one line
     # (sparql_worker_isolation = "require"), or is logged loudly ("warn").
     sandbox.check(settings.sparql_worker_isolation)
@@ -90,9 +93,10 @@ def serve_command(
         # Fails early, in one line, if the engine lacks the build (or cannot be reached).
         open_remote(settings, build).close()
         logger.warning("reading build %s from %s", build.build_id, settings.store_url)
-    logger.warning(
-        "serving build %s on http://%s:%d/", build.build_id, settings.host, settings.port
-    )
+    # The start line is said at INFO, and shown without -v: it is what the person waits for.
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
+    logger.info("serving build %s on %s (Ctrl-C to stop)", build.build_id, server_url(settings))
     # Imported here: granian and Flask load only when serving, not for `chava build`.
     from chava.web.server import run_development_server, run_server
 
@@ -100,6 +104,39 @@ def serve_command(
         run_development_server(settings, build)
     else:
         run_server(settings, build)
+    logger.info("stopped")
+
+
+def server_url(settings: Settings) -> str:
+    """The URL `chava serve` answers on (an IPv6 host in brackets)."""
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    return f"http://{host}:{settings.port}/"
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise PortInUseError (one line, exit 2) when *host*:*port* cannot be listened on.
+
+    Checked before anything is built or started, with the socket options the server uses
+    (SO_REUSEADDR: a port left in TIME_WAIT is free), so a busy port is said in one line.
+    """
+    other = port + 1 if 0 < port < 65535 else 8081
+    advice = f"choose another with --port {other} (or CHAVA_PORT={other}, make serve PORT={other})"
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, OverflowError) as error:
+        raise PortInUseError(f"cannot listen on {host}:{port}: {error}") from None
+    family, kind, protocol, _name, address = addresses[0]
+    with socket.socket(family, kind, protocol) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise PortInUseError(
+                    f"port {port} on {host} is already in use by another program; {advice}"
+                ) from None
+            reason = error.strerror or str(error)
+            raise PortInUseError(f"cannot listen on {host}:{port} ({reason}); {advice}") from None
 
 
 def check_serving_settings(settings: Settings) -> None:

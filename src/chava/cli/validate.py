@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from chava.cli.group import settings_from
+from chava.cli.group import engine_option, settings_from, terminal_progress, with_engine
 from chava.config import Settings
 from chava.errors import LoadError
 from chava.profile import check_dataset, load_profile
@@ -50,6 +50,7 @@ from chava.validate import validate_publication
     show_default=True,
     help="Report format: text for people, turtle or json-ld for machines.",
 )
+@engine_option
 @click.pass_context
 def validate_command(
     ctx: click.Context,
@@ -58,15 +59,17 @@ def validate_command(
     use_profile: bool,
     endpoint: str | None,
     output_format: str,
+    engine: str | None,
 ) -> None:
     """Validate data against the SHACL shapes, offline.
 
     Without PATH, validates the publication at the root (ontology/, data/, shapes/). With
     PATHs (RDF files or folders), validates them against the project's shapes and ontology,
     or against --shapes. With --profile, checks PATHs or an --endpoint against the profile
-    only. Exit 0: conforms; 1: does not conform; 2: could not validate.
+    only. Exit 0: conforms; 1: does not conform; 2: could not validate. On a terminal, a
+    validation longer than `progress_after` seconds shows its progress on stderr.
     """
-    settings = settings_from(ctx)
+    settings = with_engine(settings_from(ctx), engine)
     if use_profile or endpoint is not None:
         _validate_profile(ctx, settings, paths, shapes_paths, endpoint, output_format)
         return
@@ -81,7 +84,13 @@ def validate_command(
     # The publication's own language requirements, unless other shapes were asked for.
     own = () if shapes_paths else publication_shapes(settings)
     report = validate_publication(
-        publication, shapes=shapes, languages=settings.languages, extra_shapes=own
+        publication,
+        shapes=shapes,
+        languages=settings.languages,
+        extra_shapes=own,
+        engine=settings.validation_engine,
+        threads=settings.validation_threads,
+        progress=terminal_progress(settings),
     )
     click.echo(render_report(report, output_format), nl=False)
     ctx.exit(0 if report.conforms else 1)
@@ -113,7 +122,15 @@ def _validate_profile(
     else:
         data = _load_paths(paths, dataclasses.replace(partner, max_bytes=None))
         source = ", ".join(str(path) for path in paths)
-    report = check_dataset(data, profile, source=source, languages=settings.languages)
+    report = check_dataset(
+        data,
+        profile,
+        source=source,
+        languages=settings.languages,
+        engine=settings.validation_engine,
+        threads=settings.validation_threads,
+        progress=terminal_progress(settings),
+    )
     if output_format == "text":
         click.echo(render_profile_text(report), nl=False)
     else:

@@ -92,6 +92,8 @@ def check_proposal(
         Publication(tuple(quads), (), {}),
         languages=(language, *settings.languages),
         extra_shapes=publication_shapes(settings),
+        engine=settings.validation_engine,
+        threads=settings.validation_threads,
     )
     own = {proposal.subject.value} | {
         f"_:{t.object.value}" for t in proposal.triples if isinstance(t.object, ox.BlankNode)

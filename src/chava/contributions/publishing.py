@@ -39,6 +39,7 @@ from chava.errors import (
     PreconditionRequiredError,
     ResourceNotFoundError,
 )
+from chava.labels import label_rank
 from chava.publication_iris import publication_iris
 from chava.rdf_input import InputLimits, parse_rdf
 from chava.store import PublishedStore
@@ -343,9 +344,16 @@ def _mentioned(store: PublishedStore, iri: str) -> bool:
 
 
 def _labels(triples: Iterable[ox.Triple], settings: Settings) -> list[ox.Literal]:
-    found = [t.object for t in triples if t.predicate == LABEL and isinstance(t.object, ox.Literal)]
+    """The labels of a resource (what chava.labels counts as one), in the languages' order,
+    the most specific label predicate first within a language."""
+    found = [
+        (rank, t.object)
+        for t in triples
+        if (rank := label_rank(t.predicate.value)) is not None and isinstance(t.object, ox.Literal)
+    ]
     order = {tag: rank for rank, tag in enumerate(settings.languages)}
-    return sorted(found, key=lambda label: order.get(label.language or "", len(order)))
+    found.sort(key=lambda item: (order.get(item[1].language or "", len(order)), item[0]))
+    return [label for _rank, label in found]
 
 
 def _history_rank(triple: ox.Triple) -> int:

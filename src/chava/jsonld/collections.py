@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from chava import namespaces as ns
+from chava.labels import ALTERNATIVE_LABEL_PREDICATES, DESCRIPTION_PREDICATES, LABEL_PREDICATES
 
 
 @dataclass(frozen=True)
@@ -40,24 +41,8 @@ FILTERS: Final[dict[str, tuple[str, ...]]] = {
 }
 """Each filter parameter and the predicates linking an item to the filter's value (any of)."""
 
-LABELS: Final = (
-    ns.SKOS + "prefLabel",
-    ns.RDFS + "label",
-    ns.SCHEMA + "name",
-    ns.FOAF + "name",
-    ns.DCTERMS + "title",
-)
-"""Predicates naming an item, preferred first: the sort key and the exact/prefix matches."""
+LABELS: Final = LABEL_PREDICATES
+"""Predicates naming an item (chava.labels), preferred first: the sort key and exact matches."""
 
-ALTERNATIVE_LABELS: Final = (
-    ns.SKOS + "altLabel",
-    ns.SCHEMA + "alternateName",
-    ns.SKOS + "notation",
-)
-DESCRIPTIONS: Final = (
-    ns.SCHEMA + "description",
-    ns.RDFS + "comment",
-    ns.SKOS + "definition",
-    ns.DCTERMS + "description",
-    ns.SKOS + "scopeNote",
-)
+ALTERNATIVE_LABELS: Final = ALTERNATIVE_LABEL_PREDICATES
+DESCRIPTIONS: Final = DESCRIPTION_PREDICATES

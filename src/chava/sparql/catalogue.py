@@ -10,11 +10,13 @@ import pyoxigraph as ox
 
 from chava import namespaces as ns
 from chava.errors import ResourceNotFoundError
+from chava.labels import LABEL_PREDICATES, label_rank
 from chava.store import PublishedStore
 
 QUERIES_GRAPH: Final = ns.GRAPH + "queries"
 """The bundled publication's catalogue; a publication reads its own (`{data}graph/queries`)."""
 
+_LABELS: Final = " ".join(f"<{iri}>" for iri in LABEL_PREDICATES)
 _CATALOGUE_QUERY: Final = f"""
 PREFIX sh: <{ns.SH}>
 PREFIX rdfs: <{ns.RDFS}>
@@ -29,7 +31,7 @@ SELECT ?query ?kind ?text ?position ?property ?value WHERE {{
     ?query a ?kind ; ?textProperty ?text .
     OPTIONAL {{ ?query schema:position ?position }}
     OPTIONAL {{
-      VALUES ?property {{ rdfs:label rdfs:comment schema:keywords }}
+      VALUES ?property {{ {_LABELS} rdfs:comment schema:keywords }}
       ?query ?property ?value
     }}
   }}
@@ -108,14 +110,20 @@ def find_example(catalogue: Sequence[ExampleQuery], slug: str) -> ExampleQuery:
     raise ResourceNotFoundError(f"no example query named {slug!r}")
 
 
+def _label_first(text: tuple[str, str, str]) -> tuple[int, str, str, str]:
+    rank = label_rank(text[0])
+    return (len(LABEL_PREDICATES) if rank is None else rank, *text)
+
+
 def _example(iri: str, entry: Mapping[str, object]) -> ExampleQuery:
     labels: dict[str, str] = {}
     comments: dict[str, str] = {}
     keywords: dict[str, list[str]] = {}
     texts = entry["texts"]
     assert isinstance(texts, list)
-    for prop, language, value in sorted(set(texts)):
-        if prop == ns.RDFS + "label":
+    # Per language, the label of the most specific predicate (chava.labels) wins.
+    for prop, language, value in sorted(set(texts), key=_label_first):
+        if label_rank(prop) is not None:
             labels.setdefault(language, value)
         elif prop == ns.RDFS + "comment":
             comments.setdefault(language, value)

@@ -13,13 +13,12 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
 
 import pyoxigraph as ox
 
+from chava import namespaces
 from chava.builds import Build
 from chava.config import Settings
-from chava.engines.transport import EngineClient
 from chava.errors import (
     ClientGoneError,
     ConfigError,
@@ -27,22 +26,21 @@ from chava.errors import (
     EngineUnreachableError,
     QueryError,
 )
-from chava.formats import RDF_FORMATS, SPARQL_JSON, SPARQL_XML, TABLE_FORMATS, Format
+from chava.formats import Format, results_carrier, results_formats
 from chava.lru_cache import BoundedLRU
 from chava.negotiate import negotiate
 from chava.publication_iris import publication_iris
+from chava.remote_engines.transport import EngineClient
 from chava.remote_store import RemoteConfig
 from chava.sparql import sandbox
 from chava.sparql.clients import ClientLedger, ClientSlots, slots_directory
+from chava.sparql.contract import QueryJob
 from chava.sparql.pool import QueryOutcome, QueryPool
 from chava.sparql.protocol import QueryRequest
 from chava.sparql.screen import ScreenedQuery, check_size, screen_query
 from chava.sparql.sizing import query_sizing
 
 logger = logging.getLogger(__name__)
-
-BOOLEAN_FORMATS: Final = (SPARQL_JSON, SPARQL_XML)
-"""ASK results: CSV and TSV carry no boolean."""
 
 
 def _check_graph_iris(request: QueryRequest) -> None:
@@ -69,22 +67,14 @@ def published_default_graphs(build: Build) -> tuple[str, ...] | None:
     return tuple(sorted(str(name) for name in graphs if str(name) not in withheld))
 
 
-def result_formats(form: str) -> tuple[Format, ...]:
-    """The formats a query form's results are offered in, preferred first."""
-    if form == "SELECT":
-        return TABLE_FORMATS
-    if form == "ASK":
-        return BOOLEAN_FORMATS
-    return RDF_FORMATS
-
-
 @dataclass(frozen=True)
 class PreparedQuery:
     """A screened query with its chosen format, its worker job and its cache identity."""
 
     screened: ScreenedQuery
     format: Format
-    job: dict[str, Any]
+    """What the client gets: a machine format, or a page (rendered from the job's format)."""
+    job: QueryJob
     etag: str
     """Derived from the build and the request: equal ETags mean equal answers."""
     cacheable: bool
@@ -116,6 +106,7 @@ class QueryService:
             self.sizing.memory_mb,
             settings.sparql_worker_isolation,
         )
+        prefixes = publication_iris(settings).prefixes
         self.pool = QueryPool(
             build.store_path,
             size=self.sizing.workers,
@@ -126,6 +117,7 @@ class QueryService:
             egress=settings.sparql_service_allowlist,
             connect_timeout=settings.remote_connect_timeout,
             max_result_bytes=settings.sparql_max_result_bytes,
+            known_prefixes={**namespaces.PREFIXES, **prefixes},
         )
         shared = slots_directory(str(settings.build_path.resolve()))
         self.slots = ClientSlots(shared, settings.sparql_client_concurrency)
@@ -168,32 +160,38 @@ class QueryService:
             max_offset=settings.sparql_max_offset,
             base_iri=base_iri,
         )
-        chosen = negotiate(result_formats(screened.form), accept, requested_format)
-        job: dict[str, Any] = {
-            "query": screened.text,
-            "media_type": chosen.media_type,
-            "limit": settings.sparql_max_results,
-            "max_bytes": settings.sparql_max_result_bytes,
-            "base_iri": base_iri,
-            "service": bool(screened.services),
-            # An engine is told to stop a little before the worker is killed (504, not 503).
-            "timeout": max(0.5, settings.sparql_timeout - 0.5),
-        }
-        if screened.form in ("CONSTRUCT", "DESCRIBE"):
-            # Turtle, TriG and RDF/XML results read better with them.
-            job["prefixes"] = publication_iris(settings).prefixes
+        chosen = negotiate(results_formats(screened.form), accept, requested_format)
+        default_graphs: tuple[str, ...] | None = None
+        named_graphs: tuple[str, ...] | None = None
+        union = False
         if request.names_dataset:
             _check_graph_iris(request)
             # The protocol's dataset wins over FROM / FROM NAMED (SPARQL 1.1 Protocol 2.1.4).
-            job["default_graphs"] = list(request.default_graph_uris)
-            job["named_graphs"] = list(request.named_graph_uris)
+            default_graphs = request.default_graph_uris
+            named_graphs = request.named_graph_uris
         elif not screened.has_dataset_clause:
             if settings.sparql_default_graphs:
-                job["default_graphs"] = list(settings.sparql_default_graphs)
+                default_graphs = settings.sparql_default_graphs
             elif self.published_graphs is not None:
-                job["default_graphs"] = list(self.published_graphs)
+                default_graphs = self.published_graphs
             else:
-                job["union"] = True
+                union = True
+        graph_form = screened.form in ("CONSTRUCT", "DESCRIBE")
+        job = QueryJob(
+            query=screened.text,
+            format=results_carrier(chosen, screened.form),
+            limit=settings.sparql_max_results,
+            max_bytes=settings.sparql_max_result_bytes,
+            base_iri=base_iri,
+            calls_service=bool(screened.services),
+            # Turtle, TriG and RDF/XML results read better with them.
+            prefixes=publication_iris(settings).prefixes if graph_form else {},
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            union=union,
+            # An engine is told to stop a little before the worker is killed (504, not 503).
+            timeout=None if self.engine is None else max(0.5, settings.sparql_timeout - 0.5),
+        )
         identity = "\x00".join(
             (
                 self.build.build_id,

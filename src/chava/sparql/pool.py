@@ -19,12 +19,12 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from chava.errors import (
+    ConfigError,
     EngineBusyError,
     EngineTimeoutError,
     EngineUnreachableError,
@@ -36,8 +36,10 @@ from chava.errors import (
 )
 from chava.remote_store import RemoteConfig
 from chava.sparql import worker as protocol
+from chava.sparql.contract import QueryJob, QueryReply, ReplyKind
 from chava.sparql.egress import Broker, targets_of
 from chava.sparql.launch import WorkerLaunch
+from chava.sparql.syntax_errors import syntax_error
 
 logger = logging.getLogger(__name__)
 
@@ -69,10 +71,10 @@ class _DeadlineError(Exception):
     """The worker did not answer before the deadline."""
 
 
-def _engine_error(header: dict[str, Any], message: str) -> PublisherError:
+def _engine_error(reply: QueryReply, message: str) -> PublisherError:
     """The error a worker reported for the engine (not the query): 502, 503 or 504."""
-    retry_after = int(header.get("retry_after") or 1)
-    status = int(header.get("status") or 502)
+    retry_after = reply.retry_after or 1
+    status = reply.status or 502
     if status == 504:
         return EngineTimeoutError(message, retry_after=retry_after)
     if status == 503:
@@ -96,6 +98,10 @@ class QueryWorker:
                 stdout=subprocess.PIPE,
                 close_fds=True,
                 pass_fds=() if channel is None else (inherited.fileno(),),
+                # A process group of its own: Ctrl-C in a terminal reaches the server's group,
+                # not a worker still importing (the pool stops its workers itself; a worker
+                # whose parent is gone ends at the end of its stdin).
+                process_group=0,
             )
         finally:
             if channel is not None:
@@ -128,10 +134,10 @@ class QueryWorker:
         """The worker's process id."""
         return self.process.pid
 
-    def run(self, job: dict[str, Any], deadline: float) -> tuple[dict[str, Any], bytes]:
+    def run(self, job: QueryJob, deadline: float) -> tuple[QueryReply, bytes]:
         """Send *job* and wait for the reply until *deadline* (time.monotonic)."""
         try:
-            frame = memoryview(protocol.encode_frame(job))
+            frame = memoryview(protocol.encode_frame(job.encode()))
             while frame:
                 frame = frame[os.write(self._stdin.fileno(), frame) :]
         except (BrokenPipeError, OSError) as error:
@@ -142,7 +148,8 @@ class QueryWorker:
             # The worker caps its results itself; a larger reply is never read into memory.
             raise _WorkerDiedError(f"a reply of {body_length} bytes was refused")
         header = json.loads(self._read_exactly(header_length, deadline))
-        return header, self._read_exactly(body_length, deadline)
+        reply = QueryReply.decode(header)  # KeyError, ValueError: a garbled reply
+        return reply, self._read_exactly(body_length, deadline)
 
     def kill(self) -> None:
         """SIGKILL the worker and reap it."""
@@ -186,9 +193,10 @@ class QueryPool:
         egress: Sequence[str] = (),
         connect_timeout: float = 5.0,
         max_result_bytes: int | None = None,
+        known_prefixes: Mapping[str, str] | None = None,
     ) -> None:
         if size < 1:
-            raise ValueError("a pool needs at least one worker")
+            raise ConfigError(f"a query pool needs at least one worker, not {size}")
         self.store_path = store_path
         urls = [*egress, *([] if remote is None else remote.urls)]
         self.launch = WorkerLaunch(
@@ -197,6 +205,8 @@ class QueryPool:
         self.max_reply_bytes = None if max_result_bytes is None else max_result_bytes + REPLY_SLACK
         self.size = size
         self.timeout = timeout
+        self.known_prefixes = dict(known_prefixes or {})
+        """Namespaces a syntax error suggests for an undeclared prefix."""
         # Last in, first out: the worker that answered last takes the next query. Each worker has
         # its own RocksDB block cache, and a query's first run in a worker reads and decompresses
         # its blocks (query 04 of the benchmark mix, 1M statements: 65 ms, then 32 ms), so
@@ -208,13 +218,13 @@ class QueryPool:
         self._starting = 0
         self._closed = False
 
-    def execute(self, job: dict[str, Any]) -> QueryOutcome:
+    def execute(self, job: QueryJob) -> QueryOutcome:
         """Run *job* on a free worker within the time limit, or raise the error to report."""
         deadline = time.monotonic() + self.timeout
         self._start()
         worker = self._live_worker(deadline)
         try:
-            header, body = worker.run(job, deadline)
+            reply, body = worker.run(job, deadline)
         except _DeadlineError:
             self._retire(worker)
             if self.launch.remote is not None:  # the engine did not answer in time
@@ -225,24 +235,24 @@ class QueryPool:
             raise QueryTimeoutError(
                 f"the query ran longer than the {self.timeout:g} s limit and was stopped"
             ) from None
-        except (_WorkerDiedError, ValueError):  # ValueError: a garbled reply
+        except (_WorkerDiedError, KeyError, ValueError):  # KeyError, ValueError: a garbled reply
             self._retire(worker)
             raise QueryWorkerDiedError(
                 "the query worker died while running this query, as it does when a query needs "
                 "more memory than the limit (sparql_worker_memory_mb); it was replaced"
             ) from None
         self._idle.put(worker)
-        if not header.get("ok"):
-            # The parser lists every token it expected; one line of it is enough to read.
-            message = " ".join(str(header.get("message", "query failed")).split())
+        if reply.kind is ReplyKind.SYNTAX:
+            raise syntax_error(reply.message, job.query, self.known_prefixes)
+        if not reply.ok:
+            # The engine's message may be long: one line of it is enough to read.
+            message = " ".join((reply.message or "query failed").split())
             if len(message) > MESSAGE_LIMIT:
                 message = message[:MESSAGE_LIMIT] + " …"
-            if header.get("kind") == "engine":
-                raise _engine_error(header, message)
-            if header.get("kind") == "syntax":
-                raise QueryError(f"syntax error: {message}")
+            if reply.kind is ReplyKind.ENGINE:
+                raise _engine_error(reply, message)
             raise QueryError(f"the query failed: {message}")
-        return QueryOutcome(body, bool(header.get("truncated")))
+        return QueryOutcome(body, reply.truncated)
 
     def start(self) -> None:
         """Start the workers now, in the background, instead of on the first query."""

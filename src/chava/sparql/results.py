@@ -9,9 +9,9 @@ DESCRIBE results take at most the row cap plus one triple from the engine, and n
 byte cap of triples, and are written once, in the requested format.
 
 A cut result stays a valid document of its format, holding whole rows only: the cut is said in
-the HTTP headers (see chava.web.sparql_fast), and, where the format has a place for metadata,
-in its head: SPARQL JSON's `head.link` and SPARQL XML's `<link>` point to TRUNCATION_LINK.
-Nothing is added to the data itself (a CSV reader would take a note for a row).
+the HTTP headers (chava.web.response_rules), and, where the format has a place for metadata, in
+its head (each format's `truncation_mark`, chava.sparql.truncation). Nothing is added to the
+data itself (a CSV reader would take a note for a row).
 """
 
 from __future__ import annotations
@@ -19,18 +19,15 @@ from __future__ import annotations
 import contextlib
 import io
 import itertools
-import json
 from collections.abc import Iterable, Mapping
-from typing import IO, TYPE_CHECKING, Final, cast
+from typing import IO, TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
+from chava.formats import Format
+
 if TYPE_CHECKING:  # a query worker imports this module: no HTTP client unless remote
     from chava.remote_store import RemoteTriples
-
-
-TRUNCATION_LINK: Final = "https://w3id.org/chava/sparql#results-truncated"
-"""The IRI a cut result links to (JSON and XML heads, the Link header; see the README)."""
 
 
 class _EnoughError(Exception):
@@ -77,12 +74,15 @@ class _LineCapWriter(io.RawIOBase):
 
 def write_solutions(
     solutions: ox.QuerySolutions,
-    results_format: ox.QueryResultsFormat,
+    fmt: Format,
     *,
     limit: int,
     max_bytes: int,
 ) -> tuple[bytes, bool]:
-    """Serialize SELECT results: at most *limit* rows and about *max_bytes*; say if cut."""
+    """Serialize SELECT results in *fmt*: at most *limit* rows and about *max_bytes*; say if
+    cut (and mark the result so where its format can)."""
+    assert fmt.results_format is not None
+    results_format = fmt.results_format
     writer = _LineCapWriter(limit + 1, max_bytes)  # the header line, then one line per row
     with contextlib.suppress(_EnoughError):
         solutions.serialize(cast(IO[bytes], writer), format=ox.QueryResultsFormat.TSV)
@@ -94,19 +94,20 @@ def write_solutions(
         keep = min(rows - 1, rows * max_bytes // len(body))
         tsv = b"".join(tsv.splitlines(keepends=True)[: keep + 1])
         body, truncated = _from_tsv(tsv, results_format), True
-    if truncated:
-        body = _link_head(body, results_format)
+    if truncated and fmt.truncation_mark is not None:
+        body = fmt.truncation_mark(body)
     return body, truncated
 
 
-def write_boolean(answer: ox.QueryBoolean, results_format: ox.QueryResultsFormat) -> bytes:
-    """Serialize an ASK result."""
-    return answer.serialize(format=results_format) or b""
+def write_boolean(answer: ox.QueryBoolean, fmt: Format) -> bytes:
+    """Serialize an ASK result in *fmt*."""
+    assert fmt.results_format is not None
+    return answer.serialize(format=fmt.results_format) or b""
 
 
 def write_triples(
     triples: ox.QueryTriples | RemoteTriples,
-    rdf_format: ox.RdfFormat,
+    fmt: Format,
     *,
     limit: int,
     max_bytes: int,
@@ -118,6 +119,8 @@ def write_triples(
     pyoxigraph writes them once, in the requested format: a thousand triples take 0.3 ms more
     than the engine's own Turtle writer, against 1.7 ms through N-Triples and back.
     """
+    assert fmt.rdf_format is not None
+    rdf_format = fmt.rdf_format
     taken, truncated = _take(triples, limit, max_bytes)
     body = _write_graph(taken, rdf_format, prefixes)
     while len(body) > max_bytes and taken:
@@ -152,17 +155,3 @@ def _from_tsv(tsv: bytes, results_format: ox.QueryResultsFormat) -> bytes:
     parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
     assert isinstance(parsed, ox.QuerySolutions)
     return parsed.serialize(format=results_format) or b""
-
-
-def _link_head(body: bytes, results_format: ox.QueryResultsFormat) -> bytes:
-    """Point the head of a cut JSON or XML result to TRUNCATION_LINK; other formats unchanged."""
-    if results_format == ox.QueryResultsFormat.JSON:
-        document = json.loads(body)
-        document["head"]["link"] = [TRUNCATION_LINK]
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-    if results_format == ox.QueryResultsFormat.XML:
-        link = f'<link href="{TRUNCATION_LINK}"/>'.encode()
-        if b"</head>" in body:
-            return body.replace(b"</head>", link + b"</head>", 1)
-        return body.replace(b"<head/>", b"<head>" + link + b"</head>", 1)
-    return body

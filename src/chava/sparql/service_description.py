@@ -8,24 +8,9 @@ import pyoxigraph as ox
 
 from chava import namespaces as ns
 from chava.config import Settings
-from chava.formats import RDF_FORMATS, TABLE_FORMATS, Format
+from chava.formats import RDF_FORMATS, TABLE_FORMATS, W3C_FORMATS, Format
 from chava.publication_iris import publication_iris
 from chava.store import PublishedStore
-
-FORMATS_NS = "http://www.w3.org/ns/formats/"
-FORMAT_IRIS = {
-    "application/sparql-results+json": FORMATS_NS + "SPARQL_Results_JSON",
-    "application/sparql-results+xml": FORMATS_NS + "SPARQL_Results_XML",
-    "text/csv": FORMATS_NS + "SPARQL_Results_CSV",
-    "text/tab-separated-values": FORMATS_NS + "SPARQL_Results_TSV",
-    "text/turtle": FORMATS_NS + "Turtle",
-    "application/n-triples": FORMATS_NS + "N-Triples",
-    "application/ld+json": FORMATS_NS + "JSON-LD",
-    "application/rdf+xml": FORMATS_NS + "RDF_XML",
-    "application/n-quads": FORMATS_NS + "N-Quads",
-    "application/trig": FORMATS_NS + "TriG",
-}
-"""The W3C's IRIs for the result formats (https://www.w3.org/ns/formats/)."""
 
 _TYPE = ox.NamedNode(ns.RDF + "type")
 
@@ -66,7 +51,7 @@ def serialize_description(
 _PREFIXES = {
     "sd": ns.SD,
     "void": ns.VOID,
-    "formats": FORMATS_NS,
+    "formats": W3C_FORMATS,
     "dcterms": ns.DCTERMS,
     "rdfs": ns.RDFS,
 }
@@ -83,8 +68,9 @@ def _triples(
     yield ox.Triple(service, _TYPE, iri(sd + "Service"))
     yield ox.Triple(service, iri(sd + "endpoint"), service)
     yield ox.Triple(service, iri(sd + "supportedLanguage"), iri(sd + "SPARQL11Query"))
-    for media_type in dict.fromkeys(f.media_type for f in (*TABLE_FORMATS, *RDF_FORMATS)):
-        yield ox.Triple(service, iri(sd + "resultFormat"), iri(FORMAT_IRIS[media_type]))
+    for fmt in dict.fromkeys((*TABLE_FORMATS, *RDF_FORMATS)):
+        if fmt.w3c_iri is not None:
+            yield ox.Triple(service, iri(sd + "resultFormat"), iri(fmt.w3c_iri))
     yield ox.Triple(
         service, iri(sd + "defaultEntailmentRegime"), iri("http://www.w3.org/ns/entailment/Simple")
     )

@@ -1,6 +1,6 @@
 """How many query workers to run and how much memory each may use, sized from the machine.
 
-The rule (stated in the README, "How queries run"): all query workers of all web workers
+The rule (stated in docs/sparql.md, "How queries run"): all query workers of all web workers
 together may use at most QUERY_MEMORY_FRACTION of the machine's memory (physical memory, or the
 cgroup limit when lower). All web workers together run one more query worker than a client may
 run queries at once (so one client never holds every worker), or more on machines with more

@@ -11,9 +11,11 @@ It exits when its stdin closes.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import resource
+import signal
 import socket
 import struct
 import sys
@@ -28,6 +30,7 @@ from chava.errors import (
     PublisherError,
 )
 from chava.sparql import results, sandbox
+from chava.sparql.contract import QueryJob, QueryReply, ReplyKind
 from chava.sparql.launch import WorkerLaunch
 
 if TYPE_CHECKING:  # imported only by a worker of an external engine (a lean worker otherwise)
@@ -35,8 +38,6 @@ if TYPE_CHECKING:  # imported only by a worker of an external engine (a lean wor
 
 _LENGTHS: Final = struct.Struct(">II")
 READY: Final = b"R"
-DEFAULT_MAX_BYTES: Final = 16 * 1024 * 1024
-"""The byte cap of a result when a job names none (the endpoint always does)."""
 SANDBOX_FAILED: Final = 3
 """Exit status of a worker that could not isolate itself while isolation is required."""
 SERVICE_FAILED: Final = (
@@ -98,93 +99,84 @@ def _empty_store() -> ox.Store:
     return ox.Store()
 
 
-def run_job(store: ox.Store | RemoteStore, job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-    """Run one query job; return the reply header and the serialized result."""
-    options: dict[str, Any] = {"base_iri": job.get("base_iri")}
+def run_job(store: ox.Store | RemoteStore, job: QueryJob) -> tuple[QueryReply, bytes]:
+    """Run one query job; return the reply and the serialized result."""
+    options: dict[str, Any] = {"base_iri": job.base_iri}
     try:
-        if job.get("default_graphs") is not None:
+        if job.default_graphs is not None:
             options["default_graph"] = [
-                ox.NamedNode(iri) if iri else ox.DefaultGraph() for iri in job["default_graphs"]
+                ox.NamedNode(iri) if iri else ox.DefaultGraph() for iri in job.default_graphs
             ]
-        elif job.get("union"):
+        elif job.union:
             options["use_default_graph_as_union"] = True
-        if job.get("named_graphs") is not None:
-            options["named_graphs"] = [ox.NamedNode(iri) for iri in job["named_graphs"]]
+        if job.named_graphs is not None:
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in job.named_graphs]
     except ValueError as error:  # the web side checks these IRIs first; never crash on one
-        return {"ok": False, "kind": "evaluation", "message": str(error)}, b""
+        return QueryReply(ReplyKind.EVALUATION, message=str(error)), b""
     cut = False
     answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | RemoteTriples
     try:
         if not isinstance(store, ox.Store):  # a RemoteStore (`chava serve --store`)
-            check_syntax(job["query"], job.get("base_iri"), calls_service=bool(job.get("service")))
-            found = store.answer(
-                job["query"], rows=int(job["limit"]) + 1, timeout=job.get("timeout"), **options
-            )
+            check_syntax(job.query, job.base_iri, calls_service=job.calls_service)
+            found = store.answer(job.query, rows=job.limit + 1, timeout=job.timeout, **options)
             answer, cut = found.result, found.cut
         else:
-            answer = store.query(job["query"], **options)
+            answer = store.query(job.query, **options)
     except SyntaxError as error:
-        return {"ok": False, "kind": "syntax", "message": str(error)}, b""
+        return QueryReply(ReplyKind.SYNTAX, message=str(error)), b""
     except (EngineUnreachableError, EngineTimeoutError, EngineBusyError) as error:
         # The engine's failure, not the query's: the web side answers 502 / 504 / 503.
         return _engine_failure(error), b""
     except (ValueError, OSError, RuntimeError, PublisherError) as error:
         return _failure(job, error), b""
     try:
-        header, body = _serialize(answer, job)
-        if cut and header.get("ok"):
-            header["truncated"] = True  # the engine cut it at its own cap: never whole
-        return header, body
+        reply, body = _serialize(answer, job)
+        if cut and reply.ok:
+            reply = dataclasses.replace(reply, truncated=True)  # cut by the engine: never whole
+        return reply, body
     except (ValueError, OSError, RuntimeError, SyntaxError) as error:
         # Errors raised while results stream out (a failing function, a bad IRI built by IRI())
         return _failure(job, error), b""
 
 
-def _engine_failure(error: PublisherError) -> dict[str, Any]:
-    return {
-        "ok": False,
-        "kind": "engine",
-        "status": error.http_status,
-        "retry_after": int(getattr(error, "retry_after", 1) or 1),
-        "message": str(error),
-    }
+def _engine_failure(error: PublisherError) -> QueryReply:
+    return QueryReply(
+        ReplyKind.ENGINE,
+        message=str(error),
+        status=error.http_status,
+        retry_after=int(getattr(error, "retry_after", 1) or 1),
+    )
 
 
-def _failure(job: dict[str, Any], error: Exception) -> dict[str, Any]:
-    message = SERVICE_FAILED if job.get("service") else str(error)
-    return {"ok": False, "kind": "evaluation", "message": message}
+def _failure(job: QueryJob, error: Exception) -> QueryReply:
+    message = SERVICE_FAILED if job.calls_service else str(error)
+    return QueryReply(ReplyKind.EVALUATION, message=message)
 
 
 def _serialize(
     answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | RemoteTriples,
-    job: dict[str, Any],
-) -> tuple[dict[str, Any], bytes]:
-    media_type = job["media_type"]
-    limit = int(job["limit"])
-    max_bytes = int(job.get("max_bytes") or DEFAULT_MAX_BYTES)
-    table_format = ox.QueryResultsFormat.from_media_type(media_type)
-    rdf_format = ox.RdfFormat.from_media_type(media_type)
-    if isinstance(answer, ox.QueryBoolean) and table_format is not None:
-        body = results.write_boolean(answer, table_format)
-        return {"ok": True, "truncated": False}, body
-    if isinstance(answer, ox.QuerySolutions) and table_format is not None:
-        body, truncated = results.write_solutions(
-            answer, table_format, limit=limit, max_bytes=max_bytes
-        )
-        return {"ok": True, "truncated": truncated}, body
-    if not isinstance(answer, ox.QuerySolutions | ox.QueryBoolean) and rdf_format is not None:
-        # QueryTriples, or a RemoteStore's RemoteTriples
-        prefixes = job.get("prefixes", {})
+    job: QueryJob,
+) -> tuple[QueryReply, bytes]:
+    fmt, limit, max_bytes = job.format, job.limit, job.max_bytes
+    if isinstance(answer, ox.QueryBoolean) and fmt.results_format is not None:
+        return QueryReply(ReplyKind.OK), results.write_boolean(answer, fmt)
+    if isinstance(answer, ox.QuerySolutions) and fmt.results_format is not None:
+        body, truncated = results.write_solutions(answer, fmt, limit=limit, max_bytes=max_bytes)
+        return QueryReply(ReplyKind.OK, truncated), body
+    if not isinstance(answer, ox.QuerySolutions | ox.QueryBoolean) and fmt.rdf_format is not None:
         body, truncated = results.write_triples(
-            answer, rdf_format, limit=limit, max_bytes=max_bytes, prefixes=prefixes
+            answer, fmt, limit=limit, max_bytes=max_bytes, prefixes=job.prefixes
         )
-        return {"ok": True, "truncated": truncated}, body
-    message = f"{media_type} cannot carry the results of this query"
-    return {"ok": False, "kind": "format", "message": message}, b""
+        return QueryReply(ReplyKind.OK, truncated), body
+    message = f"{fmt.media_type} cannot carry the results of this query"
+    return QueryReply(ReplyKind.FORMAT, message=message), b""
 
 
 def main() -> int:
     """Read the launch frame, isolate, open the store, then serve jobs until stdin closes."""
+    # Ctrl-C in a terminal reaches the whole process group: the pool stops its workers (it
+    # closes their stdin or kills them), so the key must not interrupt one mid-frame.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     opening = read_frame(stdin)
     if opening is None:
@@ -207,8 +199,13 @@ def main() -> int:
     stdout.write(READY)
     stdout.flush()
     while (frame := read_frame(stdin)) is not None:
-        header, body = run_job(store, frame[0])
-        write_frame(stdout, header, body)
+        try:
+            job = QueryJob.decode(frame[0])
+        except (KeyError, ValueError, TypeError) as error:  # the pool sends only QueryJobs
+            reply, body = QueryReply(ReplyKind.EVALUATION, message=f"bad job: {error}"), b""
+        else:
+            reply, body = run_job(store, job)
+        write_frame(stdout, reply.encode(), body)
     return 0
 
 

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, request
 
+from chava.errors import ResourceNotFoundError
 from chava.iri_mapping import path_mappings
 from chava.jsonld.collections import COLLECTIONS, FILTERS
 from chava.jsonld.context import context_path, load_context
@@ -25,6 +26,7 @@ from chava.jsonld.profiles import frame_path, schema_path
 from chava.language_tags import direction, language_name
 from chava.publication_iris import publication_iris
 from chava.web import jsonld_documents, portal, search, state
+from chava.web import response_rules as rules
 from chava.web.jsonld_http import json_response, require_json
 from chava.web.site import site_descriptions, site_titles
 
@@ -110,6 +112,10 @@ def _language_map(texts: Mapping[str, str]) -> dict[str, str]:
 @blueprint.get("/api/<collection>")
 def collection_page(collection: str) -> Response:
     """One page of a collection, filtered, in label order (or ranked with `?q=`)."""
+    if collection not in COLLECTIONS:  # no such address, whatever the client accepts
+        raise ResourceNotFoundError(
+            f"no collection {collection[:80]!r} in the API; collections: {', '.join(COLLECTIONS)}"
+        )
     return _page(collection, is_search=False)
 
 
@@ -154,14 +160,13 @@ def _page(collection: str | None, *, is_search: bool) -> Response:
         page_url=page_url,
         cache=node_cache(),
     )
-    link_header = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
+    page_links = [rules.Link(url, rel) for rel, url in links.items()]
     if collection is not None:
-        profile = root + frame_path(COLLECTIONS[collection].frame)
-        link_header += f', <{profile}>; rel="profile"'
+        page_links.append(rules.Link(root + frame_path(COLLECTIONS[collection].frame), "profile"))
     body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return json_response(
         body,
         etag_key=etag_key,
         max_age=settings.cache_max_age,
-        headers={"Link": link_header},
+        links=page_links,
     )

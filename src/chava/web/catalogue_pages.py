@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -21,7 +20,7 @@ from chava.web import state
 from chava.web.change_feed import feed_link
 from chava.web.language import request_language
 from chava.web.linking import Link, Linker
-from chava.web.rendering import cached, page_linker, render_page
+from chava.web.rendering import cached, page_linker, page_response, render_page
 from chava.web.site import site_description
 
 blueprint = Blueprint("pages", __name__)
@@ -213,13 +212,4 @@ def _page_number() -> int:
 
 def _page_response(body: str, lang: str) -> Response:
     """An HTML page with its language, and validators: a page changes only with the build."""
-    build = state.published_store().build
-    response = Response(body, mimetype="text/html")
-    response.headers["Content-Language"] = lang
-    response.vary.add("Accept-Language")
-    response.cache_control.public = True
-    response.cache_control.max_age = state.settings().cache_max_age
-    response.set_etag(hashlib.sha256(body.encode("utf-8")).hexdigest()[:32])
-    response.last_modified = build.created
-    response.make_conditional(request)  # 304 for If-None-Match / If-Modified-Since
-    return response
+    return page_response(body, lang)

@@ -7,12 +7,10 @@ cacheable for a day, the collection and the last page for `cache_max_age`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Final
 
 from flask import Blueprint, Flask, Response, request
-from werkzeug.http import is_resource_modified
 
 from chava.contributions.feed import (
     MEDIA_TYPE,
@@ -24,6 +22,7 @@ from chava.contributions.feed import (
 )
 from chava.errors import ResourceNotFoundError
 from chava.iri_mapping import local_path
+from chava.web import response_rules as rules
 from chava.web import state
 from chava.web.rendering import cached
 from chava.web.response_cache import CACHEABLE
@@ -89,14 +88,11 @@ def _changes() -> list[Change]:
 
 def _answer(document: dict[str, object], *, max_age: int) -> Response:
     body = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
-    etag = hashlib.sha256(body).hexdigest()[:32]
-    headers = {
-        "ETag": f'"{etag}"',
-        "Cache-Control": f"public, max-age={max_age}",
-        "Vary": "Accept",
-        "Access-Control-Allow-Origin": "*",
-    }
-    if not is_resource_modified(request.environ, etag=etag):
+    validators = rules.Validators(rules.etag_of(body.decode("utf-8")))
+    headers = [*validators.headers(), rules.cache_for(max_age), rules.vary("Accept")]
+    if rules.is_not_modified(
+        validators, if_none_match=request.headers.get("If-None-Match"), if_modified_since=None
+    ):
         return Response(status=304, headers=headers)
     request.environ[CACHEABLE] = True
     return Response(body, status=200, headers=headers, content_type=MEDIA_TYPE)

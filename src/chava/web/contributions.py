@@ -43,6 +43,7 @@ from chava.errors import (
     UnauthorizedError,
 )
 from chava.iri_mapping import local_path
+from chava.web import response_rules as rules
 from chava.web import state
 from chava.web.contribution_forms import (
     SEARCH_SUFFIX,
@@ -81,10 +82,7 @@ def init_app(app: Flask) -> None:
 @blueprint.after_request
 def _private(response: Response) -> Response:
     set_seed_cookie(response)
-    response.cache_control.no_store = True
-    response.cache_control.public = False
-    response.cache_control.max_age = None
-    response.vary.add("Cookie")
+    rules.apply(response.headers, rules.private())
     return response
 
 

@@ -22,9 +22,10 @@ holds no thread and no more memory than the cap. Files (dumps) are sent by grani
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
-import json
 import logging
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -37,8 +38,10 @@ from werkzeug.wsgi import _RangeWrapper
 from chava.config import Settings
 from chava.errors import PublisherError
 from chava.sparql.sizing import query_sizing
-from chava.web.hardening import is_sparql_query, with_security_headers
-from chava.web.sparql_fast import CLIENT_GONE
+from chava.web import response_rules as rules
+from chava.web.hardening import is_sparql_query
+from chava.web.replies import error_reply
+from chava.web.sparql_answer import CLIENT_GONE
 
 logger = logging.getLogger(__name__)
 
@@ -347,13 +350,15 @@ class Gateway:
             # Outside Flask's handlers (the build's pinning, a streamed body): an engine that is
             # down or slow is still 502 / 503 / 504 with Retry-After, on every route.
             logger.warning("%s %s: %s", environ["REQUEST_METHOD"], environ["PATH_INFO"], error)
-            return _error_answer(error)
+            return _error_answer(error, environ.get("HTTP_ACCEPT"))
         except Exception:  # the app's error handlers answer everything; this is a bug: log it
             logger.exception(
                 "unexpected error on %s %s", environ["REQUEST_METHOD"], environ["PATH_INFO"]
             )
             return Answer(
-                500, with_security_headers([("Content-Type", "text/plain")]), b"internal error\n"
+                500,
+                rules.with_security_headers(rules.error_headers(html=False)),
+                rules.error_json(500, "InternalServerError", "internal error; see the server log"),
             )
         if file is not None:
             path, start, end = file
@@ -366,6 +371,17 @@ class Gateway:
         self.sparql.close()
         if self.on_close is not None:
             self.on_close()
+
+    def __rsgi_init__(self, loop: Any) -> None:
+        """granian's hook when the worker starts: leave Ctrl-C to the main process.
+
+        SIGINT from a terminal reaches every process of the group; a worker that stopped on
+        its own would be restarted by the main process (respawn_failed_workers) while it shuts
+        down. The main process stops the workers (SIGTERM) on the first Ctrl-C.
+        """
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.remove_signal_handler(signal.SIGINT)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def __rsgi_del__(self, _loop: Any) -> None:
         """granian's hook when the worker stops: drop what waits, end the queries under way."""
@@ -438,27 +454,16 @@ def _send(proto: Any, answer: Answer) -> None:
         )
 
 
-def _error_answer(error: PublisherError) -> Answer:
-    """The JSON answer for a chava error raised outside the app's own handlers."""
-    headers = [("Content-Type", "application/json"), ("Access-Control-Allow-Origin", "*")]
-    retry_after = getattr(error, "retry_after", None)
-    if retry_after is not None:
-        headers.append(("Retry-After", str(retry_after)))
-    body = json.dumps(
-        {"error": type(error).__name__, "status": error.http_status, "message": str(error)}
-    )
-    return Answer(error.http_status, with_security_headers(headers), body.encode())
+def _error_answer(error: PublisherError, accept: str | None) -> Answer:
+    """The answer for a chava error raised outside the app's own handlers (the same rules)."""
+    reply = error_reply(error, accept=accept, site=None)
+    return Answer(reply.status, rules.with_security_headers(reply.headers), reply.body)
 
 
 def _refuse(proto: Any, status: int, message: str) -> None:
     """Answer *status* at once, in JSON, without the app (the lane or the body refused it)."""
-    headers = [
-        ("Content-Type", "application/json"),
-        ("Access-Control-Allow-Origin", "*"),
-        ("Connection", "close"),
-    ]
-    if status in (503, 429):
-        headers.append(("Retry-After", str(BUSY_RETRY_AFTER)))
     kind = {408: "RequestTimeout", 413: "PayloadTooLargeError", 503: "ServiceBusyError"}
-    body = json.dumps({"error": kind.get(status, "Error"), "status": status, "message": message})
-    proto.response_bytes(status, with_security_headers(headers), body.encode())
+    retry_after = BUSY_RETRY_AFTER if status in (503, 429) else None
+    headers = rules.error_headers(html=False, retry_after=retry_after, close=True)
+    body = rules.error_json(status, kind.get(status, "Error"), message)
+    proto.response_bytes(status, rules.with_security_headers(headers), body)

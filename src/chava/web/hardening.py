@@ -1,7 +1,8 @@
 """The outermost WSGI layer: the public host, security headers, and SPARQL's per-client limits.
 
 Every response leaves through here, the ones replayed by chava.web.response_cache and answered
-by chava.web.sparql_fast included, so each carries the same security headers:
+by chava.web.sparql_fast included, so each carries the same security headers (their values are
+chava.web.response_rules'):
 
 - `Content-Security-Policy`: scripts, styles, fonts, images and connections from this origin
   only (images may also be `data:` URLs; one inline style of the vendored editor is allowed by
@@ -16,51 +17,27 @@ SPARQL base IRI never reflect a Host header a client made up.
 
 SPARQL queries (`/sparql` with a query) count against the client's request rate and query-time
 budget (chava.sparql.clients.ClientLedger) before anything else, cached answers included: a
-client over either is answered 429 with Retry-After by the Flask route, which reports it like
-any other refusal.
+client over either is answered 429 with Retry-After, reported here as every error is
+(chava.web.replies: JSON, or the error page for a browser).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, Final
+from typing import Any
 from urllib.parse import urlsplit
 
 from chava.config import Settings
-from chava.errors import ConfigError, TooManyRequestsError
+from chava.errors import ConfigError, PublisherError, TooManyRequestsError
 from chava.sparql.clients import ClientLedger
 from chava.web.response_cache import Replaying
-from chava.web.sparql_fast import PATHS, RUN_FAILURE
+from chava.web.response_rules import with_security_headers
+from chava.web.sparql_answer import PATHS
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
-
-YASGUI_GRIP_STYLE: Final = "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='"
-"""The one inline style the vendored editor adds: its results table's column grips (constant)."""
-CONTENT_SECURITY_POLICY: Final = (
-    "default-src 'self'; script-src 'self'; "
-    f"style-src 'self' {YASGUI_GRIP_STYLE}; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
-SECURITY_HEADERS: Final = (
-    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
-    ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "strict-origin-when-cross-origin"),
-)
-_SECURITY_NAMES: Final = frozenset(name.lower() for name, _value in SECURITY_HEADERS)
-_SECURITY_LENGTHS: Final = frozenset(len(name) for name in _SECURITY_NAMES)
-
-
-def with_security_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """*headers* with the security headers set (replacing any the app set)."""
-    # Called on every response: compare lengths first, lower-case only a likely name.
-    kept = [
-        (name, value)
-        for name, value in headers
-        if len(name) not in _SECURITY_LENGTHS or name.lower() not in _SECURITY_NAMES
-    ]
-    return [*kept, *SECURITY_HEADERS]
+ErrorReporter = Callable[[PublisherError, dict[str, Any], StartResponse], Iterable[bytes]]
+"""Answers a WSGI request with the report of an error (chava.web.app builds it)."""
 
 
 def public_origin(public_base_url: str) -> tuple[str, str] | None:
@@ -89,13 +66,13 @@ def is_sparql_query(environ: dict[str, Any]) -> bool:
 
 
 class HardenedApp:
-    """Wraps the app's WSGI stack (*app*, its replay cache); *refusals* reports a 429."""
+    """Wraps the app's WSGI stack (*app*, its replay cache); *report* answers a 429."""
 
     def __init__(
-        self, app: Replaying, refusals: WSGIApp, settings: Settings, ledger: ClientLedger
+        self, app: Replaying, report: ErrorReporter, settings: Settings, ledger: ClientLedger
     ) -> None:
         self.app = app
-        self.refusals = refusals
+        self.report = report
         self.ledger = ledger
         self.origin = public_origin(settings.public_base_url)
 
@@ -106,8 +83,7 @@ class HardenedApp:
             try:
                 self.ledger.admit(environ.get("REMOTE_ADDR") or "unknown")
             except TooManyRequestsError as error:
-                environ[RUN_FAILURE] = error  # raised by the /sparql route, reported by Flask
-                return self.refusals(environ, secured)
+                return self.report(error, environ, secured)
         return self.app(environ, secured)
 
     def replay(

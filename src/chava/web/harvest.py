@@ -17,7 +17,7 @@ from chava import namespaces
 from chava.store import PublishedStore
 from chava.web import state
 from chava.web.language import request_language
-from chava.web.rendering import cached, render_page
+from chava.web.rendering import cached, page_response, render_page
 
 blueprint = Blueprint("harvest", __name__)
 
@@ -106,10 +106,7 @@ def harvest_page() -> Response:
         for entry in store.build.manifest.get("skipped_files") or ()
     ]
     body = render_page("harvest.html", lang, h=texts, partners=partners, skipped=skipped)
-    response = Response(body, mimetype="text/html")
-    response.headers["Content-Language"] = lang
-    response.vary.add("Accept-Language")
-    return response
+    return page_response(body, lang)
 
 
 def partners_of(store: PublishedStore, data_base_iri: str) -> list[Partner]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, jsonify
 
+from chava.web import response_rules as rules
 from chava.web import state
 
 blueprint = Blueprint("health", __name__)
@@ -34,8 +35,7 @@ def health() -> Response:
         current=report.current,
         problems=[_without_paths(problem) for problem in report.problems],
     )
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Access-Control-Allow-Origin"] = "*"
+    rules.apply(response.headers, [rules.never_store()])
     return response
 
 

@@ -11,6 +11,7 @@ from chava.jsonld.context import CURRENT_VERSION, VERSIONS, load_context
 from chava.jsonld.frame import load_frames
 from chava.jsonld.profiles import frame_path, schema_path
 from chava.jsonld.schemas import load_schemas
+from chava.web import response_rules as rules
 from chava.web import state
 from chava.web.jsonld_http import json_response
 
@@ -29,12 +30,11 @@ def init_app(app: Flask) -> None:
 def current_context() -> Response:
     """The current context: may gain terms in a later version, so it is revalidated."""
     context = load_context(CURRENT_VERSION)
-    link = f'</context/{CURRENT_VERSION}.jsonld>; rel="canonical"'
     return json_response(
         context.raw,
         etag_key=context.etag,
         max_age=state.settings().cache_max_age,
-        headers={"Link": link},
+        links=(rules.Link(f"/context/{CURRENT_VERSION}.jsonld", "canonical"),),
     )
 
 

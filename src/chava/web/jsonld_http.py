@@ -1,14 +1,13 @@
-"""HTTP plumbing shared by the JSON-LD routes: strong ETags, 304s and cache headers."""
+"""HTTP plumbing shared by the JSON-LD routes: a JSON body with the response rules' headers."""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from flask import Response, request
-from werkzeug.http import is_resource_modified
 
 from chava.errors import NotAcceptableError
+from chava.web import response_rules as rules
 
 JSON_LD_TYPE = "application/ld+json; charset=utf-8"
 ACCEPTED = ("application/ld+json", "application/json")
@@ -21,19 +20,23 @@ def json_response(
     max_age: int,
     content_type: str = JSON_LD_TYPE,
     headers: Mapping[str, str] | None = None,
+    links: Iterable[rules.Link] = (),
     immutable: bool = False,
 ) -> Response:
     """A 200 (or 304 for a matching If-None-Match) with a strong ETag derived from *etag_key*."""
-    etag = hashlib.sha256(etag_key.encode("utf-8")).hexdigest()[:32]
-    cache_control = f"public, max-age={max_age}" + (", immutable" if immutable else "")
-    common = {
-        "ETag": f'"{etag}"',
-        "Cache-Control": cache_control,
-        "Vary": "Accept",
-        "Access-Control-Allow-Origin": "*",
-        **(headers or {}),
-    }
-    if not is_resource_modified(request.environ, etag=etag):
+    validators = rules.Validators(rules.etag_of(etag_key))
+    common = [
+        *validators.headers(),
+        rules.cache_for(max_age, immutable=immutable),
+        rules.vary("Accept"),
+        *(headers or {}).items(),
+    ]
+    link = rules.link_header(links)
+    if link is not None:
+        common.append(link)
+    if rules.is_not_modified(
+        validators, if_none_match=request.headers.get("If-None-Match"), if_modified_since=None
+    ):
         return Response(status=304, headers=common)
     response = Response(body, status=200, headers=common)
     response.content_type = content_type

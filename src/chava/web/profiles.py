@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Response, request
 
-from chava import formats
 from chava.errors import BadRequestError
 from chava.formats import Format
 from chava.jsonld.context import context_path
@@ -16,6 +15,7 @@ from chava.jsonld.profiles import (
     resolve_profile,
     schema_path,
 )
+from chava.web import response_rules as rules
 from chava.web import state
 from chava.web.jsonld_http import json_response
 
@@ -28,10 +28,10 @@ def profile_response(iri: str, fmt: Format, *, requested: str | None) -> Respons
     """
     query_profile = request.args.get("profile")
     if query_profile is not None:
-        if requested is not None and fmt != formats.JSON_LD:
+        if requested is not None and not fmt.profiles:
             raise BadRequestError(f"?profile= applies to JSON-LD, not to {fmt}")
         profile, from_query = query_profile, True
-    elif fmt == formats.JSON_LD:
+    elif fmt.profiles:
         accepted = profile_from_accept(request.headers.get("Accept"))
         if accepted is None:
             return None
@@ -60,8 +60,8 @@ def profile_response(iri: str, fmt: Format, *, requested: str | None) -> Respons
         etag_key="\0".join((store.build.build_id, iri, frame.name, lang or "", root)),
         max_age=settings.cache_max_age,
         content_type=f'application/ld+json; charset=utf-8; profile="{profile_url}"',
-        headers={
-            "Link": f'<{profile_url}>; rel="profile", <{root + schema_path(frame.name)}>; '
-            'rel="describedby"',
-        },
+        links=(
+            rules.Link(profile_url, "profile"),
+            rules.Link(root + schema_path(frame.name), "describedby"),
+        ),
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from flask import current_app, render_template
+from flask import Response, current_app, render_template, request
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from chava.language_tags import direction
 from chava.store import PublishedStore
+from chava.web import response_rules as rules
 from chava.web import state
 from chava.web.linking import Linker
 from chava.web.texts import texts_for, texts_language
@@ -60,6 +61,25 @@ def lang_attrs(context: Context, tag: str | None, always: bool = False) -> Marku
     if direction(tag) != direction(document):
         attributes += f' dir="{direction(tag)}"'
     return Markup(attributes)
+
+
+def page_response(body: str, lang: str) -> Response:
+    """An HTML page in *lang* with its validators: a page changes only with the build (304)."""
+    settings = state.settings()
+    validators = rules.Validators(rules.etag_of(body), state.published_store().build.created)
+    headers = [
+        ("Content-Language", lang),
+        rules.vary("Accept-Language"),
+        rules.cache_for(settings.cache_max_age),
+        *validators.headers(),
+    ]
+    if rules.is_not_modified(
+        validators,
+        if_none_match=request.headers.get("If-None-Match"),
+        if_modified_since=request.headers.get("If-Modified-Since"),
+    ):
+        return Response(status=304, headers=headers)
+    return Response(body, mimetype="text/html", headers=headers)
 
 
 def page_linker(labels: Mapping[str, Mapping[str, str]], lang: str) -> Linker:

@@ -19,6 +19,7 @@ from chava.iri_mapping import local_path
 from chava.publication_iris import publication_iris
 from chava.render import serialize_quads
 from chava.store import PublishedStore
+from chava.web import response_rules as rules
 
 OWL_VERSION_IRI = ox.NamedNode(namespaces.OWL + "versionIRI")
 
@@ -59,7 +60,7 @@ def render_representation(
         metadata = tuple(store.quads(None, None, None, ox.NamedNode(metadata_graph_iri(settings))))
         description = dataclasses.replace(description, context=description.context + metadata)
     headers = _pagination_links(path, fmt, description)
-    if fmt == formats.HTML:
+    if fmt.page:
         from chava.web.pages import resource_html
 
         html = resource_html(description, lang=lang, alternates=_alternates(path))
@@ -97,7 +98,7 @@ def _render_document(
     quads = list(store.quads(None, None, None, ox.NamedNode(graph)))
     if not quads:
         raise ResourceNotFoundError(f"the {kind} is not published in this build")
-    if fmt == formats.HTML:
+    if fmt.page:
         from chava.web.pages import document_html
 
         return Representation(200, document_html(kind, store, lang=lang).encode("utf-8"))
@@ -110,15 +111,16 @@ def _pagination_links(
     url = f"{path}.{fmt.extension}"
     links = []
     if description.incoming_next_page is not None:
-        links.append(f'<{url}?page={description.incoming_next_page}>; rel="next"')
+        links.append(rules.Link(f"{url}?page={description.incoming_next_page}", "next"))
     if description.incoming_page > 1:
-        links.append(f'<{url}?page={description.incoming_page - 1}>; rel="prev"')
-    return (("Link", ", ".join(links)),) if links else ()
+        links.append(rules.Link(f"{url}?page={description.incoming_page - 1}", "prev"))
+    header = rules.link_header(links)
+    return (header,) if header else ()
 
 
 def _alternates(path: str) -> list[tuple[str, str, str]]:
     return [
         (fmt.label, fmt.media_type, f"{path}.{fmt.extension}")
         for fmt in formats.RESOURCE_FORMATS
-        if fmt != formats.HTML
+        if not fmt.page
     ]

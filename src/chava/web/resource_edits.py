@@ -22,6 +22,7 @@ from chava.contributions.publishing import edit, editable, used_prefixes
 from chava.contributions.rebuild import request_rebuild
 from chava.errors import ResourceNotFoundError
 from chava.iri_mapping import canonical_iri
+from chava.web import response_rules as rules
 from chava.web import state
 from chava.web.contribution_forms import SEARCH_SUFFIX, cached_form, field_views, loose_messages
 from chava.web.contribution_texts import contribution_texts
@@ -51,7 +52,7 @@ def init_app(app: Flask) -> None:
 @blueprint.after_request
 def _private(response: Response) -> Response:
     set_seed_cookie(response)
-    response.cache_control.no_store = True
+    rules.apply(response.headers, rules.private())
     return response
 
 
@@ -72,8 +73,13 @@ def read(rest: str) -> Response:
             quads, format=ox.RdfFormat.TURTLE, prefixes=used_prefixes(state.settings(), quads)
         )
         response = Response(body, mimetype="text/turtle")
-    response.headers["ETag"] = etag
+    rules.apply(response.headers, _validators(etag).headers())
     return response
+
+
+def _validators(etag: str | None) -> rules.Validators:
+    """The validators of an edited resource's file (its entity tag, quoted by publishing)."""
+    return rules.Validators(etag.strip('"') if etag else None)
 
 
 @blueprint.route(PREFIX + "/<path:rest>", methods=["PUT"])
@@ -161,7 +167,7 @@ def _saved(
     body = json.dumps({"resource": iri, "change": change, "deleted": proposal is None})
     response = Response(body, status=200, mimetype="application/json")
     if proposal is not None:
-        response.headers["ETag"] = etag
+        rules.apply(response.headers, _validators(etag).headers())
     return response
 
 

@@ -7,12 +7,10 @@ representation cache (a build never changes, so its representations never do).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, request
-from werkzeug.http import is_resource_modified
 
 from chava import formats
 from chava.config import Settings
@@ -23,6 +21,7 @@ from chava.iri_mapping import canonical_iri, local_path, path_mappings
 from chava.lru_cache import BoundedLRU
 from chava.negotiate import negotiate
 from chava.store import PublishedStore
+from chava.web import response_rules as rules
 from chava.web import state
 from chava.web.profiles import profile_response
 from chava.web.representations import Representation, render_representation
@@ -80,15 +79,20 @@ def _respond(settings: Settings, target: Target) -> Response:
     framed = profile_response(target.iri, fmt, requested=requested)
     if framed is not None:
         return framed
-    lang = _language(settings) if fmt == formats.HTML else ""
+    lang = _language(settings) if fmt.page else ""
     page = _page(request.args.get("page"))
     build = store.build
-    etag = _etag(build.build_id, target.iri, fmt, lang, page, request.host_url)
-    headers = _headers(settings, target, fmt, lang, etag, negotiated=requested is None)
-    if not is_resource_modified(request.environ, etag=etag, last_modified=build.created):
-        response = Response(status=304, headers=headers)
-        response.last_modified = build.created
-        return response
+    validators = rules.Validators(
+        rules.etag_of(build.build_id, target.iri, fmt.extension, lang, str(page), request.host_url),
+        build.created,
+    )
+    headers = _headers(settings, target, fmt, lang, validators, negotiated=requested is None)
+    if rules.is_not_modified(
+        validators,
+        if_none_match=request.headers.get("If-None-Match"),
+        if_modified_since=request.headers.get("If-Modified-Since"),
+    ):
+        return Response(status=304, headers=headers)
     cache = _cache()
     key = (build.build_id, target.iri, fmt.extension, lang, page, request.host_url)
     representation = cache.get(key)
@@ -97,20 +101,15 @@ def _respond(settings: Settings, target: Target) -> Response:
             settings, store, target.iri, target.path, fmt, lang=lang, page=page
         )
         cache.put(key, representation, len(representation.body) + 256)
-    response = Response(representation.body, status=representation.status, headers=headers)
     if representation.status == 200:
-        response.content_type = fmt.content_type
-        response.last_modified = build.created
+        headers = [("Content-Type", fmt.content_type), *headers]
         request.environ[CACHEABLE] = True
-    else:
-        del response.headers["ETag"]
-    for name, value in representation.headers:
-        if name == "Link":
-            response.headers["Link"] = ", ".join(
-                part for part in (response.headers.get("Link"), value) if part
-            )
-        else:
-            response.headers[name] = value
+    else:  # a redirect to the successor: no validators of its own
+        headers = _headers(
+            settings, target, fmt, lang, rules.Validators(), negotiated=requested is None
+        )
+    response = Response(representation.body, status=representation.status)
+    rules.apply(response.headers, [*headers, *representation.headers])
     return response
 
 
@@ -140,24 +139,29 @@ def _mentioned(store: PublishedStore, iri: str) -> bool:
 
 
 def _headers(
-    settings: Settings, target: Target, fmt: Format, lang: str, etag: str, *, negotiated: bool
-) -> dict[str, str]:
-    alternates = [
-        f'<{_url(target.path, other)}>; rel="alternate"; type="{other.media_type}"'
+    settings: Settings,
+    target: Target,
+    fmt: Format,
+    lang: str,
+    validators: rules.Validators,
+    *,
+    negotiated: bool,
+) -> rules.Headers:
+    alternates = rules.link_header(
+        rules.Link(_url(target.path, other), "alternate", other.media_type)
         for other in formats.RESOURCE_FORMATS
         if other != fmt
+    )
+    headers = [
+        *validators.headers(),
+        rules.cache_for(settings.cache_max_age),
+        *([alternates] if alternates else []),
+        rules.vary("Accept", "Accept-Language") if fmt.page or negotiated else rules.vary("Accept"),
     ]
-    headers = {
-        "ETag": f'"{etag}"',
-        "Cache-Control": f"public, max-age={settings.cache_max_age}",
-        "Access-Control-Allow-Origin": "*",
-        "Link": ", ".join(alternates),
-        "Vary": "Accept, Accept-Language" if fmt == formats.HTML or negotiated else "Accept",
-    }
     if negotiated:
-        headers["Content-Location"] = _url(target.path, fmt)
+        headers.append(("Content-Location", _url(target.path, fmt)))
     if lang:
-        headers["Content-Language"] = lang
+        headers.append(("Content-Language", lang))
     return headers
 
 
@@ -180,11 +184,6 @@ def _page(raw: str | None) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
         raise BadRequestError(f"?page= must be a whole number from 1 to {MAX_PAGE}")
     return int(raw)
-
-
-def _etag(build_id: str, iri: str, fmt: Format, lang: str, page: int, base_url: str) -> str:
-    key = "\0".join((build_id, iri, fmt.extension, lang, str(page), base_url))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 def _cache() -> BoundedLRU[Representation]:

@@ -4,7 +4,7 @@ A resource response is a pure function of the build (its id, set in the environ 
 above), the path, the query string and the request headers it varies on (Accept,
 Accept-Language) plus the Host (JSON-LD names the context on this server). Routes opt in by
 setting `CACHEABLE` in the WSGI environ; only 200 answers to GET are kept. Hits still honour
-`If-None-Match` (304).
+`If-None-Match` (304, by chava.web.response_rules).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from chava.lru_cache import BoundedLRU
+from chava.web import response_rules as rules
 
 CACHEABLE = "chava.cacheable"
 """WSGI environ key a route sets to True when its response may be replayed."""
@@ -23,15 +24,13 @@ BUILD_ID = "chava.build_id"
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
-_NOT_MODIFIED_DROPS = frozenset({"content-length", "content-type", "content-language"})
-
 
 @dataclass(frozen=True)
 class _Entry:
     status: str
     headers: list[tuple[str, str]]
     body: bytes
-    etag: str | None
+    validators: rules.Validators
     outer_headers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     """The headers as a wrapping layer rewrites them, computed once (see replay)."""
 
@@ -115,8 +114,9 @@ class ResponseCache:
             if close is not None:
                 close()
         headers = list(captured["headers"])
-        etag = next((value for name, value in headers if name.lower() == "etag"), None)
-        self.entries.put(key, _Entry(captured["status"], headers, body, etag), len(body) + 512)
+        validators = rules.Validators(rules.quoted_etag(headers))
+        entry = _Entry(captured["status"], headers, body, validators)
+        self.entries.put(key, entry, len(body) + 512)
         return [body]
 
 
@@ -138,16 +138,10 @@ def _replay(
     start_response: StartResponse,
     headers: list[tuple[str, str]],
 ) -> Iterable[bytes]:
-    if entry.etag is not None and _matches(environ.get("HTTP_IF_NONE_MATCH"), entry.etag):
-        kept = [(n, v) for n, v in headers if n.lower() not in _NOT_MODIFIED_DROPS]
-        start_response("304 NOT MODIFIED", kept)
+    if rules.is_not_modified(
+        entry.validators, if_none_match=environ.get("HTTP_IF_NONE_MATCH"), if_modified_since=None
+    ):
+        start_response("304 NOT MODIFIED", rules.not_modified_headers(headers))
         return [b""]
     start_response(entry.status, headers)
     return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [entry.body]
-
-
-def _matches(if_none_match: str | None, etag: str) -> bool:
-    if not if_none_match:
-        return False
-    candidates = {part.strip().removeprefix("W/") for part in if_none_match.split(",")}
-    return "*" in candidates or etag in candidates

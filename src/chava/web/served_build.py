@@ -49,6 +49,8 @@ CHECK_SECONDS: Final = 1.0
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+StoreOpener = Callable[[Settings, Build], PublishedStore]
+"""Opens a verified build's store for serving (open_store; tests read builds from an engine)."""
 
 
 class ServedBuild:
@@ -78,13 +80,16 @@ class ServedBuild:
         self._closed = False
 
     @classmethod
-    def open(cls, settings: Settings, build: Build) -> ServedBuild:
-        """Lease, verify and open *build*; raise StoreError (DamagedBuildError) if unusable."""
+    def open(
+        cls, settings: Settings, build: Build, opener: StoreOpener | None = None
+    ) -> ServedBuild:
+        """Lease, verify and open *build* (with *opener*, default open_store); raise StoreError
+        (DamagedBuildError) if unusable."""
         lease = BuildLease(build.path)
         try:
             # Read again under the lease: the folder may have been rebuilt since it was listed.
             build = read_build(build.path)
-            store = open_store(settings, build)
+            store = (opener or open_store)(settings, build)
             index = open_index(build, store, settings)
             service = QueryService(settings, build, remote=remote_config(store.oxigraph))
         except BaseException:
@@ -194,17 +199,25 @@ class Health:
 class BuildFollower:
     """The ServedBuild of one app, following the `current` link of its build folder."""
 
-    def __init__(self, settings: Settings, build: Build | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        build: Build | None = None,
+        *,
+        opener: StoreOpener | None = None,
+    ) -> None:
         self.settings = settings
+        self.opener = opener
+        """How builds are opened (None: open_store, the build's own store or `store_url`)."""
         self.link = settings.build_path / CURRENT
         key = self._link_key()  # before opening: a build made meanwhile is seen next check
         if build is None:
             served, problems = choose_build(
-                settings.build_path, lambda chosen: ServedBuild.open(settings, chosen)
+                settings.build_path, lambda chosen: ServedBuild.open(settings, chosen, opener)
             )
             self.follows = True
         else:
-            served, problems = ServedBuild.open(settings, build), []
+            served, problems = ServedBuild.open(settings, build, opener), []
             self.follows = _is_current(self.link, build)
         self._current = served
         self._problems: tuple[str, ...] = tuple(problems)
@@ -280,7 +293,7 @@ class BuildFollower:
     def _switch(self, key: tuple[str, int, int, int]) -> None:
         target = self.link.parent / key[0]
         try:
-            new = ServedBuild.open(self.settings, read_build(target))
+            new = ServedBuild.open(self.settings, read_build(target), self.opener)
         except (PublisherError, OSError) as error:  # StoreError above all: damaged, vanished
             self._rejected_key = key
             self._problems = (str(error),)

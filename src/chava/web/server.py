@@ -70,8 +70,17 @@ def run_server(settings: Settings, build: Build) -> None:
         # A web worker that dies (the OOM killer, a crash in native code) is started again;
         # the others keep answering meanwhile.
         respawn_failed_workers=True,
+        # Ctrl-C stops the server within about a second: a web worker still busy then (a
+        # page being rendered) is killed; its query workers end with their pipes.
+        workers_kill_timeout=1,
     )
+    logging.getLogger("_granian").addFilter(_drop_known_notices)
     server.serve()
+
+
+def _drop_known_notices(record: logging.LogRecord) -> bool:
+    """granian's notice that its Rust task implementation is experimental: chosen, measured."""
+    return "task implementation is experimental" not in record.getMessage()
 
 
 def raise_open_files(wanted: int) -> int:

@@ -2,32 +2,47 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Final
 from urllib.parse import urlencode
 
-import pyoxigraph as ox
 from flask import Blueprint, request
 
-from chava.formats import N_TRIPLES, SPARQL_JSON
+from chava.formats import HTML, results_formats
+from chava.labels import fetch_labels
 from chava.publication_iris import publication_iris
 from chava.sparql.catalogue import ExampleQuery, find_example
 from chava.sparql.protocol import QueryRequest
 from chava.web import state
 from chava.web.language import request_language
 from chava.web.rendering import page_linker, render_page
+from chava.web.results_table import ResultTable, iris_in, tabulate
+from chava.web.sparql_answer import endpoint_iri_of
 from chava.web.sparql_state import catalogue, query_service
 from chava.web.texts import texts_language
 
 blueprint = Blueprint("sparql_pages", __name__)
 
+_DEFAULT_QUERY: Final = "SELECT * WHERE {\n  ?subject ?predicate ?object\n}\nLIMIT 10\n"
+
 TEXTS: Final = {
     "fr": {
         "editor": "Éditeur de requêtes SPARQL",
-        "editor_intro": "Interrogez ce graphe en SPARQL 1.1. Chaque exemple du catalogue "
-        "s'ouvre dans son propre onglet.",
+        "editor_intro": "Interrogez ce graphe en SPARQL 1.1. L'éditeur s'ouvre sur un exemple ; "
+        "les autres sont dans le menu.",
+        "example_menu": "Exemples",
+        "choose_example": "Ouvrir un exemple…",
+        "shared_query": "Requête partagée",
+        "run": "Exécuter",
+        "edit": "Modifier la requête dans l'éditeur",
+        "results_title": "Résultats de la requête",
+        "results_count": "{count} lignes",
+        "truncated_at": "Résultats tronqués : seules les {limit} premières lignes (ou la taille "
+        "maximale de réponse) sont montrées. Téléchargez-les ou affinez la requête (LIMIT, "
+        "OFFSET).",
+        "downloads": "Télécharger :",
+        "language_tag": "langue",
+        "datatype": "type",
         "examples": "Exemples de requêtes",
         "examples_intro": "Des questions de recherche sur le graphe, chacune avec sa requête "
         "et ses résultats.",
@@ -45,8 +60,20 @@ TEXTS: Final = {
     },
     "en": {
         "editor": "SPARQL query editor",
-        "editor_intro": "Query this graph with SPARQL 1.1. Each catalogued example opens "
-        "in its own tab.",
+        "editor_intro": "Query this graph with SPARQL 1.1. The editor opens on one example; the "
+        "others are in the menu.",
+        "example_menu": "Examples",
+        "choose_example": "Open an example…",
+        "shared_query": "Shared query",
+        "run": "Run",
+        "edit": "Edit the query in the editor",
+        "results_title": "Query results",
+        "results_count": "{count} rows",
+        "truncated_at": "Results cut: only the first {limit} rows (or the largest response "
+        "size) are shown. Download them, or narrow the query (LIMIT, OFFSET).",
+        "downloads": "Download:",
+        "language_tag": "language",
+        "datatype": "type",
         "examples": "Example queries",
         "examples_intro": "Research questions about the graph, each with its query and results.",
         "query": "Query",
@@ -64,38 +91,31 @@ TEXTS: Final = {
 }
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One value of a result table: its text, a link for IRIs, its language for literals."""
-
-    text: str
-    href: str | None = None
-    language: str | None = None
-
-
-@dataclass(frozen=True)
-class ResultTable:
-    """An example's results, ready for a template."""
-
-    columns: tuple[str, ...] = ()
-    rows: tuple[tuple[Cell, ...], ...] = ()
-    boolean: bool | None = None
-    truncated: bool = False
-    links: dict[str, str] = field(default_factory=dict)
-
-
 def editor_page() -> str:
-    """The YASGUI editor, preloaded with the prefixes and one tab per example query."""
+    """The editor, opened on one example (or on `?query=`), the catalogue in a menu."""
     language, _explicit = request_language()
-    tabs = [{"name": example.label((language,)), "query": example.text} for example in catalogue()]
+    examples = catalogue()
+    shared = request.args.get("query")
+    first = examples[0] if examples else None
+    if shared:
+        opening = {"name": _texts(language)["shared_query"], "query": shared}
+    elif first is not None:
+        opening = {"name": first.label((language,)), "query": first.text}
+    else:
+        opening = {"name": _texts(language)["editor"], "query": _DEFAULT_QUERY}
+    menu = [
+        {"slug": example.slug, "name": example.label((language,)), "query": example.text}
+        for example in examples
+    ]
     prefixes = publication_iris(state.settings()).prefixes
-    config = {"endpoint": "/sparql", "prefixes": prefixes, "tabs": tabs}
+    config = {"endpoint": "/sparql", "prefixes": prefixes, "opening": opening, "examples": menu}
     return render_page(
         "sparql/editor.html",
         language,
         s=_texts(language),
         config=config,
-        examples=catalogue(),
+        examples=examples,
+        opening=opening,
     )
 
 
@@ -139,62 +159,40 @@ def example(slug: str) -> str:
 def run_example(example: ExampleQuery, language: str) -> ResultTable:
     """Run *example* on the public endpoint's workers and tabulate its results."""
     service = query_service()
-    media = N_TRIPLES if example.form in ("CONSTRUCT", "DESCRIBE") else SPARQL_JSON
     prepared = service.prepare(
         QueryRequest(example.text),
-        accept=media.media_type,
+        accept=HTML.media_type,  # computed in the format the HTML page is rendered from
         requested_format=None,
-        base_iri=request.host_url.rstrip("/") + "/sparql",
+        base_iri=endpoint_iri_of(request.environ),
     )
     outcome = service.run(prepared, client=request.remote_addr or "unknown")
-    linker = page_linker({}, language)
-
-    def cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | dict[str, str] | None) -> Cell:
-        if term is None:
-            return Cell("")
-        if isinstance(term, dict):
-            kind, value = term.get("type"), term.get("value", "")
-            if kind == "uri":
-                return Cell(linker.compact(value), linker.href(value))
-            if kind == "bnode":
-                return Cell(f"_:{value}")
-            return Cell(value, None, term.get("xml:lang"))
-        if isinstance(term, ox.NamedNode):
-            return Cell(linker.compact(term.value), linker.href(term.value))
-        if isinstance(term, ox.Literal):
-            return Cell(term.value, None, term.language)
-        return Cell(str(term))
-
-    links = _result_links(example)
-    if media is N_TRIPLES:
-        triples = ox.parse(outcome.body, format=ox.RdfFormat.N_TRIPLES)
-        triple_rows: tuple[tuple[Cell, ...], ...] = tuple(
-            (cell(quad.subject), cell(quad.predicate), cell(quad.object)) for quad in triples
-        )
-        return ResultTable(
-            ("subject", "predicate", "object"), triple_rows, None, outcome.truncated, links
-        )
-    document = json.loads(outcome.body)
-    if "boolean" in document:
-        return ResultTable(boolean=bool(document["boolean"]), links=links)
-    columns = tuple(document["head"]["vars"])
-    rows = tuple(
-        tuple(cell(binding.get(column)) for column in columns)
-        for binding in document["results"]["bindings"]
+    carrier = prepared.job.format
+    iris = sorted(iris_in(outcome.body, carrier))
+    labels = fetch_labels(state.published_store(), iris) if iris else {}
+    return tabulate(
+        outcome.body,
+        carrier,
+        page_linker(labels, language),
+        truncated=outcome.truncated,
+        links=_result_links(example),
     )
-    return ResultTable(columns, rows, None, outcome.truncated, links)
 
 
 def _result_links(example: ExampleQuery) -> dict[str, str]:
-    """Links running *example* on the endpoint, by format name."""
-    names = {"SELECT": ("json", "csv", "tsv"), "ASK": ("json", "xml")}.get(
-        example.form, ("turtle", "json-ld", "n-triples")
-    )
-    return {name: "/sparql?" + urlencode({"query": example.text, "format": name}) for name in names}
+    """Links running *example* on the endpoint, by format label."""
+    return {
+        fmt.label: "/sparql?" + urlencode({"query": example.text, "format": fmt.extension})
+        for fmt in results_formats(example.form)
+        if not fmt.page
+    }
 
 
-def _texts(language: str) -> dict[str, str]:
+def texts(language: str) -> dict[str, str]:
+    """The words of the SPARQL pages in *language* (English when there are none)."""
     return TEXTS[texts_language(language)]
+
+
+_texts = texts
 
 
 def _languages(language: str) -> Sequence[str]:

@@ -38,6 +38,7 @@ from chava.contributions.queue import ContributionQueue
 from chava.contributions.throttle import Throttle
 from chava.errors import ForbiddenError, TooManyRequestsError, UnauthorizedError
 from chava.sparql.clients import client_key
+from chava.web import response_rules as rules
 from chava.web import state
 
 SESSION_COOKIE: Final = "chava_session"
@@ -169,7 +170,7 @@ def sign_in(response: Response, name: str) -> None:
         samesite="Lax",
         path="/",
     )
-    response.cache_control.no_store = True
+    rules.apply(response.headers, [rules.never_store()])
 
 
 def sign_out(response: Response) -> None:

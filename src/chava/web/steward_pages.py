@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, request
 
+from chava.web import response_rules as rules
 from chava.web.contribution_texts import contribution_texts
 from chava.web.language import request_language
 from chava.web.rendering import render_page
@@ -32,7 +33,7 @@ def init_app(app: Flask) -> None:
 @blueprint.after_request
 def _private(response: Response) -> Response:
     set_seed_cookie(response)
-    response.cache_control.no_store = True
+    rules.apply(response.headers, rules.private())
     return response
 
 

@@ -1,7 +1,9 @@
 // The reference portal: everything below comes from the public JSON-LD API (/api, framed
 // documents with the published context): the publication's title, description and languages
 // too. Nothing is hard-wired but the UI strings, in French and English; other languages show
-// them in English, and the data in the chosen language.
+// them in English, and the data in the chosen language. The page itself is one of the site's
+// (its header, its language links): the server chose the language from ?lang= or
+// Accept-Language, and says it in #portal's data-lang.
 "use strict";
 
 const TEXTS = {
@@ -335,7 +337,6 @@ function applyTexts() {
     if (typeof value === "string") node.textContent = value;
   }
   for (const node of document.querySelectorAll("[data-label]")) node.setAttribute("aria-label", t(node.dataset.label));
-  for (const { tag } of state.api.languages) $(`lang-${tag}`).setAttribute("aria-pressed", String(tag === state.lang));
   showPublication();
 }
 
@@ -346,22 +347,16 @@ async function setLanguage(code) {
   document.body.dataset.ready = code;
 }
 
-// The configured languages, as buttons named in their own language; ?lang= picks the first one.
-function languageButtons() {
-  const buttons = state.api.languages.map(({ tag, name, direction }) => {
-    const button = el("button", { type: "button", id: `lang-${tag}`, lang: tag, dir: direction, "aria-pressed": "false" }, name);
-    button.addEventListener("click", () => setLanguage(tag));
-    return button;
-  });
-  $("languages").replaceChildren(...buttons);
-  const asked = new URLSearchParams(window.location.search).get("lang");
-  const chosen = state.api.languages.find((l) => asked && l.tag.toLowerCase() === asked.toLowerCase());
-  return (chosen || state.api.languages[0]).tag;
+// The language the server chose for this page (one of the configured ones), else the first.
+function pageLanguage() {
+  const chosen = ($("portal").dataset.lang || "").toLowerCase();
+  const found = state.api.languages.find((l) => l.tag.toLowerCase() === chosen);
+  return (found || state.api.languages[0]).tag;
 }
 
 async function start() {
   state.api = await getJson(new URL("/api", window.location.origin));
-  const first = languageButtons();
+  const first = pageLanguage();
   $("filter-kind").addEventListener("change", () => loadTools(false));
   $("filter-availability").addEventListener("change", () => loadTools(false));
   $("search-form").addEventListener("submit", (event) => { event.preventDefault(); runSearch(); });

@@ -17,9 +17,9 @@ from typing import IO, Any, Final
 
 import pyoxigraph as ox
 
-from chava.engines.profiles import EngineProfile
-from chava.engines.transport import EngineReply
 from chava.errors import EngineAnswerError, EngineTimeoutError
+from chava.remote_engines.profiles import EngineProfile
+from chava.remote_engines.transport import EngineReply
 
 XSD_BOOLEAN: Final = "http://www.w3.org/2001/XMLSchema#boolean"
 XSD_INTEGER: Final = "http://www.w3.org/2001/XMLSchema#integer"

@@ -32,13 +32,13 @@ import requests
 import urllib3
 from requests.structures import CaseInsensitiveDict
 
-from chava.engines.auth import Credentials
 from chava.errors import (
     EngineBusyError,
     EngineTimeoutError,
     EngineUnreachableError,
     RemoteSourceError,
 )
+from chava.remote_engines.auth import Credentials
 
 logger = logging.getLogger(__name__)
 
