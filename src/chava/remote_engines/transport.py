@@ -159,6 +159,11 @@ _BREAKERS: dict[str, Breaker] = {}
 _BREAKERS_LOCK = threading.Lock()
 
 
+def _soonest_refusal(breakers: list[Breaker]) -> RemoteSourceError:
+    """The refusal of the breaker that reopens first (the shortest Retry-After)."""
+    return min(breakers, key=lambda breaker: breaker.retry_after()).refusal()
+
+
 def breaker_for(url: str) -> Breaker:
     """The breaker of *url* in this process."""
     with _BREAKERS_LOCK:
@@ -204,7 +209,7 @@ class EngineClient:
         """Raise the breaker's refusal when every endpoint is cooling down (fail fast)."""
         breakers = self.breakers()
         if all(breaker.cooling() for breaker in breakers):
-            raise min(breakers, key=lambda breaker: breaker.retry_after()).refusal()
+            raise _soonest_refusal(breakers)
 
     def ensure(self) -> None:
         """Fail fast while every endpoint cools down; probe one whose cool-down is over."""
@@ -373,11 +378,11 @@ class EngineClient:
             status = response.status_code
             if status in RETRY_STATUSES:
                 wait = response.headers.get("Retry-After", "")
-                error_type = EngineTimeoutError if status == 504 else EngineUnreachableError
-                raise error_type(
-                    f"{url}: the engine answered HTTP {status}: {snippet(data)}",
-                    retry_after=int(wait) if wait.isdigit() else 1,
-                )
+                message = f"{url}: the engine answered HTTP {status}: {snippet(data)}"
+                retry_after = int(wait) if wait.isdigit() else 1
+                if status == 504:
+                    raise EngineTimeoutError(message, retry_after=retry_after)
+                raise EngineUnreachableError(message, retry_after=retry_after)
             if status >= 400:
                 raise RemoteSourceError(f"{url}: HTTP {status} {response.reason}: {snippet(data)}")
             media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()

@@ -13,7 +13,6 @@ listing it; `facets` counts every result by type, theme, city and graph.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
@@ -28,6 +27,7 @@ from chava.labels import pick_text
 from chava.publication_iris import publication_iris
 from chava.search.index import CatalogueIndex, Hit, SearchAnswer
 from chava.search.text import query_words
+from chava.web import response_rules as rules
 from chava.web import state
 from chava.web.jsonld_http import json_response, require_json
 from chava.web.language import request_language
@@ -161,14 +161,18 @@ def search_page() -> Response:
         previous_href=links.get("prev"),
         next_href=links.get("next"),
     )
-    response = Response(body, mimetype="text/html")
-    response.headers["Content-Language"] = lang
-    response.vary.add("Accept-Language")
-    response.cache_control.public = True
-    response.cache_control.max_age = settings.cache_max_age
-    response.set_etag(hashlib.sha256(body.encode("utf-8")).hexdigest()[:32])
-    response.make_conditional(request)  # 304 for If-None-Match
-    return response
+    validators = rules.Validators(rules.etag_of(body))
+    headers = [
+        ("Content-Language", lang),
+        rules.vary("Accept-Language"),
+        rules.cache_for(settings.cache_max_age),
+        *validators.headers(),
+    ]
+    if rules.is_not_modified(
+        validators, if_none_match=request.headers.get("If-None-Match"), if_modified_since=None
+    ):
+        return Response(status=304, headers=headers)
+    return Response(body, mimetype="text/html", headers=headers)
 
 
 def hit_json(
