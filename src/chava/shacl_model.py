@@ -12,14 +12,19 @@ from typing import Final
 import pyoxigraph as ox
 
 from chava import namespaces
+from chava.errors import ShaclEngineError
 
 SH: Final = namespaces.SH
 TARGETS: Final = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
-class UnsupportedShapeError(Exception):
-    """A shape the compiled engine cannot evaluate; the message says why."""
+class UnsupportedShapeError(ShaclEngineError):
+    """A shape the compiled engine cannot evaluate; the message says why.
+
+    Caught by chava.engine_oxigraph, which runs that shape on pyshacl instead; in the error tree
+    so that one escaping by mistake still reads as the engine's failure, in one line.
+    """
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,8 @@ logger = logging.getLogger(__name__)
     "--store",
     "store_url",
     default=None,
-    help="Read the build from this SPARQL 1.1 query endpoint (setting store_url); push the "
-    "build there first with `chava publish --to`.",
+    help="Read the build from this SPARQL 1.1 query endpoint, or several separated by spaces "
+    "(replicas; setting store_url); push the build there first with `chava publish --to`.",
 )
 @click.pass_context
 def serve_command(
@@ -90,7 +90,8 @@ def serve_command(
         settings = data_settings(settings, paths)
     build = usable_build(settings)
     if settings.store_url:
-        open_remote(settings, build)  # fails early, in one line, if the engine lacks the build
+        # Fails early, in one line, if the engine lacks the build (or cannot be reached).
+        open_remote(settings, build).close()
         logger.warning("reading build %s from %s", build.build_id, settings.store_url)
     # The start line is said at INFO, and shown without -v: it is what the person waits for.
     if logger.getEffectiveLevel() > logging.INFO:

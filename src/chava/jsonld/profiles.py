@@ -116,6 +116,9 @@ def framed_resource(
     oxigraph = store.oxigraph if isinstance(store, PublishedStore) else store
     framer = Framer(oxigraph)
     subject = ox.NamedNode(iri)
+    prefetch = getattr(oxigraph, "prefetch", None)
+    if prefetch is not None:  # an external engine (chava.remote_store): two requests, not many
+        prefetch([subject])
     if not framer.properties(subject):
         raise ResourceNotFoundError(f"nothing is published about <{iri}>")
     if not framer.has_type(subject, frame.types):
