@@ -278,7 +278,7 @@ def _build_stamp() -> str:
     """What a cached chava build must have been made by: chava's version and build layout."""
     from importlib.metadata import version
 
-    from chava.build_inputs import BUILD_LAYOUT_VERSION
+    from chava.building.build_inputs import BUILD_LAYOUT_VERSION
 
     return f"chava {version('chava')} layout {BUILD_LAYOUT_VERSION}"
 

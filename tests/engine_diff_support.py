@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import pyoxigraph as ox
 from flask.testing import FlaskClient
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.web.app import create_app
 

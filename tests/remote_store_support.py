@@ -20,11 +20,11 @@ from typing import cast
 import pyoxigraph as ox
 import pytest
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
-from chava.publish_remote import push_build
-from chava.remote_store import open_remote
-from chava.store import PublishedStore
+from chava.network.publish_remote import push_build
+from chava.stores.remote_store import open_remote
+from chava.stores.store import PublishedStore
 from chava.web.served_build import StoreOpener
 from tests.oxigraph_server import oxigraph_server
 from tests.virtuoso_server import DBA_PASSWORD, virtuoso_server

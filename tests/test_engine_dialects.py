@@ -1,5 +1,6 @@
-"""The parts of chava.remote_engines that need no engine: query rewriting, answers in an engine's
-dialect, the circuit breaker, chunks, credentials (a bearer token sent to a real local server)."""
+"""The parts of chava.stores.remote_engines that need no engine: query rewriting, answers in an
+engine's dialect, the circuit breaker, chunks, credentials (a bearer token sent to a real local
+server)."""
 
 from __future__ import annotations
 
@@ -20,14 +21,14 @@ from chava.errors import (
     EngineTimeoutError,
     EngineUnreachableError,
 )
-from chava.publish_remote import chunked, content_hash
-from chava.remote_engines import transport
-from chava.remote_engines.answers import read_answer
-from chava.remote_engines.auth import Credentials
-from chava.remote_engines.profiles import OXIGRAPH, VIRTUOSO, profile_of_server
-from chava.remote_engines.rewrite import boolean_variables, modifiers, page, query_form
-from chava.remote_engines.transport import Breaker, EngineClient, EngineReply
-from chava.remote_store import store_urls
+from chava.network.publish_remote import chunked, content_hash
+from chava.stores.remote_engines import transport
+from chava.stores.remote_engines.answers import read_answer
+from chava.stores.remote_engines.auth import Credentials
+from chava.stores.remote_engines.profiles import OXIGRAPH, VIRTUOSO, profile_of_server
+from chava.stores.remote_engines.rewrite import boolean_variables, modifiers, page, query_form
+from chava.stores.remote_engines.transport import Breaker, EngineClient, EngineReply
+from chava.stores.remote_store import store_urls
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

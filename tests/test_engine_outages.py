@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
-from chava.publish_remote import push_build
+from chava.network.publish_remote import push_build
 from tests.conftest import PROJECT_ROOT
 from tests.oxigraph_server import OxigraphServer, free_port, oxigraph_server
 from tests.serve_support import chava_serve

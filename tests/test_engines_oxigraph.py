@@ -14,12 +14,12 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from chava.build_inputs import data_settings
-from chava.builds import Build, current_build
+from chava.building.build_inputs import data_settings
+from chava.building.builds import Build, current_build
 from chava.cli import cli
 from chava.config import Settings
-from chava.publish_remote import push_build, state_file
-from chava.remote_store import open_remote
+from chava.network.publish_remote import push_build, state_file
+from chava.stores.remote_store import open_remote
 from tests.conftest import PROJECT_ROOT
 from tests.engine_diff_support import differences, resource_paths, two_clients
 from tests.oxigraph_server import oxigraph_server
@@ -222,7 +222,7 @@ def test_a_publication_pushed_later_never_shows_through_the_union(
         server.load(
             b'<https://other.example/a> <https://other.example/p> "1" <https://other.example/g> .\n'
         )
-        monkeypatch.setattr("chava.remote_store.GRAPHS_CHECK_SECONDS", 0.0)
+        monkeypatch.setattr("chava.stores.remote_store.GRAPHS_CHECK_SECONDS", 0.0)
         assert _count(store.query(count, use_default_graph_as_union=True)) == before
 
 

@@ -19,12 +19,12 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.cli import cli
 from chava.config import Settings
 from chava.errors import RemoteSourceError
-from chava.publish_remote import push_build
-from chava.remote_store import RemoteStore, open_remote
+from chava.network.publish_remote import push_build
+from chava.stores.remote_store import RemoteStore, open_remote
 from chava.web.app import create_app
 from tests.engine_diff_support import FORMATS, differences, resource_paths, two_clients
 from tests.virtuoso_server import DBA_PASSWORD, VirtuosoServer, virtuoso_server

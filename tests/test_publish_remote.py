@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.cli import cli
 from chava.config import Settings
 from chava.errors import ConfigError, RemoteSourceError
-from chava.publish_remote import protocol_for, push_build
+from chava.network.publish_remote import protocol_for, push_build
 from tests.hostile_server import hostile_server
 from tests.oxigraph_server import OxigraphServer, oxigraph_server
 

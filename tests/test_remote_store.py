@@ -17,16 +17,16 @@ import requests
 from click.testing import CliRunner
 
 from chava import formats
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.cli import cli
 from chava.config import Settings
 from chava.errors import ConfigError, StoreError
-from chava.publish_remote import push_build
-from chava.remote_engines.auth import Credentials
-from chava.remote_store import RemoteConfig, RemoteStore, RemoteTriples, open_remote
+from chava.network.publish_remote import push_build
 from chava.sparql.contract import QueryJob
 from chava.sparql.pool import QueryPool
 from chava.sparql.worker import check_syntax
+from chava.stores.remote_engines.auth import Credentials
+from chava.stores.remote_store import RemoteConfig, RemoteStore, RemoteTriples, open_remote
 from tests.oxigraph_server import OxigraphServer, free_port, oxigraph_server
 from tests.remote_store_support import ENGINE, VARIABLE, VIRTUOSO
 from tests.serve_support import chava_serve

@@ -21,13 +21,13 @@ from typing import Any
 
 from chava import namespaces
 from chava.errors import ConfigError
-from chava.remote_engines.profiles import ENGINE_CHOICES
+from chava.stores.remote_engines.profiles import ENGINE_CHOICES
 
 ENV_PREFIX = "CHAVA_"
 ISOLATION_MODES = ("require", "warn")
 """Values of sparql_worker_isolation (chava.sparql.sandbox)."""
 AUTH_SCHEMES = ("auto", "basic", "digest")
-"""Values of store_auth and publish_auth (chava.remote_engines.auth)."""
+"""Values of store_auth and publish_auth (chava.stores.remote_engines.auth)."""
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
 _DATASET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 

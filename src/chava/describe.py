@@ -17,8 +17,8 @@ import pyoxigraph as ox
 
 from chava import labels, namespaces
 from chava.errors import GoneError, ResourceNotFoundError
-from chava.statement_order import canonical_order
-from chava.store import PublishedStore
+from chava.stores.statement_order import canonical_order
+from chava.stores.store import PublishedStore
 
 LABEL_PREDICATES: Final = tuple(ox.NamedNode(iri) for iri in labels.LABEL_PREDICATES)
 """Where a label comes from (chava.labels), preferred first: per language, the first wins."""

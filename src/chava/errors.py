@@ -57,7 +57,7 @@ class UnsupportedFormatError(LoadError):
 
 class InputRefusedError(LoadError):
     """An RDF source is refused before or while parsing: an entity declaration, nesting or a
-    term beyond the limits, too many statements (`chava.rdf_input`)."""
+    term beyond the limits, too many statements (`chava.loading.rdf_input`)."""
 
 
 class RemoteImportError(LoadError):

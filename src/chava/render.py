@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from chava import namespaces
 from chava.jsonld.compact import compact_jsonld
 from chava.jsonld.context import CURRENT_PATH
-from chava.statement_order import canonical_order
+from chava.stores.statement_order import canonical_order
 
 if TYPE_CHECKING:
     from chava.formats import Format

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from chava.build_inputs import data_settings
-from chava.builds import current_build
+from chava.building.build_inputs import data_settings
+from chava.building.builds import current_build
 from chava.cli.group import settings_from
-from chava.publish_remote import PROTOCOLS, push_build
+from chava.network.publish_remote import PROTOCOLS, push_build
 
 
 @click.command("publish")

@@ -11,16 +11,16 @@ from typing import Any
 
 import click
 
-from chava.build import build_dataset, build_publication, up_to_date_build
-from chava.build_check import choose_build, open_verified
-from chava.build_inputs import data_settings
-from chava.builds import Build
+from chava.building.build import build_dataset, build_publication, up_to_date_build
+from chava.building.build_check import choose_build, open_verified
+from chava.building.build_inputs import data_settings
+from chava.building.builds import Build
 from chava.cli.group import settings_from
 from chava.config import Settings
 from chava.errors import PortInUseError, ShaclEngineError
-from chava.remote_store import open_remote
 from chava.sparql import sandbox
 from chava.sparql.egress import targets_of
+from chava.stores.remote_store import open_remote
 
 logger = logging.getLogger(__name__)
 

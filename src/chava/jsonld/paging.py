@@ -172,7 +172,9 @@ def build_page(
         )
     frames = load_frames()
     prefetch = getattr(framer.store, "prefetch", None)
-    if prefetch is not None:  # an external engine (chava.remote_store): one request, not many
+    if (
+        prefetch is not None
+    ):  # an external engine (chava.stores.remote_store): one request, not many
         missing = []
         for iri in window:
             collection = request.collection or index.collection_of(iri)

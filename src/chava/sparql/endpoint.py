@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from chava import namespaces
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.errors import (
     ClientGoneError,
@@ -30,8 +30,6 @@ from chava.formats import Format, results_carrier, results_formats
 from chava.lru_cache import BoundedLRU
 from chava.negotiate import negotiate
 from chava.publication_iris import publication_iris
-from chava.remote_engines.transport import EngineClient
-from chava.remote_store import RemoteConfig
 from chava.sparql import sandbox
 from chava.sparql.clients import ClientLedger, ClientSlots, slots_directory
 from chava.sparql.contract import QueryJob
@@ -39,6 +37,8 @@ from chava.sparql.pool import QueryOutcome, QueryPool
 from chava.sparql.protocol import QueryRequest
 from chava.sparql.screen import ScreenedQuery, check_size, screen_query
 from chava.sparql.sizing import query_sizing
+from chava.stores.remote_engines.transport import EngineClient
+from chava.stores.remote_store import RemoteConfig
 
 logger = logging.getLogger(__name__)
 

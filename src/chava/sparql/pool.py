@@ -35,12 +35,12 @@ from chava.errors import (
     QueryTimeoutError,
     QueryWorkerDiedError,
 )
-from chava.remote_store import RemoteConfig
 from chava.sparql import worker as protocol
 from chava.sparql.contract import QueryJob, QueryReply, ReplyKind
 from chava.sparql.egress import Broker, targets_of
 from chava.sparql.launch import WorkerLaunch
 from chava.sparql.syntax_errors import syntax_error
+from chava.stores.remote_store import RemoteConfig
 
 logger = logging.getLogger(__name__)
 

@@ -34,7 +34,7 @@ from chava.sparql.contract import QueryJob, QueryReply, ReplyKind
 from chava.sparql.launch import WorkerLaunch
 
 if TYPE_CHECKING:  # imported only by a worker of an external engine (a lean worker otherwise)
-    from chava.remote_store import RemoteStore, RemoteTriples
+    from chava.stores.remote_store import RemoteStore, RemoteTriples
 
 _LENGTHS: Final = struct.Struct(">II")
 READY: Final = b"R"
@@ -190,7 +190,7 @@ def main() -> int:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     store: ox.Store | RemoteStore
     if launch.remote is not None:
-        from chava.remote_store import RemoteStore
+        from chava.stores.remote_store import RemoteStore
 
         store = RemoteStore(launch.remote)
         store.warm()  # a connection to the engine, opened before the first query needs it
