@@ -7,6 +7,7 @@ another (exit 2); `CHAVA_PORT` is honoured by `make serve`.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import signal
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from chava.web.server import _drop_known_notices as drop_known_notices
 from tests.conftest import PROJECT_ROOT
 from tests.publish_fixtures import write_publication
 from tests.serve_support import CHAVA, ServedProcess, free_port, serving_process
@@ -209,3 +211,26 @@ def test_make_serve_installs_what_serving_needs_and_make_test_the_rest(tmp_path:
     assert "[test]" not in serve
     assert "[dev]" not in serve
     assert "-e '.[dev]'" in dry_run("test")
+
+
+def test_granian_notices_chava_expects_are_not_printed(caplog: pytest.LogCaptureFixture) -> None:
+    """The experimental-task notice and the kill of a web worker still busy at Ctrl-C (after
+    the second chava gives it) print nothing at the default level: stopping is one line."""
+    granian = logging.getLogger("_granian")
+    granian.addFilter(drop_known_notices)
+    try:
+        with caplog.at_level(logging.DEBUG):
+            granian.warning("Rust task implementation is experimental!")
+            granian.warning("Killing worker-2 after it refused to gracefully stop")
+            granian.warning("something else")
+    finally:
+        granian.removeFilter(drop_known_notices)
+    shown = [(r.name, r.levelno, r.getMessage()) for r in caplog.records]
+    assert ("_granian", logging.WARNING, "something else") in shown
+    assert not [entry for entry in shown if entry[0] == "_granian" and "worker-2" in entry[2]]
+    assert not [entry for entry in shown if "experimental" in entry[2]]
+    assert (
+        "chava.web.server",
+        logging.DEBUG,
+        "granian: Killing worker-2 after it refused to gracefully stop",
+    ) in shown

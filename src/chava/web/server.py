@@ -79,8 +79,17 @@ def run_server(settings: Settings, build: Build) -> None:
 
 
 def _drop_known_notices(record: logging.LogRecord) -> bool:
-    """granian's notice that its Rust task implementation is experimental: chosen, measured."""
-    return "task implementation is experimental" not in record.getMessage()
+    """granian's notice that its Rust task implementation is experimental (chosen, measured) is
+    dropped; its notice that it killed a web worker still busy at Ctrl-C (after the one second
+    chava gives it, `workers_kill_timeout`) is expected, so it is logged at DEBUG only (`chava -v`):
+    stopping prints one line."""
+    message = record.getMessage()
+    if "task implementation is experimental" in message:
+        return False
+    if "refused to gracefully stop" in message:
+        logger.debug("granian: %s", message)
+        return False
+    return True
 
 
 def raise_open_files(wanted: int) -> int:
