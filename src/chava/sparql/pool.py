@@ -22,6 +22,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from chava.errors import (
     ConfigError,
@@ -55,6 +56,16 @@ class QueryOutcome:
     truncated: bool
 
 
+WORKER_ENTRY: Final = (
+    "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+    "import sys; from chava.sparql.worker import main; sys.exit(main())"
+)
+"""How a worker starts: Ctrl-C in a terminal reaches the server's whole process group, and the
+pool stops its workers itself, so SIGINT is ignored before the worker imports anything (a
+worker still importing prints no traceback); the workers stay in the server's group, so
+stopping the group stops them too."""
+
+
 class _WorkerDiedError(Exception):
     """The worker process ended (crash, kill) while answering."""
 
@@ -78,15 +89,11 @@ class QueryWorker:
         frame = launch.as_frame(None if channel is None else inherited.fileno())
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "chava.sparql.worker"],
+                [sys.executable, "-c", WORKER_ENTRY],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 close_fds=True,
                 pass_fds=() if channel is None else (inherited.fileno(),),
-                # A process group of its own: Ctrl-C in a terminal reaches the server's group,
-                # not a worker still importing (the pool stops its workers itself; a worker
-                # whose parent is gone ends at the end of its stdin).
-                process_group=0,
             )
         finally:
             if channel is not None:
