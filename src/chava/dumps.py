@@ -19,9 +19,10 @@ from chava.formats import Format
 logger = logging.getLogger(__name__)
 
 
-GZIP_LEVEL: Final = 3
-"""The N-Quads dump's gzip level: at a million statements, half the time of level 6 (~0.5 s
-against ~1.3 s) for a file a few percent larger."""
+GZIP_LEVEL: Final = 6
+"""The N-Quads dump's gzip level. Level 3 takes half the time at a million statements (~0.5 s
+against ~1.3 s of CPU) but writes a quarter more bytes (12.5 MB against 10.0 MB): every
+download would pay for 2% of one build's time."""
 
 
 @dataclass(frozen=True)
