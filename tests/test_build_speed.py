@@ -8,10 +8,10 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-import chava.build
-from chava.build import build_dataset
-from chava.build_check import open_verified
-from chava.dumps import write_dumps
+import chava.building.build
+from chava.building.build import build_dataset
+from chava.building.build_check import open_verified
+from chava.building.dumps import write_dumps
 from chava.errors import LoadError
 from tests.publish_fixtures import publication_settings
 
@@ -85,7 +85,7 @@ def test_a_dataset_file_is_read_once_for_its_id_and_its_load(
     source = tmp_path / "data.nq"
     source.write_bytes(_document(40))
     reads: list[Path] = []
-    read_bytes = chava.build.read_bytes  # type: ignore[attr-defined]
+    read_bytes = chava.building.build.read_bytes  # type: ignore[attr-defined]
 
     def counted(path: Path) -> Any:
         reads.append(path)
@@ -94,9 +94,9 @@ def test_a_dataset_file_is_read_once_for_its_id_and_its_load(
     def never(path: Path) -> Any:
         raise AssertionError(f"{path} hashed in a second read")
 
-    monkeypatch.setattr("chava.build.read_bytes", counted)
-    monkeypatch.setattr("chava.build.read_digest", never)
-    monkeypatch.setattr("chava.rdf_input.read_bytes", never)
+    monkeypatch.setattr("chava.building.build.read_bytes", counted)
+    monkeypatch.setattr("chava.building.build.read_digest", never)
+    monkeypatch.setattr("chava.loading.rdf_input.read_bytes", never)
     build = build_dataset(publication_settings(tmp_path / "site"), [source], validate=False)
     assert reads == [source]
     assert len(ox.Store.read_only(str(build.store_path))) > 40

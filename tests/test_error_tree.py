@@ -33,17 +33,6 @@ INTERNAL = {
 (private `_...Error` classes are these too, checked the same way)."""
 
 
-CAUGHT_ELSEWHERE = {
-    "UnsupportedShapeError": (
-        "chava.engine_oxigraph",
-        "a shape the compiled validation engine cannot read: raised by the shapes reader and "
-        "compiler, caught by compile_shapes, which hands that shape to pyshacl",
-    ),
-}
-"""Internal exceptions raised in one module and caught in another (named), never reaching an
-edge."""
-
-
 def _modules() -> list[tuple[str, Path]]:
     found = []
     for path in sorted(SOURCE.rglob("*.py")):
@@ -106,10 +95,6 @@ def _problems(module_name: str, path: Path) -> list[str]:
             value = getattr(owner, expression.split(".", 1)[1], None) if owner else None
         if value is not None and _in_tree(value):
             continue
-        if expression in CAUGHT_ELSEWHERE:
-            catcher = importlib.import_module(CAUGHT_ELSEWHERE[expression][0])
-            if _caught_in(ast.parse(Path(str(catcher.__file__)).read_text()), expression):
-                continue
         private = expression.startswith("_") or expression in INTERNAL
         if private and _caught_in(tree, expression):
             continue
@@ -150,6 +135,5 @@ def test_the_check_finds_errors_outside_the_tree(
 
 
 def test_the_allow_list_is_documented() -> None:
-    caught_elsewhere = [reason for _module, reason in CAUGHT_ELSEWHERE.values()]
-    for reason in (*PROGRAMMING_ERRORS.values(), *INTERNAL.values(), *caught_elsewhere):
+    for reason in (*PROGRAMMING_ERRORS.values(), *INTERNAL.values()):
         assert len(reason) > 20

@@ -26,17 +26,21 @@ from typing import Final
 
 from chava.errors import (
     ConfigError,
+    EngineBusyError,
+    EngineTimeoutError,
+    EngineUnreachableError,
+    PublisherError,
     QueryEngineError,
     QueryError,
     QueryTimeoutError,
     QueryWorkerDiedError,
 )
-from chava.remote_store import RemoteConfig
 from chava.sparql import worker as protocol
 from chava.sparql.contract import QueryJob, QueryReply, ReplyKind
 from chava.sparql.egress import Broker, targets_of
 from chava.sparql.launch import WorkerLaunch
 from chava.sparql.syntax_errors import syntax_error
+from chava.stores.remote_store import RemoteConfig
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +80,17 @@ class _IsolationError(_WorkerDiedError):
 
 class _DeadlineError(Exception):
     """The worker did not answer before the deadline."""
+
+
+def _engine_error(reply: QueryReply, message: str) -> PublisherError:
+    """The error a worker reported for the engine (not the query): 502, 503 or 504."""
+    retry_after = reply.retry_after or 1
+    status = reply.status or 502
+    if status == 504:
+        return EngineTimeoutError(message, retry_after=retry_after)
+    if status == 503:
+        return EngineBusyError(message, retry_after=retry_after)
+    return EngineUnreachableError(message, retry_after=retry_after)
 
 
 class QueryWorker:
@@ -190,7 +205,7 @@ class QueryPool:
         if size < 1:
             raise ConfigError(f"a query pool needs at least one worker, not {size}")
         self.store_path = store_path
-        urls = [*egress, *([] if remote is None else [remote.url])]
+        urls = [*egress, *([] if remote is None else remote.urls)]
         self.launch = WorkerLaunch(
             store_path, memory_mb, remote, isolation, targets_of(urls), connect_timeout
         )
@@ -219,6 +234,11 @@ class QueryPool:
             reply, body = worker.run(job, deadline)
         except _DeadlineError:
             self._retire(worker)
+            if self.launch.remote is not None:  # the engine did not answer in time
+                raise EngineTimeoutError(
+                    f"the engine did not answer within the {self.timeout:g} s limit; the query "
+                    "was given up"
+                ) from None
             raise QueryTimeoutError(
                 f"the query ran longer than the {self.timeout:g} s limit and was stopped"
             ) from None
@@ -236,6 +256,8 @@ class QueryPool:
             message = " ".join((reply.message or "query failed").split())
             if len(message) > MESSAGE_LIMIT:
                 message = message[:MESSAGE_LIMIT] + " …"
+            if reply.kind is ReplyKind.ENGINE:
+                raise _engine_error(reply, message)
             raise QueryError(f"the query failed: {message}")
         return QueryOutcome(body, reply.truncated)
 
