@@ -68,7 +68,7 @@ from chava.errors import (
     ValidationFailedError,
 )
 from chava.loading import sdg
-from chava.loading.hashed_input import InputDigest, read_digest
+from chava.loading.hashed_input import InputDigest, read_bytes, read_digest
 from chava.loading.rdf_input import InputLimits, load_into, rdf_format_of, read_hashed
 from chava.loading.sources import (
     FOLDER_GRAPHS,
@@ -168,33 +168,54 @@ def build_dataset(
 
     target = settings.data_default_graph
     to_graph = ox.NamedNode(target) if target else ox.DefaultGraph()
+    # The files are hashed once first, to find an existing build of these bytes without loading
+    # them; the id of a new build is that of the bytes loaded. Inputs that fit in TWIN_BYTES
+    # are kept from that read and loaded as read (then both are the same bytes); larger ones
+    # are read again (a file may change in between: the build is named after the second read).
+    read: dict[Path, tuple[bytes, InputDigest]] = {}
+    try:
+        keep = sum(path.stat().st_size for path in files) <= TWIN_BYTES
+        digests = []
+        for path in files:
+            if keep:
+                read[path] = read_bytes(path)
+                digests.append(read[path][1])
+            else:
+                digests.append(read_digest(path))
+    except OSError as error:
+        raise LoadError(error.filename or files[0], error.strerror or str(error)) from error
+    expected = input_entries(digests, relative_to=None)
 
     def load_files_hashed(store: ox.Store) -> tuple[Inputs, list[dict[str, Any]]]:
-        loaded = [_load_checked(store, path, to_graph, limits) for path in files]
+        loaded = [
+            _load_checked(store, path, to_graph, limits, read=read.pop(path, None))
+            for path in files
+        ]
         if any(variant for _digest, variant in loaded):
             sdg.normalise_store(store)  # https SDG IRIs published in the UN KOS's http form
         digests = [digest for digest, _variant in loaded]
         return input_entries(digests, relative_to=None), [d.to_source() for d in digests]
 
-    # The files are hashed once first, to find an existing build of these bytes without loading
-    # them; the id of a new build is that of the bytes loaded (a file may change in between).
-    try:
-        expected = input_entries([read_digest(path) for path in files], relative_to=None)
-    except OSError as error:
-        raise LoadError(error.filename or files[0], error.strerror or str(error)) from error
     return _build(settings, load_files_hashed, known_inputs=expected, bundled=False)
 
 
 def _load_checked(
-    store: ox.Store, path: Path, to_graph: ox.NamedNode | ox.DefaultGraph, limits: InputLimits
+    store: ox.Store,
+    path: Path,
+    to_graph: ox.NamedNode | ox.DefaultGraph,
+    limits: InputLimits,
+    *,
+    read: tuple[bytes, InputDigest] | None = None,
 ) -> tuple[InputDigest, bool]:
-    """Check and load one file into the store (chava.loading.rdf_input), hashing the bytes it read;
-    also say whether it spells an SDG IRI in https (then the store is normalised:
+    """Check and load one file into the store (chava.loading.rdf_input), hashing the bytes it read
+    (or taking *read*: the bytes and digest of the file as read before); also say whether it
+    spells an SDG IRI in https (then the store is normalised:
     chava.loading.sdg).
 
     An OSError while loading is the store's (a full disk): _build reports it.
     """
-    data, digest = read_hashed(path, limits)
+    data, digest = read_hashed(path, limits, read=read)
+    del read
     variant = sdg.VARIANT.encode() in data
     try:
         load_into(store, data, rdf_format_of(path), source=path, limits=limits, to_graph=to_graph)
@@ -382,9 +403,21 @@ class _Mirror:
         self._pending.append(self._pool.submit(getattr(self.disk, method), *args, **kwargs))
         return result
 
-    def bulk_load(self, *args: Any, **kwargs: Any) -> None:
-        """Load a document into both stores."""
-        self._both("bulk_load", *args, **kwargs)
+    def bulk_load(
+        self,
+        data: bytes,
+        *,
+        format: ox.RdfFormat,
+        to_graph: ox.NamedNode | ox.DefaultGraph,
+    ) -> None:
+        """Load a document into both stores at once: on disk on the pool's thread, started
+        first, and into memory here (what reports a syntax error, with its line, before the
+        build goes on). One bulk load each: the loader names blank nodes afresh on each call,
+        so a document is never cut into parts loaded separately."""
+        self._pending.append(
+            self._pool.submit(self.disk.bulk_load, data, format=format, to_graph=to_graph)
+        )
+        self.memory.bulk_load(data, format=format, to_graph=to_graph)
 
     def bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads to both stores (read once)."""
@@ -449,10 +482,14 @@ def _describe(
     withheld = withheld_graphs(counts, settings.data_base_iri)
     # Dumps, the index and the dataset description cover the published graphs only.
     published = cast(ox.Store, GraphView(store, withheld)) if withheld else store
+    published_counts = {iri: count for iri, count in counts.items() if iri not in withheld}
+    previous = current_build_id(settings.build_path)
+    history = [entry for entry in reversed(read_log(settings.build_path))][:RECENT_BUILDS]
     # The catalogue index (listings, search), before the build's own description is added:
-    # what the dataset holds, not how it was built. Written while the dumps are (pyoxigraph
-    # writes those without the GIL).
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chava-index") as pool:
+    # what the dataset holds, not how it was built. Written on a thread while the dumps are
+    # (pyoxigraph writes those without the GIL), the distinct triples counted and the VoID
+    # counts queried (pyoxigraph queries without the GIL too).
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="chava-describe") as pool:
         indexing = pool.submit(
             write_index,
             folder / INDEX_FILE,
@@ -460,25 +497,28 @@ def _describe(
             languages=settings.languages,
             vocabulary=vocabulary_labels(settings.root),
         )
+        counting = pool.submit(distinct_triples, published)
         dumps = write_dumps(
-            published, folder / "dumps", prefixes=publication_iris(settings).prefixes
+            published,
+            folder / "dumps",
+            prefixes=publication_iris(settings).prefixes,
+            # No triple in two graphs: the Turtle union is the graphs one after the other.
+            disjoint=lambda: counting.result() == sum(published_counts.values()),
         )
+        triples = counting.result()
+        facts = BuildFacts(
+            build_id,
+            created,
+            dumps,
+            bundled,
+            published_counts,
+            previous,
+            inputs,
+            history,
+            triples,
+        )
+        metadata = list(describe_dataset(published, settings, facts))
         indexing.result()
-    previous = current_build_id(settings.build_path)
-    history = [entry for entry in reversed(read_log(settings.build_path))][:RECENT_BUILDS]
-    triples = distinct_triples(published)
-    facts = BuildFacts(
-        build_id,
-        created,
-        dumps,
-        bundled,
-        {iri: count for iri, count in counts.items() if iri not in withheld},
-        previous,
-        inputs,
-        history,
-        triples,
-    )
-    metadata = list(describe_dataset(published, settings, facts))
     return _Described(build_id, counts, withheld, dumps, triples, previous, metadata)
 
 

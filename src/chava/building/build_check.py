@@ -20,7 +20,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -40,11 +42,15 @@ UNLISTED: Final = ("LOCK", "LOG")
 
 def store_files(store_path: Path) -> dict[str, dict[str, Any]]:
     """Size and SHA-256 of each file of a closed store (the manifest's `store_files`)."""
-    listed: dict[str, dict[str, Any]] = {}
-    for path in sorted(store_path.iterdir()):
-        if path.is_file() and not path.name.startswith(UNLISTED):
-            listed[path.name] = {"bytes": path.stat().st_size, "sha256": _sha256(path)}
-    return listed
+    paths = [
+        path
+        for path in sorted(store_path.iterdir())
+        if path.is_file() and not path.name.startswith(UNLISTED)
+    ]
+    return {
+        path.name: {"bytes": path.stat().st_size, "sha256": digest}
+        for path, digest in zip(paths, _sha256_all(paths), strict=True)
+    }
 
 
 def build_files(folder: Path, names: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -112,6 +118,7 @@ def _file_problems(
     if listed is None:
         return []  # a build written before store files were listed: nothing to compare
     problems = []
+    to_hash: list[tuple[str, str]] = []
     for name, entry in sorted(listed.items()):
         path = folder / name
         expected_size = int(entry.get("bytes", entry.get("byte_size", -1)))
@@ -124,9 +131,13 @@ def _file_problems(
             problems.append(f"{folder.name}/{name} has {size} bytes, not {expected_size}")
             continue
         expected_hash = entry.get("sha256")
-        if expected_hash and (thorough or size <= SMALL_FILE) and _sha256(path) != expected_hash:
+        if expected_hash and (thorough or size <= SMALL_FILE):
+            to_hash.append((name, str(expected_hash)))
+    digests = _sha256_all([folder / name for name, _expected in to_hash])
+    for (name, expected), digest in zip(to_hash, digests, strict=True):
+        if digest != expected:
             problems.append(f"{folder.name}/{name} is altered (SHA-256 differs)")
-    return problems
+    return sorted(problems, key=lambda problem: problem.split(" ", 1)[0])
 
 
 def _count_problems(store: ox.Store, manifest: Mapping[str, Any], *, thorough: bool) -> list[str]:
@@ -161,6 +172,23 @@ def _one_line(error: BaseException) -> str:
 def _sha256(path: Path) -> str:
     with path.open("rb") as stream:
         return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return max(os.cpu_count() or 1, 1)
+
+
+def _sha256_all(paths: Sequence[Path]) -> list[str]:
+    """The SHA-256 of each file, in order, hashed on one thread per CPU (hashlib hashes
+    without the GIL); a file that cannot be read raises its OSError."""
+    if len(paths) <= 1:
+        return [_sha256(path) for path in paths]
+    with ThreadPoolExecutor(min(available_cpus(), len(paths))) as pool:
+        return list(pool.map(_sha256, paths))
 
 
 def candidate_folders(build_path: Path) -> list[Path]:

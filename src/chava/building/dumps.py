@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +17,12 @@ from chava import formats, namespaces
 from chava.formats import Format
 
 logger = logging.getLogger(__name__)
+
+
+GZIP_LEVEL: Final = 6
+"""The N-Quads dump's gzip level. Level 3 takes half the time at a million statements (~0.5 s
+against ~1.3 s of CPU) but writes a quarter more bytes (12.5 MB against 10.0 MB): every
+download would pay for 2% of one build's time."""
 
 
 @dataclass(frozen=True)
@@ -60,19 +66,26 @@ class Dump:
 
 
 def write_dumps(
-    store: ox.Store, folder: Path, *, prefixes: Mapping[str, str] = namespaces.PREFIXES
+    store: ox.Store,
+    folder: Path,
+    *,
+    prefixes: Mapping[str, str] = namespaces.PREFIXES,
+    disjoint: Callable[[], bool] | None = None,
 ) -> tuple[Dump, ...]:
     """Write every dump of *store* into *folder*; Turtle gets the union of the graphs.
 
     *prefixes* are declared in the syntaxes that have them (the publication's own). *store*
     may be a `chava.stores.published_graphs.GraphView`: the dumps then hold its published graphs
-    only (quarantined harvests are never in a dump).
+    only (quarantined harvests are never in a dump). *disjoint* says (when asked, from the Turtle
+    dump's thread) whether no triple is in two graphs: then the union is written graph after
+    graph, each graph dumped by the store, instead of through a SELECT DISTINCT over the union
+    (which holds every triple in memory to write each once).
     """
     folder.mkdir(parents=True, exist_ok=True)
 
     def write(kind: DumpKind) -> Dump:
         path = folder / kind.name
-        _write_one(store, kind, path, prefixes)
+        _write_one(store, kind, path, prefixes, disjoint)
         dump = Dump(kind, path, path.stat().st_size, sha256_of(path))
         logger.info("wrote %s (%d bytes)", path, dump.byte_size)
         return dump
@@ -88,7 +101,13 @@ def sha256_of(path: Path) -> str:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
-def _write_one(store: ox.Store, kind: DumpKind, path: Path, prefixes: Mapping[str, str]) -> None:
+def _write_one(
+    store: ox.Store,
+    kind: DumpKind,
+    path: Path,
+    prefixes: Mapping[str, str],
+    disjoint: Callable[[], bool] | None = None,
+) -> None:
     rdf_format = kind.format.rdf_format
     assert rdf_format is not None
     declared = dict(prefixes) if rdf_format in _PREFIXED else None
@@ -96,17 +115,31 @@ def _write_one(store: ox.Store, kind: DumpKind, path: Path, prefixes: Mapping[st
         # mtime=0: the same content gives the same bytes, hence the same checksum.
         with (
             path.open("wb") as raw,
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0) as stream,
+            gzip.GzipFile(
+                filename="", mode="wb", fileobj=raw, compresslevel=GZIP_LEVEL, mtime=0
+            ) as stream,
         ):
             _dump(store, cast(IO[bytes], stream), rdf_format, None)
         return
     if kind.format.supports_datasets or rdf_format == ox.RdfFormat.JSON_LD:
         _dump(store, path, rdf_format, declared)
         return
-    # A triple syntax: the union of every graph, each triple once (CONSTRUCT returns a set).
-    triples = store.query(
-        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
-    )
+    if isinstance(store, ox.Store) and disjoint is not None and disjoint():
+        # Each triple is in one graph: the union is the graphs' triples one after the other (a
+        # Turtle document may declare its prefixes again before each graph's triples).
+        named = [graph for graph in store.named_graphs() if isinstance(graph, ox.NamedNode)]
+        graphs: list[ox.NamedNode | ox.DefaultGraph] = [
+            *sorted(named, key=lambda graph: graph.value)
+        ]
+        if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
+            graphs.insert(0, ox.DefaultGraph())
+        with path.open("wb") as stream:
+            for graph in graphs:
+                store.dump(stream, rdf_format, from_graph=graph, prefixes=declared)
+        return
+    # A triple syntax: the union of every graph, each triple once (CONSTRUCT alone would write
+    # a triple stated in two graphs twice).
+    triples = store.query(_UNION_TRIPLES, use_default_graph_as_union=True)
     assert isinstance(triples, ox.QueryTriples)
     ox.serialize(triples, path, rdf_format, prefixes=declared)
 
@@ -122,4 +155,7 @@ def _dump(
         ox.serialize(quads, output, rdf_format, prefixes=prefixes)
 
 
+_UNION_TRIPLES: Final = (
+    "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+)
 _PREFIXED: Final = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)

@@ -108,10 +108,16 @@ def read_file(path: Path, limits: InputLimits) -> bytes:
     return read_hashed(path, limits)[0]
 
 
-def read_hashed(path: Path, limits: InputLimits) -> tuple[bytes, InputDigest]:
-    """read_file, and the digest of exactly the bytes read from disk (the file is read once)."""
+def read_hashed(
+    path: Path, limits: InputLimits, *, read: tuple[bytes, InputDigest] | None = None
+) -> tuple[bytes, InputDigest]:
+    """read_file, and the digest of exactly the bytes read from disk (the file is read once).
+
+    *read*: the file's bytes and digest as `chava.hashed_input.read_bytes` already read them
+    (checked and inflated here as if just read).
+    """
     try:
-        data, digest = read_bytes(path)
+        data, digest = read if read is not None else read_bytes(path)
     except OSError as error:
         raise LoadError(path, error.strerror or str(error)) from error
     if limits.max_bytes is not None and len(data) > limits.max_bytes:

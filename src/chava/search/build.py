@@ -193,7 +193,8 @@ def _fill(
         connection.execute("INSERT INTO size VALUES (?, ?)", (name, len(iris)))
         for language in dict.fromkeys(languages or ("",)):
             ordered = sorted(
-                iris, key=lambda iri: _sort_key(resources[iri], iri, language, languages)
+                iris,
+                key=lambda iri: _sort_key(resources[iri], iri, language, languages, fold_once),
             )
             connection.executemany(
                 "INSERT INTO ordering VALUES (?, ?, ?, ?)",
@@ -249,13 +250,7 @@ def _fill(
                 ids[iri],
                 "\n".join(resources[iri].label_texts),
                 "\n".join(resources[iri].names),
-                "\n".join(
-                    text
-                    for _tag, text in sorted(
-                        resources[iri].descriptions,
-                        key=lambda pair: preferred.get(pair[0], len(preferred)),
-                    )
-                ),
+                _descriptions(resources[iri].descriptions, preferred),
             )
             for iri in order
         ),
@@ -281,6 +276,14 @@ def _fill(
     connection.execute("ANALYZE")
     connection.commit()
     return len(order)
+
+
+def _descriptions(descriptions: Sequence[tuple[str, str]], preferred: Mapping[str, int]) -> str:
+    """The texts of *descriptions*, those in the configured languages first (in their order)."""
+    if len(descriptions) == 1:
+        return descriptions[0][1]
+    ordered = sorted(descriptions, key=lambda pair: preferred.get(pair[0], len(preferred)))
+    return "\n".join(text for _tag, text in ordered)
 
 
 def _bitmaps(links: Sequence[tuple[int, str, int]], items: int) -> Iterator[tuple[int, str, bytes]]:

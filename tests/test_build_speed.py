@@ -1,0 +1,111 @@
+"""Build speed: both stores loaded at once, the Turtle union graph by graph, inputs read once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+import chava.building.build
+from chava.building.build import build_dataset
+from chava.building.build_check import open_verified
+from chava.building.dumps import write_dumps
+from chava.errors import LoadError
+from tests.publish_fixtures import publication_settings
+
+EX = "http://example.org/"
+
+
+def _document(lines: int) -> bytes:
+    """N-Quads with a blank node on the first and the last line, blank nodes shared by many
+    lines, default-graph statements, and a literal holding an escaped line end."""
+    rows = [f'_:shared <{EX}p> "first line \\n still a literal" <{EX}g1> .']
+    for number in range(lines):
+        graph = f" <{EX}g{number % 3}>" if number % 4 else ""
+        rows.append(f"<{EX}s{number}> <{EX}p> _:b{number % 7}{graph} .")
+    rows.append(f"_:shared <{EX}q> <{EX}o> <{EX}g2> .")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_the_store_on_disk_keeps_a_document_s_blank_nodes_whole(tmp_path: Path) -> None:
+    source = tmp_path / "data.nq"
+    source.write_bytes(_document(3000))
+    build = build_dataset(publication_settings(tmp_path / "site"), [source], validate=False)
+    store = ox.Store.read_only(str(build.store_path))
+    last = next(iter(store.quads_for_pattern(None, ox.NamedNode(EX + "q"), None, None)))
+    shared = list(store.quads_for_pattern(last.subject, None, None, None))
+    assert len(shared) == 2  # the first and the last line: one blank node
+    objects = {quad.object for quad in store.quads_for_pattern(None, ox.NamedNode(EX + "p"), None)}
+    assert sum(isinstance(term, ox.BlankNode) for term in objects) == 7
+    assert len(store) == 3002 + build.manifest["graphs"][build.manifest["metadata_graph"]]
+
+
+def _turtle_statements(path: Path) -> list[ox.Quad]:
+    return list(ox.parse(path=path))
+
+
+def test_the_turtle_union_of_disjoint_graphs_is_written_graph_by_graph(tmp_path: Path) -> None:
+    store = ox.Store()
+    store.bulk_load(_document(40), format=ox.RdfFormat.N_QUADS)
+    dumps = {dump.kind.name: dump for dump in write_dumps(store, tmp_path, disjoint=lambda: True)}
+    written = _turtle_statements(dumps["chava.ttl"].path)
+    assert len(written) == len(store)  # the default graph's triples too
+    assert {quad.triple for quad in written} == {quad.triple for quad in store}
+    assert dumps["chava.ttl"].path.read_text().count("@prefix rdf:") > 1  # once per graph
+
+
+def test_a_triple_in_two_graphs_is_written_once_in_the_turtle_union(tmp_path: Path) -> None:
+    store = ox.Store()
+    store.bulk_load(_document(40), format=ox.RdfFormat.N_QUADS)
+    twice = next(iter(store.quads_for_pattern(ox.NamedNode(EX + "s1"), None, None, None)))
+    store.add(ox.Quad(twice.subject, twice.predicate, twice.object, ox.NamedNode(EX + "other")))
+    dumps = {dump.kind.name: dump for dump in write_dumps(store, tmp_path, disjoint=lambda: False)}
+    written = _turtle_statements(dumps["chava.ttl"].path)
+    assert len(written) == len(set(written)) == len(store) - 1
+
+
+def test_a_build_writes_the_turtle_union_each_triple_once_either_way(tmp_path: Path) -> None:
+    disjoint = tmp_path / "disjoint.nq"
+    disjoint.write_bytes(_document(40))
+    overlapping = tmp_path / "overlapping.nq"
+    overlapping.write_bytes(_document(40) + f"<{EX}s1> <{EX}p> _:b1 <{EX}other> .\n".encode())
+    for number, source in enumerate((disjoint, overlapping)):
+        settings = publication_settings(tmp_path / f"site{number}")
+        build = build_dataset(settings, [source], validate=False)
+        written = _turtle_statements(build.dumps_path / "chava.ttl")
+        assert len(written) == len(set(written)) == build.manifest["distinct_triples"]
+        assert open_verified(build, thorough=True) is not None
+
+
+def test_a_dataset_file_is_read_once_for_its_id_and_its_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "data.nq"
+    source.write_bytes(_document(40))
+    reads: list[Path] = []
+    read_bytes = chava.building.build.read_bytes  # type: ignore[attr-defined]
+
+    def counted(path: Path) -> Any:
+        reads.append(path)
+        return read_bytes(path)
+
+    def never(path: Path) -> Any:
+        raise AssertionError(f"{path} hashed in a second read")
+
+    monkeypatch.setattr("chava.building.build.read_bytes", counted)
+    monkeypatch.setattr("chava.building.build.read_digest", never)
+    monkeypatch.setattr("chava.loading.rdf_input.read_bytes", never)
+    build = build_dataset(publication_settings(tmp_path / "site"), [source], validate=False)
+    assert reads == [source]
+    assert len(ox.Store.read_only(str(build.store_path))) > 40
+
+
+def test_a_syntax_error_in_a_big_dataset_names_its_line(tmp_path: Path) -> None:
+    rows = _document(200).decode().splitlines()
+    rows[150] = f"<{EX}broken> <{EX}p> ."
+    source = tmp_path / "bad.nq"
+    source.write_text("\n".join(rows) + "\n")
+    with pytest.raises(LoadError, match=r"bad\.nq:151"):
+        build_dataset(publication_settings(tmp_path / "site"), [source], validate=False)
