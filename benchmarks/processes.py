@@ -39,10 +39,32 @@ def group_members(group_id: int) -> list[int]:
     return members
 
 
+def server_members(group_id: int) -> list[int]:
+    """The group's live processes and their descendants in other groups (chava's query
+    workers start in a process group of their own: Ctrl-C in a terminal does not reach them)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            parents[int(entry.name)] = int(fields[1])
+    members = set(group_members(group_id))
+    while True:
+        children = {pid for pid, parent in parents.items() if parent in members} - members
+        if not children:
+            return sorted(members)
+        members |= children
+
+
 def group_rss(group_id: int) -> int:
-    """Return the resident memory, in bytes, of every process of the group."""
+    """Return the resident memory, in bytes, of every process of the server (see
+    server_members)."""
     total = 0
-    for pid in group_members(group_id):
+    for pid in server_members(group_id):
         try:
             resident = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
         except (OSError, IndexError, ValueError):

@@ -6,13 +6,20 @@ to the Flask app (its whole WSGI stack) on one of two lanes, each a fixed set of
 - the *pages* lane (`web_threads`) for everything but SPARQL queries: pages, resources, the
   API, dumps, the editor. SPARQL never takes these threads, so a slow query cannot hold a page.
 - the *SPARQL* lane (query workers + 1 threads: one per query worker, and one for answers
-  from the cache) for requests that run a query.
+  from the cache) for requests that run a query. A plain GET of a query from a machine (no
+  HTML asked for: chava.web.sparql_fast.is_async_fast) takes a place in this lane but no
+  thread: it is answered in the event loop (chava.web.hardening.answer_async, the same layers
+  and answer function), its query sent to a killable worker whose reply the loop reads as it
+  arrives. That saves two thread hand-overs per query; the screen, the limits, the per-client
+  slots and budget and the worker isolation are the same.
 
 Each lane lets a bounded number of requests wait (`web_queue_length`, `sparql_queue_length`);
 beyond it the answer is 503 with Retry-After at once, so a flood never builds a backlog that
 outlives it. A SPARQL request whose client hangs up while it waits is dropped before it runs
 (granian reports the hang-up to RSGI apps; the WSGI interface cannot); one already running is
-told through the CLIENT_GONE callable, checked again right before a query worker is asked.
+told through the CLIENT_GONE callable, checked again right before a query worker is asked; one
+answered in the event loop is dropped if its client hangs up while it waits for a free query
+worker (chava.sparql.pool.QueryPool.execute_async).
 
 Bodies are read here, without a thread, capped while they arrive (chunked ones too: 413 as
 soon as the cap is passed) and within `web_body_timeout` (408), so a slow or endless upload
