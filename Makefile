@@ -13,7 +13,7 @@ SIZE ?= 10k
 SERVE_OPTIONS := $(if $(filter command line,$(origin HOST)),--host $(HOST)) \
 	$(if $(filter command line,$(origin PORT)),--port $(PORT))
 
-.PHONY: serve dev test check lint types bench bench-load browser docs clean
+.PHONY: serve dev test check lint types bench bench-load browser engines docs clean
 
 $(BIN)/chava: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,15 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing: install Debian's 'chromium' package for the browser tests"; fi; }
 
-test: $(DEV) browser
+# Virtuoso 7 for the engine tests: Debian's package, started by the tests on their own ports.
+engines:
+	@command -v virtuoso-t >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends virtuoso-opensource >/dev/null; \
+	  else echo "virtuoso-t missing: install Debian's 'virtuoso-opensource' for the engine tests"; fi; }
+
+test: $(DEV) browser engines
 	$(BIN)/pytest
 
 lint: $(DEV)

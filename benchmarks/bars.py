@@ -116,3 +116,63 @@ def _rdflib_verdict(
                 text + f" (below {label}: {theirs.median_ms:.2f} ms < {RDFLIB_BAR:g} x {floor:.2f})"
             )
     return text
+
+
+ENGINE_RATIO_BAR: Final = 2.0
+"""chava serving from an engine: each row's median at most this times the embedded store's."""
+ENGINE_MAX_SECONDS: Final = 10.0
+"""chava serving from an engine: no request slower than this."""
+ENGINE_PREFIX: Final = "chava@"
+ENGINE_COLD_BAR: Final = 3.0
+"""chava serving from an engine: the first request of a row at most this times the embedded's."""
+
+
+def engine_bars_table(tables: list[Table]) -> Table | None:
+    """Issue 13's bars for each `chava@ENGINE` system of the run: every row of the latency
+    tables (resources, the query mix repeated and uncached, the API and search) within
+    ENGINE_RATIO_BAR of chava on its embedded store, no error, no request over 10 s."""
+    engines = sorted(
+        {name for table in tables for name in table.systems if name.startswith(ENGINE_PREFIX)}
+    )
+    if not engines:
+        return None
+    table = Table(
+        f"Engine bars (issue 13): median <= {ENGINE_RATIO_BAR:g}x embedded, first request "
+        f"<= {ENGINE_COLD_BAR:g}x, no request over {ENGINE_MAX_SECONDS:g} s",
+        "plain",
+        [],
+        plain_columns=["table", "row", *engines],
+    )
+    for source in tables:
+        if source.kind != "latency" or CHAVA not in source.systems:
+            continue
+        for row, cells in source.rows.items():
+            reference = cells.get(CHAVA)
+            verdicts = []
+            for engine in engines:
+                cell = cells.get(engine)
+                if cell is None or cell.median_ms is None or reference is None:
+                    verdicts.append("n/a" if cell is None else (cell.note or "n/a"))
+                    continue
+                ratio = cell.median_ms / reference.median_ms if reference.median_ms else None
+                slowest = (cell.max_ms or 0.0) / 1000
+                passed = (
+                    ratio is not None
+                    and ratio <= ENGINE_RATIO_BAR
+                    and slowest <= ENGINE_MAX_SECONDS
+                    and not cell.errors
+                )
+                text = f"x{ratio:.2f}, max {slowest:.2f} s" if ratio is not None else "n/a"
+                if cell.cold_ms is not None and reference.cold_ms:
+                    cold = cell.cold_ms / reference.cold_ms
+                    text += f", first x{cold:.2f}"
+                    passed = passed and cold <= ENGINE_COLD_BAR
+                if cell.errors:
+                    text += f", {cell.errors} errors"
+                verdicts.append(_mark(passed, text))
+            table.plain_rows.append([source.title.split(" (")[0], row, *verdicts])
+    table.notes.append(
+        "chava@ENGINE is `chava serve --data FILE --store URL` on the same build, pushed with "
+        "`chava publish --to`; its engine runs on the same machine"
+    )
+    return table

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from chava.validate import ValidationReport
+from chava.validation.validate import ValidationReport
 
 Key = tuple[str, str, str | None, str | None, str, str, str]
 

@@ -30,7 +30,7 @@ from pyld import jsonld
 
 from chava.jsonld.context import load_context, local_document_loader
 from chava.jsonld.frame import Frame, Framer, load_frames
-from chava.sources import load_publication
+from chava.loading.sources import load_publication
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTEXT_URL = "http://127.0.0.1/context/v1.jsonld"

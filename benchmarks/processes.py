@@ -39,32 +39,41 @@ def group_members(group_id: int) -> list[int]:
     return members
 
 
-def server_members(group_id: int) -> list[int]:
-    """The group's live processes and their descendants in other groups (chava's query
-    workers start in a process group of their own: Ctrl-C in a terminal does not reach them)."""
+def server_tree(group_id: int) -> list[int]:
+    """The pids of the group's live processes and of their descendants.
+
+    chava's query workers start in process groups of their own (Ctrl-C in a terminal must not
+    reach them), so a server's memory counts its process tree, not only its group.
+    """
     parents: dict[int, int] = {}
+    members: list[int] = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            stat = (entry / "stat").read_text()
         except OSError:
             continue
-        if fields[0] != "Z":
-            parents[int(entry.name)] = int(fields[1])
-    members = set(group_members(group_id))
-    while True:
-        children = {pid for pid, parent in parents.items() if parent in members} - members
-        if not children:
-            return sorted(members)
-        members |= children
+        fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+        if fields[0] == "Z":
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        if int(fields[2]) == group_id:
+            members.append(pid)
+    found = set(members)
+    grown = True
+    while grown:
+        added = {pid for pid, parent in parents.items() if parent in found} - found
+        found |= added
+        grown = bool(added)
+    return sorted(found)
 
 
 def group_rss(group_id: int) -> int:
-    """Return the resident memory, in bytes, of every process of the server (see
-    server_members)."""
+    """Return the resident memory, in bytes, of every process of the server (see server_tree)."""
     total = 0
-    for pid in server_members(group_id):
+    for pid in server_tree(group_id):
         try:
             resident = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
         except (OSError, IndexError, ValueError):

@@ -27,6 +27,8 @@ class Cell:
     errors: int = 0
     requests_per_second: float | None = None
     note: str = ""
+    max_ms: float | None = None
+    """The slowest request (successful or not: the engine bars cap it)."""
 
     @classmethod
     def from_latencies(cls, seconds: list[float], *, cold: list[float], errors: int) -> Cell:
@@ -41,6 +43,7 @@ class Cell:
             cold_ms=statistics.median(cold) * 1000 if cold else None,
             samples=len(ordered),
             errors=errors,
+            max_ms=ordered[-1] * 1000,
         )
 
     @classmethod

@@ -28,7 +28,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import extras, loadgen, scale, sources, validation
-from benchmarks.bars import bars_table
+from benchmarks.bars import bars_table, engine_bars_table
 from benchmarks.client import Client
 from benchmarks.dataset import ensure_dataset
 from benchmarks.measure import (
@@ -62,6 +62,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     size.add_argument("--cities", type=int, help="generate this many cities instead of --size")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--systems", default="chava,oxigraph,rdflib-endpoint")
+    parser.add_argument(
+        "--store",
+        default="",
+        help="comma list of engines (oxigraph, virtuoso): add chava serving from each "
+        "(`chava serve --store`) to the run, and the engine bars (issue 13)",
+    )
     parser.add_argument("--repeats", type=int, default=5, help="latency repeats per item")
     parser.add_argument("--sample", type=int, default=24, help="IRIs in the description sample")
     parser.add_argument(
@@ -220,7 +226,9 @@ def benchmark(
     processes: dict[str, ServerProcess] = {}
     first: dict[str, float] = {}
     facts: dict[str, dict[str, Any]] = {}
-    for name in [name.strip() for name in arguments.systems.split(",") if name.strip()]:
+    names = [name.strip() for name in arguments.systems.split(",") if name.strip()]
+    names += [f"chava@{engine.strip()}" for engine in arguments.store.split(",") if engine.strip()]
+    for name in names:
         system = SYSTEMS[name](dataset)
         try:
             preparation = system.prepare()
@@ -287,6 +295,9 @@ def benchmark(
     bars = bars_table(tables, floor_ms=floor_ms, granian_floor_ms=granian_floor_ms)
     if bars is not None:
         tables.append(bars)
+    engines = engine_bars_table(tables)
+    if engines is not None:
+        tables.append(engines)
     systems_table.plain_rows = extras.system_rows(facts, processes)
     tables.append(systems_table)
     chava_startup = facts.get(scale.CHAVA, {}).get("startup")

@@ -22,7 +22,7 @@ from typing import Any, Final
 from urllib.parse import urlencode
 
 from benchmarks.measure import UNCACHED_TITLE, Options, Running, latency_table
-from benchmarks.processes import ServerProcess, server_members
+from benchmarks.processes import ServerProcess, server_tree
 from benchmarks.report import Table
 
 CHAVA: Final = "chava"
@@ -144,9 +144,9 @@ def parse_rollup(text: str) -> tuple[int, int, int]:
 
 
 def server_memory(process: ServerProcess) -> list[ProcessMemory]:
-    """The memory of every live process of a server's group, with its role."""
+    """The memory of every live process of a server (its group and their descendants)."""
     found = []
-    for pid in server_members(process.group_id):
+    for pid in server_tree(process.group_id):
         try:
             command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
 import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Final
@@ -276,7 +278,7 @@ def _build_stamp() -> str:
     """What a cached chava build must have been made by: chava's version and build layout."""
     from importlib.metadata import version
 
-    from chava.build_inputs import BUILD_LAYOUT_VERSION
+    from chava.building.build_inputs import BUILD_LAYOUT_VERSION
 
     return f"chava {version('chava')} layout {BUILD_LAYOUT_VERSION}"
 
@@ -285,6 +287,218 @@ def _with(extra: dict[str, str]) -> dict[str, str]:
     return {**os.environ, **extra}
 
 
+class ChavaOnEngine(ChavaServer):
+    """`chava serve --data FILE --store URL`: the same build, read from an external engine.
+
+    prepare() builds (as chava does), starts the engine on its own store folder under the
+    dataset's work folder, pushes the build with `chava publish --to` (timed; skipped when the
+    engine already holds this build) and stops it; start() starts the engine again, then chava.
+    """
+
+    engine_name: ClassVar[str]
+
+    def __init__(self, dataset: Dataset) -> None:
+        super().__init__(dataset)
+        self._engine_port = 0
+
+    @property
+    def engine_dir(self) -> Path:
+        """The engine's own data folder for this dataset."""
+        return self.dataset.work_dir / f"engine-{self.engine_name}"
+
+    def engine_command(self, port: int) -> list[str]:
+        """The engine serving on 127.0.0.1:*port*."""
+        raise NotImplementedError
+
+    def query_url(self, port: int) -> str:
+        """The engine's SPARQL query endpoint."""
+        raise NotImplementedError
+
+    def store_url(self, port: int) -> str:
+        """The engine's Graph Store Protocol endpoint (what `chava publish --to` is given)."""
+        raise NotImplementedError
+
+    def publish_environment(self) -> dict[str, str]:
+        """Credentials for publishing."""
+        return {}
+
+    def prepare(self) -> Preparation:
+        """Build, then push the build into the engine (unless it holds it already)."""
+        built = super().prepare()
+        self.engine_dir.mkdir(parents=True, exist_ok=True)
+        marker = self.engine_dir / ".published"
+        build_id = self._build_id()
+        if marker.exists() and marker.read_text().split()[0] == build_id:
+            seconds = float(marker.read_text().split()[1])
+            return Preparation(built.seconds, cached=True, note=f"publish {seconds:.1f} s (cached)")
+        port = _free_port()
+        engine = subprocess.Popen(
+            self.engine_command(port),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=self.engine_dir,
+            start_new_session=True,
+        )
+        try:
+            _wait_for(self.query_url(port) + "?query=ASK%7B%7D", engine, 120)
+            started = time.perf_counter()
+            completed = subprocess.run(
+                [
+                    str(BIN / "chava"),
+                    "publish",
+                    "--full",
+                    "--to",
+                    self.store_url(port),
+                    "--data",
+                    str(self.dataset.path),
+                ],
+                env=_with({**self.environment(), **self.publish_environment()}),
+                cwd=REPOSITORY,
+                capture_output=True,
+                text=True,
+                timeout=self.prepare_timeout,
+            )
+            seconds = time.perf_counter() - started
+            if completed.returncode != 0:
+                raise RuntimeError(f"chava publish failed: {completed.stderr.strip()[-300:]}")
+        finally:
+            engine.terminate()
+            try:
+                engine.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                engine.kill()
+                engine.wait()
+        marker.write_text(f"{build_id} {seconds:.3f}")
+        return Preparation(built.seconds, cached=built.cached, note=f"publish {seconds:.1f} s")
+
+    def start(self, registry: ProcessRegistry, port: int) -> ServerProcess:
+        """Start the engine, then `chava serve --store` on it."""
+        engine_port = _free_port()
+        engine = registry.spawn(f"{self.engine_name}-engine", self.engine_command(engine_port))
+        _wait_for(self.query_url(engine_port) + "?query=ASK%7B%7D", engine.popen, 120)
+        self._engine_port = engine_port
+        return registry.spawn(self.name, self.command(port), env=self.environment())
+
+    def command(self, port: int) -> list[str]:
+        """chava serve, reading the engine."""
+        return [*super().command(port), "--store", self.query_url(self._engine_port)]
+
+    def _build_id(self) -> str:
+        builds = sorted(self.build_dir.glob("data-*/current"))
+        return builds[-1].resolve().name if builds else "none"
+
+
+class ChavaOnOxigraph(ChavaOnEngine):
+    """chava serving from an Oxigraph server (`oxigraph serve`, its own store)."""
+
+    name = "chava@oxigraph"
+    engine_name = "oxigraph"
+
+    def engine_command(self, port: int) -> list[str]:
+        """Read-write (publish), no union default graph: chava asks for it per query."""
+        return [
+            str(BIN / "oxigraph"),
+            "serve",
+            "--location",
+            str(self.engine_dir / "store"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout-s",
+            "30",
+        ]
+
+    def query_url(self, port: int) -> str:
+        """GET/POST /query."""
+        return f"http://127.0.0.1:{port}/query"
+
+    def store_url(self, port: int) -> str:
+        """The graph store."""
+        return f"http://127.0.0.1:{port}/store"
+
+
+VIRTUOSO_INI: Final = """\
+[Database]
+DatabaseFile = {folder}/virtuoso.db
+ErrorLogFile = {folder}/virtuoso.log
+LockFile = {folder}/virtuoso.lck
+TransactionFile = {folder}/virtuoso.trx
+xa_persistent_file = {folder}/virtuoso.pxa
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {folder}/virtuoso-temp.db
+TransactionFile = {folder}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+NumberOfBuffers = 170000
+MaxDirtyBuffers = 130000
+DirsAllowed = ., {folder}
+[HTTPServer]
+ServerPort = 127.0.0.1:{port}
+ServerRoot = {folder}
+ServerThreads = 10
+MaxClientConnections = 10
+[SPARQL]
+ResultSetMaxRows = 10000
+MaxQueryExecutionTime = 60
+"""
+
+
+class ChavaOnVirtuoso(ChavaOnEngine):
+    """chava serving from Virtuoso 7 (Debian's virtuoso-t, its own database folder)."""
+
+    name = "chava@virtuoso"
+    engine_name = "virtuoso"
+
+    def engine_command(self, port: int) -> list[str]:
+        """virtuoso-t in the foreground with a configuration written for *port*."""
+        config = self.engine_dir / "virtuoso.ini"
+        config.write_text(
+            VIRTUOSO_INI.format(folder=self.engine_dir, port=port, sql_port=_free_port()),
+            encoding="utf-8",
+        )
+        return [
+            shutil.which("virtuoso-t") or "virtuoso-t",
+            "+foreground",
+            "+configfile",
+            str(config),
+        ]
+
+    def query_url(self, port: int) -> str:
+        """The public endpoint."""
+        return f"http://127.0.0.1:{port}/sparql"
+
+    def store_url(self, port: int) -> str:
+        """The Graph Store Protocol endpoint behind Digest authentication."""
+        return f"http://127.0.0.1:{port}/sparql-graph-crud-auth"
+
+    def publish_environment(self) -> dict[str, str]:
+        """A new database's dba (the server listens on 127.0.0.1 only)."""
+        return {"CHAVA_PUBLISH_USER": "dba", "CHAVA_PUBLISH_PASSWORD": "dba"}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the engine exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the engine did not answer {url} within {seconds:.0f} s")
+
+
 SYSTEMS: Final[dict[str, type[System]]] = {
-    system.name: system for system in (ChavaServer, OxigraphServer, RdflibEndpoint)
+    system.name: system
+    for system in (ChavaServer, OxigraphServer, RdflibEndpoint, ChavaOnOxigraph, ChavaOnVirtuoso)
 }
+"""Every system the harness knows; `--store oxigraph` adds chava@oxigraph to a run."""

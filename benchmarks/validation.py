@@ -215,9 +215,9 @@ def compare(path: Path, engines: list[str], base_iri: str) -> dict[str, dict[str
     """Validate *path* with each engine in this process; results and identity to pyshacl's."""
     from benchmarks.compare_reports import comparable
     from chava.config import Settings
-    from chava.publication_shapes import publication_shapes
-    from chava.sources import load_files, load_publication
-    from chava.validate import validate_publication
+    from chava.loading.sources import load_files, load_publication
+    from chava.validation.publication_shapes import publication_shapes
+    from chava.validation.validate import validate_publication
 
     data = load_files([path])
     shapes = load_publication(REPOSITORY)

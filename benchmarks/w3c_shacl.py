@@ -30,13 +30,13 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chava import namespaces
-from chava.engines import ENGINES, run_engine
 from chava.errors import PublisherError
-from chava.rdflib_bridge import rdflib_term, to_rdflib_graph
-from chava.sources import Publication
-from chava.validate import report_of
-from chava.validation_input import engine_input
-from chava.validation_terms import render_path, render_term
+from chava.loading.rdflib_bridge import rdflib_term, to_rdflib_graph
+from chava.loading.sources import Publication
+from chava.validation.engines import ENGINES, run_engine
+from chava.validation.validate import report_of
+from chava.validation.validation_input import engine_input
+from chava.validation.validation_terms import render_path, render_term
 
 SH: Final = namespaces.SH
 MF: Final = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"

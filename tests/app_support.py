@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.web import state
 from chava.web.app import create_app

@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from chava.build import build_publication
-from chava.builds import Build
+from chava.building.build import build_publication
+from chava.building.builds import Build
 from chava.config import Settings
 from tests.app_support import close_app, new_app
 from tests.remote_store_support import serve_from_engines

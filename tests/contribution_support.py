@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from chava.build import build_publication
+from chava.building.build import build_publication
 from chava.config import Settings
 from chava.contributions.accounts import Stewards
 from tests.conftest import PROJECT_ROOT

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from benchmarks.compare_reports import Key, Structures, comparable
 
 from chava import namespaces
-from chava.sources import IMPORTS_GRAPH, REFERENCE_GRAPH, Publication, load_publication
+from chava.loading.sources import IMPORTS_GRAPH, REFERENCE_GRAPH, Publication, load_publication
 
 __all__ = ["Key", "Structures", "comparable", "load_profile_quads", "publication_of"]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import time
@@ -20,6 +22,7 @@ class OxigraphServer:
     """A running `oxigraph serve`: its base URL and SPARQL 1.1 Protocol and GSP endpoints."""
 
     base: str
+    process: subprocess.Popen[bytes] | None = None
 
     @property
     def query(self) -> str:
@@ -67,15 +70,23 @@ def free_port() -> int:
 
 @contextmanager
 def oxigraph_server(
-    location: Path, *, union_default_graph: bool = True
+    location: Path,
+    *,
+    union_default_graph: bool = True,
+    port: int | None = None,
+    timeout_s: int | None = None,
 ) -> Iterator[OxigraphServer]:
-    """Start `oxigraph serve` (read-write) on a free loopback port; stop it afterwards."""
-    port = free_port()
+    """Start `oxigraph serve` (read-write) on a free loopback port (or *port*); stop it after.
+
+    *timeout_s*: the server's own time limit on queries (`--timeout-s`)."""
+    port = port or free_port()
     command = [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
     if union_default_graph:
         command.append("--union-default-graph")
+    if timeout_s is not None:
+        command += ["--timeout-s", str(timeout_s)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    server = OxigraphServer(f"http://127.0.0.1:{port}")
+    server = OxigraphServer(f"http://127.0.0.1:{port}", process)
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -88,6 +99,8 @@ def oxigraph_server(
                 time.sleep(0.1)
         yield server
     finally:
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGCONT)  # a paused server cannot stop
         process.terminate()
         try:
             process.wait(timeout=10)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from chava.builds import Build
-from chava.sources import load_publication
-from chava.store import PublishedStore
+from chava.building.builds import Build
+from chava.loading.sources import load_publication
+from chava.stores.store import PublishedStore
 
 ID = "https://w3id.org/chava/id/"
 LC = "https://w3id.org/learning-city/def/core#"

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.sparql.endpoint import QueryService
 from chava.web.sparql_state import SERVICE_KEY

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 from chava.web.app import create_app
 from chava.web.served_build import open_store
 from tests.app_support import close_app

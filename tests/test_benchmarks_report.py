@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from benchmarks.bars import bars_table
+from benchmarks.bars import bars_table, engine_bars_table
 from benchmarks.extras import framing_rows
 from benchmarks.measure import QUERY_TITLE, UNCACHED_TITLE
 from benchmarks.report import Cell, Table
@@ -131,6 +131,29 @@ def test_bars_are_checked_on_both_query_tables_against_the_floor() -> None:
     assert rows[(">= 20x rdflib-endpoint", "heavy")] == ["pass 333.3x", "FAIL 2.0x"]
     assert rows[("throughput >= 0.8x Oxigraph", "small SELECT, same IRI")] == ["pass x0.90", "-"]
     assert bars_table([throughput], floor_ms=None) is None  # no query table, no verdict
+
+
+def test_engine_bars_hold_each_row_to_twice_the_embedded_store_and_ten_seconds() -> None:
+    def cell(median: float, slowest: float, errors: int = 0) -> Cell:
+        found = Cell.from_latencies([median / 1000] * 4 + [slowest / 1000], cold=[], errors=errors)
+        return found
+
+    table = Table(QUERY_TITLE, "latency", ["chava", "chava@oxigraph"])
+    table.rows = {
+        "fast": {"chava": cell(10, 12), "chava@oxigraph": cell(19, 30)},
+        "slow": {"chava": cell(10, 12), "chava@oxigraph": cell(25, 30)},
+        "a stall": {"chava": cell(10, 12), "chava@oxigraph": cell(12, 11_000)},
+        "errors": {"chava": cell(10, 12), "chava@oxigraph": cell(12, 20, errors=1)},
+    }
+    bars = engine_bars_table([table])
+    assert bars is not None
+    verdicts = {row[1]: row[2] for row in bars.plain_rows}
+    assert verdicts["fast"].startswith("pass x1.90")
+    assert verdicts["slow"].startswith("FAIL x2.50")
+    assert verdicts["a stall"].startswith("FAIL")
+    assert "max 11.00 s" in verdicts["a stall"]
+    assert verdicts["errors"].startswith("FAIL")
+    assert engine_bars_table([Table(QUERY_TITLE, "latency", ["chava", "oxigraph"])]) is None
 
 
 def test_kept_results_say_their_date_machine_and_command() -> None:

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from chava import namespaces
-from chava.build import build_dataset, build_publication, up_to_date_build
-from chava.build_inputs import data_settings
-from chava.builds import current_build
+from chava.building.build import build_dataset, build_publication, up_to_date_build
+from chava.building.build_inputs import data_settings
+from chava.building.builds import current_build
 from chava.cli import cli
 from chava.errors import LoadError, ValidationFailedError
 from tests.publish_fixtures import DATA, publication_settings, write_publication

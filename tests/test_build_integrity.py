@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from chava import build as build_module
-from chava import build_check
-from chava.build import build_dataset, build_publication
-from chava.build_check import open_verified
-from chava.build_inputs import build_id_of
-from chava.builds import Build, current_build
+from chava.building import build as build_module
+from chava.building import build_check
+from chava.building.build import build_dataset, build_publication
+from chava.building.build_check import open_verified
+from chava.building.build_inputs import build_id_of
+from chava.building.builds import Build, current_build
 from chava.errors import BuildError, DamagedBuildError
 from tests.build_support import CORRUPTIONS, corrupt, version_text, versions_in, write_version
 from tests.publish_fixtures import publication_settings, write_publication

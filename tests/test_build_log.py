@@ -10,9 +10,9 @@ import pyoxigraph as ox
 from flask import Flask
 
 from chava import namespaces
-from chava.build import build_publication
-from chava.build_log import BUILD_LOG, LogEntry, append_entry, read_log
-from chava.dataset_description import version_iri
+from chava.building.build import build_publication
+from chava.building.build_log import BUILD_LOG, LogEntry, append_entry, read_log
+from chava.building.dataset_description import version_iri
 from tests.app_support import new_app
 from tests.build_support import write_version
 from tests.publish_fixtures import publication_settings, write_publication

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from chava.build import build_publication
-from chava.build_check import open_verified
-from chava.build_leases import build_lock
-from chava.builds import current_build
+from chava.building.build import build_publication
+from chava.building.build_check import open_verified
+from chava.building.build_leases import build_lock
+from chava.building.builds import current_build
 from tests.build_support import versions_in, write_version
 from tests.publish_fixtures import publication_settings, write_publication
 from tests.serve_support import CHAVA
@@ -114,7 +114,7 @@ def test_a_killed_build_leaves_the_previous_one_current_and_nothing_reused(
     # The build stops for good once its store is loaded and dumped: then it is killed.
     script = (
         "import sys, time\n"
-        "import chava.build as build\n"
+        "import chava.building.build as build\n"
         "def hang(*arguments, **options):\n"
         "    print('hanging', flush=True)\n"
         "    time.sleep(600)\n"

@@ -20,9 +20,9 @@ import pytest
 from flask import Flask
 from werkzeug.test import EnvironBuilder
 
-from chava.build import build_publication
-from chava.build_leases import BuildLease, prune_if_idle
-from chava.builds import Build
+from chava.building.build import build_publication
+from chava.building.build_leases import BuildLease, prune_if_idle
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.errors import StoreError
 from chava.web import state

@@ -8,7 +8,7 @@ import pytest
 
 from chava import catalogue
 from chava.errors import BadRequestError
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 from tests.pages_support import ID, LC, memory_store
 
 

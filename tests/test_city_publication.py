@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 import pytest
 from flask.testing import FlaskClient
 
-from chava.build import build_publication
+from chava.building.build import build_publication
 from chava.config import Settings
 from chava.language_tags import direction, is_right_to_left, language_name, match_language
-from chava.scaffold import scaffold_publication
+from chava.network.scaffold import scaffold_publication
 from chava.web.texts import texts_language
 from tests.conftest import PROJECT_ROOT
 

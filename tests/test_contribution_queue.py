@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from chava.builds import current_build
+from chava.building.builds import current_build
 from chava.config import Settings
 from chava.contributions.kinds import KINDS
 from chava.contributions.proposals import placeholder, read_rdf_proposal
@@ -22,7 +22,7 @@ from chava.contributions.publishing import accept, resource_file
 from chava.contributions.queue import ContributionQueue
 from chava.contributions.review import propose, reject, revise
 from chava.errors import ConfigError, ConflictError
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 from tests.contribution_support import TOOL_TURTLE, copy_publication
 
 CHILD = textwrap.dedent(
@@ -30,11 +30,11 @@ CHILD = textwrap.dedent(
     import os, signal, sys
     from datetime import UTC, datetime
     from pathlib import Path
-    from chava.builds import current_build
+    from chava.building.builds import current_build
     from chava.config import Settings
     from chava.contributions.publishing import accept
     from chava.contributions.queue import ContributionQueue
-    from chava.store import PublishedStore
+    from chava.stores.store import PublishedStore
 
     root, build, contribution, step = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
     settings = Settings.load(root=root, environ={}, overrides={"build_dir": build})

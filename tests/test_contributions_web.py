@@ -529,13 +529,13 @@ def test_the_dataset_description_lists_the_change_feed(client: FlaskClient) -> N
 
 def test_a_proposal_loaded_by_mistake_is_still_withheld(tmp_path: Path) -> None:
     """The second layer alone: a version file copied into data/ is built, and withheld from
-    every published read (chava.published_graphs), as quarantined harvests are."""
+    every published read (chava.stores.published_graphs), as quarantined harvests are."""
     publication = copy_publication(tmp_path / "city")
     client = app_of(publication).test_client()
     contribution, _key = propose_turtle(client, "Fuite 9c1e")
     version = publication.settings.contributions_path / "proposals" / contribution / "v1.trig"
     (publication.root / "data" / "leaked.trig").write_bytes(version.read_bytes())
-    from chava.build import build_publication
+    from chava.building.build import build_publication
 
     build = build_publication(publication.settings, validate=False)
     assert (

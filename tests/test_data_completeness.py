@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 from chava import namespaces
-from chava.sources import REFERENCE_GRAPH, load_publication
+from chava.loading.sources import REFERENCE_GRAPH, load_publication
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT_ROOT.parent / "shared" / "seeds"

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 from chava import namespaces
-from chava.sources import IMPORTS_GRAPH, REFERENCE_GRAPH, load_publication
+from chava.loading.sources import IMPORTS_GRAPH, REFERENCE_GRAPH, load_publication
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_GRAPHS = (namespaces.ASSERTED_GRAPH, namespaces.INFERRED_GRAPH, namespaces.LINKS_GRAPH)

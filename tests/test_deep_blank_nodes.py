@@ -15,13 +15,13 @@ import pytest
 from flask.testing import FlaskClient
 
 from chava import namespaces
-from chava.build import build_dataset
-from chava.builds import Build
+from chava.building.build import build_dataset
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.jsonld.compact import MAX_EMBED_DEPTH, compact_jsonld
 from chava.jsonld.context import load_context
 from chava.jsonld.frame import Framer, parse_frame
-from chava.rdf_input import InputLimits, parse_rdf
+from chava.loading.rdf_input import InputLimits, parse_rdf
 
 DEPTH = 3000
 TOOL = namespaces.ID + "tool/deep"

@@ -8,10 +8,10 @@ import pyoxigraph as ox
 import pytest
 
 from chava import namespaces
-from chava.build import build_publication
+from chava.building.build import build_publication
 from chava.describe import describe_resource
 from chava.errors import GoneError, ResourceNotFoundError
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 from tests.publish_fixtures import HUB, TOOL, publication_settings, write_publication
 
 USED_BY = "https://w3id.org/learning-city/def/core#usedBy"

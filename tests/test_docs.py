@@ -125,3 +125,24 @@ def test_the_build_refuses_a_broken_link(tmp_path: Path, broken: str) -> None:
     built = _mkdocs(project, tmp_path / "site")
     assert built.returncode != 0
     assert "broken.md" in built.stderr
+
+
+def test_the_code_layout_names_every_package_and_top_level_module() -> None:
+    """Issue 15: the layout shows the architecture; a new package or top-level module is placed
+    in docs/development.md's table (and so decided), not added silently."""
+    text = (DOCS / "development.md").read_text(encoding="utf-8")
+    table = text.split("## Code layout", 1)[1].split("\n## ", 1)[0]
+    source = ROOT / "src" / "chava"
+    names = sorted(
+        path.stem if path.is_file() else path.name
+        for path in source.iterdir()
+        if (path.suffix == ".py" and path.stem != "__init__") or (path / "__init__.py").is_file()
+    )
+    missing = [name for name in names if not {f"`{name}`", f"`chava.{name}`"} & _words(table)]
+    assert missing == []
+    packages = [name for name in names if (source / name).is_dir()]
+    assert len(packages) >= 10  # loading, validation, building, stores, network, docs, ...
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"`[\w.]+`", text))

@@ -19,13 +19,13 @@ from benchmarks.mutate import mutate
 
 from chava import namespaces
 from chava.config import Settings
-from chava.engines import ENGINES, run_engine
 from chava.errors import ConfigError
 from chava.generate import DEFAULT_BASE_IRI, generate_chunks
-from chava.publication_shapes import publication_shapes
-from chava.sources import Publication, load_publication
-from chava.validate import ValidationReport, ValidationResult, validate_publication
-from chava.validation_input import engine_input
+from chava.loading.sources import Publication, load_publication
+from chava.validation.engines import ENGINES, run_engine
+from chava.validation.publication_shapes import publication_shapes
+from chava.validation.validate import ValidationReport, ValidationResult, validate_publication
+from chava.validation.validation_input import engine_input
 from tests.engine_support import (
     PROJECT_ROOT,
     Key,

@@ -10,12 +10,12 @@ import pytest
 from rdflib import Graph, URIRef
 
 from chava import namespaces
-from chava.entailment import Statement, entail_in_store, entailed_statements
 from chava.generate import generate_chunks
-from chava.rdflib_bridge import statement_of, to_rdflib_graph
-from chava.sources import Publication, load_publication
-from chava.validate import validate_publication
-from chava.validation_input import DATA_PATTERN, ENTAILED_GRAPH, engine_input
+from chava.loading.rdflib_bridge import statement_of, to_rdflib_graph
+from chava.loading.sources import Publication, load_publication
+from chava.validation.entailment import Statement, entail_in_store, entailed_statements
+from chava.validation.validate import validate_publication
+from chava.validation.validation_input import DATA_PATTERN, ENTAILED_GRAPH, engine_input
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from chava import formats
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.sparql import egress
 from chava.sparql.contract import QueryJob

@@ -15,8 +15,8 @@ from chava.errors import ConfigError
 from chava.generate import SIZES, cities_for_size, generate_chunks, write_dataset
 from chava.generate.nquads import literal
 from chava.generate.vocabulary import KEY_FEATURE_BASE, KEY_FEATURE_SLUGS
-from chava.sources import load_files, load_publication
-from chava.validate import validate_publication
+from chava.loading.sources import load_files, load_publication
+from chava.validation.validate import validate_publication
 
 STANDARD_NAMESPACES = (
     namespaces.RDF,

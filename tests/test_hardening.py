@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.errors import ConfigError, TooManyRequestsError
 from chava.sparql.clients import ClientLedger

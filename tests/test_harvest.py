@@ -12,15 +12,15 @@ import pytest
 from click.testing import CliRunner
 
 from chava import namespaces
-from chava.build import build_publication
-from chava.builds import Build
+from chava.building.build import build_publication
+from chava.building.builds import Build
 from chava.cli import cli
 from chava.config import Settings
 from chava.errors import ConfigError, RemoteSourceError
 from chava.generate import cities_for_size, generate_chunks
-from chava.harvest import harvest, harvest_graph, quarantine_graph
-from chava.scaffold import scaffold_publication
-from chava.store import PublishedStore
+from chava.network.harvest import harvest, harvest_graph, quarantine_graph
+from chava.network.scaffold import scaffold_publication
+from chava.stores.store import PublishedStore
 from tests.app_support import new_app
 from tests.hostile_server import hostile_server
 from tests.oxigraph_server import OxigraphServer, free_port, oxigraph_server

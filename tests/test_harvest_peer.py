@@ -25,16 +25,16 @@ import pytest
 import requests
 
 from chava import namespaces
-from chava.build import build_publication
-from chava.builds import Build
+from chava.building.build import build_publication
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.generate import generate_chunks
-from chava.harvest import HarvestResult, harvest, quarantine_graph
-from chava.publish_remote import push_build
-from chava.rdf_input import rdf_format_of
-from chava.remote_store import open_remote
-from chava.scaffold import scaffold_publication
-from chava.store import PublishedStore
+from chava.loading.rdf_input import rdf_format_of
+from chava.network.harvest import HarvestResult, harvest, quarantine_graph
+from chava.network.publish_remote import push_build
+from chava.network.scaffold import scaffold_publication
+from chava.stores.remote_store import open_remote
+from chava.stores.store import PublishedStore
 from tests.app_support import new_app
 from tests.oxigraph_server import oxigraph_server
 from tests.serve_support import chava_serve, serve_bundled
@@ -337,7 +337,7 @@ def test_a_broken_harvest_file_is_skipped_loudly_and_blocks_nothing(
         assert checked.returncode in (0, 1), (command, checked.stderr)
         assert "Traceback" not in checked.stderr
     settings = Settings.load(root=root, environ={}, overrides={"build_dir": tmp_path / "build"})
-    from chava.builds import current_build
+    from chava.building.builds import current_build
 
     build = current_build(settings)
     assert [Path(entry["path"]).name for entry in build.manifest["skipped_files"]] == [

@@ -10,11 +10,11 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.jsonld.collections import COLLECTIONS
 from chava.jsonld.schemas import load_schemas
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 from tests.jsonld_support import assert_all_true, expand_to_triples, union_triples
 
 TDM = "https://w3id.org/chava/id/organization/territoires-de-la-memoire"

@@ -8,12 +8,12 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.jsonld.compact import compact_jsonld
 from chava.jsonld.context import load_context
 from chava.namespaces import PREFIXES
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 from tests.jsonld_support import CONTEXT_URL, canonical, expand_to_triples
 
 V1_SHA256 = "a5850fac4e1a7b401301a28c997b73b75651ca768f8c7d682eef4a126ad464eb"

@@ -9,11 +9,11 @@ import pyoxigraph as ox
 import pytest
 from pyld import jsonld
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.jsonld.context import load_context, local_document_loader
 from chava.jsonld.frame import Framer, keep_language, load_frames, parse_frame
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 from tests.jsonld_support import CONTEXT_URL, canonical, expand_to_triples
 
 FRAMES = sorted(load_frames())

@@ -11,7 +11,7 @@ import jsonschema
 import pyoxigraph as ox
 import pytest
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.errors import BadRequestError, NotAcceptableError, ResourceNotFoundError
 from chava.jsonld.context import load_context
@@ -23,7 +23,7 @@ from chava.jsonld.profiles import (
     resolve_profile,
 )
 from chava.jsonld.schemas import frame_schema, load_schemas
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 from tests.jsonld_support import CONTEXT_URL, assert_all_true, expand_to_triples, union_triples
 
 TOOL = "http://127.0.0.1:8080/frames/tool.json"

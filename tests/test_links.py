@@ -5,10 +5,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from chava import namespaces
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
-from chava.sources import REFERENCE_GRAPH
-from chava.store import PublishedStore
+from chava.loading.sources import REFERENCE_GRAPH
+from chava.stores.store import PublishedStore
 
 LINKS = ox.NamedNode(namespaces.LINKS_GRAPH)
 REFERENCE = ox.NamedNode(REFERENCE_GRAPH)

@@ -9,10 +9,10 @@ import pyoxigraph as ox
 import pytest
 
 from chava import namespaces
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
-from chava.ontology_docs import Alignment, OntologyDoc, document_ontology
-from chava.store import PublishedStore
+from chava.docs.ontology_docs import Alignment, OntologyDoc, document_ontology
+from chava.stores.store import PublishedStore
 from tests.pages_support import LC, memory_store
 
 RDFS, SKOS, SCHEMA = namespaces.RDFS, namespaces.SKOS, namespaces.SCHEMA

@@ -53,7 +53,8 @@ def test_init_validate_and_build_with_chava_installed_from_the_wheel(
         [
             str(installed / "python"),
             "-c",
-            "import chava.shared_profile as p; print(p.__file__); print(p.shared_profile_root())",
+            "import chava.loading.shared_profile as p; print(p.__file__); "
+            "print(p.shared_profile_root())",
         ],
         cwd=tmp_path,
     )

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.cli import cli
 from chava.config import Settings
 from chava.generate import write_dataset
-from chava.profile import check_dataset, load_profile
-from chava.sources import load_files
+from chava.loading.sources import load_files
+from chava.validation.profile import check_dataset, load_profile
 from tests.app_support import new_app
 from tests.hostile_server import hostile_server
 from tests.oxigraph_server import OxigraphServer, oxigraph_server
@@ -105,8 +105,8 @@ def test_an_endpoint_is_read_by_class_and_checked(
 def test_endpoint_pages_give_the_same_data_as_one_page(
     project_root: Path, partner_endpoint: OxigraphServer
 ) -> None:
-    from chava.remote import Limits
-    from chava.remote_dataset import read_endpoint
+    from chava.network.remote import Limits
+    from chava.network.remote_dataset import read_endpoint
 
     limits = Limits(2.0, 10.0, 50_000_000)
     small = read_endpoint(partner_endpoint.query, limits, page_size=7)
@@ -195,8 +195,8 @@ def test_profile_reports_for_machines_are_the_shacl_report(
 def test_a_chava_endpoint_that_cuts_pages_is_read_in_smaller_pages(
     bundled_build: tuple[Settings, Build],
 ) -> None:
-    from chava.remote import Limits
-    from chava.remote_dataset import read_endpoint
+    from chava.network.remote import Limits
+    from chava.network.remote_dataset import read_endpoint
 
     settings, build = bundled_build
     limits = Limits(2.0, 30.0, 50_000_000)

@@ -21,14 +21,7 @@ from chava.cli import cli
 from chava.config import Settings
 from chava.errors import ConfigError, LoadError
 from chava.generate import DEFAULT_BASE_IRI, generate_chunks
-from chava.publication_shapes import (
-    EXECUTABLE_CLASSES,
-    LABELLED_CLASSES,
-    QUALIFIED_RELATION_CLASSES,
-    publication_shapes,
-    publication_shapes_graph,
-)
-from chava.sources import (
+from chava.loading.sources import (
     IMPORTS_GRAPH,
     REFERENCE_GRAPH,
     Publication,
@@ -36,7 +29,14 @@ from chava.sources import (
     load_publication,
     parse_file,
 )
-from chava.validate import ValidationReport, validate_publication
+from chava.validation.publication_shapes import (
+    EXECUTABLE_CLASSES,
+    LABELLED_CLASSES,
+    QUALIFIED_RELATION_CLASSES,
+    publication_shapes,
+    publication_shapes_graph,
+)
+from chava.validation.validate import ValidationReport, validate_publication
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://kaupunki.example.org/"

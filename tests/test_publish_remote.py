@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.cli import cli
 from chava.config import Settings
 from chava.errors import ConfigError, RemoteSourceError
-from chava.publish_remote import protocol_for, push_build
+from chava.network.publish_remote import protocol_for, push_build
 from tests.hostile_server import hostile_server
 from tests.oxigraph_server import OxigraphServer, oxigraph_server
 
@@ -71,8 +71,8 @@ def test_publishing_again_replaces_each_graph(
         f"<https://example.org/stale> <https://example.org/p> <https://example.org/o> <{links}> .\n"
     )
     server.load(stale.encode())
-    push_build(build, server.store, settings)
-    push_build(build, server.update, settings)
+    push_build(build, server.store, settings, full=True)
+    push_build(build, server.update, settings, full=True)
     assert _counts(server) == _expected(build)
 
 
@@ -105,7 +105,7 @@ def test_credentials_come_from_settings_and_are_never_logged(
         result = push_build(build, base + "/auth", good, protocol="gsp")
         assert len(result.graphs) == len(_expected(build))
         with pytest.raises(RemoteSourceError, match="HTTP 401") as failure:
-            push_build(build, base + "/auth", wrong, protocol="update")
+            push_build(build, base + "/auth", wrong, protocol="update", full=True)
         with pytest.raises(ConfigError, match="credentials in the URL refused"):
             push_build(build, base.replace("//", "//user:secret@") + "/auth", settings)
     assert "not-it" not in str(failure.value)

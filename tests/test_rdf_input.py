@@ -29,9 +29,9 @@ from chava import namespaces
 from chava.cli import cli
 from chava.errors import InputRefusedError, LoadError, RemoteImportError
 from chava.generate import generate_chunks
-from chava.rdf_input import InputLimits, bundled_context, parse_rdf, rdf_format_of
-from chava.scaffold import scaffold_publication
-from chava.sources import load_files
+from chava.loading.rdf_input import InputLimits, bundled_context, parse_rdf, rdf_format_of
+from chava.loading.sources import load_files
+from chava.network.scaffold import scaffold_publication
 from tests import hostile_inputs
 from tests.hostile_server import HOSTILE, hostile_server
 from tests.serve_support import chava_serve
@@ -573,7 +573,7 @@ def test_a_context_importing_schema_org_keeps_its_own_terms(tmp_path: Path) -> N
 
 
 def test_a_harvest_that_would_not_build_is_never_written(tmp_path: Path) -> None:
-    from chava.harvest import _write_checked
+    from chava.network.harvest import _write_checked
 
     path = tmp_path / "data" / "harvest" / "partner.trig"
     path.parent.mkdir(parents=True)

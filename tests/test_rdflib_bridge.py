@@ -11,7 +11,7 @@ from rdflib.term import Node
 
 from chava import namespaces
 from chava.errors import ShaclEngineError
-from chava.rdflib_bridge import to_rdflib_graph
+from chava.loading.rdflib_bridge import to_rdflib_graph
 
 EX = "http://example.org/"
 XSD = namespaces.XSD

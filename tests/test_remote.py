@@ -1,4 +1,4 @@
-"""chava.remote: a partner that says "not now" (429/503 with Retry-After) is asked again."""
+"""chava.network.remote: a partner that says "not now" (429/503 with Retry-After) is asked again."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from chava.errors import RemoteSourceError
-from chava.remote import MAX_RETRIES, Limits, send
+from chava.network.remote import MAX_RETRIES, Limits, send
 
 LIMITS = Limits(connect_timeout=2.0, read_timeout=5.0, max_bytes=10_000)
 

@@ -10,13 +10,13 @@ import pytest
 from pyld import jsonld
 
 from chava import formats
-from chava.build import build_publication
-from chava.builds import Build
+from chava.building.build import build_publication
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.describe import describe_resource
 from chava.jsonld.context import local_document_loader
 from chava.render import serialize_quads, used_prefixes
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 from tests.publish_fixtures import HUB, TOOL, publication_settings, write_publication
 
 BASE_URL = "http://127.0.0.1:8080/"

@@ -10,10 +10,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from chava import namespaces
-from chava.rdflib_bridge import to_rdflib_graph
-from chava.report import REPORT_FORMATS, render_report, render_text, summary
-from chava.sources import load_publication
-from chava.validate import (
+from chava.loading.rdflib_bridge import to_rdflib_graph
+from chava.loading.sources import load_publication
+from chava.validation.report import REPORT_FORMATS, render_report, render_text, summary
+from chava.validation.validate import (
     ValidationReport,
     ValidationResult,
     validate_publication,

@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from chava.build import build_publication
-from chava.builds import Build
+from chava.building.build import build_publication
+from chava.building.builds import Build
 from chava.config import Settings
 from tests.app_support import new_app
 from tests.publish_fixtures import publication_settings, write_publication
@@ -126,7 +126,7 @@ def test_if_modified_since_gives_304(client: FlaskClient, app: Flask) -> None:
     first = client.get(TOOL_PATH)
     response = client.get(TOOL_PATH, headers={"If-Modified-Since": first.headers["Last-Modified"]})
     assert response.status_code == 304
-    created = app.extensions["chava.store"].build.created
+    created = app.extensions["chava.stores.store"].build.created
     older = format_datetime(created.replace(year=created.year - 1), usegmt=True)
     assert client.get(TOOL_PATH, headers={"If-Modified-Since": older}).status_code == 200
 
@@ -214,7 +214,7 @@ def test_the_dataset_description_includes_its_distributions(client: FlaskClient)
 
 
 def test_dumps_are_served_with_etag_and_ranges(client: FlaskClient, app: Flask) -> None:
-    build = app.extensions["chava.store"].build
+    build = app.extensions["chava.stores.store"].build
     entry = next(e for e in build.manifest["dumps"] if e["name"] == "chava.ttl")
     with client.get("/dumps/chava.ttl") as response:
         assert response.status_code == 200

@@ -14,12 +14,12 @@ import requests
 from click.testing import CliRunner
 
 from chava import namespaces
-from chava.build import build_publication
+from chava.building.build import build_publication
 from chava.cli import cli
 from chava.config import Settings
-from chava.scaffold import scaffold_publication, slug_of
-from chava.shared_profile import shared_profile_root
-from chava.sources import load_publication
+from chava.loading.shared_profile import shared_profile_root
+from chava.loading.sources import load_publication
+from chava.network.scaffold import scaffold_publication, slug_of
 from tests.conftest import PROJECT_ROOT
 from tests.serve_support import chava_serve
 

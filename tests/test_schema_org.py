@@ -9,9 +9,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.describe import describe_resource
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 from chava.web.schema_org import schema_org, script_json
 from tests.pages_support import EVIL, ID, memory_store
 

@@ -8,12 +8,19 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from chava import namespaces, sdg
-from chava.build import build_dataset, build_publication
+from chava import namespaces
+from chava.building.build import build_dataset, build_publication
 from chava.config import Settings
-from chava.sources import IMPORTS_GRAPH, REFERENCE_GRAPH, Publication, load_files, load_publication
-from chava.store import PublishedStore
-from chava.validate import ValidationReport, validate_publication
+from chava.loading import sdg
+from chava.loading.sources import (
+    IMPORTS_GRAPH,
+    REFERENCE_GRAPH,
+    Publication,
+    load_files,
+    load_publication,
+)
+from chava.stores.store import PublishedStore
+from chava.validation.validate import ValidationReport, validate_publication
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CITY = "https://kaupunki.example.org/id/"

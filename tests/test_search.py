@@ -18,9 +18,9 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
-from chava.build import build_dataset
-from chava.build_check import open_verified
-from chava.builds import Build
+from chava.building.build import build_dataset
+from chava.building.build_check import open_verified
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.errors import DamagedBuildError
 from chava.web.app import create_app

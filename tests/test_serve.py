@@ -147,7 +147,7 @@ def _query_workers(parents: set[int]) -> set[int]:
     return {
         pid
         for pid, (parent, arguments) in _live_processes().items()
-        if b"chava.sparql.worker" in arguments and parent in parents
+        if any(b"chava.sparql.worker" in argument for argument in arguments) and parent in parents
     }
 
 

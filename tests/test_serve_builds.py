@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
-from chava.build import build_publication
+from chava.building.build import build_publication
 from tests.build_support import VERSIONED, corrupt, write_version
 from tests.publish_fixtures import publication_settings, write_publication
 from tests.serve_support import CHAVA, chava_serve, free_port

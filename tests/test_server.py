@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chava.build import build_publication
+from chava.building.build import build_publication
 from chava.web.server import prefetch_store
 from tests.publish_fixtures import publication_settings, write_publication
 

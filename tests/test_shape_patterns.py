@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from chava import namespaces
-from chava.sources import parse_file
+from chava.loading.sources import parse_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHAPE_FILES = sorted((PROJECT_ROOT / "shapes").glob("*.ttl"))

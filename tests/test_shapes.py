@@ -16,14 +16,14 @@ import pytest
 
 from chava import namespaces
 from chava.generate import generate_chunks
-from chava.sources import (
+from chava.loading.sources import (
     IMPORTS_GRAPH,
     REFERENCE_GRAPH,
     Publication,
     load_publication,
     parse_file,
 )
-from chava.validate import ValidationReport, validate_publication
+from chava.validation.validate import ValidationReport, validate_publication
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SH = namespaces.SH

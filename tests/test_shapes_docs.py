@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from chava import namespaces
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
-from chava.graph_index import Value
-from chava.shapes_docs import Constraint, ShapesDoc, document_shapes
-from chava.store import PublishedStore
+from chava.docs.graph_index import Value
+from chava.docs.shapes_docs import Constraint, ShapesDoc, document_shapes
+from chava.stores.store import PublishedStore
 from tests.pages_support import LC, memory_store
 
 SH = namespaces.SH

@@ -11,7 +11,7 @@ import pytest
 
 from chava import namespaces
 from chava.errors import LoadError, RemoteImportError, UnsupportedFormatError
-from chava.sources import (
+from chava.loading.sources import (
     IMPORTS_GRAPH,
     collect_files,
     load_files,

@@ -10,11 +10,11 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.formats import results_formats
 from chava.sparql.catalogue import ExampleQuery, read_catalogue
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 
 Rows = list[dict[str, str]]
 GRAPH = "https://w3id.org/chava/graph/"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.errors import ConfigError, QueryError
 from chava.formats import CSV, JSON_LD, SPARQL_JSON, TURTLE

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from chava import formats
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.errors import QueryEngineError, QueryError, QueryTimeoutError, QueryWorkerDiedError
 from chava.formats import Format

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.errors import ClientGoneError, QueryError, QueryTimeoutError
 from chava.sparql.pool import QueryPool

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pytest
 from flask import Flask
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.web.hardening import HardenedApp
 from chava.web.response_cache import ResponseCache

@@ -17,7 +17,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 import requests
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
 from tests.app_support import new_app
 from tests.sparql_support import LiveServer, cpu_seconds, is_running, live_server

@@ -27,7 +27,7 @@ from click.testing import CliRunner
 from flask import Flask
 
 from chava import formats
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.cli import cli
 from chava.config import Settings
 from chava.errors import ConfigError, QueryError

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-from chava.builds import read_build, write_manifest
+from chava.building.builds import read_build, write_manifest
 from chava.config import Settings
 from chava.web.sparql_state import SERVICE_KEY
 from tests.app_support import new_app

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.sparql.truncation import TRUNCATION_LINK
 from tests.sparql_support import CONSTRUCT, SELECT, small_app, url

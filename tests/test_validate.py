@@ -13,8 +13,8 @@ from rdflib import Graph, Literal, URIRef
 
 from chava import namespaces
 from chava.errors import ShaclEngineError
-from chava.sources import load_files, load_publication
-from chava.validate import ValidationReport, ValidationResult, validate_publication
+from chava.loading.sources import load_files, load_publication
+from chava.validation.validate import ValidationReport, ValidationResult, validate_publication
 
 PREFIXES = """\
 @prefix lc: <https://w3id.org/learning-city/def/core#> .

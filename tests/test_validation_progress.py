@@ -21,8 +21,8 @@ from rdflib.compare import isomorphic
 
 from chava import namespaces
 from chava.generate import generate_chunks
-from chava.validate import validate_publication
-from chava.validation_progress import TerminalProgress
+from chava.validation.validate import validate_publication
+from chava.validation.validation_progress import TerminalProgress
 from tests.engine_support import PROJECT_ROOT, load_profile_quads, publication_of
 
 CHAVA = Path(sys.executable).parent / "chava"

@@ -7,7 +7,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from chava import namespaces
-from chava.validation_terms import render_path, render_term
+from chava.validation.validation_terms import render_path, render_term
 
 EX = "http://example.org/"
 XSD = namespaces.XSD

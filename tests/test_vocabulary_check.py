@@ -11,9 +11,9 @@ from rdflib import Literal, URIRef
 
 from chava import namespaces
 from chava.cli import cli
-from chava.sources import IMPORTS_GRAPH, REFERENCE_GRAPH, Publication, load_publication
-from chava.validate import ValidationReport, validate_publication
-from chava.vocabulary_check import (
+from chava.loading.sources import IMPORTS_GRAPH, REFERENCE_GRAPH, Publication, load_publication
+from chava.validation.validate import ValidationReport, validate_publication
+from chava.validation.vocabulary_check import (
     CLASS_SHAPE,
     COMPONENT,
     PROPERTY_SHAPE,

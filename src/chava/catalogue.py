@@ -10,8 +10,8 @@ import pyoxigraph as ox
 
 from chava import namespaces
 from chava.errors import BadRequestError
-from chava.sources import IMPORTS_GRAPH
-from chava.store import PublishedStore
+from chava.loading.sources import IMPORTS_GRAPH
+from chava.stores.store import PublishedStore
 
 VOCABULARY_GRAPHS: Final = (namespaces.ONTOLOGY_GRAPH, namespaces.SHAPES_GRAPH, IMPORTS_GRAPH)
 """The bundled publication's graphs describing the vocabulary, not the data: their `rdf:type`s

@@ -21,10 +21,13 @@ from typing import Any
 
 from chava import namespaces
 from chava.errors import ConfigError
+from chava.stores.remote_engines.profiles import ENGINE_CHOICES
 
 ENV_PREFIX = "CHAVA_"
 ISOLATION_MODES = ("require", "warn")
 """Values of sparql_worker_isolation (chava.sparql.sandbox)."""
+AUTH_SCHEMES = ("auto", "basic", "digest")
+"""Values of store_auth and publish_auth (chava.stores.remote_engines.auth)."""
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
 _DATASET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -344,10 +347,52 @@ class Settings:
     store_url: str = _setting(
         "",
         "SPARQL 1.1 query endpoint of an external engine holding the build (`chava serve "
-        "--store`); empty: the local store.",
+        "--store`), or several (replicas) separated by spaces; empty: the local store.",
+    )
+    store_engine: str = _setting(
+        "auto",
+        "The engine behind store_url: `auto` (detected at start-up), `oxigraph`, `virtuoso` "
+        "(tested), `fuseki`, `qlever` or `generic` (untested).",
+        choices=ENGINE_CHOICES,
+    )
+    store_user: str | None = _setting(
+        None, "User name `chava serve --store` reads the engine with (unset: anonymous)."
+    )
+    store_password: str | None = field(
+        default=None,
+        repr=False,  # never shown, not even in a logged Settings
+        metadata={"help": "Password of store_user; never logged. Prefer CHAVA_STORE_PASSWORD."},
+    )
+    store_token: str | None = field(
+        default=None,
+        repr=False,
+        metadata={"help": "Bearer token for reading the engine (instead of a user); never logged."},
+    )
+    store_auth: str = _setting(
+        "auto",
+        "How store_user authenticates: `basic`, `digest`, or `auto` (as the engine asks).",
+        choices=AUTH_SCHEMES,
+    )
+    store_timeout: float = _setting(
+        15.0,
+        "Seconds an engine may take to answer one read for a page or the API (then 504); "
+        "public queries have sparql_timeout.",
+        above=0,
+    )
+    store_concurrency: int = _setting(
+        3,
+        "Connections to the engine per web worker for pages and the API (more requests wait "
+        "a quarter of a second, then 503); keep it below web_threads.",
+        at_least=1,
+    )
+    store_max_rows: int = _setting(
+        0,
+        "The engine's row cap per answer (Virtuoso's ResultSetMaxRows); 0: detected at "
+        "start-up. Answers cut at it are read page by page.",
+        at_least=0,
     )
     publish_user: str | None = _setting(
-        None, "User name for `chava publish --to` (HTTP basic auth; unset: no credentials)."
+        None, "User name for `chava publish --to` (unset: no credentials)."
     )
     publish_password: str | None = field(
         default=None,
@@ -356,6 +401,29 @@ class Settings:
             "help": "Password for `chava publish --to`; never logged. Prefer "
             "CHAVA_PUBLISH_PASSWORD."
         },
+    )
+    publish_token: str | None = field(
+        default=None,
+        repr=False,
+        metadata={
+            "help": "Bearer token for `chava publish --to` (instead of a user); never logged."
+        },
+    )
+    publish_auth: str = _setting(
+        "auto",
+        "How publish_user authenticates: `basic`, `digest`, or `auto` (as the engine asks).",
+        choices=AUTH_SCHEMES,
+    )
+    publish_chunk_bytes: int = _setting(
+        8 * 1024 * 1024,
+        "Largest request `chava publish --to` sends; a larger graph goes in several (blank "
+        "nodes never split).",
+        at_least=1,
+    )
+    publish_timeout: float = _setting(
+        300.0,
+        "Seconds the engine may take to store one request of `chava publish --to`.",
+        above=0,
     )
 
     def __post_init__(self) -> None:

@@ -17,7 +17,8 @@ import pyoxigraph as ox
 
 from chava import labels, namespaces
 from chava.errors import GoneError, ResourceNotFoundError
-from chava.store import PublishedStore
+from chava.stores.statement_order import canonical_order
+from chava.stores.store import PublishedStore
 
 LABEL_PREDICATES: Final = tuple(ox.NamedNode(iri) for iri in labels.LABEL_PREDICATES)
 """Where a label comes from (chava.labels), preferred first: per language, the first wins."""
@@ -25,6 +26,8 @@ RDF_TYPE: Final = ox.NamedNode(namespaces.RDF + "type")
 OWL_DEPRECATED: Final = ox.NamedNode(namespaces.OWL + "deprecated")
 IS_REPLACED_BY: Final = ox.NamedNode(namespaces.DCTERMS + "isReplacedBy")
 DEFAULT_INCOMING_LIMIT: Final = 100
+INCOMING_ORDERED: Final = 10_000
+"""Incoming statements read and ordered at most to make a page (beyond: the store's order)."""
 MAX_BLANK_NODES: Final = 10_000
 """Guard against pathological blank-node closures."""
 
@@ -74,13 +77,21 @@ def describe_resource(
     """Describe *iri*; raise ResourceNotFoundError if nothing mentions it, GoneError if it is
     owl:deprecated without a dcterms:isReplacedBy successor."""
     node = ox.NamedNode(iri)
-    statements = _closure(store, node)
+    # In a canonical order: the same page whatever store (embedded, engine) was read.
+    statements = tuple(canonical_order(_closure(store, node)))
     start = (max(incoming_page, 1) - 1) * incoming_limit
+    # Pages of incoming statements in a canonical order too (up to INCOMING_ORDERED of them):
+    # the same page from any store, whatever order it reads them in.
     incoming_iterator = store.quads(None, None, node, None)
-    incoming = tuple(islice(incoming_iterator, start, start + incoming_limit))
-    incoming_total = start + len(incoming)
-    if next(incoming_iterator, None) is not None:  # more than this page: count in the engine
+    window = canonical_order(islice(incoming_iterator, INCOMING_ORDERED))
+    incoming = tuple(window[start : start + incoming_limit])
+    incoming_total = len(window)
+    if next(incoming_iterator, None) is not None:  # more than can be ordered: count them
         incoming_total = _count_incoming(store, node)
+        if start + incoming_limit > INCOMING_ORDERED:  # pages beyond: the store's own order
+            incoming = tuple(
+                islice(store.quads(None, None, node, None), start, start + incoming_limit)
+            )
     if not statements and incoming_total == 0:
         raise ResourceNotFoundError(f"nothing is published about <{iri}>")
     if _deprecated(statements, node) and not any(q.predicate == IS_REPLACED_BY for q in statements):

@@ -57,7 +57,7 @@ class UnsupportedFormatError(LoadError):
 
 class InputRefusedError(LoadError):
     """An RDF source is refused before or while parsing: an entity declaration, nesting or a
-    term beyond the limits, too many statements (`chava.rdf_input`)."""
+    term beyond the limits, too many statements (`chava.loading.rdf_input`)."""
 
 
 class RemoteImportError(LoadError):
@@ -263,5 +263,48 @@ class QueryWorkerDiedError(QueryEngineError):
 
 class RemoteSourceError(PublisherError):
     """A remote source (SPARQL endpoint, dump URL, graph store) failed or misbehaved."""
+
+    http_status = 502
+
+
+# --- external SPARQL engines (`chava serve --store`, `chava publish --to`) --------------------
+
+
+class EngineUnreachableError(RemoteSourceError):
+    """The engine holding the build cannot be reached (refused, reset, no connection): 502.
+
+    `retry_after` is how long the circuit breaker keeps the engine closed to requests.
+    """
+
+    http_status = 502
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class EngineTimeoutError(RemoteSourceError):
+    """The engine did not answer in time, or said it stopped the query at its time limit: 504."""
+
+    http_status = 504
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class EngineBusyError(RemoteSourceError):
+    """Every connection to the engine is in use (`store_concurrency`): 503, retry shortly."""
+
+    http_status = 503
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class EngineAnswerError(RemoteSourceError):
+    """The engine answered, but not with something chava can use as complete (cut at its own
+    result cap, an unknown syntax, an error status for a trusted query): 502."""
 
     http_status = 502

@@ -9,7 +9,7 @@ from typing import Final
 import pyoxigraph as ox
 
 from chava import namespaces
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 from chava.term_labels import TERM_LABELS
 
 LABEL_PREDICATES: Final[tuple[str, ...]] = (

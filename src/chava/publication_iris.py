@@ -2,8 +2,8 @@
 
 Every graph of a publication is `{data}graph/NAME` and its dataset `{data}id/dataset/NAME`, from
 the `data_base_iri` and `dataset_name` settings: a city's publication never speaks in the bundled
-publication's namespace. The file loader (`chava.sources`) reads the folders into fixed graph
-names; `rename_loaded_graphs` moves them under the publication's base when it is built.
+publication's namespace. The file loader (`chava.loading.sources`) reads the folders into fixed
+graph names; `rename_loaded_graphs` moves them under the publication's base when it is built.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from chava import namespaces
 from chava.config import Settings
-from chava.sources import FOLDER_GRAPHS, IMPORTS_GRAPH, REFERENCE_GRAPH
+from chava.loading.sources import FOLDER_GRAPHS, IMPORTS_GRAPH, REFERENCE_GRAPH
 
 GRAPH_NAMES: Final = (
     "asserted",

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from chava import namespaces
 from chava.jsonld.compact import compact_jsonld
 from chava.jsonld.context import CURRENT_PATH
+from chava.stores.statement_order import canonical_order
 
 if TYPE_CHECKING:
     from chava.formats import Format
@@ -41,6 +42,7 @@ def serialize_quads(
     (TriG, N-Quads). Raises ValueError for a format that is not an RDF syntax (a page)."""
     if fmt.writer is None:
         raise ValueError(f"{fmt} is not an RDF syntax")
+    quads = canonical_order(quads)  # the same document from any store (an engine included)
     return fmt.writer(quads, fmt, root=root, base_url=base_url)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from chava.build import build_dataset, build_publication
+from chava.building.build import build_dataset, build_publication
 from chava.cli.group import engine_option, settings_from, terminal_progress, with_engine
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from chava.generate import DEFAULT_BASE_IRI, SIZES, cities_for_size, write_dataset
-from chava.scaffold import check_languages
+from chava.network.scaffold import check_languages
 
 
 @click.command("generate")

@@ -13,9 +13,9 @@ from typing import Any
 import click
 
 from chava.config import Settings
-from chava.engines import ENGINES
 from chava.errors import PublisherError
-from chava.validation_progress import TerminalProgress
+from chava.validation.engines import ENGINES
+from chava.validation.validation_progress import TerminalProgress
 
 
 class PublisherGroup(click.Group):

@@ -6,7 +6,7 @@ import click
 
 from chava.cli.group import engine_option, settings_from, terminal_progress, with_engine
 from chava.contributions.feed_harvest import harvest_feed
-from chava.harvest import KINDS, harvest, is_feed_url
+from chava.network.harvest import KINDS, harvest, is_feed_url
 
 
 @click.command("harvest")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from chava.scaffold import scaffold_publication
-from chava.shared_profile import shared_profile_root
+from chava.loading.shared_profile import shared_profile_root
+from chava.network.scaffold import scaffold_publication
 
 
 @click.command("init")

@@ -11,16 +11,16 @@ from typing import Any
 
 import click
 
-from chava.build import build_dataset, build_publication, up_to_date_build
-from chava.build_check import choose_build, open_verified
-from chava.build_inputs import data_settings
-from chava.builds import Build
+from chava.building.build import build_dataset, build_publication, up_to_date_build
+from chava.building.build_check import choose_build, open_verified
+from chava.building.build_inputs import data_settings
+from chava.building.builds import Build
 from chava.cli.group import settings_from
 from chava.config import Settings
 from chava.errors import PortInUseError, ShaclEngineError
-from chava.remote_store import open_remote
 from chava.sparql import sandbox
 from chava.sparql.egress import targets_of
+from chava.stores.remote_store import open_remote
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +43,8 @@ logger = logging.getLogger(__name__)
     "--store",
     "store_url",
     default=None,
-    help="Read the build from this SPARQL 1.1 query endpoint (setting store_url); push the "
-    "build there first with `chava publish --to`.",
+    help="Read the build from this SPARQL 1.1 query endpoint, or several separated by spaces "
+    "(replicas; setting store_url); push the build there first with `chava publish --to`.",
 )
 @click.pass_context
 def serve_command(
@@ -90,7 +90,8 @@ def serve_command(
         settings = data_settings(settings, paths)
     build = usable_build(settings)
     if settings.store_url:
-        open_remote(settings, build)  # fails early, in one line, if the engine lacks the build
+        # Fails early, in one line, if the engine lacks the build (or cannot be reached).
+        open_remote(settings, build).close()
         logger.warning("reading build %s from %s", build.build_id, settings.store_url)
     # The start line is said at INFO, and shown without -v: it is what the person waits for.
     if logger.getEffectiveLevel() > logging.INFO:

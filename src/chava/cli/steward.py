@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import click
 
-from chava.builds import current_build
+from chava.building.builds import current_build
 from chava.cli.group import settings_from
 from chava.contributions.accounts import Stewards
 from chava.contributions.checking import check_proposal, profile_quads
@@ -16,7 +16,7 @@ from chava.contributions.queue import ContributionQueue
 from chava.contributions.rebuild import request_rebuild, run
 from chava.contributions.review import reject
 from chava.errors import ConfigError, ConflictError
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 
 
 @click.group("steward")

@@ -10,15 +10,15 @@ import click
 from chava.cli.group import engine_option, settings_from, terminal_progress, with_engine
 from chava.config import Settings
 from chava.errors import LoadError
-from chava.profile import check_dataset, load_profile
-from chava.profile_report import render_profile_text
-from chava.publication_shapes import publication_shapes
-from chava.rdf_input import InputLimits
-from chava.remote import Limits
-from chava.remote_dataset import read_endpoint
-from chava.report import REPORT_FORMATS, render_report
-from chava.sources import RDF_SUFFIXES, Publication, load_files, load_publication
-from chava.validate import validate_publication
+from chava.loading.rdf_input import InputLimits
+from chava.loading.sources import RDF_SUFFIXES, Publication, load_files, load_publication
+from chava.network.remote import Limits
+from chava.network.remote_dataset import read_endpoint
+from chava.validation.profile import check_dataset, load_profile
+from chava.validation.profile_report import render_profile_text
+from chava.validation.publication_shapes import publication_shapes
+from chava.validation.report import REPORT_FORMATS, render_report
+from chava.validation.validate import validate_publication
 
 
 @click.command("validate")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from chava.contributions.form_fields import instances_of
 from chava.jsonld.listing import fold
 from chava.labels import fetch_labels, pick_text
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 
 MAX_CANDIDATES = 20
 

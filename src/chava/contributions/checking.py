@@ -1,9 +1,9 @@
 """Validation on write: a proposal checked by the publication's profile before it is kept.
 
 The proposal is validated as it would be published (with the contribution as its source
-document) by chava's public validation (`chava.validate.validate_publication`), with the
-publication's own language requirements (`chava.publication_shapes`). The profile (shapes,
-ontology, imports, shared reference data) is read from the served build; the resources the
+document) by chava's public validation (`chava.validation.validate.validate_publication`), with the
+publication's own language requirements (`chava.validation.publication_shapes`). The profile
+(shapes, ontology, imports, shared reference data) is read from the served build; the resources the
 proposal links to bring their types, so `sh:class` is checked against the published data.
 Only results about the proposal (its resource and the blank nodes under it) are kept.
 """
@@ -24,11 +24,11 @@ from chava.config import Settings
 from chava.contributions.issues import Issue
 from chava.contributions.proposals import Proposal
 from chava.contributions.provenance import contribution_document, sourced
+from chava.loading.sources import FOLDER_GRAPHS, IMPORTS_GRAPH, REFERENCE_GRAPH, Publication
 from chava.publication_iris import publication_iris
-from chava.publication_shapes import publication_shapes, publication_shapes_iri
-from chava.sources import FOLDER_GRAPHS, IMPORTS_GRAPH, REFERENCE_GRAPH, Publication
-from chava.store import PublishedStore
-from chava.validate import ValidationReport, validate_publication
+from chava.stores.store import PublishedStore
+from chava.validation.publication_shapes import publication_shapes, publication_shapes_iri
+from chava.validation.validate import ValidationReport, validate_publication
 
 SH: Final = ns.SH
 _LOADED: Final = {
@@ -37,7 +37,8 @@ _LOADED: Final = {
     "imports": IMPORTS_GRAPH,
     "reference": REFERENCE_GRAPH,
 }
-"""The profile's graphs in a build, and the names validation knows them by (chava.sources)."""
+"""The profile's graphs in a build, and the names validation knows them by
+(chava.loading.sources)."""
 _TYPE: Final = ox.NamedNode(ns.RDF + "type")
 
 
@@ -126,7 +127,8 @@ def _linked_types(
 
 
 def _label_shapes(settings: Settings) -> dict[str, str]:
-    """The publication's label shapes (chava.publication_shapes) and the language each asks."""
+    """The publication's label shapes (chava.validation.publication_shapes) and the language each
+    asks."""
     base = publication_shapes_iri(settings)
     return {f"{base}#label-{tag.lower()}": tag for tag in settings.languages}
 

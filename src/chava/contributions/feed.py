@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from chava import namespaces as ns
 from chava.config import Settings
 from chava.contributions.provenance import AS, CHANGE_TYPES
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 
 AS_CONTEXT: Final = "https://www.w3.org/ns/activitystreams"
 MEDIA_TYPE: Final = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'

@@ -6,8 +6,8 @@ page, earlier pages back to the last change seen, and for each newer change the 
 created or updated (its N-Triples at the change's `url`), with the partner's resources it
 points to that we do not hold yet (the change, its contribution, its steward: two links deep
 at most); a deleted resource is dropped. The partner's data as it then stands is judged and
-written exactly as a full harvest is (chava.harvest: shared vocabulary, profile, quarantine),
-and the harvest's provenance says which change it followed the feed up to
+written exactly as a full harvest is (chava.network.harvest: shared vocabulary, profile,
+quarantine), and the harvest's provenance says which change it followed the feed up to
 (`prov:wasInformedBy`).
 """
 
@@ -27,7 +27,9 @@ import pyoxigraph as ox
 from chava import namespaces as ns
 from chava.config import Settings
 from chava.errors import LoadError, RemoteSourceError
-from chava.harvest import (
+from chava.loading.rdf_input import InputLimits, parse_rdf
+from chava.loading.sources import HARVEST_FOLDER
+from chava.network.harvest import (
     HarvestResult,
     activity_iri,
     agent_iri,
@@ -35,10 +37,8 @@ from chava.harvest import (
     harvest_graph,
     quarantine_graph,
 )
-from chava.rdf_input import InputLimits, parse_rdf
-from chava.remote import Limits, check_url, send
-from chava.remote_dataset import RemoteDataset, read_dump
-from chava.sources import HARVEST_FOLDER
+from chava.network.remote import Limits, check_url, send
+from chava.network.remote_dataset import RemoteDataset, read_dump
 
 logger = logging.getLogger(__name__)
 

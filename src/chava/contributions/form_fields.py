@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from chava import namespaces as ns
 from chava.contributions.kinds import Kind
 from chava.labels import fetch_labels
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 
 TEXTS, CHOICE, LINK, URL, DATE, INTEGER, DECIMAL, BOOLEAN, TEXT = (
     "texts",

@@ -3,7 +3,7 @@
 A proposal describes one new resource of a kind (chava.contributions.kinds). Its subject is a
 placeholder IRI, `{data}id/contribution/{id}/proposed`, until a steward accepts it and chava
 mints its IRI; contributors never mint IRIs. What a machine sends is read with the input limits
-every RDF document gets (chava.rdf_input: nesting, term size) and then checked:
+every RDF document gets (chava.loading.rdf_input: nesting, term size) and then checked:
 
 - one resource, a blank node (`[] a lc:PedagogicalTool ; ...`, or JSON-LD without `@id`),
   typed with a kind's class; other subjects only as blank nodes under it;
@@ -31,7 +31,7 @@ from chava.errors import (
     PayloadTooLargeError,
     UnsupportedMediaTypeError,
 )
-from chava.rdf_input import InputLimits, parse_rdf
+from chava.loading.rdf_input import InputLimits, parse_rdf
 
 MEDIA_TYPES: Final = {
     "text/turtle": ox.RdfFormat.TURTLE,

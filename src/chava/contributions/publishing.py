@@ -40,9 +40,9 @@ from chava.errors import (
     ResourceNotFoundError,
 )
 from chava.labels import label_rank
+from chava.loading.rdf_input import InputLimits, parse_rdf
 from chava.publication_iris import publication_iris
-from chava.rdf_input import InputLimits, parse_rdf
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 
 RDF_TYPE: Final = ox.NamedNode(ns.RDF + "type")
 LABEL: Final = ox.NamedNode(ns.RDFS + "label")

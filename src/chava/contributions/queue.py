@@ -3,7 +3,7 @@
 The queue lives in the contributions folder (`contributions_dir`, never under `data/`, never
 read by a build): `records/ID.json` (each contribution's record), `proposals/ID/vN.trig` (each
 version, in the graph `{data}graph/review/ID`, which every published read withholds:
-chava.published_graphs), `log.jsonl` (append-only: every event with the full RDF it concerns,
+chava.stores.published_graphs), `log.jsonl` (append-only: every event with the full RDF it concerns,
 so a rejected or superseded version can always be found again) and `counters.json`.
 
 A transaction runs under the folder's lock (chava.contributions.files) and commits in one
@@ -46,9 +46,9 @@ from chava.contributions.kinds import kind_named
 from chava.contributions.proposals import Proposal, placeholder
 from chava.contributions.records import Contribution, timestamp
 from chava.errors import ConfigError, ResourceNotFoundError
-from chava.published_graphs import REVIEW_PATH
-from chava.rdf_input import InputLimits, parse_rdf
-from chava.sources import CONTRIBUTED_FOLDER
+from chava.loading.rdf_input import InputLimits, parse_rdf
+from chava.loading.sources import CONTRIBUTED_FOLDER
+from chava.stores.published_graphs import REVIEW_PATH
 
 logger = logging.getLogger(__name__)
 

@@ -27,8 +27,8 @@ from chava.config import ENV_PREFIX, Settings
 from chava.contributions.files import locked, read_json, try_locked, write_json
 from chava.contributions.queue import ContributionQueue
 from chava.errors import PublisherError
-from chava.rdf_input import InputLimits
-from chava.sources import load_publication
+from chava.loading.rdf_input import InputLimits
+from chava.loading.sources import load_publication
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ def run(settings: Settings) -> None:
 
 
 def _build_until_done(settings: Settings) -> None:
-    from chava.build import build_publication
+    from chava.building.build import build_publication
 
     folder = settings.contributions_path
     queue = ContributionQueue(settings)

@@ -274,11 +274,15 @@ def _embeddable(subjects: dict[Subject, Properties]) -> set[Any]:
 
 
 def value_order(value: Any) -> tuple[int, str, str]:
-    """Sort key for the values of one property: IRIs, then blank nodes, then literals."""
+    """Sort key for the values of one property: IRIs, then blank nodes, then literals.
+
+    Blank nodes keep the order they came in (the sort is stable): their labels are chosen by
+    each store, and chava.stores.statement_order already put them in an order of their own.
+    """
     if isinstance(value, ox.NamedNode):
         return (0, value.value, "")
     if isinstance(value, ox.BlankNode):
-        return (1, value.value, "")
+        return (1, "", "")
     return (2, value.value, value.language or value.datatype.value)
 
 

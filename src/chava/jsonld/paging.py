@@ -171,6 +171,20 @@ def build_page(
             limit=request.limit,
         )
     frames = load_frames()
+    prefetch = getattr(framer.store, "prefetch", None)
+    if (
+        prefetch is not None
+    ):  # an external engine (chava.stores.remote_store): one request, not many
+        missing = []
+        for iri in window:
+            collection = request.collection or index.collection_of(iri)
+            if collection is None:
+                continue
+            key = (iri, frames[COLLECTIONS[collection].frame].name, request.graphs)
+            if cache is None or cache.get(key) is None:
+                missing.append(iri)
+        if missing:
+            prefetch(missing)
     items = []
     for iri in window:
         collection = request.collection or index.collection_of(iri)

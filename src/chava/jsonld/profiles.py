@@ -11,7 +11,7 @@ from werkzeug.http import parse_list_header, parse_options_header
 
 from chava.errors import BadRequestError, NotAcceptableError, PublisherError, ResourceNotFoundError
 from chava.jsonld.frame import Frame, Framer, keep_language, load_frames
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 
 JSON_LD: Final = "application/ld+json"
 FRAMES_PATH: Final = "/frames/"
@@ -116,6 +116,11 @@ def framed_resource(
     oxigraph = store.oxigraph if isinstance(store, PublishedStore) else store
     framer = Framer(oxigraph)
     subject = ox.NamedNode(iri)
+    prefetch = getattr(oxigraph, "prefetch", None)
+    if (
+        prefetch is not None
+    ):  # an external engine (chava.stores.remote_store): two requests, not many
+        prefetch([subject])
     if not framer.properties(subject):
         raise ResourceNotFoundError(f"nothing is published about <{iri}>")
     if not framer.has_type(subject, frame.types):

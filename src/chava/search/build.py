@@ -492,7 +492,7 @@ def vocabulary_labels(root: Path) -> dict[str, dict[str, str]]:
     Unreadable files are skipped (the build itself reports them when they are its input).
     """
     from chava.errors import LoadError
-    from chava.sources import collect_files, parse_file
+    from chava.loading.sources import collect_files, parse_file
 
     labels: dict[str, dict[str, tuple[int, str]]] = {}
     rank = {predicate: position for position, predicate in enumerate(LABELS)}

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from chava import namespaces as ns
 from chava.errors import ResourceNotFoundError
 from chava.labels import LABEL_PREDICATES, label_rank
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 
 QUERIES_GRAPH: Final = ns.GRAPH + "queries"
 """The bundled publication's catalogue; a publication reads its own (`{data}graph/queries`)."""

@@ -39,6 +39,9 @@ class QueryJob:
     named_graphs: tuple[str, ...] | None = None
     union: bool = False
     """The default graph is the union of every graph (when default_graphs is None)."""
+    timeout: float | None = None
+    """Seconds an external engine is given (its own limit, told to it where it takes one); the
+    worker is killed at the endpoint's limit, a little later (504, not 503). None: no engine."""
 
     def encode(self) -> dict[str, Any]:
         """The JSON header of the job's frame."""
@@ -52,6 +55,8 @@ class QueryJob:
             "prefixes": dict(self.prefixes),
             "union": self.union,
         }
+        if self.timeout is not None:
+            header["timeout"] = self.timeout
         if self.default_graphs is not None:
             header["default_graphs"] = list(self.default_graphs)
         if self.named_graphs is not None:
@@ -74,6 +79,7 @@ class QueryJob:
             default_graphs=None if default_graphs is None else tuple(map(str, default_graphs)),
             named_graphs=None if named_graphs is None else tuple(map(str, named_graphs)),
             union=bool(header.get("union")),
+            timeout=None if header.get("timeout") is None else float(header["timeout"]),
         )
 
 
@@ -87,6 +93,9 @@ class ReplyKind(enum.Enum):
     """It parsed but failed while running (400)."""
     FORMAT = "format"
     """The chosen format cannot carry this kind of result."""
+    ENGINE = "engine"
+    """The external engine failed, not the query: unreachable (502), busy (503) or timed out
+    (504), as `status` says, with `retry_after`."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,10 @@ class QueryReply:
     """The result was cut at the row or byte cap."""
     message: str = ""
     """Why it failed (empty when ok)."""
+    status: int = 0
+    """The HTTP status of an ENGINE failure (502, 503 or 504); 0 otherwise."""
+    retry_after: int = 0
+    """Seconds a client should wait before retrying, for an ENGINE failure."""
 
     @property
     def ok(self) -> bool:
@@ -106,7 +119,15 @@ class QueryReply:
 
     def encode(self) -> dict[str, Any]:
         """The JSON header of the reply's frame."""
-        return {"kind": self.kind.value, "truncated": self.truncated, "message": self.message}
+        header: dict[str, Any] = {
+            "kind": self.kind.value,
+            "truncated": self.truncated,
+            "message": self.message,
+        }
+        if self.kind is ReplyKind.ENGINE:
+            header["status"] = self.status
+            header["retry_after"] = self.retry_after
+        return header
 
     @classmethod
     def decode(cls, header: Mapping[str, Any]) -> QueryReply:
@@ -115,4 +136,6 @@ class QueryReply:
             ReplyKind(header["kind"]),
             bool(header.get("truncated")),
             str(header.get("message", "")),
+            int(header.get("status") or 0),
+            int(header.get("retry_after") or 0),
         )

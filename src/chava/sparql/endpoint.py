@@ -8,6 +8,7 @@ worker.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
@@ -17,14 +18,19 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from chava import namespaces
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
-from chava.errors import ClientGoneError, ConfigError, QueryError
+from chava.errors import (
+    ClientGoneError,
+    ConfigError,
+    EngineTimeoutError,
+    EngineUnreachableError,
+    QueryError,
+)
 from chava.formats import Format, results_carrier, results_formats
 from chava.lru_cache import BoundedLRU
 from chava.negotiate import negotiate
 from chava.publication_iris import publication_iris
-from chava.remote_store import RemoteConfig
 from chava.sparql import sandbox
 from chava.sparql.clients import ClientLedger, ClientSlots, slots_directory
 from chava.sparql.contract import QueryJob
@@ -32,6 +38,8 @@ from chava.sparql.pool import QueryOutcome, QueryPool
 from chava.sparql.protocol import QueryRequest
 from chava.sparql.screen import ScreenedQuery, check_size, screen_query
 from chava.sparql.sizing import query_sizing
+from chava.stores.remote_engines.transport import EngineClient
+from chava.stores.remote_store import RemoteConfig
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +126,18 @@ class QueryService:
         self.dropped = 0
         """Queries not run because their client had hung up (for tests and the log)."""
         self.cache: BoundedLRU[QueryOutcome] = BoundedLRU(settings.sparql_cache_bytes)
+        self.engine: EngineClient | None = None
+        """The engine's circuit breaker, seen from here (`chava serve --store`): no query is
+        sent to a worker while the engine is known to be down."""
+        if remote is not None:
+            self.engine = EngineClient(
+                remote.urls,
+                remote.credentials,
+                connect_timeout=remote.connect_timeout,
+                read_timeout=remote.read_timeout,
+                max_bytes=1024 * 1024,
+                concurrency=1,
+            )
 
     def prepare(
         self,
@@ -170,6 +190,8 @@ class QueryService:
             default_graphs=default_graphs,
             named_graphs=named_graphs,
             union=union,
+            # An engine is told to stop a little before the worker is killed (504, not 503).
+            timeout=None if self.engine is None else max(0.5, settings.sparql_timeout - 0.5),
         )
         identity = "\x00".join(
             (
@@ -204,9 +226,15 @@ class QueryService:
             return cached
         with self.slots.hold(client):
             self._check_gone(client, gone)
+            if self.engine is not None:
+                self.engine.ensure()
             started = time.monotonic()
             try:
                 outcome = self.pool.execute(prepared.job)
+            except (EngineUnreachableError, EngineTimeoutError) as error:
+                if self.engine is not None:
+                    self.engine.failed(error)
+                raise
             finally:
                 self.ledger.charge(client, time.monotonic() - started)
         return self._keep(prepared, outcome)
@@ -222,6 +250,8 @@ class QueryService:
         """run, from an event loop (chava.web.gateway): the same checks, cache, slot and
         budget, with no thread waiting for the worker. *hang_up* completes when the client
         hangs up: a query still waiting for a worker then never runs (ClientGoneError)."""
+        if self.engine is not None:  # its circuit breaker may probe the engine: on a thread
+            return await asyncio.to_thread(self.run, prepared, client=client, gone=gone)
         cached = self._cached(prepared)
         if cached is not None:
             return cached
@@ -258,3 +288,5 @@ class QueryService:
         """Stop the query workers."""
         self.pool.close()
         self.ledger.close()
+        if self.engine is not None:
+            self.engine.close()

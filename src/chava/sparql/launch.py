@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from chava.sparql.egress import Target
 
 if TYPE_CHECKING:  # query workers import this module: no HTTP client unless remote
-    from chava.remote_store import RemoteConfig
+    from chava.stores.remote_store import RemoteConfig
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class WorkerLaunch:
         """The inverse of as_frame: the launch and the channel's file descriptor."""
         remote = frame.get("remote")
         if remote is not None:
-            from chava.remote_store import RemoteConfig
+            from chava.stores.remote_store import RemoteConfig
         launch = cls(
             Path(frame["store"]),
             int(frame.get("memory_mb") or 0),

@@ -25,21 +25,26 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from chava.errors import (
     ClientGoneError,
     ConfigError,
+    EngineBusyError,
+    EngineTimeoutError,
+    EngineUnreachableError,
+    PublisherError,
     QueryEngineError,
     QueryError,
     QueryTimeoutError,
     QueryWorkerDiedError,
 )
-from chava.remote_store import RemoteConfig
 from chava.sparql import worker as protocol
 from chava.sparql.contract import QueryJob, QueryReply, ReplyKind
 from chava.sparql.egress import Broker, targets_of
 from chava.sparql.launch import WorkerLaunch
 from chava.sparql.syntax_errors import syntax_error
+from chava.stores.remote_store import RemoteConfig
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +64,16 @@ class QueryOutcome:
     truncated: bool
 
 
+WORKER_ENTRY: Final = (
+    "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+    "import sys; from chava.sparql.worker import main; sys.exit(main())"
+)
+"""How a worker starts: Ctrl-C in a terminal reaches the server's whole process group, and the
+pool stops its workers itself, so SIGINT is ignored before the worker imports anything (a
+worker still importing prints no traceback); the workers stay in the server's group, so
+stopping the group stops them too."""
+
+
 class _WorkerDiedError(Exception):
     """The worker process ended (crash, kill) while answering."""
 
@@ -69,6 +84,17 @@ class _IsolationError(_WorkerDiedError):
 
 class _DeadlineError(Exception):
     """The worker did not answer before the deadline."""
+
+
+def _engine_error(reply: QueryReply, message: str) -> PublisherError:
+    """The error a worker reported for the engine (not the query): 502, 503 or 504."""
+    retry_after = reply.retry_after or 1
+    status = reply.status or 502
+    if status == 504:
+        return EngineTimeoutError(message, retry_after=retry_after)
+    if status == 503:
+        return EngineBusyError(message, retry_after=retry_after)
+    return EngineUnreachableError(message, retry_after=retry_after)
 
 
 class QueryWorker:
@@ -82,15 +108,11 @@ class QueryWorker:
         frame = launch.as_frame(None if channel is None else inherited.fileno())
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "chava.sparql.worker"],
+                [sys.executable, "-c", WORKER_ENTRY],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 close_fds=True,
                 pass_fds=() if channel is None else (inherited.fileno(),),
-                # A process group of its own: Ctrl-C in a terminal reaches the server's group,
-                # not a worker still importing (the pool stops its workers itself; a worker
-                # whose parent is gone ends at the end of its stdin).
-                process_group=0,
             )
         finally:
             if channel is not None:
@@ -266,7 +288,7 @@ class QueryPool:
         if size < 1:
             raise ConfigError(f"a query pool needs at least one worker, not {size}")
         self.store_path = store_path
-        urls = [*egress, *([] if remote is None else [remote.url])]
+        urls = [*egress, *([] if remote is None else remote.urls)]
         self.launch = WorkerLaunch(
             store_path, memory_mb, remote, isolation, targets_of(urls), connect_timeout
         )
@@ -334,6 +356,11 @@ class QueryPool:
     def _failed(self, worker: QueryWorker, error: Exception) -> Exception:
         """Retire *worker* after *error*; the error to report."""
         self._retire(worker)
+        if isinstance(error, _DeadlineError) and self.launch.remote is not None:
+            return EngineTimeoutError(  # the engine did not answer in time
+                f"the engine did not answer within the {self.timeout:g} s limit; the query "
+                "was given up"
+            )
         if isinstance(error, _DeadlineError):
             return QueryTimeoutError(
                 f"the query ran longer than the {self.timeout:g} s limit and was stopped"
@@ -352,6 +379,8 @@ class QueryPool:
             message = " ".join((reply.message or "query failed").split())
             if len(message) > MESSAGE_LIMIT:
                 message = message[:MESSAGE_LIMIT] + " …"
+            if reply.kind is ReplyKind.ENGINE:
+                raise _engine_error(reply, message)
             raise QueryError(f"the query failed: {message}")
         return QueryOutcome(body, reply.truncated)
 

@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from chava.formats import Format
 
 if TYPE_CHECKING:  # a query worker imports this module: no HTTP client unless remote
-    from chava.remote_store import RemoteTriples
+    from chava.stores.remote_store import RemoteTriples
 
 
 class _EnoughError(Exception):

@@ -10,7 +10,7 @@ from chava import namespaces as ns
 from chava.config import Settings
 from chava.formats import RDF_FORMATS, TABLE_FORMATS, W3C_FORMATS, Format
 from chava.publication_iris import publication_iris
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 
 _TYPE = ox.NamedNode(ns.RDF + "type")
 

@@ -11,6 +11,7 @@ It exits when its stdin closes.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import resource
@@ -22,13 +23,18 @@ from typing import IO, TYPE_CHECKING, Any, Final
 
 import pyoxigraph as ox
 
-from chava.errors import PublisherError
+from chava.errors import (
+    EngineBusyError,
+    EngineTimeoutError,
+    EngineUnreachableError,
+    PublisherError,
+)
 from chava.sparql import results, sandbox
 from chava.sparql.contract import QueryJob, QueryReply, ReplyKind
 from chava.sparql.launch import WorkerLaunch
 
 if TYPE_CHECKING:  # imported only by a worker of an external engine (a lean worker otherwise)
-    from chava.remote_store import RemoteStore, RemoteTriples
+    from chava.stores.remote_store import RemoteStore, RemoteTriples
 
 _LENGTHS: Final = struct.Struct(">II")
 READY: Final = b"R"
@@ -107,19 +113,39 @@ def run_job(store: ox.Store | RemoteStore, job: QueryJob) -> tuple[QueryReply, b
             options["named_graphs"] = [ox.NamedNode(iri) for iri in job.named_graphs]
     except ValueError as error:  # the web side checks these IRIs first; never crash on one
         return QueryReply(ReplyKind.EVALUATION, message=str(error)), b""
+    cut = False
+    answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | RemoteTriples
     try:
         if not isinstance(store, ox.Store):  # a RemoteStore (`chava serve --store`)
             check_syntax(job.query, job.base_iri, calls_service=job.calls_service)
-        answer = store.query(job.query, **options)
+            found = store.answer(job.query, rows=job.limit + 1, timeout=job.timeout, **options)
+            answer, cut = found.result, found.cut
+        else:
+            answer = store.query(job.query, **options)
     except SyntaxError as error:
         return QueryReply(ReplyKind.SYNTAX, message=str(error)), b""
+    except (EngineUnreachableError, EngineTimeoutError, EngineBusyError) as error:
+        # The engine's failure, not the query's: the web side answers 502 / 504 / 503.
+        return _engine_failure(error), b""
     except (ValueError, OSError, RuntimeError, PublisherError) as error:
         return _failure(job, error), b""
     try:
-        return _serialize(answer, job)
+        reply, body = _serialize(answer, job)
+        if cut and reply.ok:
+            reply = dataclasses.replace(reply, truncated=True)  # cut by the engine: never whole
+        return reply, body
     except (ValueError, OSError, RuntimeError, SyntaxError) as error:
         # Errors raised while results stream out (a failing function, a bad IRI built by IRI())
         return _failure(job, error), b""
+
+
+def _engine_failure(error: PublisherError) -> QueryReply:
+    return QueryReply(
+        ReplyKind.ENGINE,
+        message=str(error),
+        status=error.http_status,
+        retry_after=int(getattr(error, "retry_after", 1) or 1),
+    )
 
 
 def _failure(job: QueryJob, error: Exception) -> QueryReply:
@@ -164,9 +190,10 @@ def main() -> int:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     store: ox.Store | RemoteStore
     if launch.remote is not None:
-        from chava.remote_store import RemoteStore
+        from chava.stores.remote_store import RemoteStore
 
         store = RemoteStore(launch.remote)
+        store.warm()  # a connection to the engine, opened before the first query needs it
     else:
         store = ox.Store.read_only(str(launch.store_path))
     stdout.write(READY)

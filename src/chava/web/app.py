@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import Settings
 from chava.errors import PublisherError
 from chava.sparql.clients import ClientLedger

@@ -11,11 +11,11 @@ from urllib.parse import quote
 from flask import Blueprint, Response, request
 
 from chava import catalogue, namespaces
+from chava.building.versions import dataset_versions
 from chava.errors import BadRequestError, ResourceNotFoundError
 from chava.labels import DESCRIPTION_PREDICATES, fetch_labels, pick_text
 from chava.publication_iris import publication_iris
-from chava.store import PublishedStore
-from chava.versions import dataset_versions
+from chava.stores.store import PublishedStore
 from chava.web import state
 from chava.web.change_feed import feed_link
 from chava.web.language import request_language

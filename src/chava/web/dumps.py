@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Flask, Response
 
-from chava.dumps import DUMP_KINDS
+from chava.building.dumps import DUMP_KINDS
 from chava.errors import ResourceNotFoundError
 from chava.web import response_rules as rules
 from chava.web import state

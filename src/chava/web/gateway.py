@@ -43,9 +43,11 @@ from typing import Any, Final, Protocol
 from werkzeug.wsgi import _RangeWrapper
 
 from chava.config import Settings
+from chava.errors import PublisherError
 from chava.sparql.sizing import query_sizing
 from chava.web import response_rules as rules
 from chava.web.hardening import is_sparql_query
+from chava.web.replies import error_reply
 from chava.web.sparql_answer import CLIENT_GONE, HANG_UP
 from chava.web.sparql_fast import is_async_fast
 
@@ -258,6 +260,10 @@ class Gateway:
         environ[HANG_UP] = proto.client_disconnect
         try:
             answered = await self._answer_async(environ)  # type: ignore[misc]
+        except PublisherError as error:  # outside the answer (the build's pinning), as on a lane
+            lane.release()
+            logger.warning("GET %s: %s", environ["PATH_INFO"], error)
+            return _error_answer(error, environ.get("HTTP_ACCEPT"))
         except Exception:  # the answer reports every error itself; this is a bug: log it
             lane.release()
             logger.exception("unexpected error on GET %s", environ["PATH_INFO"])
@@ -392,6 +398,11 @@ class Gateway:
                     close()
             status = int(str(started[0]).split(" ", 1)[0])
             headers = list(started[1])
+        except PublisherError as error:
+            # Outside Flask's handlers (the build's pinning, a streamed body): an engine that is
+            # down or slow is still 502 / 503 / 504 with Retry-After, on every route.
+            logger.warning("%s %s: %s", environ["REQUEST_METHOD"], environ["PATH_INFO"], error)
+            return _error_answer(error, environ.get("HTTP_ACCEPT"))
         except Exception:  # the app's error handlers answer everything; this is a bug: log it
             logger.exception(
                 "unexpected error on %s %s", environ["REQUEST_METHOD"], environ["PATH_INFO"]
@@ -493,6 +504,12 @@ def _send(proto: Any, answer: Answer) -> None:
         proto.response_file_range(
             answer.status, answer.headers, answer.file, answer.start, answer.end
         )
+
+
+def _error_answer(error: PublisherError, accept: str | None) -> Answer:
+    """The answer for a chava error raised outside the app's own handlers (the same rules)."""
+    reply = error_reply(error, accept=accept, site=None)
+    return Answer(reply.status, rules.with_security_headers(reply.headers), reply.body)
 
 
 def _refuse(proto: Any, status: int, message: str) -> None:

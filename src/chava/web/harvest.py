@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response
 
 from chava import namespaces
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 from chava.web import state
 from chava.web.language import request_language
 from chava.web.rendering import cached, page_response, render_page

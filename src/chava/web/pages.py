@@ -15,14 +15,14 @@ from flask import Flask, request
 from markupsafe import Markup
 
 from chava.describe import ResourceDescription
+from chava.docs.ontology_docs import document_ontology
+from chava.docs.shapes_docs import document_shapes
 from chava.errors import BadRequestError, PublisherError
 from chava.iri_mapping import local_path
 from chava.labels import pick_text
 from chava.language_tags import language_name
-from chava.ontology_docs import document_ontology
 from chava.publication_iris import publication_iris
-from chava.shapes_docs import document_shapes
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 from chava.web import catalogue_pages, state
 from chava.web.language import choose_language, request_language
 from chava.web.linking import Linker

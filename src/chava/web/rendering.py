@@ -11,7 +11,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from chava.language_tags import direction
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 from chava.web import response_rules as rules
 from chava.web import state
 from chava.web.linking import Linker

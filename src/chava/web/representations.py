@@ -10,15 +10,15 @@ import pyoxigraph as ox
 from flask import request
 
 from chava import formats, namespaces
+from chava.building.dataset_description import dataset_iri, metadata_graph_iri
 from chava.config import Settings
-from chava.dataset_description import dataset_iri, metadata_graph_iri
 from chava.describe import ResourceDescription, describe_resource
 from chava.errors import ResourceNotFoundError
 from chava.formats import Format
 from chava.iri_mapping import local_path
 from chava.publication_iris import publication_iris
 from chava.render import serialize_quads
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 from chava.web import response_rules as rules
 
 OWL_VERSION_IRI = ox.NamedNode(namespaces.OWL + "versionIRI")

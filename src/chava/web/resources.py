@@ -13,14 +13,14 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, request
 
 from chava import formats
+from chava.building.dataset_description import dataset_iri
 from chava.config import Settings
-from chava.dataset_description import dataset_iri
 from chava.errors import BadRequestError, ResourceNotFoundError, URITooLongError
 from chava.formats import Format
 from chava.iri_mapping import canonical_iri, local_path, path_mappings
 from chava.lru_cache import BoundedLRU
 from chava.negotiate import negotiate
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 from chava.web import response_rules as rules
 from chava.web import state
 from chava.web.profiles import profile_response

@@ -13,7 +13,6 @@ listing it; `facets` counts every result by type, theme, city and graph.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
@@ -31,7 +30,7 @@ from chava.search.text import query_words
 from chava.web import state
 from chava.web.jsonld_http import json_response, require_json
 from chava.web.language import request_language
-from chava.web.rendering import page_linker, render_page
+from chava.web.rendering import page_linker, page_response, render_page
 
 blueprint = Blueprint("search", __name__)
 
@@ -109,7 +108,6 @@ def api_search() -> Response:
 @blueprint.get("/search")
 def search_page() -> Response:
     """The search page: the results of `?q=` with their snippets, facets to refine, pages."""
-    settings = state.settings()
     lang, _chosen = request_language()
     args = request.args.to_dict(flat=False)
     args.pop("lang", None)
@@ -161,14 +159,7 @@ def search_page() -> Response:
         previous_href=links.get("prev"),
         next_href=links.get("next"),
     )
-    response = Response(body, mimetype="text/html")
-    response.headers["Content-Language"] = lang
-    response.vary.add("Accept-Language")
-    response.cache_control.public = True
-    response.cache_control.max_age = settings.cache_max_age
-    response.set_etag(hashlib.sha256(body.encode("utf-8")).hexdigest()[:32])
-    response.make_conditional(request)  # 304 for If-None-Match
-    return response
+    return page_response(body, lang)  # the response rules: validators, 304, caching, Vary
 
 
 def hit_json(

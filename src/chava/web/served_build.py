@@ -1,7 +1,7 @@
 """The build a web worker serves, and its move to a new current build without a restart.
 
 A ServedBuild is one build opened for serving: a lease on its folder (so no `chava build` prunes
-it), its store opened read-only after a light verification (chava.build_check), its query
+it), its store opened read-only after a light verification (chava.building.build_check), its query
 service (query workers, result cache) and its per-build caches. Every request pins the
 ServedBuild current when it arrives (in the WSGI environ) and releases it when its response is
 closed, body streamed included; a retired build is closed (query workers stopped, lease
@@ -28,16 +28,16 @@ from typing import Any, Final, cast
 
 import pyoxigraph as ox
 
-from chava.build_check import choose_build, open_verified
-from chava.build_leases import BuildLease, prune_if_idle
-from chava.builds import CURRENT, MANIFEST, Build, read_build
+from chava.building.build_check import choose_build, open_verified
+from chava.building.build_leases import BuildLease, prune_if_idle
+from chava.building.builds import CURRENT, MANIFEST, Build, read_build
 from chava.config import Settings
 from chava.errors import PublisherError, StoreError
-from chava.remote_store import open_remote, remote_config
 from chava.search.build import build_in_memory
 from chava.search.index import CatalogueIndex
 from chava.sparql.endpoint import QueryService
-from chava.store import PublishedStore
+from chava.stores.remote_store import open_remote, remote_config
+from chava.stores.store import PublishedStore
 from chava.web.response_cache import BUILD_ID, ResponseCache
 
 logger = logging.getLogger(__name__)
@@ -150,7 +150,7 @@ def open_store(settings: Settings, build: Build) -> PublishedStore:
     """Verify *build* (light check) and open its store, or the engine of `store_url` holding it."""
     opened = open_verified(build, thorough=False, local_store=not settings.store_url)
     if opened is None:
-        # RemoteStore offers the part of ox.Store that the readers use (chava.remote_store).
+        # RemoteStore offers the part of ox.Store that the readers use (chava.stores.remote_store).
         return PublishedStore(build, cast(ox.Store, open_remote(settings, build)))
     return PublishedStore(build, opened)
 

@@ -25,7 +25,7 @@ from granian.constants import Interfaces, TaskImpl
 from granian.http import HTTP1Settings
 from granian.log import LogLevels
 
-from chava.builds import Build
+from chava.building.builds import Build
 from chava.config import ENV_PREFIX, Settings
 
 if TYPE_CHECKING:

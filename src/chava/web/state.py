@@ -11,13 +11,13 @@ from typing import Any
 from flask import current_app, has_request_context, request
 
 from chava.config import Settings
-from chava.store import PublishedStore
+from chava.stores.store import PublishedStore
 from chava.web.served_build import ENVIRON_KEY, BuildFollower, ServedBuild
 
 SETTINGS_KEY = "chava.settings"
-STORE_KEY = "chava.store"
+STORE_KEY = "chava.stores.store"
 """The current build's PublishedStore (outside requests; kept up to date on a switch)."""
-FOLLOWER_KEY = "chava.builds"
+FOLLOWER_KEY = "chava.building.builds"
 
 
 def settings() -> Settings:

@@ -1,0 +1,4 @@
+"""Builds.
+
+Made from the sources, verified, leased, logged, dumped and described.
+"""

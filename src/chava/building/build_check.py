@@ -1,0 +1,214 @@
+"""Is a build whole? Checked by `chava build` before it becomes current, and before serving.
+
+The manifest lists every file of the store and every dump with its size and SHA-256, and the
+quads per named graph. `open_verified` checks a build against it and returns its store opened
+read-only, or raises DamagedBuildError naming what is wrong:
+
+- *thorough* (`chava build`, on what it just wrote and on a build it would reuse): every file's
+  SHA-256, the store reopened read-only, and the quads of every graph counted;
+- light (a server opening a build): every file present with its size, the SHA-256 of the small
+  files RocksDB reads first (CURRENT, MANIFEST-*, OPTIONS-*), the store opened, and the quads of
+  the metadata graph counted. A truncated CURRENT, a garbage MANIFEST or a missing `.sst` are
+  all caught before a request is served.
+
+`choose_build` picks what a server serves: the current build if it checks out, else the
+previous one, else the newest good one (logged loudly); none at all is one StoreError.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+import pyoxigraph as ox
+
+from chava.building.builds import BUILDS, CURRENT, PREVIOUS, Build, read_build
+from chava.errors import DamagedBuildError, StoreError
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+SMALL_FILE: Final = 1 << 20
+"""Store files up to this size are hashed even by the light check."""
+UNLISTED: Final = ("LOCK", "LOG")
+"""Store files left out of the manifest: RocksDB's lock file and its text logs (LOG, LOG.old.*)."""
+
+
+def store_files(store_path: Path) -> dict[str, dict[str, Any]]:
+    """Size and SHA-256 of each file of a closed store (the manifest's `store_files`)."""
+    listed: dict[str, dict[str, Any]] = {}
+    for path in sorted(store_path.iterdir()):
+        if path.is_file() and not path.name.startswith(UNLISTED):
+            listed[path.name] = {"bytes": path.stat().st_size, "sha256": _sha256(path)}
+    return listed
+
+
+def build_files(folder: Path, names: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Size and SHA-256 of the build's own files beside the store (the catalogue index)."""
+    return {
+        name: {"bytes": (folder / name).stat().st_size, "sha256": _sha256(folder / name)}
+        for name in names
+    }
+
+
+def graph_counts(store: ox.Store) -> dict[str, int]:
+    """Quads per named graph; the default graph is keyed ''."""
+    counts: dict[str, int] = {}
+    solutions = store.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    )
+    assert isinstance(solutions, ox.QuerySolutions)
+    for solution in solutions:
+        graph, count = solution["g"], solution["n"]
+        if graph is not None and count is not None:
+            counts[graph.value] = int(count.value)
+    default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    if default:
+        counts[""] = default
+    return dict(sorted(counts.items()))
+
+
+def open_verified(build: Build, *, thorough: bool, local_store: bool = True) -> ox.Store | None:
+    """Check *build* against its manifest; return its store opened read-only.
+
+    With *local_store* False (the build is served from an external engine) only the manifest
+    and the dumps are checked, and None is returned. Raises DamagedBuildError naming the first
+    problems found.
+    """
+    manifest = build.manifest
+    problems = []
+    if local_store:
+        listed = manifest.get("store_files")
+        problems += _file_problems(build.store_path, listed, thorough=thorough)
+    dumps = {str(entry["name"]): entry for entry in manifest.get("dumps", ())}
+    problems += _file_problems(build.dumps_path, dumps, thorough=thorough)
+    problems += _file_problems(build.path, manifest.get("build_files"), thorough=thorough)
+    if problems:
+        raise _damaged(build, problems)
+    if not local_store:
+        return None
+    try:
+        store = ox.Store.read_only(str(build.store_path))
+    except (OSError, RuntimeError, ValueError) as error:
+        raise _damaged(build, [f"the store does not open: {_one_line(error)}"]) from error
+    try:
+        problems = _count_problems(store, manifest, thorough=thorough)
+    except (OSError, RuntimeError, ValueError) as error:
+        problems = [f"the store cannot be read: {_one_line(error)}"]
+    if problems:
+        del store
+        raise _damaged(build, problems)
+    return store
+
+
+def _file_problems(
+    folder: Path, listed: Mapping[str, Mapping[str, Any]] | None, *, thorough: bool
+) -> list[str]:
+    """What differs between the files of *folder* and their manifest entries."""
+    if listed is None:
+        return []  # a build written before store files were listed: nothing to compare
+    problems = []
+    for name, entry in sorted(listed.items()):
+        path = folder / name
+        expected_size = int(entry.get("bytes", entry.get("byte_size", -1)))
+        try:
+            size = path.stat().st_size
+        except OSError:
+            problems.append(f"{folder.name}/{name} is missing")
+            continue
+        if size != expected_size:
+            problems.append(f"{folder.name}/{name} has {size} bytes, not {expected_size}")
+            continue
+        expected_hash = entry.get("sha256")
+        if expected_hash and (thorough or size <= SMALL_FILE) and _sha256(path) != expected_hash:
+            problems.append(f"{folder.name}/{name} is altered (SHA-256 differs)")
+    return problems
+
+
+def _count_problems(store: ox.Store, manifest: Mapping[str, Any], *, thorough: bool) -> list[str]:
+    graphs: Mapping[str, int] = manifest.get("graphs", {})
+    if thorough:
+        counts = graph_counts(store)
+        return [
+            f"graph <{name}> holds {counts.get(name, 0)} quads, not {expected}"
+            for name, expected in sorted(graphs.items())
+            if counts.get(name, 0) != expected
+        ] + [f"graph <{name}> is not in the manifest" for name in counts if name not in graphs]
+    metadata = manifest.get("metadata_graph")
+    if not metadata or metadata not in graphs:
+        return []
+    found = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(metadata)))
+    if found != graphs[metadata]:
+        return [f"the metadata graph holds {found} quads, not {graphs[metadata]}"]
+    return []
+
+
+def _damaged(build: Build, problems: list[str]) -> DamagedBuildError:
+    shown = "; ".join(problems[:3])
+    if len(problems) > 3:
+        shown += f"; and {len(problems) - 3} more"
+    return DamagedBuildError(f"build {build.build_id} at {build.path} is damaged: {shown}")
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())[:300]
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def candidate_folders(build_path: Path) -> list[Path]:
+    """The builds a server may serve, best first: current, previous, then newest first."""
+    builds = build_path / BUILDS
+    ordered: list[Path] = []
+    link = build_path / CURRENT
+    if link.is_symlink():
+        ordered.append(builds / link.readlink().name)
+    previous = build_path / PREVIOUS
+    if previous.is_file():
+        with contextlib.suppress(OSError):
+            ordered.append(builds / previous.read_text(encoding="utf-8").strip())
+    others: list[tuple[str, Path]] = []
+    with contextlib.suppress(OSError):
+        for folder in builds.iterdir():
+            if folder.name.startswith(".") or folder in ordered:
+                continue
+            try:
+                created = read_build(folder).created.isoformat()
+            except StoreError:
+                created = ""  # unreadable manifests last
+            others.append((created, folder))
+    ordered.extend(folder for _created, folder in sorted(others, reverse=True))
+    return list(dict.fromkeys(ordered))
+
+
+def choose_build(build_path: Path, open_build: Callable[[Build], T]) -> tuple[T, list[str]]:
+    """Open the best usable build with *open_build*; also return why better ones were skipped.
+
+    *open_build* verifies (and raises StoreError for a damaged build). The current build is
+    tried first; a fallback is logged loudly. Raises StoreError (one line) when none is usable.
+    """
+    problems: list[str] = []
+    for folder in candidate_folders(build_path):
+        try:
+            opened = open_build(read_build(folder))
+        except StoreError as error:
+            logger.error("%s", error)
+            problems.append(str(error))
+            continue
+        if problems:
+            logger.warning(
+                "NOT SERVING THE CURRENT BUILD: serving %s instead (%d damaged build(s) "
+                "skipped); run `chava build` to build the current one again",
+                folder.name,
+                len(problems),
+            )
+        return opened, problems
+    reason = problems[0] if problems else "nothing built yet"
+    raise StoreError(f"{build_path}: no usable build ({reason}); run `chava build`")

@@ -1,0 +1,4 @@
+"""Documentation pages' content.
+
+The ontology, the SHACL profile, a small graph index.
+"""

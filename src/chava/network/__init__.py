@@ -1,0 +1,4 @@
+"""The network of cities.
+
+`chava init`, harvesting a partner, publishing to an engine, safe HTTP to remote sources.
+"""
