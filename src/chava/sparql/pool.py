@@ -250,6 +250,13 @@ class QueryWorker:
         return data
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:  # a thread without a loop (the Flask route's queries)
+        return None
+
+
 def _expire(waiter: asyncio.Future[QueryWorker]) -> None:
     if not waiter.done():
         waiter.set_exception(_NoWorkerError())
@@ -409,6 +416,9 @@ class QueryPool:
                     break
                 loop, waiter = self._waiters.popleft()
             if not waiter.done():
+                if _running_loop() is loop:  # released in the waiter's own loop: no wake-up
+                    self._hand_over(waiter, worker)
+                    return
                 try:
                     loop.call_soon_threadsafe(self._hand_over, waiter, worker)
                 except RuntimeError:  # the loop is closed: try the next waiter
