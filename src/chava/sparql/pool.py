@@ -25,7 +25,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, NoReturn
 
 from chava.errors import (
     ClientGoneError,
@@ -327,7 +327,7 @@ class QueryPool:
         try:
             reply, body = worker.run(job, deadline)
         except (_DeadlineError, _WorkerDiedError, KeyError, ValueError) as error:
-            raise self._failed(worker, error) from None
+            self._fail(worker, error)
         self._release(worker)
         return self._outcome(job, reply, body)
 
@@ -353,30 +353,30 @@ class QueryPool:
         try:
             reply, body = await worker.run_async(job, deadline)
         except (_DeadlineError, _WorkerDiedError, KeyError, ValueError) as error:
-            raise self._failed(worker, error) from None
+            self._fail(worker, error)
         except BaseException:  # cancelled mid-query: the worker's state is unknown
             self._retire(worker)
             raise
         self._release(worker)
         return self._outcome(job, reply, body)
 
-    def _failed(self, worker: QueryWorker, error: Exception) -> Exception:
-        """Retire *worker* after *error*; the error to report."""
+    def _fail(self, worker: QueryWorker, error: Exception) -> NoReturn:
+        """Retire *worker* after *error*; raise the error to report."""
         self._retire(worker)
         if isinstance(error, _DeadlineError) and self.launch.remote is not None:
-            return EngineTimeoutError(  # the engine did not answer in time
+            raise EngineTimeoutError(  # the engine did not answer in time
                 f"the engine did not answer within the {self.timeout:g} s limit; the query "
                 "was given up"
-            )
+            ) from None
         if isinstance(error, _DeadlineError):
-            return QueryTimeoutError(
+            raise QueryTimeoutError(
                 f"the query ran longer than the {self.timeout:g} s limit and was stopped"
-            )
+            ) from None
         # _WorkerDiedError; KeyError, ValueError: a garbled reply
-        return QueryWorkerDiedError(
+        raise QueryWorkerDiedError(
             "the query worker died while running this query, as it does when a query needs "
             "more memory than the limit (sparql_worker_memory_mb); it was replaced"
-        )
+        ) from None
 
     def _outcome(self, job: QueryJob, reply: QueryReply, body: bytes) -> QueryOutcome:
         if reply.kind is ReplyKind.SYNTAX:
