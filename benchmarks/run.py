@@ -104,7 +104,11 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--skip",
         default="",
-        help="comma list: throughput,validation,identity,harvest,framing",
+        help=(
+            "comma list of parts not to run: describe,mix,uncached,api,search,throughput,"
+            "validation,identity,harvest,framing (SPARQL only: "
+            "describe,api,search,validation,framing)"
+        ),
     )
     parser.add_argument("--data-dir", type=Path, default=BENCHMARKS / "data")
     parser.add_argument("--output-dir", type=Path, default=BENCHMARKS / "results")
@@ -242,22 +246,28 @@ def benchmark(
         facts[name] = {"prepare": preparation, "startup": startup}
         logger.info("%s ready on port %d in %.1f s", name, state.port, startup)
     tables: list[Table] = []
-    describe = latency_table(
-        "Resource description (latency)",
-        running,
-        {media: sample for media in DESCRIBE_MEDIA},
-        lambda system, media, iri: system.describe(iri, media),
-        capability="describe",
-        options=options,
-    )
-    tables.append(describe)
+    if "describe" not in skip:
+        tables.append(
+            latency_table(
+                "Resource description (latency)",
+                running,
+                {media: sample for media in DESCRIBE_MEDIA},
+                lambda system, media, iri: system.describe(iri, media),
+                capability="describe",
+                options=options,
+            )
+        )
     queries = load_queries(dataset)
-    tables.append(query_table(running, queries, options))
-    tables.append(query_table(running, queries, options, uncached=True))
-    tools = [iri for iri in iris if "/id/tool/" in iri]
-    tools = shuffled(tools, limit=min(len(tools), arguments.sample), seed=arguments.seed)
-    tables.append(api_table(running, tools=tools, base_iri=dataset.base_iri, options=options))
-    tables.append(scale.search_table(running, options))
+    if "mix" not in skip:
+        tables.append(query_table(running, queries, options))
+    if "uncached" not in skip:
+        tables.append(query_table(running, queries, options, uncached=True))
+    if "api" not in skip:
+        tools = [iri for iri in iris if "/id/tool/" in iri]
+        tools = shuffled(tools, limit=min(len(tools), arguments.sample), seed=arguments.seed)
+        tables.append(api_table(running, tools=tools, base_iri=dataset.base_iri, options=options))
+    if "search" not in skip:
+        tables.append(scale.search_table(running, options))
     if "throughput" not in skip:
         generator = arguments.load_generator
         if generator == "auto":

@@ -114,3 +114,20 @@ def test_table_formats_negotiate_too(accept_header: str, expected: Format) -> No
 def test_nothing_offered_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="nothing offered"):
         negotiate((), "*/*")
+
+
+def test_a_remembered_choice_is_the_one_made_afresh_and_refusals_repeat() -> None:
+    """negotiate remembers its outcome per (offered, Accept): the same answer, each time."""
+    from chava.formats import results_formats
+    from chava.negotiate import _negotiate
+
+    offered = results_formats("SELECT")
+    for accept in (None, "", "*/*", "text/csv", "text/html,*/*;q=0.8", "text/csv;q=0.1, */*"):
+        first = negotiate(offered, accept)
+        assert negotiate(offered, accept) is first
+        assert first == _negotiate(offered, accept)
+    for _attempt in range(2):
+        with pytest.raises(NotAcceptableError):
+            negotiate(offered, "image/png")
+    long_header = "text/csv;q=0.5, " * 100 + "application/sparql-results+json"
+    assert negotiate(offered, long_header) == _negotiate(offered, long_header)

@@ -5,12 +5,13 @@ Both call chava.web.sparql_answer.answer; nothing is handed from one to the othe
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
-from werkzeug.test import Client
+from werkzeug.test import Client, EnvironBuilder
 
 from chava.sparql.endpoint import QueryService
 from chava.web import sparql_answer
@@ -18,7 +19,7 @@ from chava.web.hardening import HardenedApp
 from chava.web.response_cache import ResponseCache
 from chava.web.served_build import PinBuild
 from chava.web.sparql_answer import SparqlRequest
-from chava.web.sparql_fast import SparqlFastPath
+from chava.web.sparql_fast import SparqlFastPath, is_async_fast
 from chava.web.sparql_state import SERVICE_KEY
 from tests.sparql_support import CONSTRUCT, SELECT, url
 
@@ -81,6 +82,49 @@ def test_the_fast_path_answers_as_the_flask_route_does(
         body = flask_body
     assert fast_headers == flask_headers
     assert body == flask_body
+
+
+PLAIN_GETS = [
+    (url(SELECT), {}),
+    (url(SELECT), {"Accept": "text/csv"}),
+    (url(CONSTRUCT), {"Accept": "text/turtle"}),
+    (url(ALL), {}),  # cut at the cap: truncation headers
+    (url(GRAPHS, **{"named-graph-uri": ASSERTED}), {}),
+    (url("SELECT * WHERE { ?s ?p }"), {}),  # the worker's syntax error
+    (url("SELECT * WHERE {" * 200 + "}" * 200), {}),  # refused by the screen
+    (url(SELECT), {"Accept": "image/png"}),  # 406
+]
+
+
+@pytest.mark.parametrize(("path", "headers"), PLAIN_GETS)
+def test_the_event_loop_answer_is_the_wsgi_stacks(
+    app: Flask, path: str, headers: dict[str, str]
+) -> None:
+    """What chava.web.gateway answers in its event loop: the same status, headers (security
+    headers included) and bytes as the WSGI stack it otherwise runs on a thread."""
+    hardened = app.wsgi_app
+    assert isinstance(hardened, HardenedApp)
+    environ = EnvironBuilder(path=path, headers=list(headers.items())).get_environ()
+    assert is_async_fast(environ)
+    answered = asyncio.run(hardened.answer_async(environ))
+    assert answered is not None
+    status, wsgi_headers, body = answer(hardened, path, headers)
+    assert (answered[0], dict(answered[1]), answered[2]) == (status, wsgi_headers, body)
+
+
+def test_browsers_and_other_requests_stay_on_the_lane_threads() -> None:
+    """A results page is rendered from templates (it may be long): never in the event loop."""
+    for path, headers in [
+        (url(SELECT), {"Accept": FIREFOX}),
+        (url(SELECT, format="html"), {}),
+        ("/sparql", {}),
+        ("/sparql/editor?" + urlencode({"query": SELECT}), {}),
+    ]:
+        assert not is_async_fast(
+            EnvironBuilder(path=path, headers=list(headers.items())).get_environ()
+        )
+    post = EnvironBuilder(path="/sparql", method="POST", data={"query": SELECT})
+    assert not is_async_fast(post.get_environ())
 
 
 @pytest.mark.parametrize(

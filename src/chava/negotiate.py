@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from werkzeug.datastructures import MIMEAccept
@@ -24,6 +25,25 @@ def negotiate(
         raise ValueError("nothing offered")
     if requested is not None:
         return _requested(offered, requested)
+    if len(accept_header or "") <= _MEMO_HEADER:
+        return _negotiated(tuple(offered), accept_header)
+    return _negotiate(offered, accept_header)
+
+
+_MEMO_HEADER = 512
+"""Longest Accept header whose outcome is remembered (clients send a handful of them)."""
+
+
+@functools.lru_cache(maxsize=256)
+def _negotiated(offered: tuple[Format, ...], accept_header: str | None) -> Format:
+    """_negotiate, remembered: parsing Accept with werkzeug costs more than a query's screening.
+
+    A pure function of its arguments; NotAcceptableError is raised each time (never cached).
+    """
+    return _negotiate(offered, accept_header)
+
+
+def _negotiate(offered: Sequence[Format], accept_header: str | None) -> Format:
     accept = parse_accept(accept_header)
     if not accept:
         return offered[0]

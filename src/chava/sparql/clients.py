@@ -62,6 +62,7 @@ def client_key(address: str) -> str:
     return str(parsed)
 
 
+@functools.lru_cache(maxsize=4096)
 def _bucket(client: str) -> int:
     key = client_key(client).encode()
     return int.from_bytes(hashlib.sha256(key).digest()[:4], "big") % BUCKETS
@@ -82,12 +83,15 @@ class ClientSlots:
         self.retry_after = retry_after
         _own_directory(directory)
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019  (one ClientSlots per query service)
+    def _paths(self, bucket: int) -> tuple[str, ...]:
+        """The slot files of *bucket*, in the order they are tried."""
+        return tuple(str(self.directory / f"{bucket:04x}-{index}") for index in range(self.limit))
+
     @contextmanager
     def hold(self, client: str) -> Iterator[None]:
         """Hold a slot for *client* while the block runs, or raise TooManyRequestsError."""
-        bucket = _bucket(client)
-        for index in range(self.limit):
-            path = self.directory / f"{bucket:04x}-{index}"
+        for path in self._paths(_bucket(client)):
             descriptor = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -8,10 +8,11 @@ worker.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -220,15 +221,11 @@ class QueryService:
         an abandoned request never runs (ClientGoneError). The query's time is charged to the
         client's budget (ClientLedger).
         """
-        if prepared.cacheable:
-            cached = self.cache.get(prepared.etag)
-            if cached is not None:
-                return cached
+        cached = self._cached(prepared)
+        if cached is not None:
+            return cached
         with self.slots.hold(client):
-            if gone is not None and gone():
-                self.dropped += 1
-                logger.info("client %s hung up: its query was not run", client)
-                raise ClientGoneError("the client hung up before its query ran")
+            self._check_gone(client, gone)
             if self.engine is not None:
                 self.engine.ensure()
             started = time.monotonic()
@@ -240,6 +237,49 @@ class QueryService:
                 raise
             finally:
                 self.ledger.charge(client, time.monotonic() - started)
+        return self._keep(prepared, outcome)
+
+    async def run_async(
+        self,
+        prepared: PreparedQuery,
+        *,
+        client: str,
+        gone: Callable[[], bool] | None = None,
+        hang_up: Callable[[], Awaitable[object]] | None = None,
+    ) -> QueryOutcome:
+        """run, from an event loop (chava.web.gateway): the same checks, cache, slot and
+        budget, with no thread waiting for the worker. *hang_up* completes when the client
+        hangs up: a query still waiting for a worker then never runs (ClientGoneError)."""
+        if self.engine is not None:  # its circuit breaker may probe the engine: on a thread
+            return await asyncio.to_thread(self.run, prepared, client=client, gone=gone)
+        cached = self._cached(prepared)
+        if cached is not None:
+            return cached
+        with self.slots.hold(client):
+            self._check_gone(client, gone)
+            started = time.monotonic()
+            try:
+                outcome = await self.pool.execute_async(prepared.job, hang_up=hang_up)
+            except ClientGoneError:  # it waited for a worker and never ran: nothing to charge
+                self.dropped += 1
+                logger.info("client %s hung up: its query was not run", client)
+                raise
+            except BaseException:
+                self.ledger.charge(client, time.monotonic() - started)
+                raise
+            self.ledger.charge(client, time.monotonic() - started)
+        return self._keep(prepared, outcome)
+
+    def _cached(self, prepared: PreparedQuery) -> QueryOutcome | None:
+        return self.cache.get(prepared.etag) if prepared.cacheable else None
+
+    def _check_gone(self, client: str, gone: Callable[[], bool] | None) -> None:
+        if gone is not None and gone():
+            self.dropped += 1
+            logger.info("client %s hung up: its query was not run", client)
+            raise ClientGoneError("the client hung up before its query ran")
+
+    def _keep(self, prepared: PreparedQuery, outcome: QueryOutcome) -> QueryOutcome:
         if prepared.cacheable:
             self.cache.put(prepared.etag, outcome, len(outcome.body))
         return outcome

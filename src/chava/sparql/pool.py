@@ -8,6 +8,9 @@ is replaced the same way. Workers read the built store read-only, so any number 
 
 from __future__ import annotations
 
+import asyncio
+import collections
+import contextlib
 import json
 import logging
 import os
@@ -19,12 +22,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, NoReturn
 
 from chava.errors import (
+    ClientGoneError,
     ConfigError,
     EngineBusyError,
     EngineTimeoutError,
@@ -143,20 +147,81 @@ class QueryWorker:
 
     def run(self, job: QueryJob, deadline: float) -> tuple[QueryReply, bytes]:
         """Send *job* and wait for the reply until *deadline* (time.monotonic)."""
+        self._send(job)
+        lengths = self._read_exactly(protocol.LENGTHS_SIZE, deadline)
+        header_length, body_length = self._lengths(lengths)
+        header = json.loads(self._read_exactly(header_length, deadline))
+        reply = QueryReply.decode(header)  # KeyError, ValueError: a garbled reply
+        return reply, self._read_exactly(body_length, deadline)
+
+    async def run_async(self, job: QueryJob, deadline: float) -> tuple[QueryReply, bytes]:
+        """run, from an event loop: the reply is read as it arrives, no thread waits for it."""
+        self._send(job)
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[int] = loop.create_future()
+
+        def readable() -> None:
+            if done.done():
+                return
+            try:
+                chunk = os.read(self._stdout_fd, 1 << 16)
+            except BlockingIOError:
+                return
+            except OSError as error:
+                done.set_exception(_WorkerDiedError(str(error)))
+                return
+            if not chunk:
+                done.set_exception(_WorkerDiedError("worker closed its output"))
+                return
+            self._buffer += chunk
+            try:
+                size = self._complete_reply()
+            except _WorkerDiedError as error:
+                done.set_exception(error)
+                return
+            if size is not None:
+                done.set_result(size)
+
+        def overdue() -> None:
+            if not done.done():
+                done.set_exception(_DeadlineError())
+
+        loop.add_reader(self._stdout_fd, readable)
+        timer = loop.call_later(max(0.0, deadline - time.monotonic()), overdue)
+        try:
+            size = await done
+        finally:
+            timer.cancel()
+            loop.remove_reader(self._stdout_fd)
+        frame = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        start = protocol.LENGTHS_SIZE
+        header_length, _body_length = protocol.unpack_lengths(frame[:start])
+        reply = QueryReply.decode(json.loads(frame[start : start + header_length]))
+        return reply, frame[start + header_length :]
+
+    def _send(self, job: QueryJob) -> None:
         try:
             frame = memoryview(protocol.encode_frame(job.encode()))
             while frame:
                 frame = frame[os.write(self._stdin.fileno(), frame) :]
         except (BrokenPipeError, OSError) as error:
             raise _WorkerDiedError(str(error)) from error
-        lengths = self._read_exactly(protocol.LENGTHS_SIZE, deadline)
+
+    def _lengths(self, lengths: bytes) -> tuple[int, int]:
         header_length, body_length = protocol.unpack_lengths(lengths)
         if self.max_reply_bytes is not None and body_length > self.max_reply_bytes:
             # The worker caps its results itself; a larger reply is never read into memory.
             raise _WorkerDiedError(f"a reply of {body_length} bytes was refused")
-        header = json.loads(self._read_exactly(header_length, deadline))
-        reply = QueryReply.decode(header)  # KeyError, ValueError: a garbled reply
-        return reply, self._read_exactly(body_length, deadline)
+        return header_length, body_length
+
+    def _complete_reply(self) -> int | None:
+        """The size of the whole reply frame once the buffer holds it, else None."""
+        if len(self._buffer) < protocol.LENGTHS_SIZE:
+            return None
+        header_length, body_length = self._lengths(bytes(self._buffer[: protocol.LENGTHS_SIZE]))
+        size = protocol.LENGTHS_SIZE + header_length + body_length
+        return size if len(self._buffer) >= size else None
 
     def kill(self) -> None:
         """SIGKILL the worker and reap it."""
@@ -183,6 +248,31 @@ class QueryWorker:
         data = bytes(self._buffer[:size])
         del self._buffer[:size]
         return data
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:  # a thread without a loop (the Flask route's queries)
+        return None
+
+
+def _expire(waiter: asyncio.Future[QueryWorker]) -> None:
+    if not waiter.done():
+        waiter.set_exception(_NoWorkerError())
+
+
+def _abandon(waiter: asyncio.Future[QueryWorker]) -> None:
+    if not waiter.done():
+        waiter.set_exception(_ClientGoneError())
+
+
+class _NoWorkerError(Exception):
+    """No worker became free before the deadline."""
+
+
+class _ClientGoneError(Exception):
+    """The client hung up while its query waited for a worker."""
 
 
 class QueryPool:
@@ -224,6 +314,10 @@ class QueryPool:
         self._owner_pid: int | None = None
         self._starting = 0
         self._closed = False
+        self._waiters: collections.deque[
+            tuple[asyncio.AbstractEventLoop, asyncio.Future[QueryWorker]]
+        ] = collections.deque()
+        """Queries waiting in an event loop for a free worker (execute_async), oldest first."""
 
     def execute(self, job: QueryJob) -> QueryOutcome:
         """Run *job* on a free worker within the time limit, or raise the error to report."""
@@ -232,23 +326,59 @@ class QueryPool:
         worker = self._live_worker(deadline)
         try:
             reply, body = worker.run(job, deadline)
-        except _DeadlineError:
+        except (_DeadlineError, _WorkerDiedError, KeyError, ValueError) as error:
+            self._fail(worker, error)
+        self._release(worker)
+        return self._outcome(job, reply, body)
+
+    async def execute_async(
+        self, job: QueryJob, *, hang_up: Callable[[], Awaitable[object]] | None = None
+    ) -> QueryOutcome:
+        """execute, from an event loop (chava.web.gateway): no thread waits for the worker.
+
+        Waiting for a free worker ends early when *hang_up* (the client's disconnect) completes:
+        ClientGoneError, and the query never runs. A task cancelled while its query runs
+        kills the worker (it is replaced), as a timeout does.
+        """
+        deadline = time.monotonic() + self.timeout
+        self._start()
+        try:
+            worker = await self._worker_async(deadline, hang_up)
+        except _NoWorkerError:
+            raise QueryTimeoutError(
+                f"no query worker became free within {self.timeout:g} s; try again later"
+            ) from None
+        except _ClientGoneError:
+            raise ClientGoneError("the client hung up before its query ran") from None
+        try:
+            reply, body = await worker.run_async(job, deadline)
+        except (_DeadlineError, _WorkerDiedError, KeyError, ValueError) as error:
+            self._fail(worker, error)
+        except BaseException:  # cancelled mid-query: the worker's state is unknown
             self._retire(worker)
-            if self.launch.remote is not None:  # the engine did not answer in time
-                raise EngineTimeoutError(
-                    f"the engine did not answer within the {self.timeout:g} s limit; the query "
-                    "was given up"
-                ) from None
+            raise
+        self._release(worker)
+        return self._outcome(job, reply, body)
+
+    def _fail(self, worker: QueryWorker, error: Exception) -> NoReturn:
+        """Retire *worker* after *error*; raise the error to report."""
+        self._retire(worker)
+        if isinstance(error, _DeadlineError) and self.launch.remote is not None:
+            raise EngineTimeoutError(  # the engine did not answer in time
+                f"the engine did not answer within the {self.timeout:g} s limit; the query "
+                "was given up"
+            ) from None
+        if isinstance(error, _DeadlineError):
             raise QueryTimeoutError(
                 f"the query ran longer than the {self.timeout:g} s limit and was stopped"
             ) from None
-        except (_WorkerDiedError, KeyError, ValueError):  # KeyError, ValueError: a garbled reply
-            self._retire(worker)
-            raise QueryWorkerDiedError(
-                "the query worker died while running this query, as it does when a query needs "
-                "more memory than the limit (sparql_worker_memory_mb); it was replaced"
-            ) from None
-        self._idle.put(worker)
+        # _WorkerDiedError; KeyError, ValueError: a garbled reply
+        raise QueryWorkerDiedError(
+            "the query worker died while running this query, as it does when a query needs "
+            "more memory than the limit (sparql_worker_memory_mb); it was replaced"
+        ) from None
+
+    def _outcome(self, job: QueryJob, reply: QueryReply, body: bytes) -> QueryOutcome:
         if reply.kind is ReplyKind.SYNTAX:
             raise syntax_error(reply.message, job.query, self.known_prefixes)
         if not reply.ok:
@@ -277,6 +407,77 @@ class QueryPool:
                     return len(self._all) >= self.size
             time.sleep(0.02)
         return False
+
+    def _release(self, worker: QueryWorker) -> None:
+        """Give a free worker to a query waiting in an event loop, or to the idle ones."""
+        while True:
+            with self._lock:
+                if not self._waiters:
+                    break
+                loop, waiter = self._waiters.popleft()
+            if not waiter.done():
+                if _running_loop() is loop:  # released in the waiter's own loop: no wake-up
+                    self._hand_over(waiter, worker)
+                    return
+                try:
+                    loop.call_soon_threadsafe(self._hand_over, waiter, worker)
+                except RuntimeError:  # the loop is closed: try the next waiter
+                    continue
+                return
+        self._idle.put(worker)
+
+    def _hand_over(self, waiter: asyncio.Future[QueryWorker], worker: QueryWorker) -> None:
+        if waiter.done():  # it gave up meanwhile (hang-up, deadline): pass the worker on
+            self._release(worker)
+        else:
+            waiter.set_result(worker)
+
+    async def _worker_async(
+        self, deadline: float, hang_up: Callable[[], Awaitable[object]] | None
+    ) -> QueryWorker:
+        """A free live worker; waits in the event loop (no thread) when all are busy."""
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                worker = await self._wait_for_worker(deadline, hang_up)
+            if worker.process.poll() is None:
+                return worker
+            self._retire(worker)
+
+    async def _wait_for_worker(
+        self, deadline: float, hang_up: Callable[[], Awaitable[object]] | None
+    ) -> QueryWorker:
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[QueryWorker] = loop.create_future()
+        with self._lock:
+            self._waiters.append((loop, waiter))
+        # A worker freed between get_nowait and the line above went to the idle queue.
+        try:
+            worker = self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        else:
+            waiter.cancel()  # a hand-over already under way passes its worker on
+            with self._lock, contextlib.suppress(ValueError):
+                self._waiters.remove((loop, waiter))
+            return worker
+        watcher = None if hang_up is None else asyncio.ensure_future(hang_up())
+        timer = loop.call_later(max(0.0, deadline - time.monotonic()), _expire, waiter)
+        if watcher is not None:
+            watcher.add_done_callback(lambda _watcher: _abandon(waiter))
+        try:
+            return await waiter
+        except BaseException:
+            if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+                self._release(waiter.result())  # cancelled as the worker arrived: pass it on
+            with self._lock, contextlib.suppress(ValueError):
+                self._waiters.remove((loop, waiter))
+            raise
+        finally:
+            timer.cancel()
+            if watcher is not None and not watcher.done():
+                watcher.cancel()
 
     def _live_worker(self, deadline: float) -> QueryWorker:
         """Take a free worker; one that died while idle (OOM killer...) is replaced, not used."""
@@ -313,6 +514,7 @@ class QueryPool:
                 # First use in this process (or after a fork: the parent's workers are not ours).
                 self._owner_pid = os.getpid()
                 self._idle = queue.LifoQueue()
+                self._waiters.clear()
                 self._all = set()
                 self._starting = 0
             missing = self.size - len(self._all) - self._starting
@@ -350,4 +552,4 @@ class QueryPool:
                 return
             self._all.add(worker)
         logger.info("query worker %d ready", worker.pid)
-        self._idle.put(worker)
+        self._release(worker)

@@ -6,13 +6,20 @@ to the Flask app (its whole WSGI stack) on one of two lanes, each a fixed set of
 - the *pages* lane (`web_threads`) for everything but SPARQL queries: pages, resources, the
   API, dumps, the editor. SPARQL never takes these threads, so a slow query cannot hold a page.
 - the *SPARQL* lane (query workers + 1 threads: one per query worker, and one for answers
-  from the cache) for requests that run a query.
+  from the cache) for requests that run a query. A plain GET of a query from a machine (no
+  HTML asked for: chava.web.sparql_fast.is_async_fast) takes a place in this lane but no
+  thread: it is answered in the event loop (chava.web.hardening.answer_async, the same layers
+  and answer function), its query sent to a killable worker whose reply the loop reads as it
+  arrives. That saves two thread hand-overs per query; the screen, the limits, the per-client
+  slots and budget and the worker isolation are the same.
 
 Each lane lets a bounded number of requests wait (`web_queue_length`, `sparql_queue_length`);
 beyond it the answer is 503 with Retry-After at once, so a flood never builds a backlog that
 outlives it. A SPARQL request whose client hangs up while it waits is dropped before it runs
 (granian reports the hang-up to RSGI apps; the WSGI interface cannot); one already running is
-told through the CLIENT_GONE callable, checked again right before a query worker is asked.
+told through the CLIENT_GONE callable, checked again right before a query worker is asked; one
+answered in the event loop is dropped if its client hangs up while it waits for a free query
+worker (chava.sparql.pool.QueryPool.execute_async).
 
 Bodies are read here, without a thread, capped while they arrive (chunked ones too: 413 as
 soon as the cap is passed) and within `web_body_timeout` (408), so a slow or endless upload
@@ -28,7 +35,7 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
@@ -41,7 +48,8 @@ from chava.sparql.sizing import query_sizing
 from chava.web import response_rules as rules
 from chava.web.hardening import is_sparql_query
 from chava.web.replies import error_reply
-from chava.web.sparql_answer import CLIENT_GONE
+from chava.web.sparql_answer import CLIENT_GONE, HANG_UP
+from chava.web.sparql_fast import is_async_fast
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +69,8 @@ _BASE_ENVIRON: Final[dict[str, Any]] = {
     "wsgi.run_once": False,
     "wsgi.input_terminated": True,
 }
+AsyncAnswer = tuple[int, list[tuple[str, str]], bytes]
+"""A status, headers and body computed in the event loop (chava.web.hardening.answer_async)."""
 _HEADER_KEYS: dict[str, str] = {}
 """Header name (as granian gives it, lower-case) -> its WSGI environ key."""
 
@@ -179,6 +189,10 @@ class Gateway:
         self._replay: Callable[..., Iterable[bytes] | None] | None = getattr(
             getattr(app, "wsgi_app", app), "replay", None
         )
+        # chava.web.hardening's answer_async: SPARQL GETs answered in the event loop.
+        self._answer_async: Callable[[dict[str, Any]], Awaitable[AsyncAnswer | None]] | None = (
+            getattr(getattr(app, "wsgi_app", app), "answer_async", None)
+        )
         self.pages = Lane("pages", max(1, settings.web_threads), settings.web_queue_length)
         self.sparql = Lane(
             "sparql", query_sizing(settings).workers + 1, settings.sparql_queue_length
@@ -216,6 +230,11 @@ class Gateway:
         if not body_read:
             lane.release()
             return
+        if is_query and self._answer_async is not None and is_async_fast(environ):
+            answered = await self._in_loop(environ, proto, lane)
+            if answered is not None:
+                _send(proto, answered)
+                return
         gone = threading.Event()
         environ[CLIENT_GONE] = gone.is_set
         job = lane.run(lambda: self._call_app(environ))
@@ -229,6 +248,39 @@ class Gateway:
         else:
             answer = await asyncio.wrap_future(job)
         _send(proto, answer)
+
+    async def _in_loop(self, environ: dict[str, Any], proto: Any, lane: Lane) -> Answer | None:
+        """Answer a plain SPARQL GET in the event loop, holding its lane place meanwhile.
+
+        No thread runs it: the screen, the cache and the answer run here (about a tenth of a
+        millisecond), the query in a killable worker whose reply the loop reads as it
+        arrives; a query waiting for a free worker is dropped if its client hangs up. None
+        (the place kept) when the app wants the request on a thread (a 429 to report).
+        """
+        environ[HANG_UP] = proto.client_disconnect
+        try:
+            answered = await self._answer_async(environ)  # type: ignore[misc]
+        except PublisherError as error:  # outside the answer (the build's pinning), as on a lane
+            lane.release()
+            logger.warning("GET %s: %s", environ["PATH_INFO"], error)
+            return _error_answer(error, environ.get("HTTP_ACCEPT"))
+        except Exception:  # the answer reports every error itself; this is a bug: log it
+            lane.release()
+            logger.exception("unexpected error on GET %s", environ["PATH_INFO"])
+            return Answer(
+                500,
+                rules.with_security_headers(rules.error_headers(html=False)),
+                rules.error_json(500, "InternalServerError", "internal error; see the server log"),
+            )
+        except BaseException:
+            lane.release()
+            raise
+        if answered is None:
+            del environ[HANG_UP]
+            return None
+        lane.release()
+        status, headers, body = answered
+        return Answer(status, headers, body)
 
     async def _unless_gone(
         self, job: Future[Answer], proto: Any, gone: threading.Event

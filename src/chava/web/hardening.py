@@ -86,6 +86,21 @@ class HardenedApp:
                 return self.report(error, environ, secured)
         return self.app(environ, secured)
 
+    async def answer_async(
+        self, environ: dict[str, Any]
+    ) -> tuple[int, list[tuple[str, str]], bytes] | None:
+        """A SPARQL GET answered in the event loop with the same layers, or None: then call
+        the app (on a thread). The gateway asks only for chava.web.sparql_fast.is_async_fast
+        requests; a client the ledger refuses goes to the app, which refuses it again and
+        reports the 429 (a refusal is not counted)."""
+        self._publicise(environ)
+        try:
+            self.ledger.admit(environ.get("REMOTE_ADDR") or "unknown")
+        except TooManyRequestsError:
+            return None
+        status, headers, body = await self.app.answer_async(environ)  # type: ignore[attr-defined]
+        return int(status.split(" ", 1)[0]), with_security_headers(headers), body
+
     def replay(
         self, environ: dict[str, Any], start_response: StartResponse
     ) -> Iterable[bytes] | None:

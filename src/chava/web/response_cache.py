@@ -88,6 +88,20 @@ class ResponseCache:
             headers = rewritten
         return _replay(entry, environ, start_response, headers)
 
+    async def answer_async(
+        self, environ: dict[str, Any]
+    ) -> tuple[str, list[tuple[str, str]], bytes]:
+        """The app's answer_async (a SPARQL GET in the event loop), kept as __call__ keeps one.
+
+        The lookup was made already (the gateway replays hits before asking).
+        """
+        status, headers, body = await self.app.answer_async(environ)  # type: ignore[attr-defined]
+        if environ.get(CACHEABLE) and status.startswith("200") and self.entries.max_bytes > 0:
+            validators = rules.Validators(rules.quoted_etag(headers))
+            entry = _Entry(status, list(headers), body, validators)
+            self.entries.put(_key(environ), entry, len(body) + 512)
+        return status, headers, body
+
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
         if method not in ("GET", "HEAD") or self.entries.max_bytes <= 0:

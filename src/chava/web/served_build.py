@@ -362,6 +362,21 @@ class PinBuild:
             return result
         return _PinnedBody(result, served)
 
+    async def answer_async(
+        self, environ: dict[str, Any]
+    ) -> tuple[str, list[tuple[str, str]], bytes]:
+        """__call__ for the event loop's SPARQL answers (chava.web.gateway): pinned the same way."""
+        served = self.follower.acquire()
+        environ[ENVIRON_KEY] = served
+        environ[BUILD_ID] = served.build.build_id
+        try:
+            answered: tuple[str, list[tuple[str, str]], bytes] = await self._cache().answer_async(
+                environ
+            )
+            return answered
+        finally:
+            served.release()
+
     def lookup(self, environ: dict[str, Any]) -> Any:
         """The replay cache's stored answer for the build current now (no lease: bytes only)."""
         environ[BUILD_ID] = self.follower.current.build.build_id

@@ -12,7 +12,8 @@ SparqlSite, so this module needs no web framework.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import functools
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 from urllib.parse import parse_qsl, urlencode
@@ -104,9 +105,9 @@ class SparqlRequest:
             gone=gone if callable(gone) else None,
         )
 
-    @property
+    @functools.cached_property
     def args(self) -> dict[str, list[str]]:
-        """The URL's parameters."""
+        """The URL's parameters (parsed once; do not change the mapping)."""
         # As werkzeug decodes `request.args`: the environ's latin-1 text is the URL's bytes.
         return parse_parameters(self.query_string.encode("latin-1").decode())
 
@@ -160,19 +161,58 @@ class Limits:
         return min(self.max_query_bytes * 3 + 4096, self.max_body_bytes)
 
 
+HANG_UP: Final = "chava.hang_up"
+"""WSGI environ key (set by the gateway): an awaitable factory completing when the client
+hangs up, raced with the wait for a query worker by answer_async."""
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A request whose answer needs its query run (a worker's or the cache's result)."""
+
+    prepared: PreparedQuery
+    headers: rules.Headers
+
+
 def answer(
     request: SparqlRequest, service: QueryService, site: SparqlSite, limits: Limits
 ) -> Reply:
     """The reply to *request*: a result, 304, the editor or description, or a reported error."""
     try:
-        return _answer(request, service, site, limits)
+        begun = _begin(request, service, site, limits)
+        if isinstance(begun, Reply):
+            return begun
+        outcome = service.run(begun.prepared, client=request.client, gone=request.gone)
+        return _finish(request, service, site, begun, outcome)
     except PublisherError as error:
         return error_reply(error, accept=request.accept, site=site)
 
 
-def _answer(
-    request: SparqlRequest, service: QueryService, site: SparqlSite, limits: Limits
+async def answer_async(
+    request: SparqlRequest,
+    service: QueryService,
+    site: SparqlSite,
+    limits: Limits,
+    *,
+    hang_up: Callable[[], Awaitable[object]] | None = None,
 ) -> Reply:
+    """answer, from an event loop: the same steps; the query runs with no thread waiting."""
+    try:
+        begun = _begin(request, service, site, limits)
+        if isinstance(begun, Reply):
+            return begun
+        outcome = await service.run_async(
+            begun.prepared, client=request.client, gone=request.gone, hang_up=hang_up
+        )
+        return _finish(request, service, site, begun, outcome)
+    except PublisherError as error:
+        return error_reply(error, accept=request.accept, site=site)
+
+
+def _begin(
+    request: SparqlRequest, service: QueryService, site: SparqlSite, limits: Limits
+) -> Reply | _Pending:
+    """Everything before the query runs: a reply already (refusal, 304...), or what to run."""
     if request.method == "OPTIONS":
         return Reply(204, [*rules.preflight_headers(ALLOWED_METHODS), *rules.cors_headers()])
     query_request = _read(request, limits)
@@ -191,7 +231,18 @@ def _answer(
         validators, if_none_match=request.if_none_match, if_modified_since=None
     ):
         return Reply(304, rules.not_modified_headers(headers))
-    outcome = service.run(prepared, client=request.client, gone=request.gone)
+    return _Pending(prepared, headers)
+
+
+def _finish(
+    request: SparqlRequest,
+    service: QueryService,
+    site: SparqlSite,
+    pending: _Pending,
+    outcome: QueryOutcome,
+) -> Reply:
+    """The reply carrying *outcome*, the result of *pending*'s query."""
+    prepared, headers = pending.prepared, list(pending.headers)
     if outcome.truncated:  # said here, never inside the data (see chava.sparql.results)
         headers += _truncation_headers(service, prepared)
     body = outcome.body

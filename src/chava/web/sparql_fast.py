@@ -15,9 +15,17 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from chava.sparql.endpoint import QueryService
-from chava.web.replies import status_reply
+from chava.web.replies import Reply, status_reply
 from chava.web.response_cache import CACHEABLE
-from chava.web.sparql_answer import PATHS, Limits, SparqlRequest, SparqlSite, answer
+from chava.web.sparql_answer import (
+    HANG_UP,
+    PATHS,
+    Limits,
+    SparqlRequest,
+    SparqlSite,
+    answer,
+    answer_async,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,24 +51,70 @@ class SparqlFastPath:
         self.limits = limits
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if (
-            environ.get("REQUEST_METHOD") != "GET"
-            or environ.get("PATH_INFO") not in PATHS
-            or "query=" not in environ.get("QUERY_STRING", "")
-        ):
+        if not is_fast(environ):
             return self.app(environ, start_response)
         request = SparqlRequest.from_environ(environ)
         try:
             reply = answer(request, self.service_of(environ), self.site_of(environ), self.limits)
         except Exception:  # a bug: logged, a 500 without details (as Flask reports one)
-            logger.exception("unexpected error on GET %s", environ.get("PATH_INFO"))
-            reply = status_reply(
-                500,
-                "InternalServerError",
-                "internal error; see the server log",
-                accept=request.accept,
-                site=None,
-            )
+            reply = _bug(request, environ)
         if reply.cacheable:
             environ[CACHEABLE] = True  # replayed by chava.web.response_cache next time
         return reply.send(start_response)
+
+    async def answer_async(self, environ: dict[str, Any]) -> Answered:
+        """The answer to a request is_async_fast accepts, computed in the event loop (the
+        query runs with no thread waiting for it): the same answer function's steps."""
+        request = SparqlRequest.from_environ(environ)
+        hang_up = environ.get(HANG_UP)
+        try:
+            reply = await answer_async(
+                request,
+                self.service_of(environ),
+                self.site_of(environ),
+                self.limits,
+                hang_up=hang_up if callable(hang_up) else None,
+            )
+        except Exception:  # a bug: logged, a 500 without details (as Flask reports one)
+            reply = _bug(request, environ)
+        if reply.cacheable:
+            environ[CACHEABLE] = True
+        started: list[Any] = []
+        body = reply.send(lambda status, headers, *_rest: started.extend((status, headers)))
+        return started[0], started[1], b"".join(body)
+
+
+Answered = tuple[str, list[tuple[str, str]], bytes]
+"""A WSGI status line, its headers and the body."""
+
+
+def is_fast(environ: dict[str, Any]) -> bool:
+    """Whether this layer answers the request itself: a GET to /sparql carrying a query."""
+    return (
+        environ.get("REQUEST_METHOD") == "GET"
+        and environ.get("PATH_INFO") in PATHS
+        and "query=" in environ.get("QUERY_STRING", "")
+    )
+
+
+def is_async_fast(environ: dict[str, Any]) -> bool:
+    """is_fast, for a machine (no HTML asked for): answered in the event loop by the gateway.
+
+    A browser's results page is rendered from templates, which may take long with many rows:
+    it stays on a thread of the SPARQL lane, like every other request to /sparql.
+    """
+    if not is_fast(environ):
+        return False
+    accept = str(environ.get("HTTP_ACCEPT") or "").lower()
+    return "html" not in accept and "format=htm" not in environ.get("QUERY_STRING", "").lower()
+
+
+def _bug(request: SparqlRequest, environ: dict[str, Any]) -> Reply:
+    logger.exception("unexpected error on GET %s", environ.get("PATH_INFO"))
+    return status_reply(
+        500,
+        "InternalServerError",
+        "internal error; see the server log",
+        accept=request.accept,
+        site=None,
+    )
