@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from chava.config import Settings, _setting, setting_help
 from chava.errors import ConfigError
+from tests.serve_support import CHAVA
 
 
 def write_toml(path: Path, text: str) -> Path:
@@ -180,6 +183,11 @@ NUMERIC = [
         ("remote_read_timeout", "0", "more than 0"),
         ("harvest_page_size", "0", "at least 1"),
         ("host", " ", "interface"),
+        ("data_base_iri", "", "must be http(s) and end with '/'"),
+        ("data_base_iri", "id/", "must be http(s) and end with '/'"),
+        ("data_base_iri", "https://city.example.org/no-slash", "end with '/'"),
+        ("data_base_iri", "https:///", "names no host"),
+        ("vocabulary_base_iri", "https://city.example.org/a b/", "character IRIs cannot"),
     ],
 )
 def test_a_bad_value_is_one_clear_error_naming_the_setting_and_its_source(
@@ -226,3 +234,20 @@ def test_the_bounds_allow_the_values_the_docs_name(tmp_path: Path) -> None:
     environ = {"CHAVA_" + name.upper(): "0" for name in zeros}
     settings = Settings.load(root=tmp_path, environ=environ)
     assert all(getattr(settings, name) == 0 for name in zeros)
+
+
+def test_an_empty_data_base_iri_is_one_line_and_exit_2_not_a_traceback(tmp_path: Path) -> None:
+    """Found building with CHAVA_DATA_BASE_IRI unset by a shell: the dumps' writer raised a bare
+    ValueError ("Invalid prefix chava IRI 'id/'") mid-build; the setting is now refused first."""
+    completed = subprocess.run(
+        [str(CHAVA), "--root", str(tmp_path), "build"],
+        env={**os.environ, "CHAVA_DATA_BASE_IRI": ""},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 2
+    assert "Traceback" not in completed.stderr
+    lines = [line for line in completed.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, lines
+    assert "data_base_iri" in lines[0]

@@ -525,6 +525,8 @@ def _check_value(setting: dataclasses.Field[Any], value: Any) -> str | None:
         return f"{value!r} must be letters, digits, '.', '_' or '-' (it ends the dataset IRI)"
     if name == "languages":
         return _check_languages(value)
+    if name in {"data_base_iri", "vocabulary_base_iri"}:
+        return base_iri_problem(value)
     if name == "host" and not str(value).strip():
         return "must name an interface, such as 127.0.0.1 or 0.0.0.0"
     choices = rules.get("choices")
@@ -543,6 +545,18 @@ def _check_value(setting: dataclasses.Field[Any], value: Any) -> str | None:
         return f"{value!r} must be more than {above:g}"
     if at_most is not None and value > at_most:
         return f"{value!r} must be at most {at_most:g}"
+    return None
+
+
+def base_iri_problem(base_iri: str) -> str | None:
+    """What keeps *base_iri* from prefixing a publication's IRIs (None when it can): it must be
+    http(s), name a host, end with '/' and hold no character IRIs cannot."""
+    if not base_iri.startswith(("http://", "https://")) or not base_iri.endswith("/"):
+        return f"{base_iri!r} must be http(s) and end with '/', such as https://city.example.org/"
+    if not base_iri.split("://", 1)[1].split("/", 1)[0]:
+        return f"{base_iri!r} names no host"
+    if any(character in base_iri for character in '<>"{}|^`\\ \n\t'):
+        return f"{base_iri!r} holds a character IRIs cannot"
     return None
 
 

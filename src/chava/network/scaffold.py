@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from chava.config import base_iri_problem
 from chava.errors import ConfigError
 from chava.loading.shared_profile import PROFILE_FOLDERS
 from chava.network.scaffold_texts import (
@@ -77,10 +78,9 @@ def check_languages(languages: Sequence[str]) -> tuple[str, ...]:
 
 def check_base_iri(base_iri: str) -> str:
     """Return *base_iri* if it can prefix the city's IRIs (http(s), ends with `/`)."""
-    if not base_iri.startswith(("http://", "https://")) or not base_iri.endswith("/"):
-        raise ConfigError(f"the base IRI must be http(s) and end with '/': {base_iri!r}")
-    if any(character in base_iri for character in '<>"{}|^`\\ \n\t'):
-        raise ConfigError(f"the base IRI holds a character IRIs cannot: {base_iri!r}")
+    problem = base_iri_problem(base_iri)
+    if problem is not None:
+        raise ConfigError(f"the base IRI: {problem}")
     return base_iri
 
 
