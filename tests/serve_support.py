@@ -170,3 +170,17 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=5)
+
+
+def chava(root: Path, *arguments: str) -> str:
+    """Run `chava --root ROOT ARGUMENTS...` as a user does; its stdout (a failure fails the test
+    with the end of its stderr)."""
+    done = subprocess.run(
+        [str(CHAVA), "--root", str(root), *arguments],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import PROJECT_ROOT
 from tests.contribution_support import PASSWORD, STEWARD, Publication, copy_publication
-from tests.serve_support import CHAVA, chava_serve, chromium, requires_chromium
+from tests.serve_support import chava, chava_serve, chromium, requires_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow, requires_chromium]
 
@@ -64,47 +63,24 @@ def shot(page: Page, name: str, shots: Path) -> None:
 
 
 def harvest(partner: Path, base: str) -> str:
-    done = subprocess.run(
-        [
-            str(CHAVA),
-            "--root",
-            str(partner),
-            "harvest",
-            f"{base}/changes",
-            "--partner",
-            "charleroi",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
+    return chava(partner, "harvest", f"{base}/changes", "--partner", "charleroi")
 
 
 def test_propose_correct_accept_and_find_it_everywhere(
     browser: Browser, server: str, tmp_path: Path
 ) -> None:
     partner = tmp_path / "testville"
-    init = subprocess.run(
-        [
-            str(CHAVA),
-            "init",
-            str(partner),
-            "--city",
-            "Testville",
-            "--languages",
-            "en,fr",
-            "--base-iri",
-            "https://data.testville.example/",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    chava(
+        tmp_path,
+        "init",
+        str(partner),
+        "--city",
+        "Testville",
+        "--languages",
+        "en,fr",
+        "--base-iri",
+        "https://data.testville.example/",
     )
-    assert init.returncode == 0, init.stderr
     assert "whole dump" in harvest(partner, server)
 
     context = browser.new_context(viewport={"width": 900, "height": 1000}, locale="en-GB")

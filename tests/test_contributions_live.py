@@ -6,7 +6,6 @@ following the feed harvests just that change."""
 from __future__ import annotations
 
 import gzip
-import subprocess
 import time
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 import requests
 
 from tests.contribution_support import TOOL_TURTLE, basic, copy_publication
-from tests.serve_support import CHAVA, chava_serve
+from tests.serve_support import chava, chava_serve
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -48,18 +47,6 @@ def visible_anywhere(base: str, needle: str) -> list[str]:
     if answer["boolean"]:
         found.append("sparql")
     return found
-
-
-def chava(root: Path, *arguments: str) -> str:
-    done = subprocess.run(
-        [str(CHAVA), "--root", str(root), *arguments],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
 
 
 def test_a_contribution_is_invisible_until_accepted_then_everywhere_and_harvested(

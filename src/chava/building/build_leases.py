@@ -123,7 +123,15 @@ def try_build_lock(build_path: Path) -> Iterator[bool]:
 
     Raises OSError when the lock file cannot be opened (a read-only build folder).
     """
-    descriptor = os.open(build_path / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    with try_lock_file(build_path / LOCK_FILE, 0o644) as got:
+        yield got
+
+
+@contextlib.contextmanager
+def try_lock_file(path: Path, mode: int) -> Iterator[bool]:
+    """An exclusive lock on the file *path* (made with *mode* if missing) if free right now
+    (True), else nothing (False); never waits. OSError when the file cannot be opened."""
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, mode)
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)

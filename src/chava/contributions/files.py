@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from chava.building.build_leases import try_lock_file
+
 LOCK_NAME = ".lock"
 
 
@@ -37,16 +39,8 @@ def locked(folder: Path, name: str = LOCK_NAME) -> Iterator[None]:
 def try_locked(folder: Path, name: str) -> Iterator[bool]:
     """Hold the lock *name* if nobody does; the block learns whether it got it."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    descriptor = os.open(folder / name, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        yield True
-    finally:
-        os.close(descriptor)
+    with try_lock_file(folder / name, 0o600) as got:
+        yield got
 
 
 def write_atomically(path: Path, data: bytes, *, mode: int = 0o600) -> None:

@@ -119,9 +119,8 @@ def send(
                 if budget is not None:
                     budget[0] -= len(body)
                 if response.status_code >= 400:
-                    raise RemoteSourceError(
-                        f"{url}: HTTP {response.status_code} {response.reason}: {_snippet(body)}"
-                    )
+                    status = f"HTTP {response.status_code} {response.reason}"
+                    raise RemoteSourceError(f"{url}: {status}: {body_snippet(body)}")
                 media_type = response.headers.get("Content-Type", "").split(";")[0]
                 truncated = response.headers.get(TRUNCATED_HEADER, "").lower() == "true"
                 return Reply(url, response.status_code, media_type.strip().lower(), body, truncated)
@@ -177,7 +176,7 @@ def _request(
     except requests.exceptions.ReadTimeout as error:
         raise RemoteSourceError(f"{url}: no answer within {limits.read_timeout:g} s") from error
     except requests.exceptions.RequestException as error:
-        raise RemoteSourceError(f"{url}: {_reason(error)}") from error
+        raise RemoteSourceError(f"{url}: {failure_reason(error)}") from error
 
 
 def _read(response: requests.Response, url: str, limits: Limits, allowance: int) -> bytes:
@@ -206,7 +205,9 @@ def _read(response: requests.Response, url: str, limits: Limits, allowance: int)
     except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as error:
         if isinstance(error, urllib3.exceptions.ReadTimeoutError):
             raise RemoteSourceError(f"{url}: no answer within {limits.read_timeout:g} s") from error
-        raise RemoteSourceError(f"{url}: reading the reply failed: {_reason(error)}") from error
+        raise RemoteSourceError(
+            f"{url}: reading the reply failed: {failure_reason(error)}"
+        ) from error
     return b"".join(chunks)
 
 
@@ -216,20 +217,22 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return (parts.scheme, (parts.hostname or "").lower(), port)
 
 
-def _reason(error: Exception) -> str:
-    """The innermost message, on one line (requests nests urllib3's errors)."""
+def failure_reason(error: BaseException, *, peer: str = "server") -> str:
+    """The innermost message of a failed HTTP exchange, on one line (requests nests urllib3's
+    errors); *peer* names the other side in the message."""
     cause: BaseException = error
     while cause.__context__ is not None and not str(cause):
         cause = cause.__context__
     text = str(cause) or type(cause).__name__
     if "Connection refused" in text:
         return "connection refused"
-    if "RemoteDisconnected" in text or "Connection aborted" in text:
-        return "the server closed the connection without a reply"
+    if "RemoteDisconnected" in text or "Connection aborted" in text or "reset" in text.lower():
+        return f"the {peer} closed the connection without a reply"
     if "Name or service not known" in text or "nodename nor servname" in text:
         return "unknown host"
     return " ".join(text.split())[:300]
 
 
-def _snippet(body: bytes) -> str:
-    return " ".join(body[:200].decode("utf-8", "replace").split()) or "(empty body)"
+def body_snippet(body: bytes, *, length: int = 200) -> str:
+    """The start of an error body, on one line."""
+    return " ".join(body[:length].decode("utf-8", "replace").split()) or "(empty body)"

@@ -43,7 +43,6 @@ from chava.errors import (
     UnauthorizedError,
 )
 from chava.iri_mapping import local_path
-from chava.web import response_rules as rules
 from chava.web import state
 from chava.web.contribution_forms import (
     SEARCH_SUFFIX,
@@ -63,10 +62,10 @@ from chava.web.steward_auth import (
     check_proposal_rate,
     contributions,
     form_token,
+    private_response,
     require_steward,
     see_other,
     session,
-    set_seed_cookie,
     steward,
 )
 
@@ -79,11 +78,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(blueprint)
 
 
-@blueprint.after_request
-def _private(response: Response) -> Response:
-    set_seed_cookie(response)
-    rules.apply(response.headers, rules.private())
-    return response
+blueprint.after_request(private_response)
 
 
 @blueprint.get("/contributions/new")

@@ -34,10 +34,10 @@ from chava.web.steward_auth import (
     check_form,
     contributions,
     form_token,
+    private_response,
     require_steward,
     see_other,
     session,
-    set_seed_cookie,
 )
 
 blueprint = Blueprint("resource_edits", __name__)
@@ -49,11 +49,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(blueprint)
 
 
-@blueprint.after_request
-def _private(response: Response) -> Response:
-    set_seed_cookie(response)
-    rules.apply(response.headers, rules.private())
-    return response
+blueprint.after_request(private_response)
 
 
 @blueprint.route(PREFIX + "/<path:rest>", methods=["GET", "HEAD"])

@@ -199,6 +199,14 @@ def set_seed_cookie(response: Response) -> None:
         )
 
 
+def private_response(response: Response) -> Response:
+    """After every request of a blueprint whose pages carry a session or a form: the form's
+    CSRF seed cookie is set, and the page is kept out of shared caches."""
+    set_seed_cookie(response)
+    rules.apply(response.headers, rules.private())
+    return response
+
+
 def check_form(values: dict[str, list[str]] | None = None) -> None:
     """Refuse (403) a state-changing request from another site, or a form without its token."""
     check_origin()

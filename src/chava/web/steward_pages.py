@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, request
 
-from chava.web import response_rules as rules
 from chava.web.contribution_texts import contribution_texts
 from chava.web.language import request_language
 from chava.web.rendering import render_page
@@ -15,9 +14,9 @@ from chava.web.steward_auth import (
     check_form,
     check_password,
     form_token,
+    private_response,
     see_other,
     session,
-    set_seed_cookie,
     sign_in,
     sign_out,
 )
@@ -30,11 +29,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(blueprint)
 
 
-@blueprint.after_request
-def _private(response: Response) -> Response:
-    set_seed_cookie(response)
-    rules.apply(response.headers, rules.private())
-    return response
+blueprint.after_request(private_response)
 
 
 @blueprint.get("/steward/login")

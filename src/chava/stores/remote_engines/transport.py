@@ -38,6 +38,7 @@ from chava.errors import (
     EngineUnreachableError,
     RemoteSourceError,
 )
+from chava.network.remote import body_snippet, failure_reason
 from chava.stores.remote_engines.auth import Credentials
 
 logger = logging.getLogger(__name__)
@@ -372,19 +373,25 @@ class EngineClient:
         except requests.exceptions.ReadTimeout as error:
             raise EngineTimeoutError(f"{url}: no answer within {read_timeout:g} s") from error
         except requests.exceptions.RequestException as error:
-            raise EngineUnreachableError(f"{url}: {reason(error)}") from error
+            raise EngineUnreachableError(
+                f"{url}: {failure_reason(error, peer='engine')}"
+            ) from error
         with response:
             data = self._read(response, url, deadline, read_timeout)
             status = response.status_code
             if status in RETRY_STATUSES:
                 wait = response.headers.get("Retry-After", "")
-                message = f"{url}: the engine answered HTTP {status}: {snippet(data)}"
+                message = (
+                    f"{url}: the engine answered HTTP {status}: {body_snippet(data, length=300)}"
+                )
                 retry_after = int(wait) if wait.isdigit() else 1
                 if status == 504:
                     raise EngineTimeoutError(message, retry_after=retry_after)
                 raise EngineUnreachableError(message, retry_after=retry_after)
             if status >= 400:
-                raise RemoteSourceError(f"{url}: HTTP {status} {response.reason}: {snippet(data)}")
+                raise RemoteSourceError(
+                    f"{url}: HTTP {status} {response.reason}: {body_snippet(data, length=300)}"
+                )
             media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
             return EngineReply(url, status, media_type, response.headers, data)
 
@@ -411,26 +418,6 @@ class EngineClient:
             if isinstance(error, urllib3.exceptions.ReadTimeoutError):
                 raise EngineTimeoutError(f"{url}: no answer within {read_timeout:g} s") from error
             raise EngineUnreachableError(
-                f"{url}: reading the answer failed: {reason(error)}"
+                f"{url}: reading the answer failed: {failure_reason(error, peer='engine')}"
             ) from error
         return b"".join(chunks)
-
-
-def reason(error: BaseException) -> str:
-    """The innermost message, on one line (requests nests urllib3's errors)."""
-    cause: BaseException = error
-    while cause.__context__ is not None and not str(cause):
-        cause = cause.__context__
-    text = str(cause) or type(cause).__name__
-    if "Connection refused" in text:
-        return "connection refused"
-    if "RemoteDisconnected" in text or "Connection aborted" in text or "reset" in text.lower():
-        return "the engine closed the connection without an answer"
-    if "Name or service not known" in text or "nodename nor servname" in text:
-        return "unknown host"
-    return " ".join(text.split())[:300]
-
-
-def snippet(body: bytes) -> str:
-    """The start of an error body, on one line."""
-    return " ".join(body[:300].decode("utf-8", "replace").split()) or "(empty body)"
