@@ -256,24 +256,10 @@ def _memo(store: PublishedStore) -> _Memo:
 
 
 def _node_facts(store: PublishedStore, node: ox.NamedNode) -> _NodeFacts:
-    # One scan of the node's statements, not one lookup per label predicate and one for its
-    # types: a linked resource says little, and the scan costs less than seven lookups.
-    wanted: dict[ox.NamedNode, list[ox.Quad]] = {predicate: [] for predicate in LABEL_PREDICATES}
-    type_quads: list[ox.Quad] = []
-    for quad in store.quads(node, None, None, None):
-        if quad.predicate == RDF_TYPE:
-            type_quads.append(quad)
-        else:
-            found = wanted.get(quad.predicate)
-            if found is not None and isinstance(quad.object, ox.Literal):
-                found.append(quad)
-    labels: dict[str, str] = {}
-    label_quads: list[ox.Quad] = []
-    for predicate in LABEL_PREDICATES:  # preferred first: per language, the first wins
-        for quad in wanted[predicate]:
-            label_quads.append(quad)
-            assert isinstance(quad.object, ox.Literal)
-            labels.setdefault(quad.object.language or "", quad.object.value)
+    # A lookup per label predicate and one for the types, not one scan of the node's
+    # statements: decoding a statement costs more than a lookup (measured at 1M).
+    labels, label_quads = _labels_of(store, node)
+    type_quads = list(store.quads(node, RDF_TYPE, None, None))
     types = tuple(
         dict.fromkeys(q.object.value for q in type_quads if isinstance(q.object, ox.NamedNode))
     )
