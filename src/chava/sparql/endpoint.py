@@ -304,8 +304,8 @@ class QueryService:
             max_bytes=min(job.max_bytes, INLINE_BYTES),
         )
         reply, body = worker.run_job(self.local, inline)
-        if reply.truncated and (inline.limit < job.limit or inline.max_bytes < job.max_bytes):
-            return None  # larger than the inline caps: the worker writes it under the real ones
+        if reply.truncated and (inline.limit, inline.max_bytes) != (job.limit, job.max_bytes):
+            return None  # cut at the inline caps: the worker writes it under the real ones
         self.inlined += 1
         return outcome_of(job, reply, body, self.pool.known_prefixes)
 
