@@ -45,12 +45,14 @@ def throughput_table(
     # The run from several addresses asks IRIs of its own: the slices of the single-address
     # runs are in the servers' caches by then (all of them when no request was refused).
     sets = 2 if with_sources else 1
-    runs = max(1, options.throughput_repeats)
-    per_run = max(1, min(per_run, len(varied_pool) // (runs * sets)))
-    slices = [varied_pool[start : start + per_run] for start in range(0, per_run * runs, per_run)]
+    repeats = max(1, options.throughput_repeats)
+    per_run = max(1, min(per_run, len(varied_pool) // (repeats * sets)))
+    slices = [
+        varied_pool[start : start + per_run] for start in range(0, per_run * repeats, per_run)
+    ]
     other_slices = [
         varied_pool[start : start + per_run]
-        for start in range(per_run * runs, per_run * runs * sets, per_run)
+        for start in range(per_run * repeats, per_run * repeats * sets, per_run)
     ]
     varied_resource = f"resource (Turtle), {per_run} different IRIs per run"
     varied_select = f"small SELECT, {per_run} different IRIs per run"

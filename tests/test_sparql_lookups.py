@@ -22,7 +22,7 @@ from chava.sparql.screen import screen_query
 
 BODY = "https://w3id.org/chava/id/body/comite-de-pilotage"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-EX = "PREFIX ex: <https://w3id.org/chava/id/body/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+EX = f"PREFIX ex: <https://w3id.org/chava/id/body/> PREFIX rdfs: <{RDFS}> "
 
 LOOKUPS = [
     f"SELECT ?p ?o WHERE {{ <{BODY}> ?p ?o }}",
@@ -35,7 +35,7 @@ LOOKUPS = [
     f'SELECT ?p {{ <{BODY}> ?p "x"^^<http://www.w3.org/2001/XMLSchema#string> }}',
     f"SELECT ?p {{ <{BODY}> ?p 42 }}",
     f"SELECT ?p {{ <{BODY}> ?p true }}",
-    f"BASE <https://w3id.org/chava/id/> SELECT * {{ <body/comite-de-pilotage> ?p ?o }}",
+    "BASE <https://w3id.org/chava/id/> SELECT * { <body/comite-de-pilotage> ?p ?o }",
     # A comment hides what would otherwise be read: pyoxigraph skips it too.
     f"SELECT * {{ <{BODY}> ?p ?o # }} ?o ?q ?r\n}}",
 ]
@@ -80,7 +80,7 @@ NOT_LOOKUPS = [
     f"SELECT * {{ <{BODY}> ?p ?o }} GROUP BY ?p",
     f"SELECT (COUNT(*) AS ?n) {{ <{BODY}> ?p ?o }}",
     f"SELECT * FROM <https://w3id.org/chava/graph/asserted> {{ <{BODY}> ?p ?o }}",
-    f"SELECT * {{ SELECT * {{ ?s ?p ?o }} }}",
+    "SELECT * { SELECT * { ?s ?p ?o } }",
     f"ASK {{ <{BODY}> ?p ?o }}",
     f"CONSTRUCT WHERE {{ <{BODY}> ?p ?o }}",
     f"DESCRIBE <{BODY}>",
@@ -246,4 +246,3 @@ def test_without_a_local_store_or_with_the_setting_at_zero_nothing_is_inlined(
         assert off.inlined == 0
     finally:
         off.close()
-
