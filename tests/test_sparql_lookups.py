@@ -134,6 +134,19 @@ def test_pyoxigraph_reads_every_lookup_as_one_triple_pattern(query: str) -> None
     assert len(rows) <= len(list(store.quads_for_pattern(body, None, None)))
 
 
+def test_every_index_entry_a_lookup_reads_is_a_row() -> None:
+    """The bound rests on it: no entry is dropped, not even a triple found in several graphs
+    (if the engine ever deduplicated the union, the row cap would no longer bound the scan)."""
+    store = ox.Store()
+    triple = (ox.NamedNode(BODY), ox.NamedNode(RDFS + "label"), ox.Literal("x"))
+    graphs = [ox.NamedNode(f"https://w3id.org/chava/graph/g{index}") for index in range(5)]
+    for graph in graphs:
+        store.add(ox.Quad(*triple, graph))
+    query = f"SELECT * {{ <{BODY}> ?p ?o }}"
+    assert len(list(store.query(query, use_default_graph_as_union=True))) == 5  # type: ignore[arg-type]
+    assert len(list(store.query(query, default_graph=graphs))) == 5  # type: ignore[arg-type]
+
+
 @pytest.fixture
 def services(bundled_build: tuple[Settings, Build]) -> Iterator[dict[str, QueryService]]:
     """The same build served with lookups answered inline and without (every query a worker's)."""

@@ -25,10 +25,11 @@ A query is a *lookup* when its tokens (chava.sparql.lexer, as the screen read th
 Why such a query is bounded: the engine evaluates one triple pattern whose subject is known by
 a prefix scan of one of its indexes (SPO when the object is a variable, OSP when it is known;
 per graph when the dataset lists graphs). Every index entry the scan reads is a solution (the
-variables are distinct, so no entry is read and dropped), and the results writer stops the
-engine once the cap is passed (chava.sparql.results). So the work is at most the cap's rows
-(times the graphs a triple is in, or plus one seek per listed graph), whatever the store holds
-and whoever wrote the query. Anything the check is unsure of goes to a worker, as before.
+variables are distinct, so no entry is read and dropped; the union of the graphs keeps a triple
+found in several graphs once per graph, so no entry is dropped as a duplicate either), and the
+results writer stops the engine once the cap is passed (chava.sparql.results). So the work is at
+most the cap's rows (plus one seek per graph when the dataset lists them), whatever the store
+holds and whoever wrote the query. Anything the check is unsure of goes to a worker, as before.
 """
 
 from __future__ import annotations
