@@ -97,6 +97,27 @@ def _engine_error(reply: QueryReply, message: str) -> PublisherError:
     return EngineUnreachableError(message, retry_after=retry_after)
 
 
+def outcome_of(
+    job: QueryJob, reply: QueryReply, body: bytes, known_prefixes: Mapping[str, str]
+) -> QueryOutcome:
+    """The result of *job* as a worker answered it (*reply*, *body*), or the error to report.
+
+    A syntax error names the line, column and what was expected (*known_prefixes*: namespaces
+    suggested for an undeclared prefix).
+    """
+    if reply.kind is ReplyKind.SYNTAX:
+        raise syntax_error(reply.message, job.query, known_prefixes)
+    if not reply.ok:
+        # The engine's message may be long: one line of it is enough to read.
+        message = " ".join((reply.message or "query failed").split())
+        if len(message) > MESSAGE_LIMIT:
+            message = message[:MESSAGE_LIMIT] + " …"
+        if reply.kind is ReplyKind.ENGINE:
+            raise _engine_error(reply, message)
+        raise QueryError(f"the query failed: {message}")
+    return QueryOutcome(body, reply.truncated)
+
+
 class QueryWorker:
     """One worker process, the pipes to it and the broker of its connections."""
 
@@ -379,17 +400,7 @@ class QueryPool:
         ) from None
 
     def _outcome(self, job: QueryJob, reply: QueryReply, body: bytes) -> QueryOutcome:
-        if reply.kind is ReplyKind.SYNTAX:
-            raise syntax_error(reply.message, job.query, self.known_prefixes)
-        if not reply.ok:
-            # The engine's message may be long: one line of it is enough to read.
-            message = " ".join((reply.message or "query failed").split())
-            if len(message) > MESSAGE_LIMIT:
-                message = message[:MESSAGE_LIMIT] + " …"
-            if reply.kind is ReplyKind.ENGINE:
-                raise _engine_error(reply, message)
-            raise QueryError(f"the query failed: {message}")
-        return QueryOutcome(body, reply.truncated)
+        return outcome_of(job, reply, body, self.known_prefixes)
 
     def start(self) -> None:
         """Start the workers now, in the background, instead of on the first query."""
