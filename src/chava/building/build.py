@@ -55,8 +55,8 @@ from chava.building.builds import (
 )
 from chava.building.dataset_description import (
     BuildFacts,
+    dataset_totals,
     describe_dataset,
-    distinct_triples,
     metadata_graph_iri,
 )
 from chava.building.dumps import Dump, write_dumps
@@ -521,15 +521,16 @@ def _describe(
             languages=settings.languages,
             vocabulary=vocabulary_labels(settings.root),
         )
-        counting = pool.submit(distinct_triples, published)
+        counting = pool.submit(dataset_totals, published, published_counts)
         dumps = write_dumps(
             published,
             folder / "dumps",
             prefixes=publication_iris(settings).prefixes,
             # No triple in two graphs: the Turtle union is the graphs one after the other.
-            disjoint=lambda: counting.result() == sum(published_counts.values()),
+            disjoint=lambda: counting.result().triples == sum(published_counts.values()),
         )
-        triples = counting.result()
+        totals = counting.result()
+        triples = totals.triples
         facts = BuildFacts(
             build_id,
             created,
@@ -540,6 +541,7 @@ def _describe(
             inputs,
             history,
             triples,
+            totals.entities,
         )
         metadata = list(describe_dataset(published, settings, facts))
         indexing.result()
