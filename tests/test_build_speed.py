@@ -83,13 +83,13 @@ def test_a_build_writes_the_turtle_union_each_triple_once_either_way(tmp_path: P
 def _one_count(store: ox.Store, query: str) -> int:
     solutions = store.query(query, use_default_graph_as_union=True)
     assert isinstance(solutions, ox.QuerySolutions)
-    return int(next(iter(solutions))["n"].value)  # type: ignore[union-attr]
+    return int(next(iter(solutions))["n"].value)
 
 
 _NAMED = "".join(
     f"<{EX}s{n}> <{EX}p> _:b{n % 7} <{EX}g{n % 3}> .\n<{EX}s{n}> <{EX}q> <{EX}o> <{EX}g{n % 3}> .\n"
     for n in range(30)
-) + f'_:x <{EX}p> "blank subject" <{EX}g1> .\n'
+) + (f'_:x <{EX}p> "blank subject" <{EX}g1> .\n')
 
 
 @pytest.mark.parametrize(
@@ -98,7 +98,7 @@ _NAMED = "".join(
         ("", False),  # no subject in two graphs: the quads are the distinct triples
         (f"<{EX}s1> <{EX}q> <{EX}o> <{EX}other> .\n", True),  # one triple in two graphs
         (f"<{EX}s1> <{EX}r> <{EX}o> <{EX}other> .\n", True),  # a subject in two graphs
-        (f"_:x <{EX}p> \"blank subject\" <{EX}g2> .\n", True),  # a blank node in two
+        (f'_:x <{EX}p> "blank subject" <{EX}g2> .\n', True),  # a blank node in two
         (f"<{EX}s1> <{EX}q> <{EX}o> .\n<{EX}t> <{EX}p> <{EX}o> .\n", True),  # default graph
     ],
 )

@@ -148,8 +148,8 @@ def describe_dataset(store: ox.Store, settings: Settings, facts: BuildFacts) -> 
     )
     triples = facts.triples if facts.triples is not None else distinct_triples(store)
     say(dataset, namespaces.VOID + "triples", _integer(triples))
-    entities = facts.entities if facts.entities is not None else _count(store, _DISTINCT_SUBJECTS)
-    say(dataset, namespaces.VOID + "entities", _integer(entities))
+    subjects = facts.entities if facts.entities is not None else _count(store, _DISTINCT_SUBJECTS)
+    say(dataset, namespaces.VOID + "entities", _integer(subjects))
     if facts.bundled:
         vocabulary = settings.vocabulary_base_iri
         say(dataset, namespaces.VOID + "vocabulary", ox.NamedNode(vocabulary + "def/core#"))

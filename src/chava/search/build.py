@@ -375,9 +375,9 @@ def _scan(store: Any, excluded: frozenset[str]) -> dict[str, _Resource]:
     for predicate in DESCRIPTIONS:
         for subject, literal, _graph in _quads(store, predicate, excluded, graphs=False):
             if isinstance(literal, literal_type):
-                found = resources.get(subject)
-                if found is not None:
-                    found.descriptions.append((literal.language or "", literal.value))
+                described = resources.get(subject)
+                if described is not None:
+                    described.descriptions.append((literal.language or "", literal.value))
     for found in resources.values():  # the same label stated in two graphs counts once
         if len(found.label_texts) > 1:
             found.label_texts = list(dict.fromkeys(found.label_texts))
@@ -436,15 +436,14 @@ def _graph_cities(
         if CITY in found.types:
             for graph in found.graphs:
                 typed.setdefault(graph, set()).add(iri)
+    typed_cities = {iri for iri, found in resources.items() if CITY in found.types}
     located: dict[str, set[str]] = {}
     for predicate in PLACE_LINKS:
         for _subject, place, where in _quads(store, predicate, excluded):
-            if (
-                isinstance(place, ox.NamedNode)
-                and where is not None
-                and CITY in resources.get(place.value, _Resource()).types
-            ):
-                located.setdefault(where, set()).add(place.value)
+            if where is not None and isinstance(place, ox.NamedNode):
+                city = place.value
+                if city in typed_cities:
+                    located.setdefault(where, set()).add(city)
     cities: dict[str, str] = {}
     for graph_iri in set(typed) | set(located):
         candidates = located.get(graph_iri) or typed.get(graph_iri, set())
