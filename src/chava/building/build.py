@@ -409,8 +409,7 @@ class _Mirror:
     @property
     def memory(self) -> ox.Store:
         """The store in memory (until `release_memory`)."""
-        if self._memory is None:
-            raise RuntimeError("the build's copy in memory was already released")
+        assert self._memory is not None, "the copy in memory is read after its release"
         return self._memory
 
     def release_memory(self) -> threading.Thread:
