@@ -10,7 +10,8 @@ import pytest
 
 import chava.building.build
 from chava.building.build import build_dataset
-from chava.building.build_check import open_verified
+from chava.building.build_check import graph_counts, open_verified
+from chava.building.dataset_description import DatasetTotals, dataset_totals, distinct_triples
 from chava.building.dumps import write_dumps
 from chava.errors import LoadError
 from tests.publish_fixtures import publication_settings
@@ -77,6 +78,49 @@ def test_a_build_writes_the_turtle_union_each_triple_once_either_way(tmp_path: P
         written = _turtle_statements(build.dumps_path / "chava.ttl")
         assert len(written) == len(set(written)) == build.manifest["distinct_triples"]
         assert open_verified(build, thorough=True) is not None
+
+
+def _one_count(store: ox.Store, query: str) -> int:
+    solutions = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return int(next(iter(solutions))["n"].value)
+
+
+_NAMED = "".join(
+    f"<{EX}s{n}> <{EX}p> _:b{n % 7} <{EX}g{n % 3}> .\n<{EX}s{n}> <{EX}q> <{EX}o> <{EX}g{n % 3}> .\n"
+    for n in range(30)
+) + (f'_:x <{EX}p> "blank subject" <{EX}g1> .\n')
+
+
+@pytest.mark.parametrize(
+    ("extra", "counted_distinct"),
+    [
+        ("", False),  # no subject in two graphs: the quads are the distinct triples
+        (f"<{EX}s1> <{EX}q> <{EX}o> <{EX}other> .\n", True),  # one triple in two graphs
+        (f"<{EX}s1> <{EX}r> <{EX}o> <{EX}other> .\n", True),  # a subject in two graphs
+        (f'_:x <{EX}p> "blank subject" <{EX}g2> .\n', True),  # a blank node in two
+        (f"<{EX}s1> <{EX}q> <{EX}o> .\n<{EX}t> <{EX}p> <{EX}o> .\n", True),  # default graph
+    ],
+)
+def test_the_dataset_totals_are_the_distinct_triples_and_subjects(
+    extra: str, counted_distinct: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = ox.Store()
+    store.bulk_load((_NAMED + extra).encode(), format=ox.RdfFormat.N_QUADS)
+    expected = DatasetTotals(
+        distinct_triples(store),
+        _one_count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o FILTER(isIRI(?s)) }"),
+    )
+    calls: list[object] = []
+
+    def counted(view: ox.Store) -> int:
+        calls.append(view)
+        return distinct_triples(view)
+
+    monkeypatch.setattr("chava.building.dataset_description.distinct_triples", counted)
+    assert dataset_totals(store, graph_counts(store)) == expected
+    assert bool(calls) is counted_distinct  # the costlier count only when it may differ
+    assert dataset_totals(ox.Store(), {}) == DatasetTotals(0, 0)
 
 
 def test_a_dataset_file_is_read_once_for_its_id_and_its_load(

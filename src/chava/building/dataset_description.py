@@ -75,11 +75,43 @@ class BuildFacts:
     """Earlier builds made current, newest first (from the build log)."""
     triples: int | None = None
     """Distinct triples of the data (`distinct_triples`), if already counted."""
+    entities: int | None = None
+    """Distinct IRI subjects of the data (`void:entities`, `dataset_totals`), if counted."""
+
+
+@dataclass(frozen=True)
+class DatasetTotals:
+    """The dataset's `void:triples` (distinct triples) and `void:entities` (IRI subjects)."""
+
+    triples: int
+    entities: int
 
 
 def distinct_triples(store: ox.Store) -> int:
     """The distinct triples of every graph of *store* (the dataset's `void:triples`)."""
     return _count(store, _DISTINCT_TRIPLES)
+
+
+def dataset_totals(store: ox.Store, graph_counts: Mapping[str, int]) -> DatasetTotals:
+    """The distinct triples and IRI subjects of the union of *store*'s graphs, whose quads per
+    graph are *graph_counts* ('' for the default graph).
+
+    One query groups the named graphs' statements by subject: when no subject is in two
+    graphs, no triple is either, and the distinct triples are the quads (already counted);
+    otherwise the triples are counted distinct (a second, costlier query: it holds every
+    triple). Data with statements in the default graph is counted with both queries.
+    """
+    if graph_counts.get("", 0) == 0:
+        solutions = store.query(_SUBJECTS_AND_SPREAD, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for solution in solutions:
+            entities, spread = solution["entities"], solution["spread"]
+            if entities is None or spread is None:
+                return DatasetTotals(0, 0)  # no statement in a named graph
+            if int(spread.value) <= 1:
+                return DatasetTotals(sum(graph_counts.values()), int(entities.value))
+            return DatasetTotals(distinct_triples(store), int(entities.value))
+    return DatasetTotals(distinct_triples(store), _count(store, _DISTINCT_SUBJECTS))
 
 
 def version_iri(settings: Settings, build_id: str) -> str:
@@ -116,7 +148,8 @@ def describe_dataset(store: ox.Store, settings: Settings, facts: BuildFacts) -> 
     )
     triples = facts.triples if facts.triples is not None else distinct_triples(store)
     say(dataset, namespaces.VOID + "triples", _integer(triples))
-    say(dataset, namespaces.VOID + "entities", _integer(_count(store, _DISTINCT_SUBJECTS)))
+    subjects = facts.entities if facts.entities is not None else _count(store, _DISTINCT_SUBJECTS)
+    say(dataset, namespaces.VOID + "entities", _integer(subjects))
     if facts.bundled:
         vocabulary = settings.vocabulary_base_iri
         say(dataset, namespaces.VOID + "vocabulary", ox.NamedNode(vocabulary + "def/core#"))
@@ -385,6 +418,11 @@ _DISTINCT_TRIPLES: Final = (
     "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 )
 _DISTINCT_SUBJECTS: Final = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"
+_SUBJECTS_AND_SPREAD: Final = (
+    "SELECT (SUM(IF(isIRI(?s), 1, 0)) AS ?entities) (MAX(?graphs) AS ?spread) WHERE { "
+    "SELECT ?s (COUNT(DISTINCT ?g) AS ?graphs) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?s }"
+)
+"""IRI subjects of the named graphs, and the most graphs one subject is in (any subject)."""
 _CLASS_PARTITIONS: Final = (
     "SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?key } GROUP BY ?key"
 )

@@ -84,7 +84,7 @@ _Statement = tuple[str, Any, str | None]
 """(subject IRI, object term, graph IRI or None)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Resource:
     """What the scans found about one IRI subject."""
 
@@ -169,9 +169,17 @@ def _fill(
         if iri in listed or (found.types and (found.labels or found.names))
     ]
     first = languages[0] if languages else ""
-    order = sorted(
-        named, key=lambda iri: _sort_key(resources[iri], iri, first, languages, fold_once)
-    )
+    keys: dict[str, dict[str, tuple[str, str, str]]] = {}
+
+    def sort_keys(language: str, iris: Collection[str]) -> dict[str, tuple[str, str, str]]:
+        """The sort key of each of *iris* in *language*, each computed once."""
+        known = keys.setdefault(language, {})
+        for iri in iris:
+            if iri not in known:
+                known[iri] = _sort_key(resources[iri], iri, language, languages, fold_once)
+        return known
+
+    order = sorted(named, key=sort_keys(first, named).__getitem__)
     ids = {iri: number for number, iri in enumerate(order, start=1)}
     collection_of: dict[str, str] = {}
     for name, iris in members.items():
@@ -192,10 +200,7 @@ def _fill(
     for name, iris in members.items():
         connection.execute("INSERT INTO size VALUES (?, ?)", (name, len(iris)))
         for language in dict.fromkeys(languages or ("",)):
-            ordered = sorted(
-                iris,
-                key=lambda iri: _sort_key(resources[iri], iri, language, languages, fold_once),
-            )
+            ordered = sorted(iris, key=sort_keys(language, iris).__getitem__)
             connection.executemany(
                 "INSERT INTO ordering VALUES (?, ?, ?, ?)",
                 ((name, language, position, ids[iri]) for position, iri in enumerate(ordered)),
@@ -218,43 +223,15 @@ def _fill(
     )
     connection.executemany("INSERT OR IGNORE INTO link VALUES (?, ?, ?)", links)
     connection.executemany("INSERT INTO bitmap VALUES (?, ?, ?)", _bitmaps(links, len(order)))
-    connection.executemany(
-        "INSERT OR IGNORE INTO exact VALUES (?, ?)",
-        (
-            (key, ids[iri])
-            for iri in order
-            for key in {
-                fold_once(text) for text in (*resources[iri].label_texts, *resources[iri].names)
-            }
-            if key
-        ),
-    )
-    connection.executemany(
-        "INSERT INTO name(rowid, text) VALUES (?, ?)",
-        (
-            (name_row(ids[iri], number, kind, fold_once(text).count(" ") + 1), text)
-            for iri in order
-            for number, (kind, text) in enumerate(
-                [
-                    *((0, text) for text in resources[iri].label_texts),
-                    *((1, text) for text in resources[iri].names),
-                ][:64]
-            )
-        ),
-    )
     preferred = {tag: position for position, tag in enumerate(languages)}
+    exact, names, texts = _text_rows(order, resources, preferred, fold_once)
+    connection.executemany("INSERT OR IGNORE INTO exact VALUES (?, ?)", exact)
+    connection.executemany("INSERT INTO name(rowid, text) VALUES (?, ?)", names)
+    del exact, names
     connection.executemany(
-        "INSERT INTO text(rowid, label, names, descriptions) VALUES (?, ?, ?, ?)",
-        (
-            (
-                ids[iri],
-                "\n".join(resources[iri].label_texts),
-                "\n".join(resources[iri].names),
-                _descriptions(resources[iri].descriptions, preferred),
-            )
-            for iri in order
-        ),
+        "INSERT INTO text(rowid, label, names, descriptions) VALUES (?, ?, ?, ?)", texts
     )
+    del texts
     connection.executemany(
         "INSERT OR IGNORE INTO term VALUES (?, ?, ?)",
         _term_labels(connection, resources, cities, vocabulary),
@@ -276,6 +253,41 @@ def _fill(
     connection.execute("ANALYZE")
     connection.commit()
     return len(order)
+
+
+def _text_rows(
+    order: Sequence[str],
+    resources: Mapping[str, _Resource],
+    preferred: Mapping[str, int],
+    fold_once: Callable[[str], str],
+) -> tuple[list[tuple[str, int]], list[tuple[int, str]], list[tuple[int, str, str, str]]]:
+    """The rows of `exact` (each folded label or name once), `name` (each label, then each
+    alternative name, at most 64) and `text` of the items in *order* (item n+1 is order[n])."""
+    exact: list[tuple[str, int]] = []
+    names: list[tuple[int, str]] = []
+    texts: list[tuple[int, str, str, str]] = []
+    for item, iri in enumerate(order, start=1):
+        found = resources[iri]
+        labels, alternatives = found.label_texts, found.names
+        folded = {text: fold_once(text) for text in (*labels, *alternatives)}
+        exact.extend((key, item) for key in set(folded.values()) if key)
+        number = 0
+        for kind, group in ((0, labels), (1, alternatives)):
+            for text in group:
+                if number == 64:
+                    break
+                words = folded[text].count(" ") + 1
+                names.append((name_row(item, number, kind, words), text))
+                number += 1
+        texts.append(
+            (
+                item,
+                "\n".join(labels),
+                "\n".join(alternatives),
+                _descriptions(found.descriptions, preferred),
+            )
+        )
+    return exact, names, texts
 
 
 def _descriptions(descriptions: Sequence[tuple[str, str]], preferred: Mapping[str, int]) -> str:
@@ -306,21 +318,32 @@ def name_row(item: int, number: int, kind: int, words: int) -> int:
     return (item << NAME_BITS) | (number << 10) | (kind << 9) | min(words, 511)
 
 
-def _quads(store: Any, predicate: str, excluded: frozenset[str]) -> Iterator[_Statement]:
+def _quads(
+    store: Any, predicate: str, excluded: frozenset[str], *, graphs: bool = True
+) -> Iterator[_Statement]:
     """(subject IRI, object, graph IRI or None) of *predicate*, IRI subjects, outside the
-    excluded graphs."""
-    for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
-        subject, graph = quad.subject, quad.graph_name
-        if not isinstance(subject, ox.NamedNode):
+    excluded graphs (the graph is None for every statement when not *graphs*: not asked)."""
+    named_node = ox.NamedNode
+    read_graph = graphs or bool(excluded)
+    graph_iri = None
+    for quad in store.quads_for_pattern(None, named_node(predicate), None, None):
+        subject = quad.subject
+        if not isinstance(subject, named_node):
             continue
-        graph_iri = graph.value if isinstance(graph, ox.NamedNode) else None
-        if graph_iri not in excluded:
-            yield subject.value, quad.object, graph_iri
+        if read_graph:
+            graph = quad.graph_name
+            graph_iri = graph.value if isinstance(graph, named_node) else None
+            if graph_iri in excluded:
+                continue
+            if not graphs:
+                graph_iri = None
+        yield subject.value, quad.object, graph_iri
 
 
 def _scan(store: Any, excluded: frozenset[str]) -> dict[str, _Resource]:
     """Types (with their graphs), labels, alternative names and descriptions of IRI subjects."""
     resources: dict[str, _Resource] = {}
+    named_node, literal_type = ox.NamedNode, ox.Literal
 
     def resource(iri: str) -> _Resource:
         found = resources.get(iri)
@@ -329,33 +352,39 @@ def _scan(store: Any, excluded: frozenset[str]) -> dict[str, _Resource]:
         return found
 
     for subject, value, graph in _quads(store, RDF_TYPE, excluded):
-        if isinstance(value, ox.NamedNode):
-            found = resource(subject)
+        if isinstance(value, named_node):
+            found = resources.get(subject) or resource(subject)
             found.types[value.value] = None
             if graph is not None:
                 found.graphs[graph] = None
     for rank, predicate in enumerate(LABELS):
-        for subject, literal, _graph in _quads(store, predicate, excluded):
-            if not isinstance(literal, ox.Literal):
+        for subject, literal, _graph in _quads(store, predicate, excluded, graphs=False):
+            if not isinstance(literal, literal_type):
                 continue
-            found = resource(subject)
+            found = resources.get(subject) or resource(subject)
             tag = literal.language or ""
+            text = literal.value
             best = found.labels.get(tag)
             if best is None or rank < best[0]:
-                found.labels[tag] = (rank, literal.value)
-            found.label_texts.append(literal.value)
+                found.labels[tag] = (rank, text)
+            found.label_texts.append(text)
     for predicate in ALTERNATIVE_LABELS:
-        for subject, literal, _graph in _quads(store, predicate, excluded):
-            if isinstance(literal, ox.Literal):
-                resource(subject).names.append(literal.value)
+        for subject, literal, _graph in _quads(store, predicate, excluded, graphs=False):
+            if isinstance(literal, literal_type):
+                (resources.get(subject) or resource(subject)).names.append(literal.value)
     for predicate in DESCRIPTIONS:
-        for subject, literal, _graph in _quads(store, predicate, excluded):
-            if isinstance(literal, ox.Literal) and subject in resources:
-                resources[subject].descriptions.append((literal.language or "", literal.value))
+        for subject, literal, _graph in _quads(store, predicate, excluded, graphs=False):
+            if isinstance(literal, literal_type):
+                described = resources.get(subject)
+                if described is not None:
+                    described.descriptions.append((literal.language or "", literal.value))
     for found in resources.values():  # the same label stated in two graphs counts once
-        found.label_texts = list(dict.fromkeys(found.label_texts))
-        found.names = list(dict.fromkeys(found.names))
-        found.descriptions = list(dict.fromkeys(found.descriptions))
+        if len(found.label_texts) > 1:
+            found.label_texts = list(dict.fromkeys(found.label_texts))
+        if len(found.names) > 1:
+            found.names = list(dict.fromkeys(found.names))
+        if len(found.descriptions) > 1:
+            found.descriptions = list(dict.fromkeys(found.descriptions))
     return resources
 
 
@@ -407,15 +436,14 @@ def _graph_cities(
         if CITY in found.types:
             for graph in found.graphs:
                 typed.setdefault(graph, set()).add(iri)
+    typed_cities = {iri for iri, found in resources.items() if CITY in found.types}
     located: dict[str, set[str]] = {}
     for predicate in PLACE_LINKS:
         for _subject, place, where in _quads(store, predicate, excluded):
-            if (
-                isinstance(place, ox.NamedNode)
-                and where is not None
-                and CITY in resources.get(place.value, _Resource()).types
-            ):
-                located.setdefault(where, set()).add(place.value)
+            if where is not None and isinstance(place, ox.NamedNode):
+                city = place.value
+                if city in typed_cities:
+                    located.setdefault(where, set()).add(city)
     cities: dict[str, str] = {}
     for graph_iri in set(typed) | set(located):
         candidates = located.get(graph_iri) or typed.get(graph_iri, set())
@@ -445,7 +473,7 @@ def _links(
         if name == "type":
             continue
         for predicate in predicates:
-            for subject, value, _graph in _quads(store, predicate, excluded):
+            for subject, value, _graph in _quads(store, predicate, excluded, graphs=False):
                 item = ids.get(subject)
                 if item is not None and isinstance(value, ox.NamedNode):
                     yield item, name, value.value
