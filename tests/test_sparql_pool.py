@@ -138,3 +138,23 @@ def test_a_reply_over_the_byte_cap_is_refused_unread(bundled_build: tuple[Settin
         assert len(outcome.body) <= 1000 + 200
     finally:
         pool.close()
+
+
+def test_a_query_worker_imports_no_settings_renderers_or_http_clients() -> None:
+    """Issue 16 (memory): a worker is a process of its own, one per query run at once; what it
+    imports it holds for its whole life (about 5 MB less without these)."""
+    import json
+    import subprocess
+    import sys
+
+    entry = (
+        "import json, sys; from chava.sparql.worker import main; "
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", entry], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    modules = set(json.loads(output))
+    assert "pyoxigraph" in modules
+    heavy = {"chava.config", "chava.render", "chava.jsonld.compact", "requests", "rdflib", "flask"}
+    assert not heavy & modules

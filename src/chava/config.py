@@ -25,6 +25,8 @@ from chava.stores.remote_engines.profiles import ENGINE_CHOICES
 
 ENV_PREFIX = "CHAVA_"
 ISOLATION_MODES = ("require", "warn")
+"""sparql_worker_isolation's values (chava.sparql.sandbox.MODES: query workers do not import
+the settings; tests/test_sandbox.py keeps the two equal)."""
 """Values of sparql_worker_isolation (chava.sparql.sandbox)."""
 AUTH_SCHEMES = ("auto", "basic", "digest")
 """Values of store_auth and publish_auth (chava.stores.remote_engines.auth)."""
