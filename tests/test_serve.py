@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import os
 import signal
@@ -157,8 +156,9 @@ def _query_workers(parents: set[int]) -> set[int]:
 def test_query_workers_are_ready_before_the_first_query(server: str) -> None:
     port = server.rsplit(":", 1)[1]
     deadline = time.monotonic() + 30
-    # The web worker (`--workers 1`) starts its query workers at once, as many as sized.
-    expected = query_sizing(dataclasses.replace(Settings(), web_workers=1)).workers
+    # The web worker (`--workers 1`) starts one query worker at once, the others on demand
+    # (sparql_worker_idle_timeout); with the timeout at 0, as many as sized.
+    expected = 1 if Settings().sparql_worker_idle_timeout else query_sizing(Settings()).workers
     while len(_query_workers(_web_workers(port))) < expected:
         assert time.monotonic() < deadline, "no query workers before the first query"
         time.sleep(0.05)

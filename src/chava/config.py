@@ -214,6 +214,13 @@ class Settings:
         "from the machine, see docs/sparql.md); keep it above sparql_client_concurrency.",
         at_least=1,
     )
+    sparql_worker_idle_timeout: float = _setting(
+        60.0,
+        "Seconds a query worker may stay idle before it is stopped, one always kept per web "
+        "worker: each starts one and starts more (up to sparql_workers) when queries find none "
+        "free (0: all start at once and stay).",
+        at_least=0,
+    )
     sparql_queue_length: int = _setting(
         4,
         "SPARQL requests one web worker lets wait for a query worker; more: 503 at once, with "

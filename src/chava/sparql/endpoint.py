@@ -102,7 +102,7 @@ class QueryService:
         sandbox.check_mode(settings.sparql_worker_isolation)
         self.sizing = query_sizing(settings)
         logger.info(
-            "query workers: %d per web worker, %d MB of address space each, isolation %s",
+            "query workers: up to %d per web worker, %d MB of address space each, isolation %s",
             self.sizing.workers,
             self.sizing.memory_mb,
             settings.sparql_worker_isolation,
@@ -119,6 +119,7 @@ class QueryService:
             connect_timeout=settings.remote_connect_timeout,
             max_result_bytes=settings.sparql_max_result_bytes,
             known_prefixes={**namespaces.PREFIXES, **prefixes},
+            idle_timeout=settings.sparql_worker_idle_timeout,
         )
         shared = slots_directory(str(settings.build_path.resolve()))
         self.slots = ClientSlots(shared, settings.sparql_client_concurrency)
