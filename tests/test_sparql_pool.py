@@ -203,3 +203,18 @@ def test_without_an_idle_timeout_every_worker_starts_at_once_and_stays(
         assert len(pool.worker_pids()) == 3
     finally:
         pool.close()
+
+
+def test_the_web_app_imports_no_http_client_for_a_local_store() -> None:
+    """Issue 16 (memory): the engine's client (requests) loads with `chava serve --store` only."""
+    import json
+    import subprocess
+    import sys
+
+    entry = "import json, sys; import chava.web.app; print(json.dumps(sorted(sys.modules)))"
+    output = subprocess.run(
+        [sys.executable, "-c", entry], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    modules = set(json.loads(output))
+    assert "chava.sparql.endpoint" in modules
+    assert not {"requests", "chava.stores.remote_store", "chava.network.remote"} & modules

@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -38,8 +39,10 @@ from chava.sparql.pool import QueryOutcome, QueryPool
 from chava.sparql.protocol import QueryRequest
 from chava.sparql.screen import ScreenedQuery, check_size, screen_query
 from chava.sparql.sizing import query_sizing
-from chava.stores.remote_engines.transport import EngineClient
-from chava.stores.remote_store import RemoteConfig
+
+if TYPE_CHECKING:  # imported when the store is an external engine: no HTTP client otherwise
+    from chava.stores.remote_engines.transport import EngineClient
+    from chava.stores.remote_store import RemoteConfig
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +134,8 @@ class QueryService:
         """The engine's circuit breaker, seen from here (`chava serve --store`): no query is
         sent to a worker while the engine is known to be down."""
         if remote is not None:
+            from chava.stores.remote_engines.transport import EngineClient
+
             self.engine = EngineClient(
                 remote.urls,
                 remote.credentials,

@@ -25,7 +25,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, NoReturn
+from typing import TYPE_CHECKING, Final, NoReturn
 
 from chava.errors import (
     ClientGoneError,
@@ -44,7 +44,9 @@ from chava.sparql.contract import QueryJob, QueryReply, ReplyKind
 from chava.sparql.egress import Broker, targets_of
 from chava.sparql.launch import WorkerLaunch
 from chava.sparql.syntax_errors import syntax_error
-from chava.stores.remote_store import RemoteConfig
+
+if TYPE_CHECKING:  # a web worker of a local store imports no HTTP client
+    from chava.stores.remote_store import RemoteConfig
 
 logger = logging.getLogger(__name__)
 
