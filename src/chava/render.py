@@ -5,6 +5,7 @@ The writers are carried by the formats (chava.formats: each Format's `writer`).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -90,14 +91,26 @@ def used_prefixes(quads: Iterable[ox.Quad], *, with_graphs: bool = True) -> dict
     used: dict[str, str] = {}
     spoiled: set[str] = set()
     for iri in seen:
-        prefix, namespace = _longest_namespace(iri)
+        prefix, namespace, nice = _prefix_of(iri)
         if prefix is None:
             continue
-        if _NICE_LOCAL.fullmatch(iri[len(namespace) :]):
+        if nice:
             used[prefix] = namespace
         else:
             spoiled.add(prefix)
     return {prefix: ns for prefix, ns in sorted(used.items()) if prefix not in spoiled}
+
+
+@functools.lru_cache(maxsize=16_384)
+def _prefix_of(iri: str) -> tuple[str | None, str, bool]:
+    """The prefix and namespace of *iri*, and whether its local name needs no escape
+    (remembered: the same predicates, classes and hubs come back in every document)."""
+    prefix, namespace = _longest_namespace(iri)
+    return (
+        prefix,
+        namespace,
+        prefix is not None and bool(_NICE_LOCAL.fullmatch(iri[len(namespace) :])),
+    )
 
 
 def _longest_namespace(iri: str) -> tuple[str | None, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from dataclasses import dataclass
 from typing import Literal
 
@@ -77,10 +78,24 @@ def _document_kind(
         return "shapes"
     if iri == ontology:
         return "ontology"
-    version = ox.NamedNode(iri)
-    if any(True for _ in store.quads(ox.NamedNode(ontology), OWL_VERSION_IRI, version, None)):
+    if iri in _ontology_versions(store, ontology):
         return "ontology"
     return None
+
+
+_VERSIONS: weakref.WeakKeyDictionary[PublishedStore, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+def _ontology_versions(store: PublishedStore, ontology: str) -> frozenset[str]:
+    """The owl:versionIRI values of the ontology, read once per build (not per request)."""
+    versions = _VERSIONS.get(store)
+    if versions is None:
+        found = store.quads(ox.NamedNode(ontology), OWL_VERSION_IRI, None, None)
+        versions = frozenset(
+            quad.object.value for quad in found if isinstance(quad.object, ox.NamedNode)
+        )
+        _VERSIONS[store] = versions
+    return versions
 
 
 def _render_document(
