@@ -268,6 +268,13 @@ class Settings:
         "like the row cap.",
         at_least=1,
     )
+    sparql_inline_rows: int = _setting(
+        1000,
+        "Rows up to which a lookup (one triple pattern with a constant subject, see "
+        "docs/sparql.md) is answered in the web process; more: it runs in a query worker "
+        "(0: every query does).",
+        at_least=0,
+    )
     sparql_worker_isolation: str = _setting(
         "require",
         "Query workers in a network namespace of their own: `require` (refuse to start where "

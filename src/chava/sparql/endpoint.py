@@ -9,6 +9,7 @@ worker.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import logging
 import time
@@ -32,10 +33,10 @@ from chava.formats import Format, results_carrier, results_formats
 from chava.lru_cache import BoundedLRU
 from chava.negotiate import negotiate
 from chava.publication_iris import publication_iris
-from chava.sparql import sandbox
+from chava.sparql import sandbox, worker
 from chava.sparql.clients import ClientLedger, ClientSlots, slots_directory
 from chava.sparql.contract import QueryJob
-from chava.sparql.pool import QueryOutcome, QueryPool
+from chava.sparql.pool import QueryOutcome, QueryPool, outcome_of
 from chava.sparql.protocol import QueryRequest
 from chava.sparql.screen import ScreenedQuery, check_size, screen_query
 from chava.sparql.sizing import query_sizing
@@ -45,6 +46,9 @@ if TYPE_CHECKING:  # imported when the store is an external engine: no HTTP clie
     from chava.stores.remote_store import RemoteConfig
 
 logger = logging.getLogger(__name__)
+
+INLINE_BYTES = 1024 * 1024
+"""Most bytes of a lookup's result written in the web process (more: run in a worker)."""
 
 
 def _check_graph_iris(request: QueryRequest) -> None:
@@ -88,7 +92,12 @@ class QueryService:
     """Screens, caches and runs public queries for one build."""
 
     def __init__(
-        self, settings: Settings, build: Build, *, remote: RemoteConfig | None = None
+        self,
+        settings: Settings,
+        build: Build,
+        *,
+        remote: RemoteConfig | None = None,
+        local: ox.Store | None = None,
     ) -> None:
         for name in ("sparql_default_graphs", "sparql_service_allowlist"):
             for iri in getattr(settings, name):
@@ -129,6 +138,11 @@ class QueryService:
         self.ledger = ClientLedger.for_settings(settings)
         self.dropped = 0
         """Queries not run because their client had hung up (for tests and the log)."""
+        self.local = local if remote is None and settings.sparql_inline_rows > 0 else None
+        """The build's store as this web process opened it, for lookups (chava.sparql.lookups);
+        None: every query runs in a worker."""
+        self.inlined = 0
+        """Queries answered in this process (for tests and the log)."""
         self.cache: BoundedLRU[QueryOutcome] = BoundedLRU(settings.sparql_cache_bytes)
         self.engine: EngineClient | None = None
         """The engine's circuit breaker, seen from here (`chava serve --store`): no query is
@@ -236,7 +250,7 @@ class QueryService:
                 self.engine.ensure()
             started = time.monotonic()
             try:
-                outcome = self.pool.execute(prepared.job)
+                outcome = self._inline(prepared) or self.pool.execute(prepared.job)
             except (EngineUnreachableError, EngineTimeoutError) as error:
                 if self.engine is not None:
                     self.engine.failed(error)
@@ -265,7 +279,9 @@ class QueryService:
             self._check_gone(client, gone)
             started = time.monotonic()
             try:
-                outcome = await self.pool.execute_async(prepared.job, hang_up=hang_up)
+                outcome = self._inline(prepared) or await self.pool.execute_async(
+                    prepared.job, hang_up=hang_up
+                )
             except ClientGoneError:  # it waited for a worker and never ran: nothing to charge
                 self.dropped += 1
                 logger.info("client %s hung up: its query was not run", client)
@@ -275,6 +291,29 @@ class QueryService:
                 raise
             self.ledger.charge(client, time.monotonic() - started)
         return self._keep(prepared, outcome)
+
+    def _inline(self, prepared: PreparedQuery) -> QueryOutcome | None:
+        """A lookup's result computed in this process, or None: then run it in a worker.
+
+        Only a query the screen found to be a lookup (chava.sparql.lookups), whose work is
+        bounded by its rows, and only up to sparql_inline_rows rows and INLINE_BYTES: the
+        results writer stops the engine past them, and the query goes to a worker, which
+        applies the endpoint's own caps. The same function as a worker's writes the result,
+        so the bytes are the same.
+        """
+        if self.local is None or not prepared.screened.lookup:
+            return None
+        job = prepared.job
+        inline = dataclasses.replace(
+            job,
+            limit=min(job.limit, self.settings.sparql_inline_rows),
+            max_bytes=min(job.max_bytes, INLINE_BYTES),
+        )
+        reply, body = worker.run_job(self.local, inline)
+        if reply.truncated and (inline.limit, inline.max_bytes) != (job.limit, job.max_bytes):
+            return None  # cut at the inline caps: the worker writes it under the real ones
+        self.inlined += 1
+        return outcome_of(job, reply, body, self.pool.known_prefixes)
 
     def _cached(self, prepared: PreparedQuery) -> QueryOutcome | None:
         return self.cache.get(prepared.etag) if prepared.cacheable else None

@@ -99,6 +99,27 @@ def _engine_error(reply: QueryReply, message: str) -> PublisherError:
     return EngineUnreachableError(message, retry_after=retry_after)
 
 
+def outcome_of(
+    job: QueryJob, reply: QueryReply, body: bytes, known_prefixes: Mapping[str, str]
+) -> QueryOutcome:
+    """The result of *job* as a worker answered it (*reply*, *body*), or the error to report.
+
+    A syntax error names the line, column and what was expected (*known_prefixes*: namespaces
+    suggested for an undeclared prefix).
+    """
+    if reply.kind is ReplyKind.SYNTAX:
+        raise syntax_error(reply.message, job.query, known_prefixes)
+    if not reply.ok:
+        # The engine's message may be long: one line of it is enough to read.
+        message = " ".join((reply.message or "query failed").split())
+        if len(message) > MESSAGE_LIMIT:
+            message = message[:MESSAGE_LIMIT] + " …"
+        if reply.kind is ReplyKind.ENGINE:
+            raise _engine_error(reply, message)
+        raise QueryError(f"the query failed: {message}")
+    return QueryOutcome(body, reply.truncated)
+
+
 class QueryWorker:
     """One worker process, the pipes to it and the broker of its connections."""
 
@@ -283,7 +304,7 @@ class QueryPool:
     """Up to *size* query workers over one store; started on first use, in this process.
 
     With *idle_timeout* (seconds, 0: off), the pool starts one worker, starts another when a
-    query finds none free (up to *size*, started ones included), and stops a worker idle for
+    query finds none free (one start at a time, up to *size*), and stops a worker idle for
     longer than that while more than one run: each worker holds its own RocksDB caches (tens
     of MB at a million statements), so a quiet server keeps one. Without, all start at once
     and stay.
@@ -328,6 +349,8 @@ class QueryPool:
         self._lock = threading.Lock()
         self._owner_pid: int | None = None
         self._starting = 0
+        self._blocked = 0
+        """Queries waiting in a thread for a free worker (execute)."""
         self._closed = False
         self._waiters: collections.deque[
             tuple[asyncio.AbstractEventLoop, asyncio.Future[QueryWorker]]
@@ -394,17 +417,7 @@ class QueryPool:
         ) from None
 
     def _outcome(self, job: QueryJob, reply: QueryReply, body: bytes) -> QueryOutcome:
-        if reply.kind is ReplyKind.SYNTAX:
-            raise syntax_error(reply.message, job.query, self.known_prefixes)
-        if not reply.ok:
-            # The engine's message may be long: one line of it is enough to read.
-            message = " ".join((reply.message or "query failed").split())
-            if len(message) > MESSAGE_LIMIT:
-                message = message[:MESSAGE_LIMIT] + " …"
-            if reply.kind is ReplyKind.ENGINE:
-                raise _engine_error(reply, message)
-            raise QueryError(f"the query failed: {message}")
-        return QueryOutcome(body, reply.truncated)
+        return outcome_of(job, reply, body, self.known_prefixes)
 
     def start(self) -> None:
         """Start the workers now, in the background, instead of on the first query."""
@@ -503,12 +516,17 @@ class QueryPool:
                 worker = self._idle.get_nowait()
             except queue.Empty:
                 self._grow()
+                with self._lock:
+                    self._blocked += 1
                 try:
                     worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
                 except queue.Empty:
                     raise QueryTimeoutError(
                         f"no query worker became free within {self.timeout:g} s; try again later"
                     ) from None
+                finally:
+                    with self._lock:
+                        self._blocked -= 1
             if worker.process.poll() is None:
                 return worker
             self._retire(worker)
@@ -551,9 +569,10 @@ class QueryPool:
             threading.Thread(target=self._spawn, name="chava-query-spawn", daemon=True).start()
 
     def _grow(self) -> None:
-        """No worker is free: start one more, up to the size (each waiting query starts one)."""
+        """No worker is free: start one more, up to the size, one start at a time (a worker
+        that starts while queries still wait starts the next one)."""
         with self._lock:
-            if self._closed or len(self._all) + self._starting >= self.size:
+            if self._closed or self._starting or len(self._all) >= self.size:
                 return
             self._starting += 1
         threading.Thread(target=self._spawn, name="chava-query-spawn", daemon=True).start()
@@ -615,3 +634,5 @@ class QueryPool:
             self._all.add(worker)
         logger.info("query worker %d ready", worker.pid)
         self._release(worker)
+        if self._waiters or self._blocked:  # more queries wait than this one could take
+            self._grow()

@@ -24,6 +24,7 @@ from typing import Final
 
 from chava.errors import PayloadTooLargeError, QueryError, URITooLongError
 from chava.sparql.lexer import Kind, Token, line_and_column, tokenize, unescape_codepoints
+from chava.sparql.lookups import is_lookup
 from chava.sparql.nesting import Nesting
 from chava.sparql.service_iris import ServiceCheck
 
@@ -67,6 +68,9 @@ class ScreenedQuery:
     depth: int
     services: tuple[str, ...] = ()
     """The allow-listed endpoints the query calls with SERVICE."""
+    lookup: bool = False
+    """One triple pattern with a constant subject, nothing else (chava.sparql.lookups): its
+    work is bounded by its answer, so the web process may answer it itself."""
 
 
 def check_size(text: str, *, limit: int, in_url: bool) -> None:
@@ -138,7 +142,13 @@ class _Reader:
             raise QueryError("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
         called = self.services.called
         return ScreenedQuery(
-            self.text, self.form, self.has_dataset, self.deterministic, self.nesting.deepest, called
+            self.text,
+            self.form,
+            self.has_dataset,
+            self.deterministic,
+            self.nesting.deepest,
+            called,
+            lookup=self.strict and is_lookup(self.text, self.tokens),
         )
 
     def prologue(self) -> int:

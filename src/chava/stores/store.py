@@ -1,7 +1,8 @@
 """The published store: a built pyoxigraph store opened read-only, for trusted internal reads.
 
-Untrusted (public SPARQL) queries never run here: they go to killable worker processes
-(`chava.sparql`). Pages, resources and the JSON-LD API read through this class, and see the
+Untrusted (public SPARQL) queries go to killable worker processes (`chava.sparql`); only
+lookups, whose work is bounded by their capped answer (`chava.sparql.lookups`), run on this
+store, in the web process. Pages, resources and the JSON-LD API read through this class, and see the
 published graphs only: the graphs the build withholds (quarantined harvests, their reports;
 `chava.stores.published_graphs`) are left out of every read but `query_withheld`.
 """
@@ -39,6 +40,12 @@ class PublishedStore:
         # The view offers the part of ox.Store the readers use (see chava.stores.published_graphs).
         self._store = cast(ox.Store, GraphView(store, withheld)) if withheld else store
         logger.info("opened build %s at %s", build.build_id, build.path)
+
+    @property
+    def everything(self) -> ox.Store:
+        """The store with every graph, withheld ones included: for the endpoint's lookups
+        (chava.sparql.lookups), which name their dataset as a query worker does."""
+        return self._everything
 
     @property
     def oxigraph(self) -> ox.Store:

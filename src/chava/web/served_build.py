@@ -93,7 +93,11 @@ class ServedBuild:
             build = read_build(build.path)
             store = (opener or open_store)(settings, build)
             index = open_index(build, store, settings)
-            service = QueryService(settings, build, remote=_engine_of(store.oxigraph))
+            remote = _engine_of(store.oxigraph)
+            # Lookups (one triple pattern, a constant subject) are answered in this process,
+            # on the store it opened; every other query runs in a killable worker.
+            local = store.everything if remote is None else None
+            service = QueryService(settings, build, remote=remote, local=local)
         except BaseException:
             lease.release()
             raise
