@@ -75,6 +75,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run")
     parser.add_argument("--throughput-repeats", type=int, default=2)
+    parser.add_argument(
+        "--idle-memory",
+        type=float,
+        default=0.0,
+        help="seconds to wait after the workloads before measuring memory again (0: not)",
+    )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument(
         "--addresses", type=int, default=8, help="client addresses of the varied-SELECT run"
@@ -288,6 +294,10 @@ def benchmark(
         )
     memory = scale.memory_table(processes)
     tables.append(memory)
+    if arguments.idle_memory > 0:  # query workers beyond one stop once idle (chava.sparql.pool)
+        time.sleep(arguments.idle_memory)
+        when = f"after {arguments.idle_memory:g} s idle"
+        tables.append(scale.memory_table(processes, when=when))
     for name in running:
         running[name].client.close()
     floor_ms = client_floor(registry, options)

@@ -182,10 +182,12 @@ def _memory_row(name: str, label: str, members: list[ProcessMemory]) -> list[str
     ]
 
 
-def memory_table(processes: Mapping[str, ServerProcess]) -> Table:
-    """Memory by process and role, after the workloads."""
+def memory_table(
+    processes: Mapping[str, ServerProcess], *, when: str = "after the workloads"
+) -> Table:
+    """Memory by process and role, after the workloads (or *when* says)."""
     table = Table(
-        "Memory by process, after the workloads",
+        f"Memory by process, {when}",
         "plain",
         [],
         plain_columns=["system", "processes", "RSS MB", "PSS MB", "anonymous MB"],

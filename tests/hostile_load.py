@@ -97,7 +97,10 @@ def web_workers(base: str) -> set[int]:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if fields[0] != "Z" and b"serve" in arguments and port in arguments:
+        # `chava serve ... --port PORT`, which execs `python -m chava.web.supervisor PLAN`
+        plan = b" ".join(arguments)
+        supervisor = b"chava.web.supervisor" in arguments and b'"port": ' + port + b"," in plan
+        if fields[0] != "Z" and ((b"serve" in arguments and port in arguments) or supervisor):
             serving[int(entry.name)] = int(fields[1])
     leaders = {pid for pid, parent in serving.items() if parent not in serving}
     return {pid for pid, parent in serving.items() if parent in leaders}

@@ -37,6 +37,16 @@ def test_processes_get_their_role_from_their_command_line() -> None:
     assert scale.role_of("python .venv/bin/chava serve --data x", 101, leader) == "web worker"
     assert scale.role_of("python -m chava.sparql.worker", 102, leader) == "query worker"
     assert scale.role_of("oxigraph serve-read-only", 103, leader) == "server"
+    # `chava serve` execs its supervisor (same pid); the web workers fork from it
+    supervisor = "python -P -m chava.web.supervisor {}"
+    assert scale.role_of(supervisor, 100, leader) == "main"
+    assert scale.role_of(supervisor, 104, leader) == "web worker"
+
+
+def test_memory_is_measured_again_after_an_idle_wait_under_its_own_title() -> None:
+    assert scale.memory_table({}).title == "Memory by process, after the workloads"
+    idle = scale.memory_table({}, when="after 70 s idle")
+    assert idle.title == "Memory by process, after 70 s idle"
 
 
 def test_memory_rows_add_up_by_role_then_in_total() -> None:

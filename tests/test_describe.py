@@ -92,3 +92,21 @@ def test_an_iri_only_linked_to_is_described_by_its_incoming_links(tmp_path: Path
     description = describe_resource(store, "http://www.wikidata.org/entity/Q2")
     assert description.statements == ()
     assert description.incoming_total == 1
+
+
+def test_the_memo_of_linked_facts_drops_the_least_recently_used() -> None:
+    """Issue 16 (memory): the facts memo is bounded and keeps what is asked for again (hubs: a
+    city, a theme), where it used to be cleared whole once full."""
+    from chava.describe import _Memo, _NodeFacts
+
+    memo = _Memo(2)
+    hub, first, second = (ox.NamedNode(f"https://example.org/{name}") for name in "hfs")
+    facts = _NodeFacts({"": "x"}, (), ())
+    memo.put(hub, facts)
+    memo.put(first, facts)
+    assert memo.get(hub) is facts  # asked again: the most recently used
+    memo.put(second, facts)
+    assert memo.get(first) is None
+    assert memo.get(hub) is facts
+    assert memo.get(second) is facts
+    assert len(memo.entries) == 2

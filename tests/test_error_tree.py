@@ -22,6 +22,8 @@ PROGRAMMING_ERRORS = {
     "KeyError": "the lookup protocol of registries (formats, context versions): callers catch it",
     "NotImplementedError": "WSGI's write() callable, which nothing in chava calls",
     "StopIteration": "the iterator protocol",
+    "AttributeError": "the attribute protocol of a module's __getattr__ (chava loads Settings on "
+    "first use)",
     "OSError": "an I/O failure, caught next to the call as the operating system's own are",
     "click.UsageError": "the CLI edge itself: click reports a wrong combination of options",
 }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import os
 import signal
@@ -23,6 +22,7 @@ pytestmark = pytest.mark.server
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT_ROOT.parent / "shared" / "fixtures"
+SUPERVISOR = b"chava.web.supervisor"
 
 
 def _serve(root: Path, *arguments: str) -> Iterator[str]:
@@ -100,11 +100,13 @@ def _live_processes() -> dict[int, tuple[int, list[bytes]]]:
 
 
 def _serving_processes(port: str) -> dict[int, int]:
-    """pid -> parent pid of every live process started as `chava ... serve ... --port PORT`."""
+    """pid -> parent pid of every live process started as `chava ... serve ... --port PORT`
+    (which becomes `python -m chava.web.supervisor PLAN`, its web workers forking from it)."""
     return {
         pid: parent
         for pid, (parent, arguments) in _live_processes().items()
-        if b"serve" in arguments and port.encode() in arguments
+        if (b"serve" in arguments and port.encode() in arguments)
+        or (SUPERVISOR in arguments and f'"port": {port},'.encode() in b" ".join(arguments))
     }
 
 
@@ -154,8 +156,27 @@ def _query_workers(parents: set[int]) -> set[int]:
 def test_query_workers_are_ready_before_the_first_query(server: str) -> None:
     port = server.rsplit(":", 1)[1]
     deadline = time.monotonic() + 30
-    # The web worker (`--workers 1`) starts its query workers at once, as many as sized.
-    expected = query_sizing(dataclasses.replace(Settings(), web_workers=1)).workers
+    # The web worker (`--workers 1`) starts one query worker at once, the others on demand
+    # (sparql_worker_idle_timeout); with the timeout at 0, as many as sized.
+    expected = 1 if Settings().sparql_worker_idle_timeout else query_sizing(Settings()).workers
     while len(_query_workers(_web_workers(port))) < expected:
         assert time.monotonic() < deadline, "no query workers before the first query"
         time.sleep(0.05)
+
+
+def test_the_supervisor_holds_granian_and_the_settings_only(server: str) -> None:
+    """Issue 16 (memory): once the build is chosen, `chava serve` becomes granian's supervisor
+    by exec (same process id): it no longer holds the CLI, the build code, pyoxigraph or the
+    HTTP clients, and neither do the web workers forked from it before they import the app."""
+    port = server.rsplit(":", 1)[1]
+    processes = _serving_processes(port)
+    leaders = [pid for pid, parent in processes.items() if parent not in processes]
+    assert len(leaders) == 1, processes
+    (leader,) = leaders
+    arguments = Path(f"/proc/{leader}/cmdline").read_bytes().split(b"\0")
+    assert SUPERVISOR in arguments
+    libraries = Path(f"/proc/{leader}/maps").read_text()
+    assert "_granian" in libraries
+    for heavy in ("pyoxigraph", "_sqlite3"):
+        assert heavy not in libraries, heavy
+    assert _web_workers(port), "no web worker under the supervisor"

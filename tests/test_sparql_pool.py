@@ -138,3 +138,83 @@ def test_a_reply_over_the_byte_cap_is_refused_unread(bundled_build: tuple[Settin
         assert len(outcome.body) <= 1000 + 200
     finally:
         pool.close()
+
+
+def test_a_query_worker_imports_no_settings_renderers_or_http_clients() -> None:
+    """Issue 16 (memory): a worker is a process of its own, one per query run at once; what it
+    imports it holds for its whole life (about 5 MB less without these)."""
+    import json
+    import subprocess
+    import sys
+
+    entry = (
+        "import json, sys; from chava.sparql.worker import main; "
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", entry], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    modules = set(json.loads(output))
+    assert "pyoxigraph" in modules
+    heavy = {"chava.config", "chava.render", "chava.jsonld.compact", "requests", "rdflib", "flask"}
+    assert not heavy & modules
+
+
+def test_a_pool_with_an_idle_timeout_starts_one_grows_on_demand_and_stops_idle_workers(
+    bundled_build: tuple[Settings, Build],
+) -> None:
+    """Issue 16 (memory): one worker while quiet; more (up to the size) when queries find none
+    free; back to one once the others have been idle for the timeout."""
+    pool = QueryPool(bundled_build[1].store_path, size=3, timeout=2.0, idle_timeout=1.0)
+    try:
+        pool.start()
+        assert pool.wait_ready()
+        assert len(pool.worker_pids()) == 1
+        with ThreadPoolExecutor(max_workers=3) as running:
+            slow = [running.submit(pool.execute, job(SLOW)) for _query in range(3)]
+            grown = wait_for(pool, 3)  # each query finding none free started one more
+            for outcome in slow:
+                with pytest.raises(QueryTimeoutError):
+                    outcome.result()
+        assert len(grown) == 3
+        assert b'"n"' in pool.execute(job(COUNT)).body
+        deadline = time.monotonic() + 30
+        while len(pool.worker_pids()) > 1:
+            assert time.monotonic() < deadline, "idle workers were not stopped"
+            time.sleep(0.1)
+        time.sleep(1.5)  # the last one is kept, however long it idles
+        (kept,) = pool.worker_pids()
+        assert all(not is_running(pid) for pid in set(grown) - {kept})
+        assert b'"n"' in pool.execute(job(COUNT)).body
+    finally:
+        pool.close()
+
+
+def test_without_an_idle_timeout_every_worker_starts_at_once_and_stays(
+    bundled_build: tuple[Settings, Build],
+) -> None:
+    pool = QueryPool(bundled_build[1].store_path, size=3, timeout=5.0)
+    try:
+        pool.start()
+        assert pool.wait_ready()
+        assert len(pool.worker_pids()) == 3
+        assert b'"n"' in pool.execute(job(COUNT)).body
+        time.sleep(1.0)
+        assert len(pool.worker_pids()) == 3
+    finally:
+        pool.close()
+
+
+def test_the_web_app_imports_no_http_client_for_a_local_store() -> None:
+    """Issue 16 (memory): the engine's client (requests) loads with `chava serve --store` only."""
+    import json
+    import subprocess
+    import sys
+
+    entry = "import json, sys; import chava.web.app; print(json.dumps(sorted(sys.modules)))"
+    output = subprocess.run(
+        [sys.executable, "-c", entry], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    modules = set(json.loads(output))
+    assert "chava.sparql.endpoint" in modules
+    assert not {"requests", "chava.stores.remote_store", "chava.network.remote"} & modules

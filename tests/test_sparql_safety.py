@@ -46,6 +46,7 @@ def server(bundled_build: tuple[Settings, Build]) -> Iterator[LiveServer]:
         sparql_workers=3,
         sparql_client_concurrency=2,
         sparql_worker_memory_mb=1024,
+        sparql_worker_idle_timeout=0,  # every worker at once: the layers on a full pool
     )
     with live_server(new_app(strict, build=build)) as running:
         requests.get(running.url + "/sparql", params={"query": "ASK {}"}, timeout=30)  # warm up
@@ -153,6 +154,34 @@ def test_fifty_concurrent_slow_queries_from_one_client_get_429_and_others_are_se
     refused = next(response for response in responses if response.status_code == 429)
     assert int(refused.headers["Retry-After"]) >= 1
     assert "queries running" in refused.json()["message"]
+
+
+def test_a_client_holding_its_queries_leaves_a_worker_started_on_demand_for_others(
+    bundled_build: tuple[Settings, Build],
+) -> None:
+    """Issue 16: the pool starts one worker and the others on demand; one client running its
+    two queries at once still cannot keep another client from being served."""
+    settings, build = bundled_build
+    on_demand = dataclasses.replace(
+        settings,
+        sparql_timeout=TIMEOUT,
+        sparql_workers=3,
+        sparql_client_concurrency=2,
+        sparql_worker_memory_mb=1024,
+        sparql_worker_idle_timeout=60,
+    )
+    with live_server(new_app(on_demand, build=build)) as running:
+        requests.get(running.url + "/sparql", params={"query": "ASK {}"}, timeout=30)
+        assert len(running.service.pool.worker_pids()) == 1
+        with ThreadPoolExecutor(max_workers=2) as client:
+            slow = [
+                client.submit(post, running, CARTESIAN.replace("?l", f"?l{index}"))
+                for index in range(2)
+            ]
+            time.sleep(0.3)
+            assert _get_from("127.0.0.2", running, "ASK { ?s a ?type }") == 200
+            assert len(running.service.pool.worker_pids()) == 3  # two started on demand
+            assert [future.result()[0].status_code for future in slow] == [503, 503]
 
 
 def _get_from(source: str, server: LiveServer, query: str) -> int:

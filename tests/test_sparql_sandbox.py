@@ -298,3 +298,10 @@ def test_a_worker_that_cannot_isolate_itself_obeys_the_mode(
     assert b"refused for the test" in finished.stderr
     assert (finished.stdout == b"R") is starts
     assert finished.returncode == (0 if starts else 3)
+
+
+def test_the_sandbox_knows_the_isolation_modes_the_settings_accept() -> None:
+    """The worker reads its modes from chava.sparql.sandbox, not from the settings."""
+    from chava.config import ISOLATION_MODES
+
+    assert sandbox.MODES == ISOLATION_MODES

@@ -237,7 +237,7 @@ def test_the_escape_no_longer_hides_a_deep_nesting(bundled_build: tuple[Settings
         assert client.get(url("ASK {}")).status_code == 200
         service = app.extensions["chava.sparql"]
         deadline = time.monotonic() + 30
-        while len(service.pool.worker_pids()) < service.pool.size:  # all started
+        while len(service.pool.worker_pids()) < service.pool.initial:  # all started at first use
             assert time.monotonic() < deadline
             time.sleep(0.05)
         before = service.pool.worker_pids()

@@ -25,6 +25,8 @@ from chava.stores.remote_engines.profiles import ENGINE_CHOICES
 
 ENV_PREFIX = "CHAVA_"
 ISOLATION_MODES = ("require", "warn")
+"""sparql_worker_isolation's values (chava.sparql.sandbox.MODES: query workers do not import
+the settings; tests/test_sandbox.py keeps the two equal)."""
 """Values of sparql_worker_isolation (chava.sparql.sandbox)."""
 AUTH_SCHEMES = ("auto", "basic", "digest")
 """Values of store_auth and publish_auth (chava.stores.remote_engines.auth)."""
@@ -211,6 +213,13 @@ class Settings:
         "Query worker processes per web worker, each running one query at a time (unset: sized "
         "from the machine, see docs/sparql.md); keep it above sparql_client_concurrency.",
         at_least=1,
+    )
+    sparql_worker_idle_timeout: float = _setting(
+        60.0,
+        "Seconds a query worker may stay idle before it is stopped, one always kept per web "
+        "worker: each starts one and starts more (up to sparql_workers) when queries find none "
+        "free (0: all start at once and stay).",
+        at_least=0,
     )
     sparql_queue_length: int = _setting(
         4,

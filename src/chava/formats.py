@@ -14,10 +14,28 @@ from typing import Final, Protocol
 
 import pyoxigraph as ox
 
-from chava.render import write_json_ld, write_rdf_syntax
 from chava.sparql.truncation import mark_json_head, mark_xml_head
 
 W3C_FORMATS: Final = "http://www.w3.org/ns/formats/"
+
+
+def write_rdf_syntax(
+    quads: Sequence[ox.Quad], fmt: Format, *, root: str | None, base_url: str
+) -> bytes:
+    """chava.render.write_rdf_syntax, imported on first use: a query worker imports this
+    module for the formats' names but writes with pyoxigraph alone."""
+    from chava import render
+
+    return render.write_rdf_syntax(quads, fmt, root=root, base_url=base_url)
+
+
+def write_json_ld(
+    quads: Sequence[ox.Quad], fmt: Format, *, root: str | None, base_url: str
+) -> bytes:
+    """chava.render.write_json_ld, imported on first use (see write_rdf_syntax)."""
+    from chava import render
+
+    return render.write_json_ld(quads, fmt, root=root, base_url=base_url)
 
 
 class GraphWriter(Protocol):

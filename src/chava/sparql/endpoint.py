@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -39,8 +40,10 @@ from chava.sparql.pool import QueryOutcome, QueryPool, outcome_of
 from chava.sparql.protocol import QueryRequest
 from chava.sparql.screen import ScreenedQuery, check_size, screen_query
 from chava.sparql.sizing import query_sizing
-from chava.stores.remote_engines.transport import EngineClient
-from chava.stores.remote_store import RemoteConfig
+
+if TYPE_CHECKING:  # imported when the store is an external engine: no HTTP client otherwise
+    from chava.stores.remote_engines.transport import EngineClient
+    from chava.stores.remote_store import RemoteConfig
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +114,7 @@ class QueryService:
         sandbox.check_mode(settings.sparql_worker_isolation)
         self.sizing = query_sizing(settings)
         logger.info(
-            "query workers: %d per web worker, %d MB of address space each, isolation %s",
+            "query workers: up to %d per web worker, %d MB of address space each, isolation %s",
             self.sizing.workers,
             self.sizing.memory_mb,
             settings.sparql_worker_isolation,
@@ -128,6 +131,7 @@ class QueryService:
             connect_timeout=settings.remote_connect_timeout,
             max_result_bytes=settings.sparql_max_result_bytes,
             known_prefixes={**namespaces.PREFIXES, **prefixes},
+            idle_timeout=settings.sparql_worker_idle_timeout,
         )
         shared = slots_directory(str(settings.build_path.resolve()))
         self.slots = ClientSlots(shared, settings.sparql_client_concurrency)
@@ -144,6 +148,8 @@ class QueryService:
         """The engine's circuit breaker, seen from here (`chava serve --store`): no query is
         sent to a worker while the engine is known to be down."""
         if remote is not None:
+            from chava.stores.remote_engines.transport import EngineClient
+
             self.engine = EngineClient(
                 remote.urls,
                 remote.credentials,

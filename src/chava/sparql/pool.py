@@ -25,7 +25,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, NoReturn
+from typing import TYPE_CHECKING, Final, NoReturn
 
 from chava.errors import (
     ClientGoneError,
@@ -44,7 +44,9 @@ from chava.sparql.contract import QueryJob, QueryReply, ReplyKind
 from chava.sparql.egress import Broker, targets_of
 from chava.sparql.launch import WorkerLaunch
 from chava.sparql.syntax_errors import syntax_error
-from chava.stores.remote_store import RemoteConfig
+
+if TYPE_CHECKING:  # a web worker of a local store imports no HTTP client
+    from chava.stores.remote_store import RemoteConfig
 
 logger = logging.getLogger(__name__)
 
@@ -150,6 +152,8 @@ class QueryWorker:
             raise
         self._stdout_fd = self.process.stdout.fileno()
         self._buffer = bytearray()
+        self.idle_since = 0.0
+        """time.monotonic() when it last went back to the idle queue."""
         try:
             ready = self._read_exactly(1, time.monotonic() + START_TIMEOUT)
         except (_DeadlineError, _WorkerDiedError):
@@ -297,7 +301,14 @@ class _ClientGoneError(Exception):
 
 
 class QueryPool:
-    """A fixed number of query workers over one store; started on first use, in this process."""
+    """Up to *size* query workers over one store; started on first use, in this process.
+
+    With *idle_timeout* (seconds, 0: off), the pool starts one worker, starts another when a
+    query finds none free (one start at a time, up to *size*), and stops a worker idle for
+    longer than that while more than one run: each worker holds its own RocksDB caches (tens
+    of MB at a million statements), so a quiet server keeps one. Without, all start at once
+    and stay.
+    """
 
     def __init__(
         self,
@@ -312,6 +323,7 @@ class QueryPool:
         connect_timeout: float = 5.0,
         max_result_bytes: int | None = None,
         known_prefixes: Mapping[str, str] | None = None,
+        idle_timeout: float = 0.0,
     ) -> None:
         if size < 1:
             raise ConfigError(f"a query pool needs at least one worker, not {size}")
@@ -322,6 +334,9 @@ class QueryPool:
         )
         self.max_reply_bytes = None if max_result_bytes is None else max_result_bytes + REPLY_SLACK
         self.size = size
+        self.idle_timeout = max(0.0, idle_timeout)
+        self.initial = 1 if self.idle_timeout else size
+        """Workers started at first use, and kept when idle."""
         self.timeout = timeout
         self.known_prefixes = dict(known_prefixes or {})
         """Namespaces a syntax error suggests for an undeclared prefix."""
@@ -334,6 +349,8 @@ class QueryPool:
         self._lock = threading.Lock()
         self._owner_pid: int | None = None
         self._starting = 0
+        self._blocked = 0
+        """Queries waiting in a thread for a free worker (execute)."""
         self._closed = False
         self._waiters: collections.deque[
             tuple[asyncio.AbstractEventLoop, asyncio.Future[QueryWorker]]
@@ -415,7 +432,7 @@ class QueryPool:
         while time.monotonic() < deadline:
             with self._lock:
                 if self._starting <= 0:
-                    return len(self._all) >= self.size
+                    return len(self._all) >= self.initial
             time.sleep(0.02)
         return False
 
@@ -435,6 +452,7 @@ class QueryPool:
                 except RuntimeError:  # the loop is closed: try the next waiter
                     continue
                 return
+        worker.idle_since = time.monotonic()
         self._idle.put(worker)
 
     def _hand_over(self, waiter: asyncio.Future[QueryWorker], worker: QueryWorker) -> None:
@@ -451,6 +469,7 @@ class QueryPool:
             try:
                 worker = self._idle.get_nowait()
             except queue.Empty:
+                self._grow()
                 worker = await self._wait_for_worker(deadline, hang_up)
             if worker.process.poll() is None:
                 return worker
@@ -494,11 +513,20 @@ class QueryPool:
         """Take a free worker; one that died while idle (OOM killer...) is replaced, not used."""
         while True:
             try:
-                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+                worker = self._idle.get_nowait()
             except queue.Empty:
-                raise QueryTimeoutError(
-                    f"no query worker became free within {self.timeout:g} s; try again later"
-                ) from None
+                self._grow()
+                with self._lock:
+                    self._blocked += 1
+                try:
+                    worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    raise QueryTimeoutError(
+                        f"no query worker became free within {self.timeout:g} s; try again later"
+                    ) from None
+                finally:
+                    with self._lock:
+                        self._blocked -= 1
             if worker.process.poll() is None:
                 return worker
             self._retire(worker)
@@ -517,7 +545,7 @@ class QueryPool:
             worker.kill()
 
     def _start(self) -> None:
-        """Start workers up to the pool size: on first use, after a fork, after failed starts."""
+        """Start workers up to `initial`: on first use, after a fork, after failed starts."""
         with self._lock:
             if self._closed:
                 raise QueryEngineError("the query pool is closed")
@@ -528,10 +556,52 @@ class QueryPool:
                 self._waiters.clear()
                 self._all = set()
                 self._starting = 0
-            missing = self.size - len(self._all) - self._starting
+                if self.idle_timeout:
+                    threading.Thread(
+                        target=self._reap,
+                        args=(os.getpid(),),
+                        name="chava-query-reaper",
+                        daemon=True,
+                    ).start()
+            missing = self.initial - len(self._all) - self._starting
             self._starting += max(0, missing)
         for _index in range(missing):
             threading.Thread(target=self._spawn, name="chava-query-spawn", daemon=True).start()
+
+    def _grow(self) -> None:
+        """No worker is free: start one more, up to the size, one start at a time (a worker
+        that starts while queries still wait starts the next one)."""
+        with self._lock:
+            if self._closed or self._starting or len(self._all) >= self.size:
+                return
+            self._starting += 1
+        threading.Thread(target=self._spawn, name="chava-query-spawn", daemon=True).start()
+
+    def _reap(self, owner: int) -> None:
+        """Stop the workers idle longer than idle_timeout, keeping `initial` of them."""
+        period = min(5.0, self.idle_timeout / 2)
+        while True:
+            time.sleep(period)
+            with self._lock:
+                if self._closed or self._owner_pid != owner:
+                    return
+            for worker in self._idle_too_long():
+                logger.info(
+                    "stopping query worker %d, idle for %g s", worker.pid, self.idle_timeout
+                )
+                worker.kill()
+
+    def _idle_too_long(self) -> list[QueryWorker]:
+        """Take out of the pool the workers idle too long, the longest idle first."""
+        expired: list[QueryWorker] = []
+        limit = time.monotonic() - self.idle_timeout
+        with self._lock, self._idle.mutex:
+            idle = self._idle.queue  # last in, first out: the longest idle first
+            while idle and idle[0].idle_since < limit and len(self._all) > self.initial:
+                worker = idle.pop(0)
+                self._all.discard(worker)
+                expired.append(worker)
+        return expired
 
     def _retire(self, worker: QueryWorker) -> None:
         logger.warning("killing query worker %d", worker.pid)
@@ -564,3 +634,5 @@ class QueryPool:
             self._all.add(worker)
         logger.info("query worker %d ready", worker.pid)
         self._release(worker)
+        if self._waiters or self._blocked:  # more queries wait than this one could take
+            self._grow()

@@ -31,13 +31,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
-from chava.config import ISOLATION_MODES
 from chava.errors import ConfigError
 from chava.sparql.egress import Forwarder, Target, hosts_file
 
 logger = logging.getLogger(__name__)
 
-MODES: Final = ISOLATION_MODES
+MODES: Final = ("require", "warn")
 CLONE_NEWNS: Final = 0x00020000
 CLONE_NEWUSER: Final = 0x10000000
 CLONE_NEWNET: Final = 0x40000000

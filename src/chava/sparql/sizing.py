@@ -5,12 +5,14 @@ together may use at most QUERY_MEMORY_FRACTION of the machine's memory (physical
 cgroup limit when lower). All web workers together run one more query worker than a client may
 run queries at once (so one client never holds every worker), or more on machines with more
 CPUs than that; they are divided among the web workers (rounded up). Each is a process of its
-own (about 25 MB idle, more with its block cache): fewer of them is most of what keeps the
-server's memory small. Each worker gets an equal share of the budget,
-at most MAX_WORKER_MB; when a share would fall below MIN_WORKER_MB (what a worker needs to
-open the store and run a modest query), there are fewer workers, down to one per web worker,
-which then gets MIN_WORKER_MB even if that exceeds the fraction (a machine below about
-2 x web_workers GB). `sparql_workers` and `sparql_worker_memory_mb` override either number.
+own (about 28 MB idle, 30 to 40 MB more once its RocksDB caches have filled): fewer of them is
+most of what keeps the server's memory small, so the pool starts one and starts the others when
+queries find none free, and stops those idle for `sparql_worker_idle_timeout`
+(chava.sparql.pool). Each worker gets an equal share of the budget, at most MAX_WORKER_MB;
+when a share would fall below MIN_WORKER_MB (what a worker needs to open the store and run a
+modest query), there are fewer workers, down to one per web worker, which then gets
+MIN_WORKER_MB even if that exceeds the fraction (a machine below about 2 x web_workers GB).
+`sparql_workers` and `sparql_worker_memory_mb` override either number.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import pyoxigraph as ox
 
@@ -36,9 +36,11 @@ from chava.errors import PublisherError, StoreError
 from chava.search.build import build_in_memory
 from chava.search.index import CatalogueIndex
 from chava.sparql.endpoint import QueryService
-from chava.stores.remote_store import open_remote, remote_config
 from chava.stores.store import PublishedStore
 from chava.web.response_cache import BUILD_ID, ResponseCache
+
+if TYPE_CHECKING:  # the engine's client is imported for `chava serve --store` only
+    from chava.stores.remote_store import RemoteConfig
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +93,7 @@ class ServedBuild:
             build = read_build(build.path)
             store = (opener or open_store)(settings, build)
             index = open_index(build, store, settings)
-            remote = remote_config(store.oxigraph)
+            remote = _engine_of(store.oxigraph)
             # Lookups (one triple pattern, a constant subject) are answered in this process,
             # on the store it opened; every other query runs in a killable worker.
             local = store.everything if remote is None else None
@@ -154,9 +156,20 @@ def open_store(settings: Settings, build: Build) -> PublishedStore:
     """Verify *build* (light check) and open its store, or the engine of `store_url` holding it."""
     opened = open_verified(build, thorough=False, local_store=not settings.store_url)
     if opened is None:
+        from chava.stores.remote_store import open_remote
+
         # RemoteStore offers the part of ox.Store that the readers use (chava.stores.remote_store).
         return PublishedStore(build, cast(ox.Store, open_remote(settings, build)))
     return PublishedStore(build, opened)
+
+
+def _engine_of(store: object) -> RemoteConfig | None:
+    """The engine *store* reads from; None for a local store (and no HTTP client imported)."""
+    if isinstance(store, ox.Store):
+        return None
+    from chava.stores.remote_store import remote_config
+
+    return remote_config(store)
 
 
 def open_index(build: Build, store: PublishedStore, settings: Settings) -> CatalogueIndex:

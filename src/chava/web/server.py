@@ -15,9 +15,13 @@ A worker that dies is started again (granian's default is to stop the whole serv
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import os
 import resource
+import sys
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from granian import Granian
@@ -35,7 +39,14 @@ logger = logging.getLogger(__name__)
 
 
 def run_server(settings: Settings, build: Build) -> None:
-    """Serve *build* with granian until interrupted."""
+    """Serve *build* with granian until interrupted.
+
+    This process then becomes granian's supervisor (`chava.web.supervisor`, by exec: the same
+    process id, a fresh interpreter): the supervisor only starts and watches the web workers,
+    which fork from it, so it holds granian and the settings, not what `chava serve` loaded to
+    choose and check the build (the CLI, the build code, the HTTP clients: about 30 MB less
+    in the supervisor and in each web worker, docs/search.md "Memory of a running server").
+    """
     prefetch_store(build)
     # Workers are fresh processes that read their Settings like the CLI did; the build folder
     # (which `--data` changes) and the root travel as the CHAVA_* variables Settings reads.
@@ -43,29 +54,66 @@ def run_server(settings: Settings, build: Build) -> None:
     os.environ[ENV_PREFIX + "BUILD_DIR"] = str(settings.build_path.resolve())
     if settings.store_url:  # `--store`
         os.environ[ENV_PREFIX + "STORE_URL"] = settings.store_url
-    workers = max(1, settings.web_workers)
-    connections = max(64, settings.web_max_connections)
-    raise_open_files(workers * (connections + 256) + 1024)
+    plan = GranianPlan.of(settings)
+    raise_open_files(plan.workers * (plan.connections + 256) + 1024)
+    if not sys.executable:  # an embedded interpreter: no fresh one to exec
+        serve_granian(plan)
+        return
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os.execv(sys.executable, [*supervisor_command(), json.dumps(dataclasses.asdict(plan))])
+
+
+def supervisor_command() -> list[str]:
+    """The command line of the lean supervisor (its plan, JSON, follows); `-P`: the working
+    directory is not put on the module path."""
+    return [sys.executable, "-P", "-m", "chava.web.supervisor"]
+
+
+@dataclass(frozen=True)
+class GranianPlan:
+    """What granian's supervisor needs of the settings (the web workers read all of them)."""
+
+    host: str
+    port: int
+    workers: int
+    connections: int
+    header_timeout_ms: int
+    log_level: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> GranianPlan:
+        """The plan for *settings*, logging at this process's level."""
+        return cls(
+            settings.host,
+            settings.port,
+            max(1, settings.web_workers),
+            max(64, settings.web_max_connections),
+            max(1000, int(settings.web_body_timeout * 1000)),
+            logging.getLogger().getEffectiveLevel(),
+        )
+
+
+def serve_granian(plan: GranianPlan) -> None:
+    """Run granian's supervisor and its web workers until interrupted."""
     server = Granian(
         "chava.web.server:create_worker_app",
-        address=settings.host,
-        port=settings.port,
+        address=plan.host,
+        port=plan.port,
         interface=Interfaces.RSGI,
         # granian drives the front's coroutines itself: an RSGI app then costs what a WSGI one
         # does (no-op app, 2 workers, wrk: ~48k req/s against ~23k with asyncio's tasks).
         task_impl=TaskImpl.rust,
-        workers=workers,
+        workers=plan.workers,
         factory=True,
         websockets=False,
         # granian holds one permit per open connection, idle keep-alive ones included, and
         # stops accepting when they run out (its default: 1024 / workers). A connection that
         # never sends a byte is never closed by it: room for many keeps a few hundred silent
         # sockets from shutting everyone out. Headers must arrive within web_body_timeout.
-        backpressure=connections,
+        backpressure=plan.connections,
         backlog=4096,
-        http1_settings=HTTP1Settings(
-            header_read_timeout=max(1000, int(settings.web_body_timeout * 1000))
-        ),
+        http1_settings=HTTP1Settings(header_read_timeout=plan.header_timeout_ms),
         log_level=LogLevels.warning,
         # A web worker that dies (the OOM killer, a crash in native code) is started again;
         # the others keep answering meanwhile.
