@@ -37,17 +37,22 @@ HUGE = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 200_000
 MEMORY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
 
 
-@pytest.fixture(scope="module")
-def server(bundled_build: tuple[Settings, Build]) -> Iterator[LiveServer]:
-    settings, build = bundled_build
-    strict = dataclasses.replace(
+def _strict(settings: Settings, *, idle_timeout: float) -> Settings:
+    """The settings these tests serve with: short deadlines, three workers, two per client."""
+    return dataclasses.replace(
         settings,
         sparql_timeout=TIMEOUT,
         sparql_workers=3,
         sparql_client_concurrency=2,
         sparql_worker_memory_mb=1024,
-        sparql_worker_idle_timeout=0,  # every worker at once: the layers on a full pool
+        sparql_worker_idle_timeout=idle_timeout,
     )
+
+
+@pytest.fixture(scope="module")
+def server(bundled_build: tuple[Settings, Build]) -> Iterator[LiveServer]:
+    settings, build = bundled_build
+    strict = _strict(settings, idle_timeout=0)  # every worker at once: the layers on a full pool
     with live_server(new_app(strict, build=build)) as running:
         requests.get(running.url + "/sparql", params={"query": "ASK {}"}, timeout=30)  # warm up
         yield running
@@ -162,14 +167,7 @@ def test_a_client_holding_its_queries_leaves_a_worker_started_on_demand_for_othe
     """Issue 16: the pool starts one worker and the others on demand; one client running its
     two queries at once still cannot keep another client from being served."""
     settings, build = bundled_build
-    on_demand = dataclasses.replace(
-        settings,
-        sparql_timeout=TIMEOUT,
-        sparql_workers=3,
-        sparql_client_concurrency=2,
-        sparql_worker_memory_mb=1024,
-        sparql_worker_idle_timeout=60,
-    )
+    on_demand = _strict(settings, idle_timeout=60)
     with live_server(new_app(on_demand, build=build)) as running:
         requests.get(running.url + "/sparql", params={"query": "ASK {}"}, timeout=30)
         assert len(running.service.pool.worker_pids()) == 1
