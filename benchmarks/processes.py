@@ -22,9 +22,9 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
-def group_members(group_id: int) -> list[int]:
-    """Return the pids of the live processes whose process group is *group_id* (from /proc)."""
-    members: list[int] = []
+def _live_processes() -> list[tuple[int, int, int]]:
+    """(pid, parent pid, process group) of every live process (zombies left out), from /proc."""
+    found: list[tuple[int, int, int]] = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -34,9 +34,14 @@ def group_members(group_id: int) -> list[int]:
             continue
         # The command name is in parentheses and may hold spaces: split after the last ')'.
         fields = stat.rsplit(")", 1)[1].split()
-        if fields[0] != "Z" and int(fields[2]) == group_id:
-            members.append(int(entry.name))
-    return members
+        if fields[0] != "Z":
+            found.append((int(entry.name), int(fields[1]), int(fields[2])))
+    return found
+
+
+def group_members(group_id: int) -> list[int]:
+    """Return the pids of the live processes whose process group is *group_id* (from /proc)."""
+    return [pid for pid, _parent, group in _live_processes() if group == group_id]
 
 
 def server_tree(group_id: int) -> list[int]:
@@ -45,22 +50,9 @@ def server_tree(group_id: int) -> list[int]:
     chava's query workers start in process groups of their own (Ctrl-C in a terminal must not
     reach them), so a server's memory counts its process tree, not only its group.
     """
-    parents: dict[int, int] = {}
-    members: list[int] = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
-        if fields[0] == "Z":
-            continue
-        pid = int(entry.name)
-        parents[pid] = int(fields[1])
-        if int(fields[2]) == group_id:
-            members.append(pid)
+    processes = _live_processes()
+    parents = {pid: parent for pid, parent, _group in processes}
+    members = [pid for pid, _parent, group in processes if group == group_id]
     found = set(members)
     grown = True
     while grown:

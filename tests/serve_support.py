@@ -184,3 +184,20 @@ def chava(root: Path, *arguments: str) -> str:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
+
+
+def init_partner(folder: Path) -> Path:
+    """`chava init` a partner city, Testville (English and French), in *folder*/testville."""
+    partner = folder / "testville"
+    chava(
+        folder,
+        "init",
+        str(partner),
+        "--city",
+        "Testville",
+        "--languages",
+        "en,fr",
+        "--base-iri",
+        "https://data.testville.example/",
+    )
+    return partner

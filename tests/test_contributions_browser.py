@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import PROJECT_ROOT
 from tests.contribution_support import PASSWORD, STEWARD, Publication, copy_publication
-from tests.serve_support import chava, chava_serve, chromium, requires_chromium
+from tests.serve_support import chava, chava_serve, chromium, init_partner, requires_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow, requires_chromium]
 
@@ -69,18 +69,7 @@ def harvest(partner: Path, base: str) -> str:
 def test_propose_correct_accept_and_find_it_everywhere(
     browser: Browser, server: str, tmp_path: Path
 ) -> None:
-    partner = tmp_path / "testville"
-    chava(
-        tmp_path,
-        "init",
-        str(partner),
-        "--city",
-        "Testville",
-        "--languages",
-        "en,fr",
-        "--base-iri",
-        "https://data.testville.example/",
-    )
+    partner = init_partner(tmp_path)
     assert "whole dump" in harvest(partner, server)
 
     context = browser.new_context(viewport={"width": 900, "height": 1000}, locale="en-GB")

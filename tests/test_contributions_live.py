@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from tests.contribution_support import TOOL_TURTLE, basic, copy_publication
-from tests.serve_support import chava, chava_serve
+from tests.serve_support import chava, chava_serve, init_partner
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -53,18 +53,7 @@ def test_a_contribution_is_invisible_until_accepted_then_everywhere_and_harveste
     tmp_path: Path,
 ) -> None:
     city = copy_publication(tmp_path / "charleroi")
-    partner = tmp_path / "testville"
-    chava(
-        tmp_path,
-        "init",
-        str(partner),
-        "--city",
-        "Testville",
-        "--languages",
-        "en,fr",
-        "--base-iri",
-        "https://data.testville.example/",
-    )
+    partner = init_partner(tmp_path)
     environment = {"CHAVA_BUILD_DIR": str(city.settings.build_path), **LIMITS}
     with chava_serve(city.root, "--workers", "2", "--no-validate", environment=environment) as base:
         first = chava(partner, "harvest", f"{base}/changes", "--partner", "charleroi")
