@@ -217,11 +217,12 @@ def _load_checked(
     """
     data, digest = read_hashed(path, limits, read=read)
     del read
-    variant = sdg.VARIANT.encode() in data
     try:
         load_into(store, data, rdf_format_of(path), source=path, limits=limits, to_graph=to_graph)
     except ValueError as error:
         raise LoadError(path, str(error)) from error
+    # Looked for once the load has started: with a twin, the store on disk loads meanwhile.
+    variant = sdg.VARIANT.encode() in data
     logger.info("loaded %s", path)
     return digest, variant
 
@@ -382,10 +383,13 @@ def _write_build(
         "sources": sources,
         "settings_key": settings_key(settings),
         "store_files": store_files(folder / "store"),
-        "build_files": build_files(folder, (INDEX_FILE,)),
+        "build_files": described.files,
     }
     write_manifest(folder, manifest)
-    verified = open_verified(read_build(folder), thorough=True)  # what was written reads back
+    # What was written reads back: the manifest, every file at its size (the digests above were
+    # computed from the closed files, each read back once: not read a second time), the store
+    # reopened read-only and the quads of every graph counted.
+    verified = open_verified(read_build(folder), thorough=True, rehash=False)
     del verified
     if freeing is not None:
         freeing.join()
@@ -488,6 +492,8 @@ class _Described:
     triples: int
     previous: str | None
     metadata: list[ox.Quad]
+    files: dict[str, dict[str, Any]]
+    """The manifest's `build_files`: the catalogue index, hashed once written."""
 
 
 def _describe(
@@ -544,7 +550,8 @@ def _describe(
         )
         metadata = list(describe_dataset(published, settings, facts))
         indexing.result()
-    return _Described(build_id, counts, withheld, dumps, triples, previous, metadata)
+    files = build_files(folder, (INDEX_FILE,))  # hashed while the store on disk still loads
+    return _Described(build_id, counts, withheld, dumps, triples, previous, metadata, files)
 
 
 def _publish(settings: Settings, build: Build, *, reused: bool) -> Build:

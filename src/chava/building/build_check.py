@@ -5,7 +5,9 @@ quads per named graph. `open_verified` checks a build against it and returns its
 read-only, or raises DamagedBuildError naming what is wrong:
 
 - *thorough* (`chava build`, on what it just wrote and on a build it would reuse): every file's
-  SHA-256, the store reopened read-only, and the quads of every graph counted;
+  SHA-256, the store reopened read-only, and the quads of every graph counted (on what it just
+  wrote, the digests are those it computed from the closed files moments before: each file's
+  size is compared, only the small ones are hashed again, `rehash=False`);
 - light (a server opening a build): every file present with its size, the SHA-256 of the small
   files RocksDB reads first (CURRENT, MANIFEST-*, OPTIONS-*), the store opened, and the quads of
   the metadata graph counted. A truncated CURRENT, a garbage MANIFEST or a missing `.sst` are
@@ -78,21 +80,27 @@ def graph_counts(store: ox.Store) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def open_verified(build: Build, *, thorough: bool, local_store: bool = True) -> ox.Store | None:
+def open_verified(
+    build: Build, *, thorough: bool, local_store: bool = True, rehash: bool = True
+) -> ox.Store | None:
     """Check *build* against its manifest; return its store opened read-only.
 
     With *local_store* False (the build is served from an external engine) only the manifest
-    and the dumps are checked, and None is returned. Raises DamagedBuildError naming the first
-    problems found.
+    and the dumps are checked, and None is returned. With *rehash* False (`chava build` on the
+    build it has just written, whose manifest holds the SHA-256 it computed by reading each
+    file back once written and closed), a thorough check compares every file's size and hashes
+    the small files only, as the light check does, and still reopens the store and counts every
+    graph. Raises DamagedBuildError naming the first problems found.
     """
     manifest = build.manifest
     problems = []
+    hash_all = thorough and rehash
     if local_store:
         listed = manifest.get("store_files")
-        problems += _file_problems(build.store_path, listed, thorough=thorough)
+        problems += _file_problems(build.store_path, listed, thorough=hash_all)
     dumps = {str(entry["name"]): entry for entry in manifest.get("dumps", ())}
-    problems += _file_problems(build.dumps_path, dumps, thorough=thorough)
-    problems += _file_problems(build.path, manifest.get("build_files"), thorough=thorough)
+    problems += _file_problems(build.dumps_path, dumps, thorough=hash_all)
+    problems += _file_problems(build.path, manifest.get("build_files"), thorough=hash_all)
     if problems:
         raise _damaged(build, problems)
     if not local_store:

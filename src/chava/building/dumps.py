@@ -19,10 +19,12 @@ from chava.formats import Format
 logger = logging.getLogger(__name__)
 
 
-GZIP_LEVEL: Final = 6
-"""The N-Quads dump's gzip level. Level 3 takes half the time at a million statements (~0.5 s
-against ~1.3 s of CPU) but writes a quarter more bytes (12.5 MB against 10.0 MB): every
-download would pay for 2% of one build's time."""
+GZIP_LEVEL: Final = 3
+"""The N-Quads dump's gzip level. At a million statements (216 MB of N-Quads) level 3 costs
+about 0.4 s of CPU against 1.1 s for level 6 (the dump itself ~1 s more either way) and writes
+a quarter more bytes (12.5 MB against 10.0 MB). A build is bound by CPU on two cores, where
+0.7 s of CPU is ~0.45 s of its wall time (docs/benchmarks.md, issue 16's build bar); levels 1
+and 2 cost the same as 3 and write more (13.9 and 13.0 MB)."""
 
 
 @dataclass(frozen=True)
