@@ -211,6 +211,23 @@ def test_dataset_build_keeps_named_graphs_in_its_own_folder(tmp_path: Path) -> N
     assert current_build(data_settings(settings, [fixture])).build_id == build.build_id
 
 
+def test_the_build_description_adds_no_table_file_to_the_store(tmp_path: Path) -> None:
+    # The store holds the table files of one bulk load (a second set, for the few metadata
+    # statements, would be read by every lookup): the metadata graph is in its write-ahead log,
+    # which reading the store read-only replays.
+    settings = publication_settings(tmp_path)
+    fixture = FIXTURES / "w3c-protocol-dataset.nq"
+    build = build_dataset(settings, [fixture], validate=False)
+    alone = ox.Store(str(tmp_path / "alone"))
+    alone.bulk_load(path=str(fixture), format=ox.RdfFormat.N_QUADS)
+    del alone
+    tables = sorted(path.name for path in (build.path / "store").glob("*.sst"))
+    assert len(tables) == len(list((tmp_path / "alone").glob("*.sst")))
+    metadata = ox.NamedNode(build.manifest["metadata_graph"])
+    described = sum(1 for _ in _store(build.path).quads_for_pattern(None, None, None, metadata))
+    assert described == build.manifest["graphs"][metadata.value] > 0
+
+
 def test_dataset_triples_go_to_the_configured_default_graph(tmp_path: Path) -> None:
     source = tmp_path / "plain.nt"
     source.write_text("<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n")

@@ -357,8 +357,10 @@ def _write_build(
             freeing = mirror.release_memory()
             mirror.wait()  # the store on disk holds what the one in memory held
     del mirror  # the store on disk must have no other reference when it is closed
+    # The build's description stays in the store's write-ahead log, which every opening reads
+    # back into memory: flushed, it would be a second table file beside the bulk load's in every
+    # index, which each lookup then reads too (queries 5-19% slower at 1M, measured).
     store.extend(described.metadata)
-    store.flush()
     # The metadata graph: what the data states about the dataset, and what the build added.
     metadata_graph = ox.NamedNode(metadata_graph_iri(settings))
     counts = dict(described.counts)
@@ -367,6 +369,7 @@ def _write_build(
     )
     counts = dict(sorted(counts.items()))
     del store  # closes the RocksDB files before they are listed and the folder renamed
+    _sync_logs(folder / "store")
     manifest = {
         "build_id": described.build_id,
         "created": created.isoformat(),
@@ -598,6 +601,17 @@ def _swap_current(build_path: Path, target: Path) -> None:
     temporary.symlink_to(Path(BUILDS) / target.name)
     temporary.replace(link)
     logger.info("current build is now %s", target.name)
+
+
+def _sync_logs(store_path: Path) -> None:
+    """Put the closed store's write-ahead logs (the build's description is there) on disk, as
+    RocksDB does its table files: a crash after the build becomes current loses none of it."""
+    for log in sorted(store_path.glob("*.log")):
+        descriptor = os.open(log, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def _write_atomically(path: Path, text: str) -> None:
