@@ -11,13 +11,15 @@ build a running server still uses (chava.building.build_leases).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import secrets
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -274,14 +276,15 @@ def _build(
             return _publish(settings, existing, reused=True)
         temporary = builds / f"{TEMPORARY_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
         try:
-            build_id = _write_build(
-                temporary,
-                settings,
-                load,
-                bundled=bundled,
-                skipped=skipped or [],
-                twin=_twin_fits(known_inputs),
-            )
+            with _cyclic_gc_paused():
+                build_id = _write_build(
+                    temporary,
+                    settings,
+                    load,
+                    bundled=bundled,
+                    skipped=skipped or [],
+                    twin=_twin_fits(known_inputs),
+                )
             final = builds / build_id
             existing = _reusable(final)  # a file changed after it was first hashed
             if existing is not None:
@@ -318,6 +321,26 @@ def _reusable(folder: Path) -> Build | None:
         return None
     logger.info("build %s already exists and is whole: reusing it", build.build_id)
     return build
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a build is written, then restore it.
+
+    A build allocates millions of short-lived objects that hold no reference cycles (quads,
+    terms, index rows): their allocations trigger collections that walk the growing heap of
+    the catalogue index for nothing (~0.4 s of CPU at 1M statements, 2-3% of the build).
+    Reference counting still frees everything; a cycle made meanwhile is collected after.
+    Builds run in processes of their own (`chava build`, `chava serve` before it serves, the
+    contributions' rebuild process), so nothing else waits on the collector.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _twin_fits(inputs: Inputs) -> bool:
