@@ -6,6 +6,7 @@ content holding the old (and later builds reused it). Finding 9: a damaged store
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -162,3 +163,76 @@ def test_an_altered_dump_is_found(tmp_path: Path) -> None:
     for thorough in (False, True):  # the light check hashes small files too
         with pytest.raises(DamagedBuildError, match=r"dumps/chava\.ttl is altered"):
             open_verified(build, thorough=thorough)
+
+
+def test_a_new_build_hashes_each_file_once_and_still_checks_it_against_the_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every file counts as large here: the light check hashes none of them again.
+    monkeypatch.setattr(build_check, "SMALL_FILE", -1)
+    hashed: list[Path] = []
+    sha256 = build_check._sha256
+
+    def counted(path: Path) -> str:
+        hashed.append(path)
+        return sha256(path)
+
+    monkeypatch.setattr(build_check, "_sha256", counted)
+    settings = publication_settings(write_publication(tmp_path))
+    build = build_publication(settings, validate=False)
+    assert hashed, "the store files and the index are hashed for the manifest"
+    assert len(hashed) == len(set(hashed))  # not hashed a second time by the verification
+    listed = set(build.manifest["store_files"]) | set(build.manifest["build_files"])
+    assert {path.name for path in hashed} == listed
+    # What that check still finds: a file whose size is not the manifest's, and the counts.
+    index = build.path / "index.sqlite"
+    with index.open("ab") as stream:
+        stream.write(b"\0")
+    with pytest.raises(DamagedBuildError, match=r"index\.sqlite has"):
+        open_verified(build, thorough=True, rehash=False)
+    index.write_bytes(index.read_bytes()[:-1])
+    open_verified(build, thorough=True, rehash=False)
+    # A change that keeps the size is only found by hashing again (a build being reused).
+    dump = build.dumps_path / "chava.trig"
+    text = bytearray(dump.read_bytes())
+    text[-2] = ord("#")
+    dump.write_bytes(bytes(text))
+    open_verified(build, thorough=True, rehash=False)
+    with pytest.raises(DamagedBuildError, match=r"dumps/chava\.trig is altered"):
+        open_verified(build, thorough=True)
+
+
+def test_the_cyclic_collector_is_paused_while_a_build_is_written_then_restored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = publication_settings(write_publication(tmp_path))
+    seen: list[bool] = []
+    write_index = build_module.write_index
+
+    def watched(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return write_index(*args, **kwargs)  # type: ignore[arg-type]
+
+    def failing(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(build_module, "write_index", watched)
+    assert gc.isenabled()
+    build_publication(settings, validate=False)
+    assert seen == [False]
+    assert gc.isenabled()
+    monkeypatch.setattr(build_module, "write_index", failing)
+    write_version(settings.root, 3)
+    with pytest.raises(BuildError, match="No space left"):
+        build_publication(settings, validate=False)
+    assert seen == [False, False]
+    assert gc.isenabled()
+    gc.disable()
+    try:  # a caller's choice is left as it was
+        monkeypatch.setattr(build_module, "write_index", watched)
+        write_version(settings.root, 4)
+        build_publication(settings, validate=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

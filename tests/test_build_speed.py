@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import chava.building.build
 from chava.building.build import build_dataset
 from chava.building.build_check import graph_counts, open_verified
 from chava.building.dataset_description import DatasetTotals, dataset_totals, distinct_triples
-from chava.building.dumps import write_dumps
+from chava.building.dumps import GZIP_LEVEL, write_dumps
 from chava.errors import LoadError
 from tests.publish_fixtures import publication_settings
 
@@ -153,3 +154,44 @@ def test_a_syntax_error_in_a_big_dataset_names_its_line(tmp_path: Path) -> None:
     source.write_text("\n".join(rows) + "\n")
     with pytest.raises(LoadError, match=r"bad\.nq:151"):
         build_dataset(publication_settings(tmp_path / "site"), [source], validate=False)
+
+
+def test_graphs_counted_on_threads_are_counted_as_by_one_query() -> None:
+    store = ox.Store()
+    store.bulk_load(_document(60), format=ox.RdfFormat.N_QUADS)
+    store.add_graph(ox.NamedNode(EX + "empty"))  # a graph with no quad is not listed
+    by_one_query = graph_counts(store)
+    assert by_one_query[""] > 0
+    assert len(by_one_query) == 4
+    assert graph_counts(store, threads=2) == by_one_query
+    # A graph named by a blank node: the one grouping query counts it.
+    store.add(
+        ox.Quad(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p"), ox.Literal("x"), ox.BlankNode())
+    )
+    assert graph_counts(store, threads=2) == graph_counts(store)
+    assert len(graph_counts(store)) == 5
+
+
+def test_the_n_quads_dump_is_deflated_at_the_documented_level(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = ox.Store()
+    store.bulk_load(_document(400), format=ox.RdfFormat.N_QUADS)
+    levels: list[object] = []
+    gzip_file = gzip.GzipFile
+
+    def recorded(*args: Any, **kwargs: Any) -> gzip.GzipFile:
+        levels.append(kwargs["compresslevel"])
+        return gzip_file(*args, **kwargs)
+
+    monkeypatch.setattr("chava.building.dumps.gzip.GzipFile", recorded)
+    first = write_dumps(store, tmp_path / "first", disjoint=lambda: True)
+    second = write_dumps(store, tmp_path / "second", disjoint=lambda: True)
+    assert GZIP_LEVEL == 3  # docs/benchmarks.md gives the size and time of each level
+    assert levels == [GZIP_LEVEL, GZIP_LEVEL]
+    compressed = [dump.path.read_bytes() for dump in (first[0], second[0])]
+    assert first[0].kind.name == "chava.nq.gz"
+    assert compressed[0] == compressed[1]  # the same bytes (and SHA-256) for the same data
+    assert len(list(ox.parse(gzip.decompress(compressed[0]), format=ox.RdfFormat.N_QUADS))) == len(
+        store
+    )
