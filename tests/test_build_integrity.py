@@ -21,6 +21,7 @@ from chava.building.build_check import open_verified
 from chava.building.build_inputs import build_id_of
 from chava.building.builds import Build, current_build
 from chava.errors import BuildError, DamagedBuildError
+from chava.search.build import write_index
 from tests.build_support import CORRUPTIONS, corrupt, version_text, versions_in, write_version
 from tests.publish_fixtures import publication_settings, write_publication
 
@@ -207,7 +208,6 @@ def test_the_cyclic_collector_is_paused_while_a_build_is_written_then_restored(
 ) -> None:
     settings = publication_settings(write_publication(tmp_path))
     seen: list[bool] = []
-    write_index = build_module.write_index
 
     def watched(*args: object, **kwargs: object) -> object:
         seen.append(gc.isenabled())
