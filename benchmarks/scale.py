@@ -96,8 +96,9 @@ def search_table(running: dict[str, Running], options: Options, *, queries: int 
         options=options,
     )
     table.notes.append(
-        "a new query each request: two topic words, the second whole or half typed; no cache "
-        "has seen it (the repeats of later rounds are answered from chava's response cache)"
+        "a new query each request: two topic words, the second whole or half typed; every "
+        "answer is computed (chava's response cache replays resources and SPARQL answers, not "
+        "searches), the later rounds ask the same 40 texts again"
     )
     return table
 
