@@ -382,7 +382,7 @@ def _write_build(
     del mirror  # the store on disk must have no other reference when it is closed
     # The build's description stays in the store's write-ahead log, which every opening reads
     # back into memory: flushed, it would be a second table file beside the bulk load's in every
-    # index, which each lookup then reads too (queries 5-19% slower at 1M, measured).
+    # index, which each lookup then reads too (queries up to 19% slower at 1M, measured).
     store.extend(described.metadata)
     # The metadata graph: what the data states about the dataset, and what the build added.
     metadata_graph = ox.NamedNode(metadata_graph_iri(settings))
