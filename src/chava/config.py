@@ -24,10 +24,11 @@ from chava.errors import ConfigError
 from chava.stores.remote_engines.profiles import ENGINE_CHOICES
 
 ENV_PREFIX = "CHAVA_"
+LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+"""How `chava` commands, and the web server's supervisor after `chava serve`, log."""
 ISOLATION_MODES = ("require", "warn")
 """sparql_worker_isolation's values (chava.sparql.sandbox.MODES: query workers do not import
-the settings; tests/test_sandbox.py keeps the two equal)."""
-"""Values of sparql_worker_isolation (chava.sparql.sandbox)."""
+the settings; tests/test_sparql_sandbox.py keeps the two equal)."""
 AUTH_SCHEMES = ("auto", "basic", "digest")
 """Values of store_auth and publish_auth (chava.stores.remote_engines.auth)."""
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")

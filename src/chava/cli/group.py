@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from chava.config import Settings
+from chava.config import LOG_FORMAT, Settings
 from chava.errors import PublisherError
 from chava.validation.engines import ENGINES
 from chava.validation.validation_progress import TerminalProgress
@@ -55,7 +55,7 @@ class PublisherGroup(click.Group):
 def cli(ctx: click.Context, root: Path | None, verbose: int) -> None:
     """Publish a learning city's knowledge graph as linked data."""
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=level, format=LOG_FORMAT)
     ctx.obj = SettingsHolder(root)
 
 

@@ -367,7 +367,7 @@ class QueryPool:
         except (_DeadlineError, _WorkerDiedError, KeyError, ValueError) as error:
             self._fail(worker, error)
         self._release(worker)
-        return self._outcome(job, reply, body)
+        return outcome_of(job, reply, body, self.known_prefixes)
 
     async def execute_async(
         self, job: QueryJob, *, hang_up: Callable[[], Awaitable[object]] | None = None
@@ -396,7 +396,7 @@ class QueryPool:
             self._retire(worker)
             raise
         self._release(worker)
-        return self._outcome(job, reply, body)
+        return outcome_of(job, reply, body, self.known_prefixes)
 
     def _fail(self, worker: QueryWorker, error: Exception) -> NoReturn:
         """Retire *worker* after *error*; raise the error to report."""
@@ -415,9 +415,6 @@ class QueryPool:
             "the query worker died while running this query, as it does when a query needs "
             "more memory than the limit (sparql_worker_memory_mb); it was replaced"
         ) from None
-
-    def _outcome(self, job: QueryJob, reply: QueryReply, body: bytes) -> QueryOutcome:
-        return outcome_of(job, reply, body, self.known_prefixes)
 
     def start(self) -> None:
         """Start the workers now, in the background, instead of on the first query."""

@@ -2,8 +2,8 @@
 
 Untrusted (public SPARQL) queries go to killable worker processes (`chava.sparql`); only
 lookups, whose work is bounded by their capped answer (`chava.sparql.lookups`), run on this
-store, in the web process. Pages, resources and the JSON-LD API read through this class, and see the
-published graphs only: the graphs the build withholds (quarantined harvests, their reports;
+store, in the web process. Pages, resources and the JSON-LD API read through this class, and
+see the published graphs only: the graphs the build withholds (quarantined harvests, their reports;
 `chava.stores.published_graphs`) are left out of every read but `query_withheld`.
 """
 

@@ -13,6 +13,7 @@ import json
 import logging
 import sys
 
+from chava.config import LOG_FORMAT
 from chava.web.server import GranianPlan, serve_granian
 
 logger = logging.getLogger("chava.cli.serve")
@@ -22,7 +23,7 @@ logger = logging.getLogger("chava.cli.serve")
 def main(argv: list[str]) -> int:
     """Serve the plan in *argv*; 0 once stopped (Ctrl-C, SIGTERM)."""
     plan = GranianPlan(**json.loads(argv[1]))
-    logging.basicConfig(level=plan.log_level, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=plan.log_level, format=LOG_FORMAT)
     if logger.getEffectiveLevel() > logging.INFO:
         logger.setLevel(logging.INFO)
     serve_granian(plan)
