@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
@@ -41,7 +42,7 @@ from benchmarks.measure import (
 from benchmarks.processes import ProcessRegistry, ServerProcess
 from benchmarks.report import Table, machine, write_results
 from benchmarks.systems import MEDIA_TYPES, SYSTEMS, Request, System
-from benchmarks.throughput import throughput_table
+from benchmarks.throughput import requests_for, throughput_table
 from benchmarks.workloads import (
     DESCRIBE_MEDIA,
     load_queries,
@@ -202,6 +203,47 @@ def client_floor(
     return statistics.median(samples) * 1000
 
 
+def floor_throughput(
+    registry: ProcessRegistry,
+    options: Options,
+    paths: list[str],
+    environment: Mapping[str, str] | None,
+) -> float | None:
+    """Requests per second of the granian floor (an empty app under granian, configured as
+    `chava serve` runs its front) under wrk: *paths* asked once each, from the client addresses
+    of *environment* (benchmarks/sources.py). What no app served this way can exceed on this
+    machine: a throughput bar above it cannot be met by any Python code behind it. None without
+    wrk or when the floor server did not start."""
+    if not loadgen.wrk_available() or not paths:
+        return None
+    port = free_port()
+    command = [sys.executable, str(BENCHMARKS / "floor_server.py"), "--port", str(port)]
+    process = registry.spawn(
+        "floor-granian-load", [*command, "--granian"], env={"PYTHONPATH": str(BENCHMARKS.parent)}
+    )
+    client = Client(port, timeout=options.timeout)
+    requests = [Request(path, {"Accept": MEDIA_TYPES["json"]}) for path in paths]
+    try:
+        deadline = time.monotonic() + 30
+        while not client.get(requests[0], timeout=1.0).ok:
+            if time.monotonic() > deadline or not process.alive():
+                logger.warning("the floor server did not start: %s", process.log_tail())
+                return None
+            time.sleep(0.05)
+        result = loadgen.run_wrk(
+            port,
+            requests,
+            connections=options.connections,
+            seconds=options.duration,
+            max_requests=min(len(requests), options.max_requests),
+            environment=environment,
+        )
+    finally:
+        client.close()
+        registry.stop(process)
+    return result.requests_per_second if result.errors == 0 else None
+
+
 def benchmark(
     arguments: argparse.Namespace, registry: ProcessRegistry
 ) -> tuple[dict[str, Any], list[Table]]:
@@ -274,24 +316,38 @@ def benchmark(
         tables.append(api_table(running, tools=tools, base_iri=dataset.base_iri, options=options))
     if "search" not in skip:
         tables.append(scale.search_table(running, options))
+    floor_rps: float | None = None
     if "throughput" not in skip:
         generator = arguments.load_generator
         if generator == "auto":
             generator = "wrk" if loadgen.wrk_available() else "python"
         varied = shuffled(iris, limit=len(iris), seed=arguments.seed)
         shim = sources.build_shim(arguments.output_dir / "shim")
-        tables.append(
-            throughput_table(
-                running,
-                one_iri=sample[0],
-                varied_pool=varied,
-                per_run=arguments.varied,
-                options=options,
-                generator=generator,
-                sources=None if shim is None else sources.environment(shim, arguments.addresses),
-                addresses=arguments.addresses,
-            )
+        environment = None if shim is None else sources.environment(shim, arguments.addresses)
+        throughput = throughput_table(
+            running,
+            one_iri=sample[0],
+            varied_pool=varied,
+            per_run=arguments.varied,
+            options=options,
+            generator=generator,
+            sources=environment,
+            addresses=arguments.addresses,
         )
+        tables.append(throughput)
+        if generator == "wrk" and environment is not None and scale.CHAVA in running:
+            # The same lookup paths (new IRIs) to the granian floor, from as many addresses.
+            chava = running[scale.CHAVA].system
+            lookups = requests_for(chava, "sparql", varied[-arguments.varied :])
+            rate = floor_throughput(registry, options, [r.path for r in lookups], environment)
+            floor_rps = rate
+            if rate is not None:
+                throughput.notes.append(
+                    f"granian floor: {rate:,.0f} req/s, an empty app under granian configured as "
+                    f"`chava serve` runs its front, answering the small SELECTs' paths from "
+                    f"{arguments.addresses} client addresses with a fixed body "
+                    "(benchmarks/floor_server.py): what no app served this way can exceed here"
+                )
     memory = scale.memory_table(processes)
     tables.append(memory)
     if arguments.idle_memory > 0:  # query workers beyond one stop once idle (chava.sparql.pool)
@@ -318,6 +374,7 @@ def benchmark(
             startup=chava_startup,
             memory=memory,
             build=scale.build_ratio(facts),
+            floor_rps=floor_rps,
         )
     )
     if "validation" not in skip:

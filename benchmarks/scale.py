@@ -222,8 +222,10 @@ def scale_bars(
     startup: float | None,
     memory: Table | None,
     build: float | None,
+    floor_rps: float | None = None,
 ) -> Table:
-    """Issue 16's bars on this run: pass/FAIL with the figure."""
+    """Issue 16's bars on this run: pass/FAIL with the figure; with *floor_rps* (the granian
+    floor's requests per second on the 8-address SELECT paths), what that bar asks against it."""
     table = Table(
         "Scale bars (issue 16), checked on this run",
         "plain",
@@ -281,6 +283,16 @@ def scale_bars(
             _ge(ratio, bar),
             f"x{ratio or 0:.2f}",
         )
+        if throughput and row and suffix == "client addresses" and floor_rps is not None:
+            peer = throughput.rows[row].get("oxigraph")
+            if peer is not None and peer.requests_per_second:
+                asked = bar * peer.requests_per_second
+                table.notes.append(
+                    f"'{row}': the bar asks {asked:,.0f} req/s ({bar}x the Oxigraph server's "
+                    f"{peer.requests_per_second:,.0f}); an empty app under granian answered "
+                    f"{floor_rps:,.0f} req/s to the same requests (the granian floor, "
+                    f"x{floor_rps / peer.requests_per_second:.2f})"
+                )
     uncached = by_title.get(UNCACHED_TITLE)
     for name in uncached.rows if uncached else {}:
         ratio = uncached.ratio(name, CHAVA) if uncached else None

@@ -73,7 +73,7 @@ def throughput_table(
                 state = running[name]
                 if capability in state.missing:
                     continue
-                requests = _requests(state.system, capability, iris)
+                requests = requests_for(state.system, capability, iris)
                 if not requests or (row, name) in skipped:
                     continue
                 probe = state.client.get(requests[0], timeout=options.timeout)
@@ -132,7 +132,8 @@ def throughput_table(
     return table
 
 
-def _requests(system: System, capability: str, iris: list[str]) -> list[Request]:
+def requests_for(system: System, capability: str, iris: list[str]) -> list[Request]:
+    """The requests of a row: *iris* described in Turtle, or each in the lookup SELECT."""
     requests: list[Request] = []
     for iri in iris:
         if capability == "describe":

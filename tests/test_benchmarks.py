@@ -115,6 +115,10 @@ def test_harness_runs_every_system_and_leaves_nothing_behind(
         if shutil.which("cc"):  # the varied SELECTs again, from several client addresses
             (from_addresses,) = [row for row in table["rows"] if row.endswith("client addresses")]
             assert table["rows"][from_addresses]["chava"]["requests_per_second"] > 0
+            # The granian floor under the same load: what no app served this way can exceed.
+            assert any(note.startswith("granian floor: ") for note in table["notes"])
+            scale_notes = tables["Scale bars (issue 16), checked on this run"]["notes"]
+            assert any("an empty app under granian answered" in note for note in scale_notes)
     search = tables["Search (chava only)"]
     for row in search["rows"].values():
         assert row["chava"]["errors"] == 0

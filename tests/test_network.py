@@ -8,7 +8,8 @@ rebuilt and served again. Then: nothing of the shared vocabulary is quarantined;
 broken resource of one partner is quarantined with its reasons and absent from the API, search,
 pages and counts of every harvester; every home page names its own city and no other.
 Bounded: one synthetic city per publication, one web worker per server, every command and
-request with a timeout.
+request with a timeout. The three cities are scaffolded, validated and started at once (their
+commands are processes); the harvests run one after the other, as one client would.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 import pytest
 import requests
@@ -74,6 +76,8 @@ BROKEN_DATA: Final = f"""\
 <{BROKEN_IRI}> a lc:PedagogicalTool , schema:CreativeWork ;
     rdfs:label "{BROKEN_LABEL}"@es , "Broken tool"@en .
 """
+T = TypeVar("T")
+R = TypeVar("R")
 HARVESTED: Final = re.compile(
     r"harvested (?P<partner>\S+): (?P<read>\d+) triples read, (?P<published>\d+) published, "
     r"(?P<quarantined>\d+) quarantined \((?P<resources>\d+) resources\)"
@@ -130,16 +134,40 @@ def _scaffold(city: City, folder: Path) -> Path:
     return root
 
 
+def _on_threads(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """*function* of each item, all at once (each runs `chava` subprocesses); the first error
+    is raised once every call has ended."""
+    with ThreadPoolExecutor(max_workers=len(items)) as pool:
+        return list(pool.map(function, items))
+
+
+def _serve_together(servers: ExitStack, roots: Sequence[Path]) -> list[str]:
+    """Start `chava serve` (which builds first) for each of *roots* at once; each server that
+    started is stopped with *servers*, even when another failed to start."""
+    managers = [chava_serve(root, *SERVE, startup_seconds=TIMEOUT) for root in roots]
+    with ThreadPoolExecutor(max_workers=len(managers)) as pool:
+        futures = [pool.submit(manager.__enter__) for manager in managers]
+        wait(futures)
+    for manager, future in zip(managers, futures, strict=True):
+        if future.exception() is None:
+            servers.push(manager)
+    return [future.result() for future in futures]
+
+
 @pytest.fixture(scope="module")
 def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Network]:
     """Scaffold, generate, validate and serve the three cities and Charleroi; harvest; serve
     the cities again with what they harvested. Every server is stopped at the end."""
     folder = tmp_path_factory.mktemp("network")
     result = Network()
-    for city in CITIES:
+
+    def prepare(city: City) -> tuple[Path, subprocess.CompletedProcess[str]]:
         root = _scaffold(city, folder)
+        return root, chava("validate", cwd=root)
+
+    for city, (root, validation) in zip(CITIES, _on_threads(prepare, CITIES), strict=True):
         result.roots[city.slug] = root
-        result.validations[city.slug] = chava("validate", cwd=root)
+        result.validations[city.slug] = validation
     (result.roots[BROKEN_CITY.slug] / "data" / "broken.ttl").write_text(
         BROKEN_DATA, encoding="utf-8"
     )
@@ -149,20 +177,17 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Network]:
         )
         result.bases[CHARLEROI] = charleroi
         with ExitStack() as first_servers:
-            for city in CITIES:
-                result.bases[city.slug] = first_servers.enter_context(
-                    chava_serve(result.roots[city.slug], *SERVE, startup_seconds=TIMEOUT)
-                )
+            started = _serve_together(first_servers, [result.roots[c.slug] for c in CITIES])
+            result.bases.update(zip((city.slug for city in CITIES), started, strict=True))
             for city in CITIES:
                 for partner in (*(c.slug for c in CITIES if c != city), CHARLEROI):
                     endpoint = result.bases[partner] + "/sparql"
                     result.harvests[(city.slug, partner)] = chava(
                         "harvest", endpoint, "--partner", partner, cwd=result.roots[city.slug]
                     )
-        for city in CITIES:  # served again: `chava serve` rebuilds with the harvested graphs
-            result.bases[city.slug] = servers.enter_context(
-                chava_serve(result.roots[city.slug], *SERVE, startup_seconds=TIMEOUT)
-            )
+        # Served again: `chava serve` rebuilds with the harvested graphs.
+        started = _serve_together(servers, [result.roots[city.slug] for city in CITIES])
+        result.bases.update(zip((city.slug for city in CITIES), started, strict=True))
         yield result
 
 
