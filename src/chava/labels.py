@@ -128,14 +128,17 @@ def fetch_labels(
     wanted = sorted(set(iris))
     found: dict[str, dict[str, tuple[int, str]]] = {}
     rank = {predicate: position for position, predicate in enumerate(predicates)}
-    values = " ".join(f"<{predicate}>" for predicate in predicates)
+    # The predicates in a FILTER, not a second VALUES: given `VALUES ?p`, Oxigraph joins it
+    # with `?s ?p ?label` first, reading every label of the store (565 ms for 90 IRIs at a
+    # million statements, against 2.6 ms reading each subject's statements).
+    allowed = ", ".join(f"<{predicate}>" for predicate in predicates)
     for start in range(0, len(wanted), _BATCH):
         batch = " ".join(f"<{iri}>" for iri in wanted[start : start + _BATCH] if _safe(iri))
         if not batch:
             continue
         solutions = store.query(
-            f"SELECT ?s ?p ?label WHERE {{ VALUES ?s {{ {batch} }} VALUES ?p {{ {values} }} "
-            "?s ?p ?label FILTER(isLiteral(?label)) }"
+            f"SELECT ?s ?p ?label WHERE {{ VALUES ?s {{ {batch} }} ?s ?p ?label "
+            f"FILTER(?p IN ({allowed}) && isLiteral(?label)) }}"
         )
         assert isinstance(solutions, ox.QuerySolutions)
         for solution in solutions:
