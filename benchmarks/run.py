@@ -317,6 +317,7 @@ def benchmark(
     if "search" not in skip:
         tables.append(scale.search_table(running, options))
     floor_rps: float | None = None
+    engine_rate: float | None = None
     if "throughput" not in skip:
         generator = arguments.load_generator
         if generator == "auto":
@@ -348,6 +349,15 @@ def benchmark(
                     f"{arguments.addresses} client addresses with a fixed body "
                     "(benchmarks/floor_server.py): what no app served this way can exceed here"
                 )
+            store = scale.served_store(chava)
+            if store is not None:
+                engine_rate = scale.engine_lookup_rate(store, varied[-arguments.varied :])
+                throughput.notes.append(
+                    f"engine alone: {engine_rate:,.0f} lookups per CPU-second, the same SELECTs "
+                    "run by pyoxigraph on chava's store in one process and written as JSON, "
+                    "without HTTP or any Python around them: what one process (one web "
+                    "worker) can never exceed"
+                )
     memory = scale.memory_table(processes)
     tables.append(memory)
     if arguments.idle_memory > 0:  # query workers beyond one stop once idle (chava.sparql.pool)
@@ -375,6 +385,7 @@ def benchmark(
             memory=memory,
             build=scale.build_ratio(facts),
             floor_rps=floor_rps,
+            engine_rate=engine_rate,
         )
     )
     if "validation" not in skip:

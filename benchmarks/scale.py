@@ -15,15 +15,20 @@
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlencode
 
+import pyoxigraph as ox
+
 from benchmarks.measure import UNCACHED_TITLE, Options, Running, latency_table
 from benchmarks.processes import ServerProcess, server_tree
 from benchmarks.report import Table
+from benchmarks.systems import System
+from benchmarks.workloads import LOOKUP_QUERY
 
 CHAVA: Final = "chava"
 WORDS: Final = (
@@ -223,9 +228,11 @@ def scale_bars(
     memory: Table | None,
     build: float | None,
     floor_rps: float | None = None,
+    engine_rate: float | None = None,
 ) -> Table:
     """Issue 16's bars on this run: pass/FAIL with the figure; with *floor_rps* (the granian
-    floor's requests per second on the 8-address SELECT paths), what that bar asks against it."""
+    floor's requests per second on the 8-address SELECT paths) and *engine_rate* (pyoxigraph's
+    lookups per CPU-second alone), what that bar asks against them."""
     table = Table(
         "Scale bars (issue 16), checked on this run",
         "plain",
@@ -292,6 +299,7 @@ def scale_bars(
                     f"{peer.requests_per_second:,.0f}); an empty app under granian answered "
                     f"{floor_rps:,.0f} req/s to the same requests (the granian floor, "
                     f"x{floor_rps / peer.requests_per_second:.2f})"
+                    + _engine_alone(engine_rate, asked)
                 )
     uncached = by_title.get(UNCACHED_TITLE)
     for name in uncached.rows if uncached else {}:
@@ -330,3 +338,39 @@ def _le(value: float | None, bar: float) -> bool | None:
 
 def _ge(value: float | None, bar: float) -> bool | None:
     return None if value is None else value >= bar
+
+
+def _engine_alone(rate: float | None, asked: float) -> str:
+    """What pyoxigraph alone does against a throughput bar, for the bar's note."""
+    if rate is None:
+        return ""
+    said = (
+        f"; pyoxigraph alone answered {rate:,.0f} of them per CPU-second in one process "
+        "(query and JSON writer, nothing else)"
+    )
+    if rate < asked:
+        return said + ": one web worker cannot reach the bar however little Python it runs"
+    return said + ": above the bar, so the engine is not what holds one web worker back"
+
+
+def served_store(system: System) -> Path | None:
+    """The store folder of the build chava serves in this run (None for another system)."""
+    build_dir = getattr(system, "build_dir", None)
+    if not isinstance(build_dir, Path):
+        return None
+    found = sorted(build_dir.glob("data-*/current/store"))
+    return found[0] if found else None
+
+
+def engine_lookup_rate(store_path: Path, iris: list[str]) -> float:
+    """Lookup SELECTs (LOOKUP_QUERY) per CPU-second of pyoxigraph alone on *store_path*, opened
+    read-only in this process: each query run and its answer written as SPARQL JSON, as the
+    endpoint does, with nothing else (no HTTP, no screen, no Python around them)."""
+    store = ox.Store.read_only(str(store_path))
+    started = time.process_time()
+    for iri in iris:
+        solutions = store.query(LOOKUP_QUERY.replace("%IRI%", iri), use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)
+        solutions.serialize(format=ox.QueryResultsFormat.JSON)
+    spent = time.process_time() - started
+    return len(iris) / spent if spent > 0 else 0.0
