@@ -19,11 +19,12 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, Final
 
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -171,6 +172,37 @@ def probe(running: Running, iri: str) -> None:
             running.missing[capability] = f"n/a (HTTP {sample.status} {sample.error or ''})".strip()
 
 
+FLOOR_REQUEST: Final = Request("/sparql?query=ASK%7B%7D", {"Accept": MEDIA_TYPES["json"]})
+
+
+@contextmanager
+def floor_server(
+    registry: ProcessRegistry, options: Options, *, granian: bool, name: str
+) -> Iterator[tuple[int, Client] | None]:
+    """Run `benchmarks/floor_server.py` (with *granian*: an empty app under granian) as *name*;
+    yield its port and a client once it answers, None if it did not start; stop it after."""
+    port = free_port()
+    command = [sys.executable, str(BENCHMARKS / "floor_server.py"), "--port", str(port)]
+    process = registry.spawn(
+        name,
+        [*command, "--granian"] if granian else command,
+        env={"PYTHONPATH": str(BENCHMARKS.parent)},
+    )
+    client = Client(port, timeout=options.timeout)
+    try:
+        deadline = time.monotonic() + 30
+        while not client.get(FLOOR_REQUEST, timeout=1.0).ok:
+            if time.monotonic() > deadline or not process.alive():
+                logger.warning("the floor server did not start: %s", process.log_tail())
+                yield None
+                return
+            time.sleep(0.05)
+        yield port, client
+    finally:
+        client.close()
+        registry.stop(process)
+
+
 def client_floor(
     registry: ProcessRegistry, options: Options, *, granian: bool = False, count: int = 300
 ) -> float | None:
@@ -180,26 +212,12 @@ def client_floor(
     (with *granian*: and chava's HTTP server running an empty app), the least any system can
     show. None when the floor server did not start.
     """
-    port = free_port()
-    command = [sys.executable, str(BENCHMARKS / "floor_server.py"), "--port", str(port)]
-    process = registry.spawn(
-        "floor-granian" if granian else "floor",
-        [*command, "--granian"] if granian else command,
-        env={"PYTHONPATH": str(BENCHMARKS.parent)},
-    )
-    client = Client(port, timeout=options.timeout)
-    request = Request("/sparql?query=ASK%7B%7D", {"Accept": MEDIA_TYPES["json"]})
-    try:
-        deadline = time.monotonic() + 30
-        while not client.get(request, timeout=1.0).ok:
-            if time.monotonic() > deadline or not process.alive():
-                logger.warning("the floor server did not start: %s", process.log_tail())
-                return None
-            time.sleep(0.05)
-        samples = [client.get(request).seconds for _request in range(count)]
-    finally:
-        client.close()
-        registry.stop(process)
+    name = "floor-granian" if granian else "floor"
+    with floor_server(registry, options, granian=granian, name=name) as started:
+        if started is None:
+            return None
+        _port, client = started
+        samples = [client.get(FLOOR_REQUEST).seconds for _request in range(count)]
     return statistics.median(samples) * 1000
 
 
@@ -212,24 +230,14 @@ def floor_throughput(
     """Requests per second of the granian floor (an empty app under granian, configured as
     `chava serve` runs its front) under wrk: *paths* asked once each, from the client addresses
     of *environment* (benchmarks/sources.py). What no app served this way can exceed on this
-    machine: a throughput bar above it cannot be met by any Python code behind it. None without
-    wrk or when the floor server did not start."""
+    machine. None without wrk, when the floor server did not start, or on errors."""
     if not loadgen.wrk_available() or not paths:
         return None
-    port = free_port()
-    command = [sys.executable, str(BENCHMARKS / "floor_server.py"), "--port", str(port)]
-    process = registry.spawn(
-        "floor-granian-load", [*command, "--granian"], env={"PYTHONPATH": str(BENCHMARKS.parent)}
-    )
-    client = Client(port, timeout=options.timeout)
     requests = [Request(path, {"Accept": MEDIA_TYPES["json"]}) for path in paths]
-    try:
-        deadline = time.monotonic() + 30
-        while not client.get(requests[0], timeout=1.0).ok:
-            if time.monotonic() > deadline or not process.alive():
-                logger.warning("the floor server did not start: %s", process.log_tail())
-                return None
-            time.sleep(0.05)
+    with floor_server(registry, options, granian=True, name="floor-granian-load") as started:
+        if started is None:
+            return None
+        port, _client = started
         result = loadgen.run_wrk(
             port,
             requests,
@@ -238,9 +246,6 @@ def floor_throughput(
             max_requests=min(len(requests), options.max_requests),
             environment=environment,
         )
-    finally:
-        client.close()
-        registry.stop(process)
     return result.requests_per_second if result.errors == 0 else None
 
 
@@ -354,9 +359,8 @@ def benchmark(
                 engine_rate = scale.engine_lookup_rate(store, varied[-arguments.varied :])
                 throughput.notes.append(
                     f"engine alone: {engine_rate:,.0f} lookups per CPU-second, the same SELECTs "
-                    "run by pyoxigraph on chava's store in one process and written as JSON, "
-                    "without HTTP or any Python around them: what one process (one web "
-                    "worker) can never exceed"
+                    "run by pyoxigraph on chava's store in one thread and written as JSON, "
+                    "without HTTP or any Python around them"
                 )
     memory = scale.memory_table(processes)
     tables.append(memory)
