@@ -85,6 +85,10 @@ class System:
         """The command line that serves on 127.0.0.1:*port*."""
         raise NotImplementedError
 
+    def data_folders(self) -> list[Path]:
+        """The folders the server reads its data from (its store), once prepared."""
+        return []
+
     def environment(self) -> dict[str, str]:
         """Extra environment variables for the server."""
         return {}
@@ -128,6 +132,10 @@ class OxigraphServer(System):
     def location(self) -> Path:
         """The Oxigraph store folder."""
         return self.dataset.work_dir / "oxigraph"
+
+    def data_folders(self) -> list[Path]:
+        """The store `oxigraph load` wrote."""
+        return [self.location]
 
     def prepare(self) -> Preparation:
         """Load the N-Quads with `oxigraph load` (skipped when a finished store exists)."""
@@ -199,6 +207,10 @@ class ChavaServer(System):
     def build_dir(self) -> Path:
         """The chava build folder for this dataset."""
         return self.dataset.work_dir / "chava-build"
+
+    def data_folders(self) -> list[Path]:
+        """The build folder (store, index, dumps)."""
+        return [self.build_dir]
 
     def environment(self) -> dict[str, str]:
         """Map local /id/ paths onto the generator's base IRI; keep builds with the data.
@@ -309,6 +321,10 @@ class ChavaOnEngine(ChavaServer):
     def engine_dir(self) -> Path:
         """The engine's own data folder for this dataset."""
         return self.dataset.work_dir / f"engine-{self.engine_name}"
+
+    def data_folders(self) -> list[Path]:
+        """The build (its index and dumps are read by chava) and the engine's own store."""
+        return [self.build_dir, self.engine_dir]
 
     def engine_command(self, port: int) -> list[str]:
         """The engine serving on 127.0.0.1:*port*."""

@@ -274,3 +274,17 @@ def test_validation_tables_measure_compare_and_harvest(tmp_path: Path) -> None:
     (row,) = harvested.plain_rows
     assert int(row[0].replace(",", "")) > 9_000, row
     assert harvested.notes[0].startswith("bar: a 10k harvest in ")
+
+
+def test_every_system_starts_with_its_files_read_once(tmp_path: Path) -> None:
+    """A store kept from an earlier run is read before its server starts (the page cache), like
+    a store just written: first requests compare servers, not disks."""
+    dataset = ensure_dataset(tmp_path, size="10k", cities=1, seed=3)
+    system = ChavaServer(dataset)
+    assert system.data_folders() == [system.build_dir]
+    (system.build_dir / "store").mkdir(parents=True)
+    (system.build_dir / "store" / "000001.sst").write_bytes(b"x" * 3000)
+    (system.build_dir / "index.sqlite").write_bytes(b"y" * 500)
+    (system.build_dir / "link").symlink_to(system.build_dir / "index.sqlite")
+    assert run.warm_files([*system.data_folders(), tmp_path / "missing"]) == 3500
+    assert OxigraphServer(dataset).data_folders() == [dataset.work_dir / "oxigraph"]
