@@ -360,13 +360,12 @@ def benchmark(
             # The same lookup paths (new IRIs) to the granian floor, from as many addresses.
             chava = running[scale.CHAVA].system
             lookups = requests_for(chava, "sparql", varied[-arguments.varied :])
-            rate = floor_throughput(registry, options, [r.path for r in lookups], environment)
-            floor_rps = rate
-            if rate is not None:
+            floor_rps = floor_throughput(registry, options, [r.path for r in lookups], environment)
+            if floor_rps is not None:
                 throughput.notes.append(
-                    f"granian floor: {rate:,.0f} req/s, an empty app under granian configured as "
-                    f"`chava serve` runs its front, answering the small SELECTs' paths from "
-                    f"{arguments.addresses} client addresses with a fixed body "
+                    f"granian floor: {floor_rps:,.0f} req/s, an empty app under granian "
+                    "configured as `chava serve` runs its front, answering the small SELECTs' "
+                    f"paths from {arguments.addresses} client addresses with a fixed body "
                     "(benchmarks/floor_server.py): what no app served this way can exceed here"
                 )
             store = scale.served_store(chava)

@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from benchmarks.measure import UNCACHED_TITLE, Options, Running, latency_table
 from benchmarks.processes import ServerProcess, server_tree
 from benchmarks.report import Table
-from benchmarks.systems import System
+from benchmarks.systems import ChavaServer, System
 from benchmarks.workloads import LOOKUP_QUERY
 
 CHAVA: Final = "chava"
@@ -352,12 +352,9 @@ def _engine_alone(rate: float | None, asked: float) -> str:
 
 
 def served_store(system: System) -> Path | None:
-    """The store folder of the build chava serves in this run (None for another system)."""
-    build_dir = getattr(system, "build_dir", None)
-    if not isinstance(build_dir, Path):
-        return None
-    found = sorted(build_dir.glob("data-*/current/store"))
-    return found[0] if found else None
+    """The store of the build chava serves in this run (None for another system)."""
+    current = system.current_build() if isinstance(system, ChavaServer) else None
+    return current / "store" if current is not None else None
 
 
 def engine_lookup_rate(store_path: Path, iris: list[str]) -> float:

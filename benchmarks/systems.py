@@ -212,6 +212,11 @@ class ChavaServer(System):
         """The build folder (store, index, dumps)."""
         return [self.build_dir]
 
+    def current_build(self) -> Path | None:
+        """The folder of the build `chava serve` serves (its `current`), None before a build."""
+        builds = sorted(self.build_dir.glob("data-*/current"))
+        return builds[-1].resolve() if builds else None
+
     def environment(self) -> dict[str, str]:
         """Map local /id/ paths onto the generator's base IRI; keep builds with the data.
 
@@ -404,8 +409,8 @@ class ChavaOnEngine(ChavaServer):
         return [*super().command(port), "--store", self.query_url(self._engine_port)]
 
     def _build_id(self) -> str:
-        builds = sorted(self.build_dir.glob("data-*/current"))
-        return builds[-1].resolve().name if builds else "none"
+        current = self.current_build()
+        return current.name if current is not None else "none"
 
 
 class ChavaOnOxigraph(ChavaOnEngine):

@@ -96,17 +96,21 @@ def graph_counts(store: ox.Store, *, threads: int = 1) -> dict[str, int]:
 def _default_graph_count(store: ox.Store) -> int:
     """The default graph's quads, counted by the engine (not decoded one by one in Python: a
     dataset loaded without graph names has all its statements there)."""
-    solutions = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert isinstance(solutions, ox.QuerySolutions)
-    count = next(iter(solutions))["n"]
-    return int(count.value) if count is not None else 0
+    return _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
 
 
 def _graph_count(store: ox.Store, graph: ox.NamedNode) -> tuple[str, int]:
-    solutions = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+    return graph.value, _count(
+        store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+    )
+
+
+def _count(store: ox.Store, sparql: str) -> int:
+    """The ?n of a one-row COUNT query."""
+    solutions = store.query(sparql)
     assert isinstance(solutions, ox.QuerySolutions)
     count = next(iter(solutions))["n"]
-    return graph.value, int(count.value) if count is not None else 0
+    return int(count.value) if count is not None else 0
 
 
 def open_verified(
