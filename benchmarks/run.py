@@ -42,7 +42,7 @@ from benchmarks.measure import (
 )
 from benchmarks.processes import ProcessRegistry, ServerProcess
 from benchmarks.report import Table, machine, write_results
-from benchmarks.systems import MEDIA_TYPES, SYSTEMS, Request, System
+from benchmarks.systems import MEDIA_TYPES, SYSTEMS, Request, System, compile_chava
 from benchmarks.throughput import requests_for, throughput_table
 from benchmarks.workloads import (
     DESCRIBE_MEDIA,
@@ -293,6 +293,7 @@ def benchmark(
     facts: dict[str, dict[str, Any]] = {}
     names = [name.strip() for name in arguments.systems.split(",") if name.strip()]
     names += [f"chava@{engine.strip()}" for engine in arguments.store.split(",") if engine.strip()]
+    compile_chava()
     for name in names:
         system = SYSTEMS[name](dataset)
         try:

@@ -7,6 +7,7 @@ HTTP path and headers. Requests a system cannot answer return None ("n/a").
 
 from __future__ import annotations
 
+import compileall
 import logging
 import os
 import shutil
@@ -195,6 +196,14 @@ class RdflibEndpoint(System):
     def query(self, sparql: str, media: str) -> Request | None:
         """GET /sparql."""
         return self._sparql_get("/sparql", sparql, media)
+
+
+def compile_chava() -> None:
+    """Write the bytecode of chava's modules, as `make` does after installing (and pip for any
+    installed package): an editable install whose bytecode is missing or older than its source
+    compiles every module at each start when PYTHONDONTWRITEBYTECODE is set, as in many
+    containers (0.6 s of a 1.4 s start-up at 1M statements, measured on this harness)."""
+    compileall.compile_dir(REPOSITORY / "src" / "chava", quiet=1)
 
 
 class ChavaServer(System):

@@ -26,7 +26,7 @@ from chava.config import Settings
 from chava.errors import ConfigError, TooManyRequestsError
 from chava.sparql.clients import ClientLedger
 from chava.web.gateway import Answer, Gateway, Lane
-from chava.web.hardening import public_origin
+from chava.web.origin import public_origin
 from chava.web.response_rules import CONTENT_SECURITY_POLICY
 from tests.sparql_support import small_app, url
 

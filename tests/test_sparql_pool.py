@@ -218,3 +218,24 @@ def test_the_web_app_imports_no_http_client_for_a_local_store() -> None:
     modules = set(json.loads(output))
     assert "chava.sparql.endpoint" in modules
     assert not {"requests", "chava.stores.remote_store", "chava.network.remote"} & modules
+
+
+def test_the_web_app_loads_validation_when_a_proposal_is_first_checked() -> None:
+    """Issue 16 (start-up, memory): rdflib and the validation code (about 80 ms and 5 MB per
+    web worker) are imported by the first contribution checked, not by every worker's start;
+    nor is a steward's dummy password hash made (argon2: 19 MB, about 50 ms)."""
+    import json
+    import subprocess
+    import sys
+
+    entry = (
+        "import json, sys; import chava.web.app, chava.contributions.accounts as a; "
+        "print(json.dumps([sorted(sys.modules), a._dummy.cache_info().currsize]))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", entry], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    names, hashes = json.loads(output)
+    assert "chava.web.contributions" in names
+    assert not {"rdflib", "chava.validation.validate", "chava.contributions.checking"} & set(names)
+    assert hashes == 0

@@ -20,7 +20,6 @@ from chava.config import Settings
 from chava.errors import PortInUseError, ShaclEngineError
 from chava.sparql import sandbox
 from chava.sparql.egress import targets_of
-from chava.stores.remote_store import open_remote
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +89,8 @@ def serve_command(
         settings = data_settings(settings, paths)
     build = usable_build(settings)
     if settings.store_url:
+        from chava.stores.remote_store import open_remote  # its HTTP client: with --store only
+
         # Fails early, in one line, if the engine lacks the build (or cannot be reached).
         open_remote(settings, build).close()
         logger.warning("reading build %s from %s", build.build_id, settings.store_url)
@@ -141,7 +142,7 @@ def check_port(host: str, port: int) -> None:
 
 def check_serving_settings(settings: Settings) -> None:
     """Raise ConfigError for a serving setting the web workers would refuse at start-up."""
-    from chava.web.hardening import public_origin
+    from chava.web.origin import public_origin  # not the web stack: one line, then exit
 
     public_origin(settings.public_base_url)
 

@@ -11,6 +11,7 @@ never used: no session fixation); signing out deletes it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -31,8 +32,13 @@ NAME_PATTERN: Final = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
 MIN_PASSWORD: Final = 10
 MAX_PASSWORD: Final = 1024
 _HASHER: Final = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
-_DUMMY: Final = _HASHER.hash(secrets.token_hex(16))
-"""Verified against when the name is unknown, so timing does not tell names apart."""
+
+
+@functools.cache
+def _dummy() -> str:
+    """Verified against when the name is unknown, so timing does not tell names apart (made on
+    first use: hashing takes 19 MB and about 50 ms, which every web worker paid at start)."""
+    return _HASHER.hash(secrets.token_hex(16))
 
 
 class Stewards:
@@ -79,8 +85,9 @@ class Stewards:
 
     def verify(self, name: str, password: str) -> bool:
         """Whether *password* is *name*'s (as slow for an unknown name as for a known one)."""
+        dummy = _dummy()  # made before the lookup: a first call costs the same for any name
         account = (read_json(self.path) or {}).get(name)
-        stored = account["hash"] if isinstance(account, dict) else _DUMMY
+        stored = account["hash"] if isinstance(account, dict) else dummy
         if len(password) > MAX_PASSWORD:
             return False
         try:

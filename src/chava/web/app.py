@@ -33,7 +33,8 @@ from chava.web import (
     steward_pages,
 )
 from chava.web import response_rules as rules
-from chava.web.hardening import HardenedApp, StartResponse, public_origin
+from chava.web.hardening import HardenedApp, StartResponse
+from chava.web.origin import public_origin
 from chava.web.replies import Reply, error_reply, status_reply
 from chava.web.response_cache import ResponseCache
 from chava.web.served_build import (

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from chava.contributions.candidates import Candidate, class_members, find_candidates
-from chava.contributions.checking import profile_quads
 from chava.contributions.form_fields import LINK, TEXTS, Field, Form, form_for
 from chava.contributions.issues import Issue
 from chava.contributions.kinds import Kind
@@ -70,6 +69,8 @@ def cached_form(kind: Kind) -> Form:
 
 def cached_profile() -> tuple[ox.Quad, ...]:
     """The profile validation uses, read once per build from the served store."""
+    from chava.contributions.checking import profile_quads  # with validation: on first use
+
     store = state.published_store()
     return cached(store, "contribution-profile", lambda: profile_quads(store, state.settings()))
 

@@ -14,13 +14,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, request
 
-from chava.contributions.checking import Checked, check_proposal
 from chava.contributions.form_input import form_values, read_form
 from chava.contributions.issues import Issue, report_document
 from chava.contributions.kinds import KINDS, Kind, kind_named
@@ -68,6 +67,9 @@ from chava.web.steward_auth import (
     session,
     steward,
 )
+
+if TYPE_CHECKING:
+    from chava.contributions.checking import Checked
 
 MAX_EMAIL: Final = 254
 blueprint = Blueprint("contributions", __name__)
@@ -461,6 +463,10 @@ def _from_rdf(
 
 
 def _check(proposal: Proposal, contribution_id: str, lang: str) -> Checked:
+    # Imported on first use: validation brings rdflib (about 17 MB and 80 ms per web worker)
+    # into a process that may never check a proposal.
+    from chava.contributions.checking import check_proposal
+
     return check_proposal(
         proposal,
         settings=state.settings(),

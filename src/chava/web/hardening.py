@@ -25,11 +25,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 from chava.config import Settings
-from chava.errors import ConfigError, PublisherError, TooManyRequestsError
+from chava.errors import PublisherError, TooManyRequestsError
 from chava.sparql.clients import ClientLedger
+from chava.web.origin import public_origin
 from chava.web.response_cache import Replaying
 from chava.web.response_rules import with_security_headers
 from chava.web.sparql_answer import PATHS
@@ -38,21 +38,6 @@ StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 ErrorReporter = Callable[[PublisherError, dict[str, Any], StartResponse], Iterable[bytes]]
 """Answers a WSGI request with the report of an error (chava.web.app builds it)."""
-
-
-def public_origin(public_base_url: str) -> tuple[str, str] | None:
-    """The (scheme, host[:port]) of *public_base_url*, or None when it is empty."""
-    if not public_base_url:
-        return None
-    parts = urlsplit(public_base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
-        raise ConfigError(
-            f"public_base_url: {public_base_url!r} is not an origin such as "
-            "https://data.example.org (http or https, a host, no path)"
-        )
-    if parts.query or parts.fragment or "@" in parts.netloc:
-        raise ConfigError(f"public_base_url: {public_base_url!r} has a query, fragment or user")
-    return parts.scheme, parts.netloc
 
 
 def is_sparql_query(environ: dict[str, Any]) -> bool:
