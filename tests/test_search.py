@@ -110,6 +110,20 @@ def test_each_item_has_one_label_and_types_with_human_labels(client: FlaskClient
     assert tool["collection"] == "tools"
 
 
+def test_type_labels_follow_each_request_language(client: FlaskClient) -> None:
+    """A worker remembers each term's label per language (one search names about a hundred):
+    what a French search remembered is never what an English one shows, nor the reverse."""
+    for _round in range(2):
+        for lang in ("fr", "en"):
+            page = search(client, f"q=memoire&limit=50&lang={lang}")
+            tool = next(item for item in page["items"] if item["id"] == EXHIBITIONS)
+            labels = {entry["id"]: entry["label"] for entry in tool["types"]}
+            label = labels["lc:PedagogicalTool"]
+            assert list(label) == [lang], label
+            if lang == "fr":
+                assert label == {"fr": "Outil pédagogique ou culturel"}
+
+
 def test_facets_count_every_result_and_filter_it(client: FlaskClient) -> None:
     page = search(client, "q=memoire&limit=1")
     facets = page["facets"]

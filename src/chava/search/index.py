@@ -92,7 +92,8 @@ class CatalogueIndex:
             )
         self.languages: tuple[str, ...] = tuple(json.loads(meta["languages"])) or ("",)
         self.graphs: frozenset[str] = frozenset(json.loads(meta["graphs"]))
-        self._terms: dict[str, dict[str, str]] = {}
+        self._picked: dict[tuple[str, str], tuple[str, str | None]] = {}
+        """term_label's answers by (IRI, language): a search names a hundred facet values."""
         self._terms_lock = threading.Lock()
         self._bitmaps: list[tuple[str, str, int]] | None = None
 
@@ -218,17 +219,19 @@ class CatalogueIndex:
     def term_label(self, iri: str, language: str) -> tuple[str, str | None]:
         """The label of a class, theme, city or graph in *language* (with fallbacks), and its
         language tag (None: untagged)."""
-        texts = self._terms.get(iri)
-        if texts is None:
-            texts = dict(self._rows("SELECT lang, text FROM term WHERE iri = ?", (iri,)))
-            with self._terms_lock:
-                if len(self._terms) > 10_000:
-                    self._terms.clear()
-                self._terms[iri] = texts
-        picked = pick_text(
+        known = self._picked.get((iri, language))
+        if known is not None:
+            return known
+        texts = dict(self._rows("SELECT lang, text FROM term WHERE iri = ?", (iri,)))
+        found = pick_text(
             {str(tag): str(text) for tag, text in texts.items()}, language, self.languages
         )
-        return picked if picked is not None else (iri, None)
+        picked = found if found is not None else (iri, None)
+        with self._terms_lock:
+            if len(self._picked) > 10_000:
+                self._picked.clear()
+            self._picked[(iri, language)] = picked
+        return picked
 
     def collection_of(self, iri: str) -> str | None:
         """The first API collection listing *iri* (None: in none, or not indexed); a scan."""
