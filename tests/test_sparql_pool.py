@@ -143,18 +143,8 @@ def test_a_reply_over_the_byte_cap_is_refused_unread(bundled_build: tuple[Settin
 def test_a_query_worker_imports_no_settings_renderers_or_http_clients() -> None:
     """Issue 16 (memory): a worker is a process of its own, one per query run at once; what it
     imports it holds for its whole life (about 5 MB less without these)."""
-    import json
-    import subprocess
-    import sys
-
-    entry = (
-        "import json, sys; from chava.sparql.worker import main; "
-        "print(json.dumps(sorted(sys.modules)))"
-    )
-    output = subprocess.run(
-        [sys.executable, "-c", entry], capture_output=True, text=True, check=True, timeout=60
-    ).stdout
-    modules = set(json.loads(output))
+    entry = "from chava.sparql.worker import main; print(json.dumps(sorted(sys.modules)))"
+    modules = set(printed_by(entry))
     assert "pyoxigraph" in modules
     heavy = {"chava.config", "chava.render", "chava.jsonld.compact", "requests", "rdflib", "flask"}
     assert not heavy & modules
@@ -207,15 +197,7 @@ def test_without_an_idle_timeout_every_worker_starts_at_once_and_stays(
 
 def test_the_web_app_imports_no_http_client_for_a_local_store() -> None:
     """Issue 16 (memory): the engine's client (requests) loads with `chava serve --store` only."""
-    import json
-    import subprocess
-    import sys
-
-    entry = "import json, sys; import chava.web.app; print(json.dumps(sorted(sys.modules)))"
-    output = subprocess.run(
-        [sys.executable, "-c", entry], capture_output=True, text=True, check=True, timeout=60
-    ).stdout
-    modules = set(json.loads(output))
+    modules = set(printed_by("import chava.web.app; print(json.dumps(sorted(sys.modules)))"))
     assert "chava.sparql.endpoint" in modules
     assert not {"requests", "chava.stores.remote_store", "chava.network.remote"} & modules
 
@@ -224,18 +206,26 @@ def test_the_web_app_loads_validation_when_a_proposal_is_first_checked() -> None
     """Issue 16 (start-up, memory): rdflib and the validation code (about 80 ms and 5 MB per
     web worker) are imported by the first contribution checked, not by every worker's start;
     nor is a steward's dummy password hash made (argon2: 19 MB, about 50 ms)."""
+    names, hashes = printed_by(
+        "import chava.web.app, chava.contributions.accounts as a; "
+        "print(json.dumps([sorted(sys.modules), a._dummy.cache_info().currsize]))"
+    )
+    assert "chava.web.contributions" in names
+    assert not {"rdflib", "chava.validation.validate", "chava.contributions.checking"} & set(names)
+    assert hashes == 0
+
+
+def printed_by(code: str) -> Any:
+    """What *code* prints as JSON, run by a fresh interpreter (with json and sys imported)."""
     import json
     import subprocess
     import sys
 
-    entry = (
-        "import json, sys; import chava.web.app, chava.contributions.accounts as a; "
-        "print(json.dumps([sorted(sys.modules), a._dummy.cache_info().currsize]))"
-    )
     output = subprocess.run(
-        [sys.executable, "-c", entry], capture_output=True, text=True, check=True, timeout=60
+        [sys.executable, "-c", f"import json, sys; {code}"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     ).stdout
-    names, hashes = json.loads(output)
-    assert "chava.web.contributions" in names
-    assert not {"rdflib", "chava.validation.validate", "chava.contributions.checking"} & set(names)
-    assert hashes == 0
+    return json.loads(output)
