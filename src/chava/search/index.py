@@ -94,7 +94,7 @@ class CatalogueIndex:
         self.graphs: frozenset[str] = frozenset(json.loads(meta["graphs"]))
         self._picked: dict[tuple[str, str], tuple[str, str | None]] = {}
         """term_label's answers by (IRI, language): a search names a hundred facet values."""
-        self._terms_lock = threading.Lock()
+        self._picked_lock = threading.Lock()
         self._bitmaps: list[tuple[str, str, int]] | None = None
 
     @classmethod
@@ -227,7 +227,7 @@ class CatalogueIndex:
             {str(tag): str(text) for tag, text in texts.items()}, language, self.languages
         )
         picked = found if found is not None else (iri, None)
-        with self._terms_lock:
+        with self._picked_lock:
             if len(self._picked) > 10_000:
                 self._picked.clear()
             self._picked[(iri, language)] = picked

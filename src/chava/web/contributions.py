@@ -463,7 +463,7 @@ def _from_rdf(
 
 
 def _check(proposal: Proposal, contribution_id: str, lang: str) -> Checked:
-    # Imported on first use: validation brings rdflib (about 17 MB and 80 ms per web worker)
+    # Imported on first use: validation brings rdflib (about 5 MB and 80 ms per web worker)
     # into a process that may never check a proposal.
     from chava.contributions.checking import check_proposal
 
