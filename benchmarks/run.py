@@ -238,16 +238,15 @@ def client_floor(
 def floor_throughput(
     registry: ProcessRegistry,
     options: Options,
-    paths: list[str],
+    requests: list[Request],
     environment: Mapping[str, str] | None,
 ) -> float | None:
     """Requests per second of the granian floor (an empty app under granian, configured as
-    `chava serve` runs its front) under wrk: *paths* asked once each, from the client addresses
-    of *environment* (benchmarks/sources.py). What no app served this way can exceed on this
-    machine. None without wrk, when the floor server did not start, or on errors."""
-    if not loadgen.wrk_available() or not paths:
+    `chava serve` runs its front) under wrk: *requests* sent once each, from the client
+    addresses of *environment* (benchmarks/sources.py). What no app served this way can exceed
+    on this machine. None without wrk, when the floor server did not start, or on errors."""
+    if not loadgen.wrk_available() or not requests:
         return None
-    requests = [Request(path, {"Accept": MEDIA_TYPES["json"]}) for path in paths]
     with floor_server(registry, options, granian=True, name="floor-granian-load") as started:
         if started is None:
             return None
@@ -368,8 +367,9 @@ def benchmark(
         if generator == "wrk" and environment is not None and scale.CHAVA in running:
             # The same lookup paths (new IRIs) to the granian floor, from as many addresses.
             chava = running[scale.CHAVA].system
-            lookups = requests_for(chava, "sparql", varied[-arguments.varied :])
-            floor_rps = floor_throughput(registry, options, [r.path for r in lookups], environment)
+            last_run = varied[-arguments.varied :]
+            lookups = requests_for(chava, "sparql", last_run)
+            floor_rps = floor_throughput(registry, options, lookups, environment)
             if floor_rps is not None:
                 throughput.notes.append(
                     f"granian floor: {floor_rps:,.0f} req/s, an empty app under granian "
@@ -379,7 +379,7 @@ def benchmark(
                 )
             store = scale.served_store(chava)
             if store is not None:
-                engine_rate = scale.engine_lookup_rate(store, varied[-arguments.varied :])
+                engine_rate = scale.engine_lookup_rate(store, last_run)
                 throughput.notes.append(
                     f"engine alone: {engine_rate:,.0f} lookups per CPU-second, the same SELECTs "
                     "run by pyoxigraph on chava's store in one thread and written as JSON, "
