@@ -7,6 +7,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEV := $(VENV)/.dev-installed
 SIZE ?= 10k
+# The suite runs on this many processes (pytest-xdist, one test file per process at a time):
+# one a CPU, at most 4. `make test TEST_JOBS=1` runs it in one process.
+TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n > 4 ? 4 : n )))
 # `make serve PORT=9000 HOST=0.0.0.0`; without them the settings decide (CHAVA_PORT,
 # CHAVA_HOST, chava.toml; default 127.0.0.1:8080). Only command-line values count: a HOST or
 # PORT variable some shells export for other purposes is not taken for ours.
@@ -50,7 +53,7 @@ engines:
 	  else echo "virtuoso-t missing: install Debian's 'virtuoso-opensource' for the engine tests"; fi; }
 
 test: $(DEV) browser engines
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses $(TEST_JOBS) --dist loadfile
 
 lint: $(DEV)
 	$(BIN)/ruff check src tests benchmarks
