@@ -1,10 +1,16 @@
-"""What the published data holds, class by class: counts per class and pages of instances."""
+"""What the published data holds, class by class: counts per class and pages of instances.
+
+Read from the build's catalogue index when it is given and was written leaving out the same
+vocabulary graphs (a range read, whatever the class's size); else asked of the store (the
+count and the sort of every instance of the class: 0.4-2.5 s per page at a million
+statements on a 2-core host, where the index answers in milliseconds).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import pyoxigraph as ox
 
@@ -12,6 +18,9 @@ from chava import namespaces
 from chava.errors import BadRequestError
 from chava.loading.sources import IMPORTS_GRAPH
 from chava.stores.store import PublishedStore
+
+if TYPE_CHECKING:
+    from chava.search.index import CatalogueIndex
 
 VOCABULARY_GRAPHS: Final = (namespaces.ONTOLOGY_GRAPH, namespaces.SHAPES_GRAPH, IMPORTS_GRAPH)
 """The bundled publication's graphs describing the vocabulary, not the data: their `rdf:type`s
@@ -45,9 +54,16 @@ class InstancePage:
 
 
 def class_counts(
-    store: PublishedStore, *, vocabulary_graphs: Sequence[str] = VOCABULARY_GRAPHS
+    store: PublishedStore,
+    *,
+    vocabulary_graphs: Sequence[str] = VOCABULARY_GRAPHS,
+    index: CatalogueIndex | None = None,
 ) -> tuple[ClassCount, ...]:
     """Count the instances of every class used in the data, most used first."""
+    indexed = None if index is None else index.classes(vocabulary_graphs)
+    if indexed is not None:
+        counts = [ClassCount(iri, named + anonymous) for iri, named, anonymous in indexed]
+        return tuple(sorted(counts, key=lambda count: -count.count))  # stable: then by IRI
     solutions = store.query(
         "SELECT ?class (COUNT(DISTINCT ?s) AS ?count) "
         f"WHERE {{ GRAPH ?g {{ ?s a ?class }} {_not_in(vocabulary_graphs)} "
@@ -68,15 +84,29 @@ def instance_page(
     page_size: int,
     vocabulary_graphs: Sequence[str] = VOCABULARY_GRAPHS,
     within: str | None = None,
+    index: CatalogueIndex | None = None,
 ) -> InstancePage:
     """Return page *page* (1-based) of the named instances of *class_iri*, sorted by IRI.
 
-    With *within*, only instances whose IRI starts with it (a publication's own things).
-    Raises BadRequestError for a page below 1 or past the last one.
+    With *within*, only instances whose IRI starts with it (a publication's own things), asked
+    of the store. Raises BadRequestError for a page below 1 or past the last one.
     """
     if page < 1:
         raise BadRequestError(f"page must be 1 or more, not {page}")
     target = _iri_term(class_iri)
+    if index is not None and within is None:
+        indexed = index.class_instances(
+            class_iri,
+            offset=(page - 1) * page_size,
+            limit=page_size,
+            vocabulary_graphs=vocabulary_graphs,
+        )
+        if indexed is not None:
+            named, anonymous, iris = indexed
+            result = InstancePage(class_iri, tuple(iris), named, anonymous, page, page_size)
+            if page > result.last_page:
+                raise BadRequestError(f"page {page} is past the last page ({result.last_page})")
+            return result
     not_vocabulary = _not_in(vocabulary_graphs)
     if within is not None:
         not_vocabulary += f" FILTER(STRSTARTS(STR(?s), {ox.Literal(within)}))"

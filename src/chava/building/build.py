@@ -81,7 +81,7 @@ from chava.loading.sources import (
     load_publication,
 )
 from chava.publication_iris import publication_iris, rename_loaded_graphs
-from chava.search.build import INDEX_FILE, vocabulary_labels, write_index
+from chava.search.build import INDEX_FILE, add_class_instances, vocabulary_labels, write_index
 from chava.stores.published_graphs import GraphView, withheld_graphs
 from chava.validation.validation_progress import Progress
 
@@ -551,6 +551,7 @@ def _describe(
             published,
             languages=settings.languages,
             vocabulary=vocabulary_labels(settings.root),
+            vocabulary_graphs=publication_iris(settings).vocabulary_graphs,
         )
         counting = pool.submit(dataset_totals, published, published_counts)
         dumps = write_dumps(
@@ -576,6 +577,12 @@ def _describe(
         )
         metadata = list(describe_dataset(published, settings, facts))
         indexing.result()
+    # The class pages count the build's own description too (its datasets, distributions...).
+    add_class_instances(
+        folder / INDEX_FILE,
+        metadata,
+        vocabulary_graphs=publication_iris(settings).vocabulary_graphs,
+    )
     files = build_files(folder, (INDEX_FILE,))  # hashed while the store on disk still loads
     return _Described(build_id, counts, withheld, dumps, triples, previous, metadata, files)
 

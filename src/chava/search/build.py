@@ -18,15 +18,20 @@ LABELS or ALTERNATIVE_LABELS), and every member of an API collection (named or n
   and each name on its own (a name holding every word of a query, and how many words it has);
 - the labels of the terms facets and answers show (classes, themes, cities, graphs), from the
   store, then *vocabulary* (the publication's ontology), chava.term_labels, or the local name.
+
+And every class typing something in a named graph other than the publication's vocabulary
+graphs (*vocabulary_graphs*), with its instances: how many are IRIs and how many are not (blank
+nodes), and the IRIs in IRI order, so a class page (`/classes/...`) is a range read too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -42,7 +47,7 @@ from chava.term_labels import TERM_LABELS
 logger = logging.getLogger(__name__)
 
 INDEX_FILE: Final = "index.sqlite"
-INDEX_VERSION: Final = "2"
+INDEX_VERSION: Final = "3"
 """Bump when the tables change: a server builds an index of an older version again."""
 RDF_TYPE: Final = ns.RDF + "type"
 CITY: Final = ns.SCHEMA + "City"
@@ -67,6 +72,10 @@ CREATE TABLE exact(name TEXT NOT NULL, item INTEGER NOT NULL,
   PRIMARY KEY(name, item)) WITHOUT ROWID;
 CREATE TABLE term(iri TEXT NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL,
   PRIMARY KEY(iri, lang)) WITHOUT ROWID;
+CREATE TABLE class(id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, named INTEGER NOT NULL,
+  anonymous INTEGER NOT NULL);
+CREATE TABLE instance(class INTEGER NOT NULL, position INTEGER NOT NULL, iri TEXT NOT NULL,
+  PRIMARY KEY(class, position)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE text USING fts5(label, names, descriptions,
   tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
 CREATE VIRTUAL TABLE name USING fts5(text, content = '', detail = none,
@@ -113,18 +122,79 @@ def write_index(
     languages: Sequence[str],
     excluded_graphs: Collection[str] = (),
     vocabulary: Mapping[str, Mapping[str, str]] | None = None,
+    vocabulary_graphs: Collection[str] = (),
 ) -> IndexFacts:
-    """Write the index of *store* (an ox.Store or a view of one) to *path* (replaced)."""
+    """Write the index of *store* (an ox.Store or a view of one) to *path* (replaced); OSError
+    when it cannot be written."""
     started = time.perf_counter()
     path.unlink(missing_ok=True)
-    connection = sqlite3.connect(path)
     try:
-        count = _fill(connection, store, languages, excluded_graphs, vocabulary or {})
-    finally:
-        connection.close()
+        with contextlib.closing(sqlite3.connect(path)) as connection:
+            count = _fill(
+                connection, store, languages, excluded_graphs, vocabulary or {}, vocabulary_graphs
+            )
+    except sqlite3.Error as error:  # a full disk, a write refused: reported as the OSError it is
+        raise OSError(f"{path}: {error}") from error
     facts = IndexFacts(count, time.perf_counter() - started)
     logger.info("catalogue index: %d resources in %.2f s", facts.items, facts.seconds)
     return facts
+
+
+def add_class_instances(
+    index: Path | sqlite3.Connection,
+    quads: Iterable[ox.Quad],
+    *,
+    vocabulary_graphs: Collection[str],
+) -> None:
+    """Count and list in the class table of *index* (its file, or a connection to it) the
+    instances typed by *quads* too: the build's own description, made after the index."""
+    if isinstance(index, Path):
+        try:
+            with contextlib.closing(sqlite3.connect(index)) as connection:
+                _add_class_instances(connection, quads, frozenset(vocabulary_graphs))
+        except sqlite3.Error as error:
+            raise OSError(f"{index}: {error}") from error
+    else:
+        _add_class_instances(index, quads, frozenset(vocabulary_graphs))
+
+
+def _add_class_instances(
+    connection: sqlite3.Connection, quads: Iterable[ox.Quad], left_out: frozenset[str]
+) -> None:
+    added = _ClassInstances()
+    rdf_type = ox.NamedNode(RDF_TYPE)
+    for quad in quads:
+        graph = quad.graph_name
+        if (
+            quad.predicate == rdf_type
+            and isinstance(quad.object, ox.NamedNode)
+            and isinstance(graph, ox.NamedNode)
+            and graph.value not in left_out
+        ):
+            added.add(quad.object.value, quad.subject)
+    for _number, class_iri, _named, anonymous in added.rows():
+        found = connection.execute(
+            "SELECT id, anonymous FROM class WHERE iri = ?", (class_iri,)
+        ).fetchone()
+        if found is None:
+            (last,) = connection.execute("SELECT coalesce(max(id), 0) FROM class").fetchone()
+            number, before = int(last) + 1, 0
+            connection.execute("INSERT INTO class VALUES (?, ?, 0, 0)", (number, class_iri))
+        else:
+            number, before = int(found[0]), int(found[1])
+        rows = connection.execute("SELECT iri FROM instance WHERE class = ?", (number,))
+        iris = sorted({*(str(iri) for (iri,) in rows), *added.named.get(class_iri, ())})
+        connection.execute("DELETE FROM instance WHERE class = ?", (number,))
+        connection.executemany(
+            "INSERT INTO instance VALUES (?, ?, ?)",
+            ((number, position, iri) for position, iri in enumerate(iris)),
+        )
+        # Blank nodes of the description are its own: none is one of the data's.
+        connection.execute(
+            "UPDATE class SET named = ?, anonymous = ? WHERE id = ?",
+            (len(iris), before + anonymous, number),
+        )
+    connection.commit()
 
 
 def build_in_memory(
@@ -133,10 +203,11 @@ def build_in_memory(
     languages: Sequence[str],
     excluded_graphs: Collection[str] = (),
     vocabulary: Mapping[str, Mapping[str, str]] | None = None,
+    vocabulary_graphs: Collection[str] = (),
 ) -> sqlite3.Connection:
     """The index of *store* in an in-memory database (a build without its index file, tests)."""
     connection = sqlite3.connect(":memory:", check_same_thread=False)
-    _fill(connection, store, languages, excluded_graphs, vocabulary or {})
+    _fill(connection, store, languages, excluded_graphs, vocabulary or {}, vocabulary_graphs)
     return connection
 
 
@@ -146,8 +217,10 @@ def _fill(
     languages: Sequence[str],
     excluded: Collection[str],
     vocabulary: Mapping[str, Mapping[str, str]],
+    vocabulary_graphs: Collection[str],
 ) -> int:
     excluded = frozenset(excluded)
+    class_graphs_left_out = sorted(set(vocabulary_graphs))
     folded: dict[str, str] = {}
 
     def fold_once(text: str) -> str:
@@ -160,7 +233,10 @@ def _fill(
         "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 4096;"
     )
     connection.executescript(SCHEMA_SQL)
-    resources = _scan(store, excluded)
+    resources, classes = _scan(store, excluded, frozenset(class_graphs_left_out))
+    connection.executemany("INSERT INTO class VALUES (?, ?, ?, ?)", classes.rows())
+    connection.executemany("INSERT INTO instance VALUES (?, ?, ?)", classes.instance_rows())
+    del classes
     members = _members(resources)
     listed = {iri for iris in members.values() for iri in iris}
     named = [
@@ -245,6 +321,7 @@ def _fill(
         "version": INDEX_VERSION,
         "languages": json.dumps(list(languages)),
         "graphs": json.dumps(graphs),
+        "vocabulary_graphs": json.dumps(class_graphs_left_out),
     }
     connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
     connection.execute("INSERT INTO text(text) VALUES ('optimize')")
@@ -340,9 +417,13 @@ def _quads(
         yield subject.value, quad.object, graph_iri
 
 
-def _scan(store: Any, excluded: frozenset[str]) -> dict[str, _Resource]:
-    """Types (with their graphs), labels, alternative names and descriptions of IRI subjects."""
+def _scan(
+    store: Any, excluded: frozenset[str], vocabulary_graphs: frozenset[str]
+) -> tuple[dict[str, _Resource], _ClassInstances]:
+    """Types (with their graphs), labels, alternative names and descriptions of IRI subjects;
+    and the instances of each class in the named graphs outside *vocabulary_graphs*."""
     resources: dict[str, _Resource] = {}
+    classes = _ClassInstances()
     named_node, literal_type = ox.NamedNode, ox.Literal
 
     def resource(iri: str) -> _Resource:
@@ -351,12 +432,19 @@ def _scan(store: Any, excluded: frozenset[str]) -> dict[str, _Resource]:
             found = resources[iri] = _Resource()
         return found
 
-    for subject, value, graph in _quads(store, RDF_TYPE, excluded):
-        if isinstance(value, named_node):
-            found = resources.get(subject) or resource(subject)
+    for quad in store.quads_for_pattern(None, named_node(RDF_TYPE), None, None):
+        value, graph = quad.object, quad.graph_name
+        graph_iri = graph.value if isinstance(graph, named_node) else None
+        if not isinstance(value, named_node) or graph_iri in excluded:
+            continue
+        subject = quad.subject
+        if graph_iri is not None and graph_iri not in vocabulary_graphs:
+            classes.add(value.value, subject)
+        if isinstance(subject, named_node):
+            found = resources.get(subject.value) or resource(subject.value)
             found.types[value.value] = None
-            if graph is not None:
-                found.graphs[graph] = None
+            if graph_iri is not None:
+                found.graphs[graph_iri] = None
     for rank, predicate in enumerate(LABELS):
         for subject, literal, _graph in _quads(store, predicate, excluded, graphs=False):
             if not isinstance(literal, literal_type):
@@ -385,7 +473,38 @@ def _scan(store: Any, excluded: frozenset[str]) -> dict[str, _Resource]:
             found.names = list(dict.fromkeys(found.names))
         if len(found.descriptions) > 1:
             found.descriptions = list(dict.fromkeys(found.descriptions))
-    return resources
+    return resources, classes
+
+
+@dataclass(slots=True)
+class _ClassInstances:
+    """The distinct instances of each class, as the class pages count and list them."""
+
+    named: dict[str, dict[str, None]] = field(default_factory=dict)
+    """Class -> the IRIs typed with it (a set keeping no order)."""
+    anonymous: dict[str, set[str]] = field(default_factory=dict)
+    """Class -> its other instances (blank nodes, quoted triples), as their N-Triples text."""
+
+    def add(self, class_iri: str, subject: Any) -> None:
+        if isinstance(subject, ox.NamedNode):
+            named = self.named.get(class_iri)
+            if named is None:
+                named = self.named[class_iri] = {}
+            named[subject.value] = None
+        else:
+            self.anonymous.setdefault(class_iri, set()).add(str(subject))
+
+    def rows(self) -> Iterator[tuple[int, str, int, int]]:
+        """(id, class IRI, IRI instances, other instances) of each class, by IRI."""
+        for number, class_iri in enumerate(sorted({*self.named, *self.anonymous}), start=1):
+            named, anonymous = self.named.get(class_iri, {}), self.anonymous.get(class_iri, ())
+            yield number, class_iri, len(named), len(anonymous)
+
+    def instance_rows(self) -> Iterator[tuple[int, int, str]]:
+        """(class id, position from 0, IRI) of every IRI instance, each class's by IRI."""
+        for number, class_iri, _named, _anonymous in self.rows():
+            ordered = sorted(self.named.get(class_iri, ()))
+            yield from ((number, position, iri) for position, iri in enumerate(ordered))
 
 
 def _members(resources: Mapping[str, _Resource]) -> dict[str, list[str]]:

@@ -92,6 +92,8 @@ class CatalogueIndex:
             )
         self.languages: tuple[str, ...] = tuple(json.loads(meta["languages"])) or ("",)
         self.graphs: frozenset[str] = frozenset(json.loads(meta["graphs"]))
+        self.vocabulary_graphs: frozenset[str] = frozenset(json.loads(meta["vocabulary_graphs"]))
+        """The graphs whose types the class table leaves out (the publication's vocabulary)."""
         self._picked: dict[tuple[str, str], tuple[str, str | None]] = {}
         """term_label's answers by (IRI, language): a search names a hundred facet values."""
         self._picked_lock = threading.Lock()
@@ -237,6 +239,33 @@ class CatalogueIndex:
         """The first API collection listing *iri* (None: in none, or not indexed); a scan."""
         rows = self._rows("SELECT collection FROM item WHERE iri = ?", (iri,))
         return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+    # --- class pages ------------------------------------------------------------------------
+
+    def classes(self, vocabulary_graphs: Sequence[str]) -> list[tuple[str, int, int]] | None:
+        """(class IRI, IRI instances, other instances) of every class, by IRI; None when the
+        index left out other graphs than *vocabulary_graphs* (then ask the store)."""
+        if frozenset(vocabulary_graphs) != self.vocabulary_graphs:
+            return None
+        rows = self._rows("SELECT iri, named, anonymous FROM class ORDER BY iri", ())
+        return [(str(iri), int(named), int(anonymous)) for iri, named, anonymous in rows]
+
+    def class_instances(
+        self, class_iri: str, *, offset: int, limit: int, vocabulary_graphs: Sequence[str]
+    ) -> tuple[int, int, list[str]] | None:
+        """IRI instances and other instances of *class_iri*, and its IRI instances from
+        *offset* (in IRI order, *limit* at most): a range read. None as for `classes`."""
+        if frozenset(vocabulary_graphs) != self.vocabulary_graphs:
+            return None
+        found = self._rows("SELECT id, named, anonymous FROM class WHERE iri = ?", (class_iri,))
+        if not found:
+            return 0, 0, []
+        number, named, anonymous = found[0]
+        rows = self._rows(
+            "SELECT iri FROM instance WHERE class = ? AND position >= ? ORDER BY position LIMIT ?",
+            (number, offset, limit),
+        )
+        return int(named), int(anonymous), [str(iri) for (iri,) in rows]
 
     # --- helpers ----------------------------------------------------------------------------
 

@@ -127,6 +127,7 @@ def _class_page(iri: str) -> Response:
         page=_page_number(),
         page_size=settings.class_page_size,
         vocabulary_graphs=publication_iris(settings).vocabulary_graphs,
+        index=state.served_build().index,
     )
     labels = fetch_labels(store, [iri, *page.instances])
     comments = fetch_labels(store, [iri], predicates=DESCRIPTION_PREDICATES)
@@ -148,7 +149,7 @@ def _class_page(iri: str) -> Response:
 def _class_counts(store: PublishedStore) -> tuple[catalogue.ClassCount, ...]:
     """The class counts of the served publication, its own vocabulary graphs left out."""
     graphs = publication_iris(state.settings()).vocabulary_graphs
-    return catalogue.class_counts(store, vocabulary_graphs=graphs)
+    return catalogue.class_counts(store, vocabulary_graphs=graphs, index=state.served_build().index)
 
 
 def _class_href(linker: Linker, iri: str) -> str:

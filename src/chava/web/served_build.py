@@ -33,7 +33,8 @@ from chava.building.build_leases import BuildLease, prune_if_idle
 from chava.building.builds import CURRENT, MANIFEST, Build, read_build
 from chava.config import Settings
 from chava.errors import PublisherError, StoreError
-from chava.search.build import build_in_memory
+from chava.publication_iris import publication_iris
+from chava.search.build import add_class_instances, build_in_memory
 from chava.search.index import CatalogueIndex
 from chava.sparql.endpoint import QueryService
 from chava.stores.store import PublishedStore
@@ -195,7 +196,14 @@ def open_index(build: Build, store: PublishedStore, settings: Settings) -> Catal
         store.oxigraph,
         languages=settings.languages,
         excluded_graphs=[str(metadata)] if metadata else [],
+        vocabulary_graphs=publication_iris(settings).vocabulary_graphs,
     )
+    if metadata:
+        add_class_instances(
+            connection,
+            store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(str(metadata))),
+            vocabulary_graphs=publication_iris(settings).vocabulary_graphs,
+        )
     return CatalogueIndex.in_memory(connection)
 
 
