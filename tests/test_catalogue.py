@@ -163,5 +163,5 @@ def test_an_index_that_cannot_be_written_is_an_os_error(
     store: PublishedStore, tmp_path: Path
 ) -> None:
     """The build reports it in one line, as any write that failed (a full disk)."""
-    with pytest.raises(OSError, match="index.sqlite"):
+    with pytest.raises(OSError, match=r"index\.sqlite"):
         write_index(tmp_path / "missing" / "index.sqlite", store.oxigraph, languages=("fr",))
