@@ -205,6 +205,35 @@ def api_table(
     return table
 
 
+PAGES_TITLE: Final = "Class pages, HTML (chava only)"
+LARGE_CLASS: Final = "org:FormalOrganization"
+"""Every organization the generator makes has this type: the dataset's largest class."""
+
+
+def pages_table(running: dict[str, Running], *, options: Options) -> Table:
+    """The class counts (`/classes/`) and the first page of the largest class, the latter with
+    a new URL each request (`&request=N`), so the response cache never answers it: the cost
+    of a page as a crawler walking the pages meets it."""
+    counter = itertools.count(1)
+    first_page = f"/classes/{LARGE_CLASS}?page=1"
+    rows = {
+        "/classes/ (every class counted; cold: the first request)": ["/classes/"],
+        f"{first_page}, a new URL each request": [first_page],
+    }
+
+    def request(system: System, _row: str, path: str) -> Request | None:
+        if path == first_page:
+            path = f"{path}&request={next(counter)}"
+        return system.page(path)
+
+    table = latency_table(PAGES_TITLE, running, rows, request, capability="api", options=options)
+    table.notes.append(
+        "read from the catalogue index chava build writes (docs/pages.md): a page is a range "
+        "read whatever the class's size; no peer serves such pages"
+    )
+    return table
+
+
 def _record(
     sample: Sample,
     key: tuple[str, str],

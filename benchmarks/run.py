@@ -39,6 +39,7 @@ from benchmarks.measure import (
     Running,
     api_table,
     latency_table,
+    pages_table,
     query_table,
 )
 from benchmarks.processes import ProcessRegistry, ServerProcess
@@ -114,9 +115,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         "--skip",
         default="",
         help=(
-            "comma list of parts not to run: describe,mix,uncached,api,search,throughput,"
+            "comma list of parts not to run: describe,mix,uncached,api,search,pages,throughput,"
             "validation,identity,harvest,framing (SPARQL only: "
-            "describe,api,search,validation,framing)"
+            "describe,api,search,pages,validation,framing)"
         ),
     )
     parser.add_argument("--data-dir", type=Path, default=BENCHMARKS / "data")
@@ -344,6 +345,8 @@ def benchmark(
         tables.append(api_table(running, tools=tools, base_iri=dataset.base_iri, options=options))
     if "search" not in skip:
         tables.append(scale.search_table(running, options))
+    if "pages" not in skip:
+        tables.append(pages_table(running, options=options))
     floor_rps: float | None = None
     engine_rate: float | None = None
     if "throughput" not in skip:

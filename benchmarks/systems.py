@@ -119,6 +119,10 @@ class System:
         """A JSON-LD API request (`/api/...`, framed profiles); only chava has one."""
         return None
 
+    def page(self, path: str) -> Request | None:
+        """A page of the site (`/classes/...`) in HTML; only chava has one."""
+        return None
+
     def _sparql_get(self, endpoint: str, sparql: str, media: str) -> Request:
         path = endpoint + "?" + urllib.parse.urlencode({"query": sparql})
         return Request(path, {"Accept": MEDIA_TYPES[media]})
@@ -299,6 +303,10 @@ class ChavaServer(System):
     def api(self, path: str) -> Request | None:
         """GET a JSON-LD API path, or a resource path with `?profile=`."""
         return Request(path, {"Accept": MEDIA_TYPES["jsonld"]})
+
+    def page(self, path: str) -> Request | None:
+        """GET a page of the site."""
+        return Request(path, {"Accept": MEDIA_TYPES["html"]})
 
 
 BUILD_NOTE: Final = "chava build --no-validate (validation: see the validation table)"

@@ -10,11 +10,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask.testing import FlaskClient
 
+from chava import catalogue
 from chava.building.build import build_publication
 from chava.building.builds import Build
 from chava.config import Settings
 from chava.describe import describe_resource
 from chava.errors import BadRequestError
+from chava.stores.store import PublishedStore
 from chava.web import state
 from chava.web.pages import choose_language, resource_html
 from tests.app_support import new_app
@@ -200,6 +202,21 @@ def test_class_page_lists_instances_with_labels_and_pages(client: FlaskClient) -
     assert ">Thème A</a>" in by_iri
     listing = page(client, "/classes/")
     assert 'href="/classes/lc:Tool?lang=fr"' in listing
+
+
+def test_a_class_page_reads_its_class_from_the_index_not_the_store(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With an external engine, the store's reads (the class's type statements, a count and a
+    sort of its instances) went over HTTP: a page of 23,000 organizations took 437 ms."""
+
+    def unasked(*_arguments: object, **_options: object) -> object:
+        raise AssertionError("the store was asked")
+
+    monkeypatch.setattr(catalogue, "is_known", unasked)
+    monkeypatch.setattr(PublishedStore, "quads", unasked)
+    second = page(client, "/classes/lc:Theme?page=2&fresh=1")
+    assert "<code>chava:theme/c</code>" in second
 
 
 @pytest.mark.parametrize(

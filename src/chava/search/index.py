@@ -250,6 +250,10 @@ class CatalogueIndex:
         rows = self._rows("SELECT iri, named, anonymous FROM class ORDER BY iri", ())
         return [(str(iri), int(named), int(anonymous)) for iri, named, anonymous in rows]
 
+    def has_class(self, class_iri: str) -> bool:
+        """Whether *class_iri* types something in the published graphs (so the data names it)."""
+        return bool(self._rows("SELECT 1 FROM class WHERE iri = ?", (class_iri,)))
+
     def class_instances(
         self, class_iri: str, *, offset: int, limit: int, vocabulary_graphs: Sequence[str]
     ) -> tuple[int, int, list[str]] | None:

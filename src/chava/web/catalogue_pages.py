@@ -118,8 +118,13 @@ def class_page(name: str) -> Response:
 
 def _class_page(iri: str) -> Response:
     store, settings = state.published_store(), state.settings()
+    index = state.served_build().index
     lang, _ = request_language()
-    if len(iri) > settings.max_path_length or not catalogue.is_known(store, iri):
+    # A class typing something is known from the index: no store read (with an external engine
+    # that read took the type statements of every instance over HTTP).
+    if len(iri) > settings.max_path_length or not (
+        index.has_class(iri) or catalogue.is_known(store, iri)
+    ):
         raise ResourceNotFoundError(f"no class <{iri[:200]}> in this dataset")
     page = catalogue.instance_page(
         store,
@@ -127,7 +132,7 @@ def _class_page(iri: str) -> Response:
         page=_page_number(),
         page_size=settings.class_page_size,
         vocabulary_graphs=publication_iris(settings).vocabulary_graphs,
-        index=state.served_build().index,
+        index=index,
     )
     labels = fetch_labels(store, [iri, *page.instances])
     comments = fetch_labels(store, [iri], predicates=DESCRIPTION_PREDICATES)
