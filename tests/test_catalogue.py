@@ -75,6 +75,29 @@ def test_instance_pages_are_sorted_by_iri(
     assert (result.named_total, result.anonymous, result.last_page) == (3, 0, 2)
 
 
+@pytest.mark.parametrize(
+    ("within", "expected"),
+    [(ID + "theme/", 3), (ID + "theme/b", 1), ("https://example.org/", 0)],
+)
+def test_instances_within_a_prefix(
+    store: PublishedStore, index: CatalogueIndex | None, within: str, expected: int
+) -> None:
+    result = catalogue.instance_page(
+        store, LC + "Theme", page=1, page_size=2, within=within, index=index
+    )
+    assert (result.named_total, result.anonymous) == (expected, 0)
+    assert (
+        result.instances
+        == tuple(
+            sorted(
+                iri
+                for iri in (ID + "theme/a", ID + "theme/b", ID + "theme/c")
+                if iri.startswith(within)
+            )
+        )[:2]
+    )
+
+
 def test_blank_node_instances_are_counted_not_listed(
     store: PublishedStore, index: CatalogueIndex | None
 ) -> None:
@@ -148,6 +171,19 @@ def test_the_bundled_builds_index_pages_every_class_as_the_store_does(
             if page == expected.last_page:
                 break
             page += 1
+        own = {
+            source: catalogue.instance_page(
+                store,
+                count.iri,
+                page=1,
+                page_size=3,
+                vocabulary_graphs=graphs,
+                within=settings.data_base_iri,
+                index=source,
+            )
+            for source in (None, index)
+        }
+        assert own[index] == own[None], count.iri
     blank = [
         c.iri
         for c in from_store

@@ -88,18 +88,19 @@ def instance_page(
 ) -> InstancePage:
     """Return page *page* (1-based) of the named instances of *class_iri*, sorted by IRI.
 
-    With *within*, only instances whose IRI starts with it (a publication's own things), asked
-    of the store. Raises BadRequestError for a page below 1 or past the last one.
+    With *within*, only instances whose IRI starts with it (a publication's own things).
+    Raises BadRequestError for a page below 1 or past the last one.
     """
     if page < 1:
         raise BadRequestError(f"page must be 1 or more, not {page}")
     target = _iri_term(class_iri)
-    if index is not None and within is None:
+    if index is not None:
         indexed = index.class_instances(
             class_iri,
             offset=(page - 1) * page_size,
             limit=page_size,
             vocabulary_graphs=vocabulary_graphs,
+            within=within,
         )
         if indexed is not None:
             named, anonymous, iris = indexed

@@ -255,16 +255,35 @@ class CatalogueIndex:
         return bool(self._rows("SELECT 1 FROM class WHERE iri = ?", (class_iri,)))
 
     def class_instances(
-        self, class_iri: str, *, offset: int, limit: int, vocabulary_graphs: Sequence[str]
+        self,
+        class_iri: str,
+        *,
+        offset: int,
+        limit: int,
+        vocabulary_graphs: Sequence[str],
+        within: str | None = None,
     ) -> tuple[int, int, list[str]] | None:
         """IRI instances and other instances of *class_iri*, and its IRI instances from
-        *offset* (in IRI order, *limit* at most): a range read. None as for `classes`."""
+        *offset* (in IRI order, *limit* at most): a range read. None as for `classes`.
+
+        With *within*, only the IRIs starting with it (none of the other instances, which have
+        no IRI): a scan of the class's rows, as SPARQL's STRSTARTS would read them.
+        """
         if frozenset(vocabulary_graphs) != self.vocabulary_graphs:
             return None
         found = self._rows("SELECT id, named, anonymous FROM class WHERE iri = ?", (class_iri,))
         if not found:
             return 0, 0, []
         number, named, anonymous = found[0]
+        if within is not None:
+            prefix = "class = ? AND substr(iri, 1, ?) = ?"
+            parameters = (number, len(within), within)
+            (named,) = self._rows(f"SELECT count(*) FROM instance WHERE {prefix}", parameters)[0]
+            rows = self._rows(
+                f"SELECT iri FROM instance WHERE {prefix} ORDER BY position LIMIT ? OFFSET ?",
+                (*parameters, limit, offset),
+            )
+            return int(named), 0, [str(iri) for (iri,) in rows]
         rows = self._rows(
             "SELECT iri FROM instance WHERE class = ? AND position >= ? ORDER BY position LIMIT ?",
             (number, offset, limit),

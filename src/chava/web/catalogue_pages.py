@@ -190,6 +190,7 @@ def _entry_iris(
                     page_size=ENTRY_INSTANCES,
                     vocabulary_graphs=publication_iris(state.settings()).vocabulary_graphs,
                     within=state.settings().data_base_iri,
+                    index=state.served_build().index,
                 ),
             )
             if page.named_total:
