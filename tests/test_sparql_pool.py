@@ -8,6 +8,7 @@ import signal
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -73,6 +74,28 @@ def test_a_crashed_worker_is_replaced_without_affecting_the_other(pool: QueryPoo
     assert not any(is_running(pid) for pid in before - after)
     assert len(before - after) == 2  # the crashed one and the overrun one
     assert b'"n"' in pool.execute(job(COUNT)).body
+
+
+@pytest.mark.parametrize(("operator", "expected"), [(None, "2"), ("4", "4")])
+def test_a_worker_keeps_few_malloc_arenas_unless_the_operator_chose(
+    bundled_build: tuple[Settings, Build],
+    monkeypatch: pytest.MonkeyPatch,
+    operator: str | None,
+    expected: str,
+) -> None:
+    """Each arena reserves 64 MB of the worker's capped address space (chava.sparql.pool)."""
+    if operator is None:
+        monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    else:
+        monkeypatch.setenv("MALLOC_ARENA_MAX", operator)
+    pool = QueryPool(bundled_build[1].store_path, size=1, timeout=5, memory_mb=1024)
+    try:
+        assert pool.execute(job("ASK {}")).body
+        (pid,) = pool.worker_pids()
+        environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        assert f"MALLOC_ARENA_MAX={expected}".encode() in environment
+    finally:
+        pool.close()
 
 
 def test_a_closed_pool_kills_its_workers(bundled_build: tuple[Settings, Build]) -> None:

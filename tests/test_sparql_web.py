@@ -244,7 +244,8 @@ def test_the_escape_no_longer_hides_a_deep_nesting(bundled_build: tuple[Settings
         response = client.post("/sparql", data={"query": deep})
         assert response.status_code == 400
         assert "nested more than" in response.get_json()["message"]
-        assert service.pool.worker_pids() == before  # no worker crashed
+        # No worker crashed (the pool may have started one more meanwhile: it grows on demand).
+        assert set(before) <= set(service.pool.worker_pids())
 
 
 def test_post_without_query_is_400(client: FlaskClient) -> None:

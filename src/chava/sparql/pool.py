@@ -66,6 +66,13 @@ class QueryOutcome:
     truncated: bool
 
 
+MALLOC_ARENAS: Final = "2"
+"""glibc's malloc arenas in a worker (MALLOC_ARENA_MAX, unless the operator set it). Each arena
+reserves 64 MB of address space, and glibc makes up to 8 a core as threads contend: on a busy
+host a worker's RocksDB threads could reserve the whole `sparql_worker_memory_mb` (1 GB) at
+start-up, and the next thread failed to start ("Resource temporarily unavailable"), ending the
+worker. Two arenas keep the address-space cap a cap on memory, not on reservations."""
+
 WORKER_ENTRY: Final = (
     "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
     "import sys; from chava.sparql.worker import main; sys.exit(main())"
@@ -136,6 +143,7 @@ class QueryWorker:
                 stdout=subprocess.PIPE,
                 close_fds=True,
                 pass_fds=() if channel is None else (inherited.fileno(),),
+                env={"MALLOC_ARENA_MAX": MALLOC_ARENAS, **os.environ},
             )
         finally:
             if channel is not None:
