@@ -7,6 +7,7 @@ indexed; the index written by `chava build` and read, never built, by a fresh wo
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from pathlib import Path
@@ -23,6 +24,8 @@ from chava.building.build_check import open_verified
 from chava.building.builds import Build
 from chava.config import Settings
 from chava.errors import DamagedBuildError
+from chava.search.index import CatalogueIndex
+from chava.search.text import match_expression
 from chava.web.app import create_app
 from tests.jsonld_support import CONTEXT_URL, expand_to_triples
 from tests.serve_support import serve_bundled
@@ -145,6 +148,29 @@ def test_facets_count_every_result_and_filter_it(client: FlaskClient) -> None:
         for value in facets[name]:
             narrowed = search(client, f"q=memoire&limit=1&{name}={quote(value['id'])}")
             assert narrowed["totalItems"] == value["count"], (name, value)
+
+
+@pytest.mark.parametrize("words", [["memoire"], ["e"], ["a"], ["charleroi"], ["outil", "pe"]])
+def test_facets_counted_from_the_items_equal_the_bitmaps(
+    bundled_build: tuple[Settings, Build], words: list[str]
+) -> None:
+    """Few results are counted from each one's values, many with the bitmaps: the same counts."""
+    index = CatalogueIndex.open(bundled_build[1].index_path)
+    facets = index._facet_data()
+    assert facets.per_item_limit > 0
+    found = [
+        int(number)
+        for (number,) in index._rows(
+            "SELECT rowid FROM text WHERE text MATCH ?", (match_expression(words),)
+        )
+    ]
+    assert found
+    index._facets_read = dataclasses.replace(facets, per_item_limit=len(found))
+    per_item = index._facets(found)
+    index._facets_read = dataclasses.replace(facets, per_item_limit=len(found) - 1)
+    assert index._facets(found) == per_item
+    assert per_item["type"]
+    assert per_item["graph"]
 
 
 def test_the_text_index_runs_each_match_once(

@@ -26,10 +26,12 @@ nodes), and the IRIs in IRI order, so a class page (`/classes/...`) is a range r
 
 from __future__ import annotations
 
+import array
 import contextlib
 import json
 import logging
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,7 +49,7 @@ from chava.term_labels import TERM_LABELS
 logger = logging.getLogger(__name__)
 
 INDEX_FILE: Final = "index.sqlite"
-INDEX_VERSION: Final = "3"
+INDEX_VERSION: Final = "4"
 """Bump when the tables change: a server builds an index of an older version again."""
 RDF_TYPE: Final = ns.RDF + "type"
 CITY: Final = ns.SCHEMA + "City"
@@ -68,6 +70,7 @@ CREATE TABLE value(id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE);
 CREATE TABLE link(item INTEGER NOT NULL, facet TEXT NOT NULL, value INTEGER NOT NULL,
   PRIMARY KEY(item, facet, value)) WITHOUT ROWID;
 CREATE TABLE bitmap(value INTEGER PRIMARY KEY, facet TEXT NOT NULL, bits BLOB NOT NULL);
+CREATE TABLE facet_items(starts BLOB NOT NULL, numbers BLOB NOT NULL);
 CREATE TABLE exact(name TEXT NOT NULL, item INTEGER NOT NULL,
   PRIMARY KEY(name, item)) WITHOUT ROWID;
 CREATE TABLE term(iri TEXT NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL,
@@ -299,6 +302,7 @@ def _fill(
     )
     connection.executemany("INSERT OR IGNORE INTO link VALUES (?, ?, ?)", links)
     connection.executemany("INSERT INTO bitmap VALUES (?, ?, ?)", _bitmaps(links, len(order)))
+    connection.execute("INSERT INTO facet_items VALUES (?, ?)", _facet_items(links, len(order)))
     preferred = {tag: position for position, tag in enumerate(languages)}
     exact, names, texts = _text_rows(order, resources, preferred, fold_once)
     connection.executemany("INSERT OR IGNORE INTO exact VALUES (?, ?)", exact)
@@ -388,6 +392,23 @@ def _bitmaps(links: Sequence[tuple[int, str, int]], items: int) -> Iterator[tupl
             bits[item >> 3] |= 1 << (item & 7)
     for (value, facet), bits in maps.items():
         yield value, facet, bytes(bits)
+
+
+def _facet_items(links: Sequence[tuple[int, str, int]], items: int) -> tuple[bytes, bytes]:
+    """Each item's values of the search facets, as two arrays of unsigned 32-bit integers
+    (little-endian): item *n*'s values are `numbers[starts[n]:starts[n + 1]]`, each once."""
+    by_item: list[set[int]] = [set() for _ in range(items + 1)]
+    for item, facet, value in links:
+        if facet in FACETS:
+            by_item[item].add(value)
+    starts, numbers = array.array("I", [0]), array.array("I")
+    for values in by_item:
+        numbers.extend(sorted(values))
+        starts.append(len(numbers))
+    if sys.byteorder == "big":
+        starts.byteswap()
+        numbers.byteswap()
+    return starts.tobytes(), numbers.tobytes()
 
 
 def name_row(item: int, number: int, kind: int, words: int) -> int:

@@ -14,9 +14,12 @@ alternative names, then descriptions), then label order. Every word of the query
 
 from __future__ import annotations
 
+import array
+import collections
 import json
 import logging
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +38,12 @@ WEIGHTS: Final = (10.0, 4.0, 1.0)
 FACET_VALUES: Final = 20
 """Values listed per facet (the most frequent)."""
 SNIPPET_TOKENS: Final = 16
+PER_ITEM_COUNTING: Final = 450
+"""Facets are counted from the results' own values when there are at most (bitmaps x 64-bit
+words of a bitmap) / PER_ITEM_COUNTING results, else by AND-ing bitmaps (see _facets). At 1M
+(889 bitmaps of 48,798 items) that is 1,507 results: counting from the items took 1.4 us a
+result (0.26 ms for 132, 1.04 ms for 649, 3.84 ms for 2,824), the bitmaps 1.5 to 2.5 ms
+whatever the results (9 ms for 18,069, where the items took 21.5 ms)."""
 CACHE_KIB: Final = 1024
 """SQLite's page cache per connection (the kernel caches the file for every process)."""
 _ROWID: Final = "rowid + 0"
@@ -77,6 +86,21 @@ class SearchAnswer:
     facets: dict[str, list[FacetValue]]
 
 
+@dataclass(frozen=True)
+class _FacetData:
+    """What counting the facets reads: the bitmaps, and each item's values."""
+
+    bitmaps: list[tuple[str, str, int]]
+    """(value IRI, facet, bits of the items having it) of every facet value."""
+    named: dict[int, tuple[str, str]]
+    """Value id -> (IRI, facet)."""
+    starts: array.array[int]
+    numbers: array.array[int]
+    """Item *n*'s value ids: numbers[starts[n]:starts[n + 1]]."""
+    per_item_limit: int
+    """Most results counted from their items' values; more: with the bitmaps."""
+
+
 class CatalogueIndex:
     """A build's index: open it with `open` (its file) or `in_memory` (a connection)."""
 
@@ -97,7 +121,7 @@ class CatalogueIndex:
         self._picked: dict[tuple[str, str], tuple[str, str | None]] = {}
         """term_label's answers by (IRI, language): a search names a hundred facet values."""
         self._picked_lock = threading.Lock()
-        self._bitmaps: list[tuple[str, str, int]] | None = None
+        self._facets_read: _FacetData | None = None
 
     @classmethod
     def open(cls, path: Path) -> CatalogueIndex:
@@ -351,41 +375,67 @@ class CatalogueIndex:
         ]
 
     def _facets(self, found: list[int]) -> dict[str, list[FacetValue]]:
-        """Count the results having each value of the facets: one AND of bitmaps per value."""
-        bitmaps = self._facet_bitmaps()
-        hits = bytearray(max((number >> 3 for number in found), default=0) + 1)
-        for number in found:
-            hits[number >> 3] |= 1 << (number & 7)
-        chosen = int.from_bytes(hits, "little")
+        """Count the results having each value of the facets: from each result's values when
+        they are few (PER_ITEM_COUNTING), else with one AND of bitmaps per value."""
+        facets = self._facet_data()
         counted: dict[str, list[tuple[int, str]]] = {name: [] for name in FACETS}
-        for iri, facet, bits in bitmaps:
-            count = (chosen & bits).bit_count()
-            if count:
+        if len(found) <= facets.per_item_limit:
+            starts, numbers, named = facets.starts, facets.numbers, facets.named
+            counter: collections.Counter[int] = collections.Counter()
+            for number in found:
+                counter.update(numbers[starts[number] : starts[number + 1]])
+            for value, count in counter.items():
+                iri, facet = named[value]
                 counted[facet].append((-count, iri))
+        else:
+            hits = bytearray(max((number >> 3 for number in found), default=0) + 1)
+            for number in found:
+                hits[number >> 3] |= 1 << (number & 7)
+            chosen = int.from_bytes(hits, "little")
+            for iri, facet, bits in facets.bitmaps:
+                count = (chosen & bits).bit_count()
+                if count:
+                    counted[facet].append((-count, iri))
         return {
             facet: [FacetValue(iri, -negative) for negative, iri in sorted(values)[:FACET_VALUES]]
             for facet, values in counted.items()
         }
 
     def preload(self) -> None:
-        """Read what the first search would otherwise wait for (the facets' bitmaps)."""
+        """Read what the first search would otherwise wait for (the facets' bitmaps and each
+        item's values)."""
         try:
-            self._facet_bitmaps()
+            self._facet_data()
         except StoreError as error:  # a damaged file: the search that needs it reports it
             logger.warning("%s", error)
 
-    def _facet_bitmaps(self) -> list[tuple[str, str, int]]:
-        """(value IRI, facet, bitmap of its items) of every facet value, read on first use."""
-        bitmaps = self._bitmaps
-        if bitmaps is None:
+    def _facet_data(self) -> _FacetData:
+        """The facets' bitmaps and each item's values, read on first use."""
+        data = self._facets_read
+        if data is None:
             rows = self._rows(
-                "SELECT v.iri, b.facet, b.bits FROM bitmap b JOIN value v ON v.id = b.value", ()
+                "SELECT b.value, v.iri, b.facet, b.bits FROM bitmap b "
+                "JOIN value v ON v.id = b.value",
+                (),
             )
             bitmaps = [
-                (str(iri), str(facet), int.from_bytes(bits, "little")) for iri, facet, bits in rows
+                (str(iri), str(facet), int.from_bytes(bits, "little"))
+                for _value, iri, facet, bits in rows
             ]
-            self._bitmaps = bitmaps
-        return bitmaps
+            named = {int(value): (str(iri), str(facet)) for value, iri, facet, _bits in rows}
+            ((starts_bytes, numbers_bytes),) = self._rows(
+                "SELECT starts, numbers FROM facet_items", ()
+            )
+            starts, numbers = array.array("I"), array.array("I")
+            starts.frombytes(starts_bytes)
+            numbers.frombytes(numbers_bytes)
+            if sys.byteorder == "big":
+                starts.byteswap()
+                numbers.byteswap()
+            items = max(len(starts) - 2, 1)
+            limit = len(bitmaps) * (items // 64 + 1) // PER_ITEM_COUNTING
+            data = self._facets_read = _FacetData(bitmaps, named, starts, numbers, limit)
+        return data
 
     def _rows(self, sql: str, parameters: Sequence[object]) -> list[Any]:
         """The rows of *sql* (tuples of SQLite values), on this thread's connection."""
