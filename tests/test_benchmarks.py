@@ -126,6 +126,12 @@ def test_harness_runs_every_system_and_leaves_nothing_behind(
         assert row["chava"]["errors"] == 0
         assert row["chava"]["median_ms"] > 0
     assert set(document["meta"]["first_requests_ms"]) == {"first search", "first /api/tools page"}
+    pages = tables["Class pages, HTML (chava only)"]
+    assert len(pages["rows"]) == 2
+    for row in pages["rows"].values():  # each request a new URL: every one answered 200
+        assert row["chava"]["errors"] == 0
+        assert row["chava"]["samples"] == 2  # one per repeat
+        assert row["oxigraph"]["note"] == "n/a (not offered)"
     memory = tables["Memory by process, after the workloads"]
     roles = {row[1].split(" x")[0] for row in memory["plain_rows"] if row[0] == "chava"}
     assert roles == {"main", "web worker", "query worker", "total"}

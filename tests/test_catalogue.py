@@ -6,6 +6,7 @@ graphs), else asked of the store: the tests run both ways and compare them on th
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,6 +20,7 @@ from chava.publication_iris import publication_iris
 from chava.search.build import build_in_memory, write_index
 from chava.search.index import CatalogueIndex
 from chava.stores.store import PublishedStore
+from chava.web.served_build import open_index
 from tests.pages_support import ID, LC, memory_store
 
 
@@ -201,3 +203,19 @@ def test_an_index_that_cannot_be_written_is_an_os_error(
     """The build reports it in one line, as any write that failed (a full disk)."""
     with pytest.raises(OSError, match=r"index\.sqlite"):
         write_index(tmp_path / "missing" / "index.sqlite", store.oxigraph, languages=("fr",))
+
+
+def test_a_build_without_its_index_file_gets_the_same_class_table_in_memory(
+    bundled_build: tuple[Settings, Build], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A build written by an older chava is served with an index built from its store: its
+    class table holds the build's own description too, as the file `chava build` writes."""
+    settings, build = bundled_build
+    older = dataclasses.replace(build, manifest={**build.manifest, "build_files": {}})
+    in_memory = open_index(older, PublishedStore(build), settings)
+    assert "building one in memory" in caplog.text
+    graphs = publication_iris(settings).vocabulary_graphs
+    written = CatalogueIndex.open(build.index_path).classes(graphs)
+    assert written is not None
+    assert in_memory.classes(graphs) == written
+    assert any(iri.startswith("http://rdfs.org/ns/void#") for iri, _named, _other in written)

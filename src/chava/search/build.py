@@ -164,17 +164,13 @@ def add_class_instances(
 def _add_class_instances(
     connection: sqlite3.Connection, quads: Iterable[ox.Quad], left_out: frozenset[str]
 ) -> None:
-    added = _ClassInstances()
+    added = _ClassInstances(left_out)
     rdf_type = ox.NamedNode(RDF_TYPE)
     for quad in quads:
         graph = quad.graph_name
-        if (
-            quad.predicate == rdf_type
-            and isinstance(quad.object, ox.NamedNode)
-            and isinstance(graph, ox.NamedNode)
-            and graph.value not in left_out
-        ):
-            added.add(quad.object.value, quad.subject)
+        if quad.predicate == rdf_type and isinstance(quad.object, ox.NamedNode):
+            graph_iri = graph.value if isinstance(graph, ox.NamedNode) else None
+            added.add(quad.object.value, quad.subject, graph_iri)
     for _number, class_iri, _named, anonymous in added.rows():
         found = connection.execute(
             "SELECT id, anonymous FROM class WHERE iri = ?", (class_iri,)
@@ -444,7 +440,7 @@ def _scan(
     """Types (with their graphs), labels, alternative names and descriptions of IRI subjects;
     and the instances of each class in the named graphs outside *vocabulary_graphs*."""
     resources: dict[str, _Resource] = {}
-    classes = _ClassInstances()
+    classes = _ClassInstances(vocabulary_graphs)
     named_node, literal_type = ox.NamedNode, ox.Literal
 
     def resource(iri: str) -> _Resource:
@@ -459,8 +455,7 @@ def _scan(
         if not isinstance(value, named_node) or graph_iri in excluded:
             continue
         subject = quad.subject
-        if graph_iri is not None and graph_iri not in vocabulary_graphs:
-            classes.add(value.value, subject)
+        classes.add(value.value, subject, graph_iri)
         if isinstance(subject, named_node):
             found = resources.get(subject.value) or resource(subject.value)
             found.types[value.value] = None
@@ -499,14 +494,19 @@ def _scan(
 
 @dataclass(slots=True)
 class _ClassInstances:
-    """The distinct instances of each class, as the class pages count and list them."""
+    """The distinct instances of each class, as the class pages count and list them: typed in a
+    named graph, not one of the vocabulary graphs *left_out*."""
 
+    left_out: frozenset[str]
     named: dict[str, dict[str, None]] = field(default_factory=dict)
     """Class -> the IRIs typed with it (a set keeping no order)."""
     anonymous: dict[str, set[str]] = field(default_factory=dict)
     """Class -> its other instances (blank nodes, quoted triples), as their N-Triples text."""
 
-    def add(self, class_iri: str, subject: Any) -> None:
+    def add(self, class_iri: str, subject: Any, graph_iri: str | None) -> None:
+        """Count *subject*, typed *class_iri* in *graph_iri* (None: the default graph)."""
+        if graph_iri is None or graph_iri in self.left_out:
+            return
         if isinstance(subject, ox.NamedNode):
             named = self.named.get(class_iri)
             if named is None:

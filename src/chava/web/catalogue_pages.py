@@ -172,7 +172,7 @@ def _entry_iris(
     Own: under the publication's data base. Harvested partners' resources are counted on the
     class pages and listed on /harvest/, not offered as this publication's entry points.
     """
-    store = state.published_store()
+    store, index, settings = state.published_store(), state.served_build().index, state.settings()
     by_iri = {count.iri: count.count for count in counts}
     core = vocabulary_base + "def/core#"
     found: list[tuple[str, tuple[str, ...], int]] = []
@@ -188,9 +188,9 @@ def _entry_iris(
                     iri,
                     page=1,
                     page_size=ENTRY_INSTANCES,
-                    vocabulary_graphs=publication_iris(state.settings()).vocabulary_graphs,
-                    within=state.settings().data_base_iri,
-                    index=state.served_build().index,
+                    vocabulary_graphs=publication_iris(settings).vocabulary_graphs,
+                    within=settings.data_base_iri,
+                    index=index,
                 ),
             )
             if page.named_total:

@@ -192,17 +192,18 @@ def open_index(build: Build, store: PublishedStore, settings: Settings) -> Catal
         build.build_id,
     )
     metadata = build.manifest.get("metadata_graph")
+    vocabulary_graphs = publication_iris(settings).vocabulary_graphs
     connection = build_in_memory(
         store.oxigraph,
         languages=settings.languages,
         excluded_graphs=[str(metadata)] if metadata else [],
-        vocabulary_graphs=publication_iris(settings).vocabulary_graphs,
+        vocabulary_graphs=vocabulary_graphs,
     )
     if metadata:
         add_class_instances(
             connection,
             store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(str(metadata))),
-            vocabulary_graphs=publication_iris(settings).vocabulary_graphs,
+            vocabulary_graphs=vocabulary_graphs,
         )
     return CatalogueIndex.in_memory(connection)
 
