@@ -24,6 +24,7 @@ from chava.building.build_check import open_verified
 from chava.building.builds import Build
 from chava.config import Settings
 from chava.errors import DamagedBuildError
+from chava.search.build import NAME_BITS
 from chava.search.index import CatalogueIndex
 from chava.search.text import match_expression
 from chava.web.app import create_app
@@ -203,6 +204,33 @@ def test_the_text_index_runs_each_match_once(
     assert len(plans) == 2  # the ranking, the page's snippets
     assert all(plan.rsplit(":", 1)[1].startswith("M") for plan in plans), plans
     assert not any(sign in plan.rsplit(":", 1)[1] for plan in plans for sign in "=<>"), plans
+
+
+def test_the_names_index_keeps_columns_and_a_two_letter_prefix_index(
+    bundled_build: tuple[Settings, Build],
+) -> None:
+    """Every search word is a prefix MATCH on the names' index: without its columns kept
+    (`detail = none`) that MATCH cost 4 to 5 times as much (1.9 ms of a search at 1M); two
+    letters typed read the prefix index instead of every term starting with them."""
+    index = CatalogueIndex.open(bundled_build[1].index_path)
+    ((sql,),) = index._rows("SELECT sql FROM sqlite_master WHERE name = 'name'", ())
+    assert "detail = column" in sql
+    assert "prefix = '2'" in sql
+    typed = [
+        number >> NAME_BITS
+        for (number,) in index._rows(
+            "SELECT rowid FROM name WHERE name MATCH ?", (match_expression(["te", "me"]),)
+        )
+    ]
+    whole = [
+        number >> NAME_BITS
+        for (number,) in index._rows(
+            "SELECT rowid FROM name WHERE name MATCH ?",
+            (match_expression(["territoires", "memoire"]),),
+        )
+    ]
+    assert set(whole) <= set(typed)
+    assert whole
 
 
 def test_snippets_highlight_the_words_in_escaped_html(client: FlaskClient) -> None:

@@ -22,7 +22,7 @@ from chava.config import Settings
 from chava.loading.hashed_input import InputDigest
 from chava.loading.sources import collect_files
 
-BUILD_LAYOUT_VERSION: Final = "6"
+BUILD_LAYOUT_VERSION: Final = "7"
 """Bump when what a build contains changes, so old builds are not reused."""
 
 
