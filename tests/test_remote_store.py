@@ -20,6 +20,7 @@ from chava import formats
 from chava.building.builds import Build
 from chava.cli import cli
 from chava.config import Settings
+from chava.describe import describe_resource
 from chava.errors import ConfigError, StoreError
 from chava.network.publish_remote import push_build
 from chava.sparql.contract import QueryJob
@@ -27,6 +28,7 @@ from chava.sparql.pool import QueryPool
 from chava.sparql.worker import check_syntax
 from chava.stores.remote_engines.auth import Credentials
 from chava.stores.remote_store import RemoteConfig, RemoteStore, RemoteTriples, open_remote
+from chava.stores.store import PublishedStore
 from tests.oxigraph_server import OxigraphServer, free_port, oxigraph_server
 from tests.remote_store_support import ENGINE, VARIABLE, VIRTUOSO
 from tests.serve_support import chava_serve
@@ -128,6 +130,38 @@ def test_blank_nodes_are_followed_from_the_statements_naming_them(
     assert followed
     assert len(followed) <= local_blank_quads
     assert all(quad.subject in {blank.object for blank in blanks} for quad in followed)
+
+
+def test_a_description_reads_its_linked_resources_in_one_request(
+    bundled_build: tuple[Settings, Build],
+    engine: OxigraphServer,
+    local: ox.Store,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The labels and types of every IRI a resource links to come from one request, and those
+    of the predicates and classes it shows from another (they took one request each), and the
+    description is the one the embedded store gives."""
+    settings, build = bundled_build
+    remote = open_remote(dataclasses.replace(settings, store_url=engine.query), build)
+    asked: list[str] = []
+    answer = remote.answer
+
+    def counted(query: str, **options: object) -> object:
+        asked.append(query)
+        return answer(query, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(remote, "answer", counted)
+    iri = "https://w3id.org/chava/id/organization/territoires-de-la-memoire"
+    described = describe_resource(PublishedStore(build, store=remote), iri)  # type: ignore[arg-type]
+    expected = describe_resource(PublishedStore(build, store=local), iri)
+    linked = {key for key in expected.types if key != iri}
+    assert len(linked) > 3
+    assert described.labels == expected.labels
+    assert described.types == expected.types
+    assert set(described.context) == set(expected.context)
+    # The resource's statements, its incoming page, its linked IRIs, the labels of the
+    # predicates and classes it shows: 37 requests before, one per IRI and term.
+    assert len(asked) <= 4, asked
 
 
 def test_queries_see_the_union_of_the_build_graphs_or_the_graphs_asked(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Final
@@ -102,10 +102,12 @@ def describe_resource(
     own = _facts_from(node, statements)  # the resource's own labels and types: no lookup
     labels[iri], types[iri] = own.labels, own.types
     memo = _memo(store)
-    for predicate in {quad.predicate for quad in (*statements, *incoming)}:
-        labels.setdefault(predicate.value, memo.term_labels(store, predicate))
-    for class_iri in {value for values in types.values() for value in values}:
-        labels.setdefault(class_iri, memo.term_labels(store, ox.NamedNode(class_iri)))
+    terms = {quad.predicate for quad in (*statements, *incoming)} | {
+        ox.NamedNode(value) for values in types.values() for value in values
+    }
+    _prefetch(store, [term for term in terms if term.value not in labels], memo.labels)
+    for term in terms:
+        labels.setdefault(term.value, memo.term_labels(store, term))
     more = start + len(incoming) < incoming_total
     return ResourceDescription(
         iri=iri,
@@ -169,6 +171,7 @@ def _context(
     types: dict[str, tuple[str, ...]] = {}
     context: list[ox.Quad] = []
     memo = _memo(store)
+    _prefetch(store, linked, memo.entries)
     for node in linked:
         facts = memo.get(node)
         if facts is None:
@@ -178,6 +181,18 @@ def _context(
         types[node.value] = facts.types
         context.extend(facts.quads)
     return labels, types, tuple(context)
+
+
+def _prefetch(
+    store: PublishedStore, nodes: Iterable[ox.NamedNode], known: Container[ox.NamedNode]
+) -> None:
+    """Read the statements of the *nodes* not *known* in one request from an external engine
+    (chava.stores.remote_store), instead of one request each when their labels are read."""
+    prefetch = getattr(store.oxigraph, "prefetch", None)
+    if prefetch is not None:
+        unknown = [node for node in nodes if node not in known]
+        if len(unknown) > 1:
+            prefetch(unknown, linked=False)
 
 
 def _count_incoming(store: PublishedStore, node: ox.NamedNode) -> int:

@@ -275,18 +275,21 @@ class RemoteStore:
         )
         return _quads(answer, {**terms, "g": graph_name})
 
-    def prefetch(self, subjects: Sequence[ox.NamedNode | str]) -> None:
-        """Read the statements of *subjects*, and of the IRIs they point to, in two requests
-        (the JSON-LD listings frame a page of items and the nodes they link to)."""
+    def prefetch(self, subjects: Sequence[ox.NamedNode | str], *, linked: bool = True) -> None:
+        """Read the statements of *subjects*, and (*linked*) of the IRIs they point to, in two
+        requests (the JSON-LD listings frame a page of items and the nodes they link to; a
+        resource description reads the labels and types of the IRIs it links to: one)."""
         wanted = [ox.NamedNode(s) if isinstance(s, str) else s for s in subjects]
         fresh = self._describe_many([node for node in wanted if node not in self._described])
-        linked = {
+        if not linked:
+            return
+        pointed = {
             quad.object
             for quads in fresh.values()
             for quad in quads
             if isinstance(quad.object, ox.NamedNode) and quad.predicate != _RDF_TYPE
         }
-        self._describe_many([node for node in linked if node not in self._described])
+        self._describe_many([node for node in pointed if node not in self._described])
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
         """The build's named graphs (those the engine is asked about)."""
