@@ -105,7 +105,7 @@ def describe_resource(
     terms = {quad.predicate for quad in (*statements, *incoming)} | {
         ox.NamedNode(value) for values in types.values() for value in values
     }
-    _prefetch(store, [term for term in terms if term.value not in labels], memo.labels)
+    _prefetch(store, (term for term in terms if term.value not in labels), memo.labels)
     for term in terms:
         labels.setdefault(term.value, memo.term_labels(store, term))
     more = start + len(incoming) < incoming_total

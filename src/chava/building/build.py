@@ -544,6 +544,7 @@ def _describe(
     # what the dataset holds, not how it was built. Written on a thread while the dumps are
     # (pyoxigraph writes those without the GIL), the distinct triples counted and the VoID
     # counts queried (pyoxigraph queries without the GIL too).
+    iris = publication_iris(settings)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="chava-describe") as pool:
         indexing = pool.submit(
             write_index,
@@ -551,13 +552,13 @@ def _describe(
             published,
             languages=settings.languages,
             vocabulary=vocabulary_labels(settings.root),
-            vocabulary_graphs=publication_iris(settings).vocabulary_graphs,
+            vocabulary_graphs=iris.vocabulary_graphs,
         )
         counting = pool.submit(dataset_totals, published, published_counts)
         dumps = write_dumps(
             published,
             folder / "dumps",
-            prefixes=publication_iris(settings).prefixes,
+            prefixes=iris.prefixes,
             # No triple in two graphs: the Turtle union is the graphs one after the other.
             disjoint=lambda: counting.result().triples == sum(published_counts.values()),
         )
@@ -578,11 +579,7 @@ def _describe(
         metadata = list(describe_dataset(published, settings, facts))
         indexing.result()
     # The class pages count the build's own description too (its datasets, distributions...).
-    add_class_instances(
-        folder / INDEX_FILE,
-        metadata,
-        vocabulary_graphs=publication_iris(settings).vocabulary_graphs,
-    )
+    add_class_instances(folder / INDEX_FILE, metadata, vocabulary_graphs=iris.vocabulary_graphs)
     files = build_files(folder, (INDEX_FILE,))  # hashed while the store on disk still loads
     return _Described(build_id, counts, withheld, dumps, triples, previous, metadata, files)
 
