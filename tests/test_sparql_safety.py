@@ -176,7 +176,7 @@ def test_a_client_holding_its_queries_leaves_a_worker_started_on_demand_for_othe
                 client.submit(post, running, CARTESIAN.replace("?l", f"?l{index}"))
                 for index in range(2)
             ]
-            time.sleep(0.3)
+            _wait_until_running(running, 2)
             assert _get_from("127.0.0.2", running, "ASK { ?s a ?type }") == 200
             assert len(running.service.pool.worker_pids()) == 3  # two started on demand
             assert [future.result()[0].status_code for future in slow] == [503, 503]
@@ -192,6 +192,16 @@ def _get_from(source: str, server: LiveServer, query: str) -> int:
         return connection.getresponse().status
     finally:
         connection.close()
+
+
+def _wait_until_running(server: LiveServer, count: int) -> None:
+    """Wait until *count* queries hold a worker each: none free, none waiting for one (a fixed
+    sleep was too short on a loaded machine, where starting a worker on demand takes longer)."""
+    pool = server.service.pool
+    deadline = time.monotonic() + 30
+    while len(pool.worker_pids()) < count or pool._idle.qsize() or pool._blocked:
+        assert time.monotonic() < deadline, "the queries did not start"
+        time.sleep(0.05)
 
 
 def _wait_for_workers(server: LiveServer, count: int) -> None:
