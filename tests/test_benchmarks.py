@@ -139,6 +139,9 @@ def test_harness_runs_every_system_and_leaves_nothing_behind(
     assert any(row[0].startswith("total RSS") for row in scale_bars["plain_rows"])
     for row in scale_bars["plain_rows"]:
         assert row[2] in ("pass", "FAIL", "n/a"), row
+    # What the uncached bar leaves chava once the granian floor and pyoxigraph alone are paid.
+    (budget,) = [note for note in scale_bars["notes"] if note.startswith("uncached: what the")]
+    assert budget.count(" ms left, took ") == len(uncached["rows"])
     validated = tables[
         "Validation: chava validate FILE --engine E (generated data, the project's shapes)"
     ]

@@ -97,7 +97,7 @@ class Settings:
     web_workers: int = _setting(
         1,
         "Web worker processes (granian), each with its own threads, caches and query workers "
-        "(each about 150 MB at a million statements; more use more cores).",
+        "(each about 150-250 MB at a million statements; more use more cores).",
         at_least=1,
     )
     # --- publish: dereferencing, builds, serving ---
