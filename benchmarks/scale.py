@@ -373,7 +373,8 @@ def _uncached_budget(
             continue
         left = UNCACHED_BAR * peer.median_ms - granian_floor_ms - engine
         own = mine.median_ms - granian_floor_ms - engine
-        parts.append(f"{name.split('-')[0]} {left:.2f} ms left, took {own:.2f}")
+        took = f"took {own:.2f}" if own > 0 else "took less than the engine's own variation"
+        parts.append(f"{name.split('-')[0]} {left:.2f} ms left, {took}")
     if not parts:
         return ""
     return (

@@ -141,7 +141,7 @@ def test_harness_runs_every_system_and_leaves_nothing_behind(
         assert row[2] in ("pass", "FAIL", "n/a"), row
     # What the uncached bar leaves chava once the granian floor and pyoxigraph alone are paid.
     (budget,) = [note for note in scale_bars["notes"] if note.startswith("uncached: what the")]
-    assert budget.count(" ms left, took ") == len(uncached["rows"])
+    assert budget.count(" ms left, took ") == len(uncached["rows"])  # every query, a figure
     validated = tables[
         "Validation: chava validate FILE --engine E (generated data, the project's shapes)"
     ]
