@@ -192,6 +192,29 @@ def test_interrupting_the_harness_stops_every_server(tmp_path: Path) -> None:
     assert processes_mentioning(str(tmp_path)) == []
 
 
+def test_stopping_every_server_waits_for_them_together(tmp_path: Path) -> None:
+    # Servers that ignore SIGTERM: each is killed after the grace period, all in one period.
+    registry = ProcessRegistry(tmp_path / "logs")
+    stubborn = (
+        "import signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+        "print('up', flush=True); time.sleep(120)"
+    )
+    started = [
+        registry.spawn(f"stubborn-{index}", [sys.executable, "-c", stubborn]) for index in range(3)
+    ]
+    deadline = time.monotonic() + 30
+    while not all(process.log_path.read_text().startswith("up") for process in started):
+        assert time.monotonic() < deadline, "the stubborn processes did not start"
+        time.sleep(0.05)
+    began = time.monotonic()
+    registry.stop_all(grace=2.0)
+    elapsed = time.monotonic() - began
+    assert registry.leftovers() == []
+    assert registry.processes == []
+    assert all(process.popen.returncode == -signal.SIGKILL for process in started)
+    assert elapsed < 5.0  # one grace period for the three, not three in a row (6 s)
+
+
 def test_the_peers_description_query_gives_chavas_statements(tmp_path: Path) -> None:
     """benchmarks/queries/describe/describe.rq is what chava's /id/... Turtle contains."""
     dataset = ensure_dataset(tmp_path, size="10k", cities=1, seed=3)
