@@ -469,6 +469,11 @@ def main(argv: list[str] | None = None) -> int:
         raise KeyboardInterrupt(f"signal {signum}")
 
     previous = signal.signal(signal.SIGTERM, terminate)
+    # Ctrl-C stops the run even when the harness started with SIGINT ignored: a process that
+    # ignores it hands that on to every program it starts (nohup, some test runners and
+    # libraries do), and Python then installs no KeyboardInterrupt handler.
+    previous_interrupt = signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     interrupted = False
     try:
         meta, tables = benchmark(arguments, registry)
@@ -477,6 +482,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         registry.stop_all()
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_interrupt)
     leftovers = registry.leftovers()
     if interrupted:
         sys.stderr.write(f"interrupted; processes left behind: {leftovers or 'none'}\n")

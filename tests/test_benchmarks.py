@@ -163,13 +163,19 @@ def test_harness_runs_every_system_and_leaves_nothing_behind(
         assert len({line.count("|") for line in rows}) == 1  # every row has every column
 
 
-def test_interrupting_the_harness_stops_every_server(tmp_path: Path) -> None:
+@pytest.mark.parametrize("inherited", ["default", "ignored"])
+def test_interrupting_the_harness_stops_every_server(tmp_path: Path, inherited: str) -> None:
     data, results = tmp_path / "data", tmp_path / "results"
+    command = [
+        *(sys.executable, "benchmarks/run.py", *TINY, "--duration", "20"),
+        *("--data-dir", str(data), "--output-dir", str(results)),
+    ]
+    if inherited == "ignored":  # started by a parent ignoring SIGINT (nohup does): exec keeps it
+        ignoring = "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+        wrapper = [sys.executable, "-c", ignoring + "os.execv(sys.executable, sys.argv[1:])"]
+        command = [*wrapper, *command]
     harness = subprocess.Popen(
-        [
-            *(sys.executable, "benchmarks/run.py", *TINY, "--duration", "20"),
-            *("--data-dir", str(data), "--output-dir", str(results)),
-        ],
+        command,
         cwd=Path(__file__).resolve().parent.parent,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
