@@ -6,6 +6,7 @@ stops, also on SIGINT, and the JSON and Markdown are well formed), never the fig
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import http.server
 import json
@@ -39,6 +40,21 @@ TINY = [
     "--validation-sizes", "10k", "--validation-engines", "oxigraph,pyshacl",
     "--skip", "identity,harvest",
 ]  # fmt: skip
+
+
+def children_of(parent: int) -> list[int]:
+    """Pids of the live processes whose parent is *parent*."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
 
 
 def processes_mentioning(text: str) -> list[int]:
@@ -191,7 +207,10 @@ def test_interrupting_the_harness_stops_every_server(tmp_path: Path, inherited: 
         harness.send_signal(signal.SIGINT)
         _, errors = harness.communicate(timeout=60)
     finally:
-        if harness.poll() is None:
+        if harness.poll() is None:  # failed: stop its servers too (each in a group of its own)
+            for child in children_of(harness.pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child, signal.SIGKILL)
             harness.kill()
     assert harness.returncode == 130
     assert "processes left behind: none" in errors
