@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
-def _live_processes() -> list[tuple[int, int, int]]:
+def live_processes() -> list[tuple[int, int, int]]:
     """(pid, parent pid, process group) of every live process (zombies left out), from /proc."""
     found: list[tuple[int, int, int]] = []
     for entry in Path("/proc").iterdir():
@@ -42,12 +42,12 @@ def _live_processes() -> list[tuple[int, int, int]]:
 
 def group_members(group_id: int) -> list[int]:
     """Return the pids of the live processes whose process group is *group_id* (from /proc)."""
-    return [pid for pid, _parent, group in _live_processes() if group == group_id]
+    return [pid for pid, _parent, group in live_processes() if group == group_id]
 
 
 def _running_groups(processes: Sequence[ServerProcess]) -> list[ServerProcess]:
     """The processes of *processes* whose group still has a live member (one read of /proc)."""
-    groups = {group for _pid, _parent, group in _live_processes()}
+    groups = {group for _pid, _parent, group in live_processes()}
     return [process for process in processes if process.group_id in groups]
 
 
@@ -57,7 +57,7 @@ def server_tree(group_id: int) -> list[int]:
     chava's query workers start in process groups of their own (Ctrl-C in a terminal must not
     reach them), so a server's memory counts its process tree, not only its group.
     """
-    processes = _live_processes()
+    processes = live_processes()
     parents = {pid: parent for pid, parent, _group in processes}
     members = [pid for pid, _parent, group in processes if group == group_id]
     found = set(members)

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import itertools
+import statistics
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ import pyoxigraph as ox
 
 from benchmarks.measure import UNCACHED_TITLE, Options, Running, latency_table
 from benchmarks.processes import ServerProcess, server_tree
-from benchmarks.report import Table
+from benchmarks.report import REFERENCE, Table
 from benchmarks.systems import ChavaServer, System
 from benchmarks.workloads import LOOKUP_QUERY, Query
 
@@ -366,7 +367,7 @@ def _uncached_budget(
     pyoxigraph's own time (what no app on this stack and engine avoids), against chava's."""
     parts = []
     for name, cells in uncached.rows.items():
-        peer, mine, engine = cells.get("oxigraph"), cells.get(CHAVA), engine_ms.get(name)
+        peer, mine, engine = cells.get(REFERENCE), cells.get(CHAVA), engine_ms.get(name)
         if engine is None or peer is None or mine is None:
             continue
         if not peer.median_ms or not mine.median_ms:
@@ -411,8 +412,7 @@ def engine_query_ms(
             elapsed = time.perf_counter() - started
             samples.append(elapsed * 1000)
             spent += elapsed
-        samples.sort()
-        medians[query.name] = samples[len(samples) // 2]
+        medians[query.name] = statistics.median(samples)
     return medians
 
 

@@ -25,7 +25,7 @@ from benchmarks import run
 from benchmarks.dataset import ensure_dataset
 from benchmarks.loadgen import wrk_available
 from benchmarks.measure import Options, Running
-from benchmarks.processes import ProcessRegistry
+from benchmarks.processes import ProcessRegistry, live_processes
 from benchmarks.pyload import run_python
 from benchmarks.systems import ChavaServer, OxigraphServer, Request
 from benchmarks.workloads import resource_iris, sample_iris
@@ -44,17 +44,7 @@ TINY = [
 
 def children_of(parent: int) -> list[int]:
     """Pids of the live processes whose parent is *parent*."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == parent and fields[0] != "Z":
-            found.append(int(entry.name))
-    return found
+    return [pid for pid, ppid, _group in live_processes() if ppid == parent]
 
 
 def processes_mentioning(text: str) -> list[int]:
