@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -495,6 +496,49 @@ def test_edits_need_if_match_428_and_a_stale_one_gets_412(client: FlaskClient) -
         "/edit/id/tool/aide-memoire", data=turtle, headers={**headers, "If-Match": '"x"'}
     )
     assert response.status_code == 409
+
+
+def test_a_build_not_yet_served_is_switching_not_done(
+    client: FlaskClient, publication: Publication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # CI once clicked "see the published resource" while the server still served the build
+    # before the change (it follows `current` within a second or two) and met a 404.
+    import chava.web.contributions as web_contributions
+    from chava.contributions.rebuild import STATUS, request_rebuild
+
+    monkeypatch.setattr(
+        web_contributions,
+        "request_rebuild",
+        lambda settings, change: request_rebuild(settings, change, start=False),
+    )
+    contribution, _key = propose_turtle(client, "Outil en route")
+    accepted = client.post(f"/contributions/{contribution}/accept", headers=basic()).get_json()
+    status_file = publication.settings.contributions_path / STATUS
+    served = publication.settings.build_path / "current" / "manifest.json"
+    served_id = json.loads(served.read_text())["build_id"]
+
+    def progress(**built: object) -> tuple[dict[str, str], str]:
+        status = json.loads(status_file.read_text())
+        status.update(built, built=accepted["change"])
+        status_file.write_text(json.dumps(status))
+        record = client.get(
+            f"/contributions/{contribution}", headers={"Accept": "application/json", **basic()}
+        ).get_json()
+        page = client.get(f"/contributions/{contribution}?lang=en", headers={**HTML, **basic()})
+        return record["publication"], page.get_data(as_text=True)
+
+    later = time.time() + 60  # built after the served build was made
+    state, page = progress(build_id="next-build", finished=later)
+    assert state == {"state": "switching", "build": "next-build"}
+    assert "starts serving it in a moment" in page
+    assert '<meta http-equiv="refresh"' in page  # the page looks again by itself
+    state, page = progress(build_id=served_id, finished=later)
+    assert state == {"state": "done", "build": served_id}
+    assert "Published in version" in page
+    assert '<meta http-equiv="refresh"' not in page
+    # A later build than the one holding the change (a steward's `chava build`) holds it too.
+    state, _page = progress(build_id="older-build", finished=time.time() - 3600)
+    assert state["state"] == "done"
 
 
 def test_the_home_page_advertises_the_change_feed(client: FlaskClient) -> None:

@@ -54,6 +54,9 @@ TEXTS: Final[Mapping[str, Mapping[str, str]]] = {
         "publishing_waiting": "Publication : en attente de la prochaine construction.",
         "publishing_building": "Publication en cours (construction commencée à {time}).",
         "publishing_done": "Publiée dans la version {build} des données.",
+        "publishing_switching": (
+            "Construite dans la version {build} des données ; ce serveur la publie dans un instant."
+        ),
         "publishing_failed": "La construction a échoué : {error}",
         "see_resource": "Voir la ressource publiée",
         "keep_link": (
@@ -133,6 +136,9 @@ TEXTS: Final[Mapping[str, Mapping[str, str]]] = {
         "publishing_waiting": "Publication: waiting for the next build.",
         "publishing_building": "Being published (build started at {time}).",
         "publishing_done": "Published in version {build} of the data.",
+        "publishing_switching": (
+            "Built in version {build} of the data; this server starts serving it in a moment."
+        ),
         "publishing_failed": "The build failed: {error}",
         "see_resource": "See the published resource",
         "keep_link": (

@@ -69,6 +69,7 @@ from chava.web.steward_auth import (
 )
 
 if TYPE_CHECKING:
+    from chava.building.builds import Build
     from chava.contributions.checking import Checked
 
 MAX_EMAIL: Final = 254
@@ -548,15 +549,27 @@ def _progress(record: Contribution) -> dict[str, Any] | None:
     if record.change is None:
         return None
     current = status(state.settings())
-    served = state.published_store().build.build_id
     if int(current.get("built", 0)) >= record.change:
-        return {"state": "done", "build": current.get("build_id") or served}
+        built = str(current.get("build_id") or "")
+        if not _serves(state.published_store().build, built, current.get("finished")):
+            # Built and made current, but this worker still serves the build before it (it
+            # follows `current` within a second or two): "done" now would link to a 404.
+            return {"state": "switching", "build": built}
+        return {"state": "done", "build": built or state.published_store().build.build_id}
     if current.get("failed") and int(current["failed"]) >= record.change:
         return {"state": "failed", "error": current.get("error", "")}
     if current.get("building") and int(current["building"]) >= record.change:
         started = datetime.fromtimestamp(float(current.get("started", 0)), UTC)
         return {"state": "building", "time": started.strftime("%H:%M:%S UTC")}
     return {"state": "waiting"}
+
+
+def _serves(served: Build, built: str, finished: object) -> bool:
+    """Does *served* hold the build *built* (finished at *finished*, a POSIX time) or a later
+    one? A status written before builds were timed counts as served."""
+    if not built or served.build_id == built or not isinstance(finished, int | float):
+        return True
+    return served.created.timestamp() >= finished
 
 
 def _summary(record: Contribution, *, private: bool = True) -> dict[str, Any]:
