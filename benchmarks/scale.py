@@ -425,22 +425,12 @@ def served_store(system: System) -> Path | None:
 def engine_lookup_rate(store_path: Path, iris: list[str]) -> float:
     """Lookup SELECTs (LOOKUP_QUERY) per CPU-second of pyoxigraph alone on *store_path*, opened
     read-only in this process: each query run and its answer written as SPARQL JSON, as the
-    endpoint does, with nothing else (no HTTP, no screen, no Python around them).
-
-    The IRIs are asked once untimed, then timed on a second pass: a throughput run asks each
-    of them many times over, so the servers read them warm (a first pass, from a cold block
-    cache, ran at about 40% of the warm rate at 1M statements)."""
+    endpoint does, with nothing else (no HTTP, no screen, no Python around them)."""
     store = ox.Store.read_only(str(store_path))
-
-    def ask_all() -> None:
-        for iri in iris:
-            query = LOOKUP_QUERY.replace("%IRI%", iri)
-            solutions = store.query(query, use_default_graph_as_union=True)
-            assert isinstance(solutions, ox.QuerySolutions)
-            solutions.serialize(format=ox.QueryResultsFormat.JSON)
-
-    ask_all()
     started = time.process_time()
-    ask_all()
+    for iri in iris:
+        solutions = store.query(LOOKUP_QUERY.replace("%IRI%", iri), use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)
+        solutions.serialize(format=ox.QueryResultsFormat.JSON)
     spent = time.process_time() - started
     return len(iris) / spent if spent > 0 else 0.0
