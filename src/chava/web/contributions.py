@@ -566,7 +566,10 @@ def _progress(record: Contribution) -> dict[str, Any] | None:
 
 def _serves(served: Build, built: str, finished: object) -> bool:
     """Does *served* hold the build *built* (finished at *finished*, a POSIX time) or a later
-    one? A status written before builds were timed counts as served."""
+    one? A status written before builds were timed counts as served. Build times are whole
+    seconds, earlier than the build's start: an older build never reads as later (the page
+    never says "published" too soon); a later one made within the second *built* finished
+    reads as not yet served."""
     if not built or served.build_id == built or not isinstance(finished, int | float):
         return True
     return served.created.timestamp() >= finished
