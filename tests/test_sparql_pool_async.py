@@ -86,6 +86,10 @@ def test_an_overrun_kills_the_worker_and_a_new_one_answers(one_worker: QueryPool
 def test_waiting_for_a_worker_ends_at_the_deadline(bundled_build: tuple[Settings, Build]) -> None:
     pool = QueryPool(bundled_build[1].store_path, size=1, timeout=0.5)
     try:
+        # Started first: the 0.5 s deadline is for waiting on a busy worker, and a worker's start
+        # took longer than that on a loaded CI machine.
+        pool.start()
+        assert pool.wait_ready()
         pool.execute(job(COUNT))
         held = pool._idle.get(timeout=30)  # the only worker, held: none frees up
 
