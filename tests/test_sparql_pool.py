@@ -30,6 +30,10 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?
 def pool(bundled_build: tuple[Settings, Build]) -> Iterator[QueryPool]:
     _settings, build = bundled_build
     pool = QueryPool(build.store_path, size=2, timeout=1.0)
+    # Started before the tests ask: the 1 s timeout bounds each wait for a free worker, which
+    # on a loaded machine a worker's first start can take (one such test failed in CI at 0.5 s).
+    pool.start()
+    assert pool.wait_ready()
     yield pool
     pool.close()
 
