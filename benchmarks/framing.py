@@ -125,8 +125,7 @@ def _pyld_term(term: Any) -> dict[str, str]:
         return {"type": "IRI", "value": term.value}
     if isinstance(term, ox.BlankNode):
         return {"type": "blank node", "value": "_:" + term.value}
-    literal: dict[str, str] = {"type": "literal", "value": term.value}
-    literal["datatype"] = term.datatype.value
+    literal = {"type": "literal", "value": term.value, "datatype": term.datatype.value}
     if term.language:
         literal["language"] = term.language
     return literal

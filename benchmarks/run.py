@@ -45,7 +45,7 @@ from benchmarks.measure import (
 from benchmarks.processes import ProcessRegistry, ServerProcess
 from benchmarks.report import Table, machine, write_results
 from benchmarks.systems import MEDIA_TYPES, SYSTEMS, Request, System, compile_chava
-from benchmarks.throughput import requests_for, throughput_table
+from benchmarks.throughput import requests_for, throughput_table, varied_slices
 from benchmarks.workloads import (
     DESCRIBE_MEDIA,
     load_queries,
@@ -386,11 +386,15 @@ def benchmark(
                 )
             store = scale.served_store(chava)
             if store is not None:
-                # The servers have read the varied runs' IRIs (the first slices of the pool):
-                # the engine reads them first, then the last slice, which no run asked.
+                # The servers have read the varied runs' IRIs: the engine reads them first,
+                # then the last slice of the pool, which no run asked.
                 timed = set(last_run)
-                runs = varied[: 2 * options.throughput_repeats * arguments.varied]
-                earlier = [iri for iri in runs if iri not in timed]
+                asked = varied_slices(
+                    varied, arguments.varied, repeats=options.throughput_repeats, sets=2
+                )
+                earlier = [
+                    iri for runs in asked for part in runs for iri in part if iri not in timed
+                ]
                 engine_rate = scale.engine_lookup_rate(store, last_run, read_before=earlier)
                 throughput.notes.append(
                     f"engine alone: {engine_rate:,.0f} lookups per CPU-second, the same SELECTs "

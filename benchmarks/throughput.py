@@ -13,6 +13,21 @@ from benchmarks.systems import Request, System
 from benchmarks.workloads import LOOKUP_QUERY, rotations
 
 
+def varied_slices(
+    pool: list[str], per_run: int, *, repeats: int, sets: int
+) -> tuple[list[list[str]], list[list[str]]]:
+    """The IRIs of each varied run: *repeats* slices of *per_run* IRIs of *pool* (fewer when the
+    pool is short), then as many more for the runs from several addresses when *sets* is 2."""
+    repeats = max(1, repeats)
+    per_run = max(1, min(per_run, len(pool) // (repeats * sets)))
+    slices = [pool[start : start + per_run] for start in range(0, per_run * repeats, per_run)]
+    other_slices = [
+        pool[start : start + per_run]
+        for start in range(per_run * repeats, per_run * repeats * sets, per_run)
+    ]
+    return slices, other_slices
+
+
 def throughput_table(
     running: dict[str, Running],
     *,
@@ -45,15 +60,10 @@ def throughput_table(
     # The run from several addresses asks IRIs of its own: the slices of the single-address
     # runs are in the servers' caches by then (all of them when no request was refused).
     sets = 2 if with_sources else 1
-    repeats = max(1, options.throughput_repeats)
-    per_run = max(1, min(per_run, len(varied_pool) // (repeats * sets)))
-    slices = [
-        varied_pool[start : start + per_run] for start in range(0, per_run * repeats, per_run)
-    ]
-    other_slices = [
-        varied_pool[start : start + per_run]
-        for start in range(per_run * repeats, per_run * repeats * sets, per_run)
-    ]
+    slices, other_slices = varied_slices(
+        varied_pool, per_run, repeats=options.throughput_repeats, sets=sets
+    )
+    per_run = max(1, len(slices[0]))  # cut to the pool's length
     varied_resource = f"resource (Turtle), {per_run} different IRIs per run"
     varied_select = f"small SELECT, {per_run} different IRIs per run"
     varied_sources = f"{varied_select}, {addresses} client addresses"

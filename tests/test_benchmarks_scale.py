@@ -17,6 +17,7 @@ import pytest
 from benchmarks import scale, sources
 from benchmarks.report import Cell, Table
 from benchmarks.systems import Preparation
+from benchmarks.throughput import varied_slices
 
 ROLLUP = """55a1c0a00000-7ffd3c5fe000 ---p 00000000 00:00 0                          [rollup]
 Rss:               47788 kB
@@ -64,6 +65,20 @@ def test_memory_rows_add_up_by_role_then_in_total() -> None:
         ["chava", "query worker x2", "82", "42", "37"],
         ["chava", "total", "202", "112", "117"],
     ]
+
+
+def test_varied_runs_never_share_an_iri_and_fit_the_pool() -> None:
+    pool = [f"https://example.org/id/{n}" for n in range(100)]
+    slices, others = varied_slices(pool, 20, repeats=2, sets=2)
+    assert [len(part) for part in slices + others] == [20, 20, 20, 20]
+    asked = [iri for part in slices + others for iri in part]
+    assert len(set(asked)) == 80  # no IRI in two runs: no cache has seen a run's IRIs
+    assert pool[-20:] == [iri for iri in pool if iri not in asked]  # the last slice: unasked
+    short, more = varied_slices(pool[:30], 20, repeats=2, sets=2)
+    assert [len(part) for part in short + more] == [7, 7, 7, 7]  # cut to the pool
+    single, none = varied_slices(pool, 20, repeats=3, sets=1)
+    assert len(single) == 3
+    assert none == []
 
 
 def test_search_queries_are_all_different() -> None:

@@ -551,11 +551,12 @@ def _progress(record: Contribution) -> dict[str, Any] | None:
     current = status(state.settings())
     if int(current.get("built", 0)) >= record.change:
         built = str(current.get("build_id") or "")
-        if not _serves(state.published_store().build, built, current.get("finished")):
+        served = state.published_store().build
+        if not _serves(served, built, current.get("finished")):
             # Built and made current, but this worker still serves the build before it (it
             # follows `current` within a second or two): "done" now would link to a 404.
             return {"state": "switching", "build": built}
-        return {"state": "done", "build": built or state.published_store().build.build_id}
+        return {"state": "done", "build": built or served.build_id}
     if current.get("failed") and int(current["failed"]) >= record.change:
         return {"state": "failed", "error": current.get("error", "")}
     if current.get("building") and int(current["building"]) >= record.change:
